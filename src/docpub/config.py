@@ -1,0 +1,176 @@
+"""``docpub.toml`` -> one frozen, validated ``SiteConfig``.
+
+Every key is known here; an unknown or mistyped key is an error naming the
+key and the file, with a suggestion when one is close.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docpub.errors import DocpubError, did_you_mean
+
+CONFIG_NAME = "docpub.toml"
+SAFE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    tag: str  # BCP 47, also the folder name under build/site/
+    label: str  # shown in the language switcher, in the edition's own script
+    opencc: str = ""  # OpenCC config ("s2t", "s2tw", "s2hk"); empty = the source text
+    glossaries: tuple[str, ...] = ()  # files under the site folder, applied before OpenCC
+    font_serif: str = "Noto Serif CJK SC"
+    font_sans: str = "Noto Sans CJK SC"
+
+
+@dataclass(frozen=True, slots=True)
+class UrlTemplates:
+    # {lang} and {symbol}: https://undocs.org/zh/S/RES/2512(2020)
+    document: str = "https://undocs.org/{lang}/{symbol}"
+    # {year} and {number}: https://press.un.org/en/2020/sc14128.doc.htm
+    press_release: str = "https://press.un.org/en/{year}/sc{number}.doc.htm"
+    document_lang: str = "zh"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path  # the site folder (holds docpub.toml, content/, templates/)
+    title: str = "安全理事会文件"
+    title_en: str = "Security Council documents"
+    source_lang: str = "zh-Hans"
+    editions: tuple[Edition, ...] = (Edition(tag="zh-Hans", label="简体中文"),)
+    urls: UrlTemplates = UrlTemplates()
+    content_dir: str = "content"
+    templates_dir: str = "templates"
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+    def edition(self, tag: str) -> Edition:
+        for e in self.editions:
+            if e.tag == tag:
+                return e
+        known = [e.tag for e in self.editions]
+        raise DocpubError(
+            str(self.root / CONFIG_NAME), None,
+            f"unknown edition '{tag}'{did_you_mean(tag, known)}; known: {', '.join(known)}",
+        )
+
+
+_SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir"}
+_EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "font_serif", "font_sans"}
+_URL_KEYS = {"document", "press_release", "document_lang"}
+_TOP_KEYS = {"site", "urls", "editions"}
+
+
+def find_site_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds a docpub.toml, else ``start``'s folder."""
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return Path.cwd().resolve()
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read ``root/docpub.toml`` (all defaults when absent)."""
+    root = root.resolve()
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return SiteConfig(root=root)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise DocpubError(str(path), None, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_line(str(exc))
+        raise DocpubError(str(path), line, f"invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise DocpubError(str(path), None, f"cannot read: {exc.strerror}") from None
+    return _parse(root, path, data)
+
+
+def _toml_line(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def _check_keys(path: Path, table: str, data: dict[str, Any], allowed: set[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            where = f"[{table}] " if table else ""
+            raise DocpubError(
+                str(path), _line_of(path, key),
+                f"unknown key {where}'{key}'{did_you_mean(key, allowed)}",
+            )
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    try:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(rf"\s*\[*\s*{re.escape(key)}\s*[\]=]", line):
+                return n
+    except OSError:
+        pass
+    return None
+
+
+def _str(path: Path, where: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise DocpubError(str(path), _line_of(path, where.split(".")[-1]), f"'{where}' must be a string")
+    return value
+
+
+def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
+    _check_keys(path, "", data, _TOP_KEYS)
+    site = data.get("site", {})
+    _check_keys(path, "site", site, _SITE_KEYS)
+    urls_raw = data.get("urls", {})
+    _check_keys(path, "urls", urls_raw, _URL_KEYS)
+    urls = UrlTemplates(**{k: _str(path, f"urls.{k}", v) for k, v in urls_raw.items()})
+    for key, fields_ in (("document", ("{symbol}",)), ("press_release", ("{number}",))):
+        template = getattr(urls, key)
+        if not all(f in template for f in fields_):
+            raise DocpubError(str(path), _line_of(path, key),
+                              f"urls.{key} must contain {', '.join(fields_)}")
+    editions = tuple(_edition(path, i, raw) for i, raw in enumerate(data.get("editions", [])))
+    kwargs: dict[str, Any] = {k: _str(path, f"site.{k}", v) for k, v in site.items()}
+    if editions:
+        kwargs["editions"] = editions
+    config = SiteConfig(root=root, urls=urls, **kwargs)
+    tags = [e.tag for e in config.editions]
+    if len(set(tags)) != len(tags):
+        raise DocpubError(str(path), None, "two editions share a tag")
+    if config.source_lang not in tags:
+        raise DocpubError(str(path), None,
+                          f"site.source_lang '{config.source_lang}' is not one of the editions")
+    return config
+
+
+def _edition(path: Path, index: int, raw: Any) -> Edition:
+    if not isinstance(raw, dict):
+        raise DocpubError(str(path), None, f"[[editions]] entry {index + 1} must be a table")
+    _check_keys(path, "editions", raw, _EDITION_KEYS)
+    for required in ("tag", "label"):
+        if required not in raw:
+            raise DocpubError(str(path), None, f"[[editions]] entry {index + 1} has no '{required}'")
+    tag = _str(path, "editions.tag", raw["tag"])
+    if not SAFE_TAG.match(tag):
+        raise DocpubError(str(path), _line_of(path, "tag"),
+                          f"edition tag '{tag}' is not a BCP 47 tag of letters, digits and '-'")
+    glossaries = raw.get("glossaries", [])
+    if not isinstance(glossaries, list) or not all(isinstance(g, str) for g in glossaries):
+        raise DocpubError(str(path), _line_of(path, "glossaries"), "'glossaries' must be a list of paths")
+    values = {k: _str(path, f"editions.{k}", v) for k, v in raw.items() if k != "glossaries"}
+    return Edition(**values, glossaries=tuple(glossaries))

@@ -1,0 +1,290 @@
+"""The document model: a closed set of frozen dataclasses.
+
+Readers build it, transforms map it to a new one, writers render it. Nothing
+here does I/O, reads configuration or knows an output format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Callable, Literal, TypeAlias, Union
+
+CitationKind = Literal[
+    "resolution",
+    "presidential_statement",
+    "press_release",
+    "document",
+    "meeting",
+]
+
+# The order in which kinds are listed to readers (citations page, JSON).
+CITATION_KINDS: tuple[CitationKind, ...] = (
+    "resolution",
+    "presidential_statement",
+    "press_release",
+    "document",
+    "meeting",
+)
+
+
+# --- inlines ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Verbatim text: never converted, never searched for citations."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break inside a block (signature lines, addresses)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    children: tuple[Inline, ...]
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    src: str
+    alt: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A cited UN document.
+
+    ``children`` is the text as written (``第2512(2020)号决议``); it is prose and
+    follows the edition's script. ``symbol``, ``kind`` and ``url`` identify
+    the cited document and are never converted.
+    """
+
+    children: tuple[Inline, ...]
+    symbol: str
+    kind: CitationKind
+    url: str
+
+
+Inline: TypeAlias = Union[Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation]
+
+
+# --- blocks ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    id: str = ""  # stable anchor (p1, p2, ...) given by the reader
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The signature block closing a letter: one entry per printed line."""
+
+    lines: tuple[tuple[Inline, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and everything under it, down to the next heading of its level."""
+
+    level: int  # 2 = region / chapter, 3 = country / topic, ...
+    title: tuple[Inline, ...]
+    id: str  # stable readable anchor
+    blocks: tuple[Block, ...] = ()
+    subsections: tuple[Section, ...] = ()
+    explicit_id: bool = False  # the author wrote {#id}
+
+
+Block: TypeAlias = Union[Paragraph, BulletList, OrderedList, BlockQuote, Signature]
+
+
+# --- the document ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Masthead and catalogue data from the front matter."""
+
+    title: str
+    date: date  # date of distribution
+    title_en: str = ""
+    symbol: str = ""  # empty when unknown
+    distribution: str = "General"
+    original_language: str = ""  # e.g. "English"
+    letter_date: date | None = None
+    author: str = ""
+    author_en: str = ""
+    presidency: str = ""
+    period: str = ""  # "YYYY-MM" or "YYYY-MM-DD/YYYY-MM-DD"
+    annex_title_en: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (canonical symbol, url) overrides
+
+
+@dataclass(frozen=True, slots=True)
+class Annex:
+    caption: tuple[Inline, ...]  # "... 的信的附件"
+    title: tuple[Inline, ...]
+    id: str = "annex"
+    blocks: tuple[Block, ...] = ()  # text before the first section
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str  # the folder name under content/, safe as a path segment
+    lang: str  # BCP 47 tag of this edition's text, e.g. "zh-Hans"
+    meta: Meta
+    body: tuple[Block, ...] = ()  # the letter (or the whole text when no annex)
+    sections: tuple[Section, ...] = ()  # sections of the letter itself, if any
+    annex: Annex | None = None
+    source: str = ""  # the file it was read from, for messages
+
+
+# --- generic traversal -----------------------------------------------------
+
+InlineFn = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
+
+_INLINE_FIELDS = ("inlines", "children", "title", "caption")
+
+
+def map_inline_seqs(node, fn: InlineFn):  # type: ignore[no-untyped-def]
+    """Rebuild ``node`` with ``fn`` applied to every sequence of inlines.
+
+    ``fn`` sees each run of sibling inlines (a paragraph's, a heading's, a
+    link's children, ...) bottom-up: children are mapped before their parent.
+    Returns a new node; the input is unchanged.
+    """
+    if isinstance(node, tuple):
+        return tuple(map_inline_seqs(x, fn) for x in node)
+    if not hasattr(node, "__dataclass_fields__"):
+        return node
+    changes = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if f.name == "lines" and isinstance(node, Signature):
+            changes[f.name] = tuple(fn(map_inline_seqs(line, fn)) for line in value)
+        elif f.name in _INLINE_FIELDS and isinstance(value, tuple):
+            changes[f.name] = fn(map_inline_seqs(value, fn))
+        elif isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+            changes[f.name] = map_inline_seqs(value, fn)
+    return replace(node, **changes) if changes else node
+
+
+def map_text(node, fn: Callable[[str], str]):  # type: ignore[no-untyped-def]
+    """Apply ``fn`` to the string of every ``Text`` node below ``node``.
+
+    Only prose is Text: code, URLs, citation symbols and anchors are other
+    fields and are never touched.
+    """
+
+    def seq(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        return tuple(Text(fn(x.text)) if isinstance(x, Text) else x for x in inlines)
+
+    return map_inline_seqs(node, seq)
+
+
+def iter_inlines(node):  # type: ignore[no-untyped-def]
+    """Yield every inline below ``node``, depth-first, in document order."""
+    if isinstance(node, tuple):
+        for x in node:
+            yield from iter_inlines(x)
+        return
+    if not hasattr(node, "__dataclass_fields__"):
+        return
+    if isinstance(node, (Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation)):
+        yield node
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+            yield from iter_inlines(value)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text a reader sees, without markup."""
+    out: list[str] = []
+    for x in inlines:
+        if isinstance(x, (Text, Code)):
+            out.append(x.text)
+        elif isinstance(x, LineBreak):
+            out.append("\n")
+        elif isinstance(x, Image):
+            out.append(x.alt)
+        else:
+            out.append(plain_text(x.children))
+    return "".join(out)
+
+
+def iter_sections(sections: tuple[Section, ...]):  # type: ignore[no-untyped-def]
+    """Every section in document order, parents before children."""
+    for s in sections:
+        yield s
+        yield from iter_sections(s.subsections)
+
+
+def iter_paragraphs(node):  # type: ignore[no-untyped-def]
+    """Every paragraph below ``node`` in document order."""
+    if isinstance(node, Paragraph):
+        yield node
+        return
+    if isinstance(node, tuple):
+        for x in node:
+            yield from iter_paragraphs(x)
+        return
+    if not hasattr(node, "__dataclass_fields__") or isinstance(
+        node, (Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation)
+    ):
+        return
+    for f in fields(node):
+        yield from iter_paragraphs(getattr(node, f.name))
+
+
+__all__ = [
+    "Annex", "Block", "BlockQuote", "BulletList", "Citation", "CitationKind", "CITATION_KINDS",
+    "Code", "Document", "Emphasis", "Image", "Inline", "LineBreak", "Link", "ListItem", "Meta",
+    "OrderedList", "Paragraph", "Section", "Signature", "Strong", "Text",
+    "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs", "map_text", "plain_text",
+]
