@@ -1,0 +1,131 @@
+"""Command-line interface: argument parsing only; the work is done elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from docpub import __version__
+from docpub.errors import DocpubError, ManyErrors
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from docpub.config import load_config
+    from docpub.site import build
+
+    config = load_config(Path(args.site_dir))
+    out = Path(args.out) if args.out else config.root / "build" / "site"
+    report = build(config, out, pdf=not args.no_pdf)
+    print(f"built {report.documents} document(s) in {report.editions} edition(s): "
+          f"{report.files} files in {report.out}")
+    return 0
+
+
+def _cmd_model(args: argparse.Namespace) -> int:
+    from docpub.config import find_site_root, load_config
+    from docpub.readers.markdown import read_file
+    from docpub.transforms.citations import link_citations
+    from docpub.transforms.editions import convert_document
+    from docpub.writers.json import model_to_json
+
+    path = Path(args.file)
+    config = load_config(find_site_root(path))
+    doc = link_citations(read_file(path), urls=config.urls)
+    if args.edition:
+        doc = convert_document(doc, edition=config.edition(args.edition), root=config.root)
+    sys.stdout.write(model_to_json(doc))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from docpub.check import check_site, format_problems
+
+    problems = check_site(Path(args.site_dir))
+    print(format_problems(problems))
+    failing = [p for p in problems if p.severity == "error" or args.strict]
+    return 1 if failing else 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from docpub.config import load_config
+    from docpub.review import format_table, review
+    from docpub.site import load_documents
+
+    config = load_config(Path(args.site_dir))
+    tags = [args.edition] if args.edition else [e.tag for e in config.editions if e.opencc]
+    for doc in load_documents(config):
+        for tag in tags:
+            print(f"== {doc.id} · {tag}")
+            print(format_table(review(doc, edition=config.edition(tag), root=config.root)))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from docpub.importer import run_import
+
+    return run_import(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="docpub", description="Publish UN documents as a site and PDFs.")
+    p.add_argument("--version", action="version", version=f"docpub {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the site (HTML and PDF, every edition)")
+    b.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    b.add_argument("--out", metavar="DIR", help="output folder (default SITE_DIR/build/site)")
+    b.add_argument("--no-pdf", action="store_true", help="skip the PDFs (faster previews)")
+    b.set_defaults(func=_cmd_build)
+
+    m = sub.add_parser("model", help="print a document's model as JSON")
+    m.add_argument("file", metavar="FILE")
+    m.add_argument("--edition", metavar="TAG", help="convert to this edition first")
+    m.set_defaults(func=_cmd_model)
+
+    c = sub.add_parser("check", help="validate config, content and templates; report every problem")
+    c.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    c.add_argument("--strict", action="store_true", help="warnings fail too")
+    c.set_defaults(func=_cmd_check)
+
+    r = sub.add_parser("review", help="list one-to-many conversions and glossary hits for editors")
+    r.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    r.add_argument("--edition", metavar="TAG")
+    r.set_defaults(func=_cmd_review)
+
+    i = sub.add_parser("import", help="turn a UN plain-text document into a content file")
+    i.add_argument("input", metavar="INPUT.txt", help="the extracted text, or - for stdin")
+    i.add_argument("--id", dest="doc_id", metavar="DOC-ID", help="document id (default: the file name)")
+    i.add_argument("--site", default=".", metavar="DIR", help="the site folder (default .)")
+    i.add_argument("--force", action="store_true", help="overwrite an existing content file")
+    i.add_argument("--stdout", action="store_true", help="print the Markdown instead of writing it")
+    i.set_defaults(func=_cmd_import)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ManyErrors as exc:
+        if args.debug:
+            raise
+        for problem in exc.problems:
+            print(f"docpub: {problem}", file=sys.stderr)
+        return 1
+    except DocpubError as exc:
+        if args.debug:
+            raise
+        print(f"docpub: {exc.problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("docpub: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
