@@ -9,6 +9,7 @@ from pathlib import Path
 
 from docpub import __version__
 from docpub.errors import DocpubError, ManyErrors
+from docpub.outdir import Terminated
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -125,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("docpub: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except Terminated:
+        print("docpub: terminated; the previous output is unchanged", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":

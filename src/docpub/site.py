@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from docpub.config import Edition, SiteConfig
 from docpub.errors import DocpubError
 from docpub.model import Document
 from docpub.outdir import atomic_output
 from docpub.readers.markdown import read_file
+from docpub.templating import template_error
 from docpub.transforms.citations import collect_citations, link_citations
 from docpub.transforms.editions import convert_document, convert_label
 from docpub.writers.html import Alternate, HtmlWriter, IndexEntry, Nav, load_labels
@@ -68,7 +71,10 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True) -> BuildReport:
     docs = load_documents(config)
     writer = HtmlWriter(config.templates_path, site_title=config.title, site_title_en=config.title_en)
     with atomic_output(out) as tmp:
-        files = write_site(config, docs, writer, tmp, pdf=pdf)
+        try:
+            files = write_site(config, docs, writer, tmp, pdf=pdf)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, config.templates_path) from None
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=files)
 
 

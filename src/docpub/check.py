@@ -1,0 +1,102 @@
+"""``docpub check``: validate config, content, glossaries and templates, reporting every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+
+from docpub.config import SiteConfig, load_config
+from docpub.errors import DocpubError, Problem
+from docpub.model import Document, Text, iter_inlines
+from docpub.templating import template_error
+
+
+def check_site(site_dir: Path) -> list[Problem]:
+    """Every problem found, errors and warnings, in a stable order."""
+    try:
+        config = load_config(site_dir)
+    except DocpubError as exc:
+        return [exc.problem]
+    problems: list[Problem] = []
+    problems += _check_content(config)
+    problems += _check_glossaries(config)
+    problems += _check_templates(config)
+    return problems
+
+
+def format_problems(problems: list[Problem]) -> str:
+    if not problems:
+        return "no problems found"
+    errors = sum(p.severity == "error" for p in problems)
+    lines = [str(p) for p in problems]
+    lines.append(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    return "\n".join(lines)
+
+
+def _check_content(config: SiteConfig) -> list[Problem]:
+    from docpub.readers.markdown import read_file
+    from docpub.site import check_doc_id, discover
+    from docpub.transforms.citations import link_citations
+
+    try:
+        paths = discover(config)
+    except DocpubError as exc:
+        return [exc.problem]
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            doc = read_file(path)
+            check_doc_id(doc.id, path)
+            if doc.id.casefold() in seen:
+                raise DocpubError(str(path), None, f"document id '{doc.id}' is also used by {seen[doc.id.casefold()]}")
+            seen[doc.id.casefold()] = path
+            doc = link_citations(doc, urls=config.urls)
+        except DocpubError as exc:
+            problems.append(exc.problem)
+            continue
+        problems += list(_suspects(doc, path))
+    return problems
+
+
+def _suspects(doc: Document, path: Path) -> Iterator[Problem]:
+    """Citation-like strings that did not parse: worth a look, not an error."""
+    from docpub.transforms.citations import find_suspects
+
+    text_lines = path.read_text(encoding="utf-8").splitlines()
+    for node in iter_inlines((doc.body, doc.sections, doc.annex)):
+        if not isinstance(node, Text):
+            continue
+        for suspect in find_suspects(node.text):
+            line = next((n for n, t in enumerate(text_lines, 1) if suspect in t), None)
+            yield Problem(str(path), line, f"'{suspect}' looks like a UN document symbol but is not one",
+                          "warning")
+
+
+def _check_glossaries(config: SiteConfig) -> list[Problem]:
+    from docpub.transforms.editions import converter_for
+
+    problems: list[Problem] = []
+    for edition in config.editions:
+        try:
+            converter_for(edition, config.root)
+        except DocpubError as exc:
+            if exc.problem not in problems:
+                problems.append(exc.problem)
+    return problems
+
+
+def _check_templates(config: SiteConfig) -> list[Problem]:
+    folder = config.templates_path
+    if not folder.is_dir():
+        return [Problem(str(folder), None, "templates folder not found")]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.j2")):
+        try:
+            env.get_template(path.name)
+        except jinja2.TemplateError as exc:
+            problems.append(template_error(exc, folder).problem)
+    return problems
