@@ -1,0 +1,76 @@
+"""docpub.toml: defaults, validation, and errors that name the key and the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docpub.config import find_site_root, load_config
+from docpub.errors import DocpubError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "docpub.toml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_repository_config_loads_with_source_edition_first() -> None:
+    config = load_config(REPO)
+    assert config.source_lang == "zh-Hans"
+    assert config.editions[0].tag == "zh-Hans"
+    assert config.urls.document == "https://undocs.org/{lang}/{symbol}"
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert [e.tag for e in config.editions] == ["zh-Hans"]
+
+
+def test_unknown_key_is_named_with_suggestion_and_line(tmp_path: Path) -> None:
+    write(tmp_path, '[site]\ntitle = "x"\ntitel_en = "y"\n')
+    with pytest.raises(DocpubError) as info:
+        load_config(tmp_path)
+    problem = info.value.problem
+    assert problem.file.endswith("docpub.toml")
+    assert problem.line == 3
+    assert "titel_en" in problem.reason and "did you mean 'title_en'" in problem.reason
+
+
+def test_unknown_table_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "[sites]\n")
+    with pytest.raises(DocpubError, match="unknown key 'sites'.*did you mean 'site'"):
+        load_config(tmp_path)
+
+
+def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
+    write(tmp_path, '[site]\ntitle = "x\n')
+    with pytest.raises(DocpubError) as info:
+        load_config(tmp_path)
+    assert info.value.problem.line == 2
+
+
+@pytest.mark.parametrize("tag", ["../evil", "zh Hans", "", "zh/Hant"])
+def test_unsafe_edition_tags_are_refused(tmp_path: Path, tag: str) -> None:
+    write(tmp_path, f'[site]\nsource_lang = "zh-Hans"\n[[editions]]\ntag = "{tag}"\nlabel = "x"\n')
+    with pytest.raises(DocpubError, match="tag"):
+        load_config(tmp_path)
+
+
+def test_unknown_edition_lookup_suggests(tmp_path: Path) -> None:
+    config = load_config(REPO)
+    with pytest.raises(DocpubError, match="unknown edition 'zh-Hnas'.*did you mean 'zh-Hans'"):
+        config.edition("zh-Hnas")
+
+
+def test_url_template_must_keep_its_placeholder(tmp_path: Path) -> None:
+    write(tmp_path, '[urls]\ndocument = "https://example.org/"\n')
+    with pytest.raises(DocpubError, match=r"\{symbol\}"):
+        load_config(tmp_path)
+
+
+def test_site_root_is_found_from_a_content_file() -> None:
+    path = REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
+    assert find_site_root(path) == REPO
