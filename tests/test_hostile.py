@@ -1,0 +1,156 @@
+"""Hostile content comes out inert: no markup injection, no script, no reading outside the site."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from sitekit import make_site
+
+from docpub.cli import main
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    '"><script>alert(1)</script>',
+    "'><iframe src=javascript:alert(1)>",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "{{ 7*7 }}{% raw %}",
+    "<style>body{display:none}</style>",
+    "&lt;script&gt;",
+]
+
+
+class Elements(HTMLParser):
+    """Records every element and attribute a browser would create from the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += [(k, v or "") for k, v in attrs]
+
+
+def assert_inert(html: str) -> None:
+    parsed = Elements()
+    parsed.feed(html)
+    assert "iframe" not in parsed.tags and "svg" not in parsed.tags and "img" not in parsed.tags
+    assert not [k for k, _ in parsed.attrs if k.startswith("on")]
+    assert not [v for _, v in parsed.attrs if v.strip().lower().startswith("javascript:")]
+    # the only scripts are the templates' own (none of them carries the payload)
+    assert "alert(1)" not in "".join(v for _, v in parsed.attrs)
+
+
+def hostile_document(payload: str) -> str:
+    quoted = payload.replace("\\", "\\\\").replace('"', '\\"')
+    return f"""---
+title: "标题{quoted}"
+title_en: "Title {quoted}"
+date: 2021-03-01
+author: "{quoted}"
+---
+
+正文{payload}第2512(2020)号决议。
+
+[链接{payload}](https://example.org/a)
+
+## 标题{payload}
+
+段落 *{payload}* **{payload}** `{payload}`
+"""
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_are_inert_in_every_page(tmp_path: Path, payload: str) -> None:
+    site = make_site(tmp_path / "s", {"x": hostile_document(payload)},
+                     glossaries={"zh-Hant-TW.tsv": f"正文\t{payload}\n"})
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
+    pages = sorted(out.rglob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert_inert(html)
+    assert "alert(1)" in (out / "zh-Hans" / "x" / "index.html").read_text(encoding="utf-8")  # shown as text
+
+
+def test_payload_in_pdf_is_text_not_action(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    site = make_site(tmp_path / "s", {"x": hostile_document(PAYLOADS[1])})
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out)]) == 0
+    reader = PdfReader(out / "zh-Hans" / "x" / "x.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "onerror" in text
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A", {})
+            assert action.get("/S") != "/JavaScript"
+            assert not str(action.get("/URI", "")).lower().startswith("javascript")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>x</script>",
+                                 "vbscript:msgbox(1)", "JaVaScRiPt:alert(1)"])
+def test_dangerous_link_schemes_are_errors_with_file_and_line(tmp_path: Path, url: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    text = f"---\ntitle: t\ndate: 2021-03-01\n---\n\n第一段。\n\n[点击]({url})\n"
+    site = make_site(tmp_path / "s", {"x": text})
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "zh-Hans.md:8:" in err
+    assert not out.exists()
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        _Recorder.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("make_src", [
+    lambda port: f"http://127.0.0.1:{port}/tracker.png",
+    lambda port: "file:///etc/passwd",
+    lambda port: "/etc/passwd",
+    lambda port: "../../../../etc/passwd",
+])
+def test_images_outside_the_site_are_refused_before_rendering(tmp_path: Path, make_src,  # type: ignore[no-untyped-def]
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        src = make_src(server.server_address[1])
+        text = f"---\ntitle: t\ndate: 2021-03-01\n---\n\n第一段。\n\n![图]({src})\n"
+        site = make_site(tmp_path / "s", {"x": text})
+        assert main(["build", str(site), "--out", str(tmp_path / "out")]) == 1
+    finally:
+        server.shutdown()
+    assert "zh-Hans.md:8:" in capsys.readouterr().err
+    assert _Recorder.requests == []
+
+
+@pytest.mark.parametrize("bad_id", ["Bad Id", "a$b", "UPPER", "-lead"])
+def test_unsafe_document_ids_are_refused(tmp_path: Path, bad_id: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {})
+    folder = site / "content" / bad_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zh-Hans.md").write_text("---\ntitle: t\ndate: 2021-03-01\n---\n\n文。\n", encoding="utf-8")
+    assert main(["build", str(site), "--out", str(tmp_path / "out")]) == 1
+    assert "document id" in capsys.readouterr().err
