@@ -1,0 +1,133 @@
+"""Every user error: one line naming the file, the line where there is one, and the reason; exit 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sitekit import MINIMAL, make_site
+
+from docpub.cli import main
+
+CASES = {
+    "no front matter": ("安全理事会举行了会议。\n", 1, "front matter"),
+    "malformed yaml": ("---\ntitle: [unclosed\ndate: 2021-03-01\n---\n\n文。\n", 2, ""),
+    "missing title": ("---\ndate: 2021-03-01\n---\n\n文。\n", None, "title"),
+    "missing date": ("---\ntitle: 标题\n---\n\n文。\n", None, "date"),
+    "not a date": ("---\ntitle: 标题\ndate: 2021-13-45\n---\n\n文。\n", 3, "date"),
+    "unknown key": ("---\ntitle: 标题\ndate: 2021-03-01\ntitel_en: x\n---\n\n文。\n", 4, "title_en"),
+    "empty file": ("", None, "empty"),
+}
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(args)
+    err = capsys.readouterr().err.strip()
+    return code, err
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_content_errors_name_file_line_and_reason(tmp_path: Path, name: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    text, line, word = CASES[name]
+    site = make_site(tmp_path / "s", {"x": text})
+    out = tmp_path / "out"
+    code, err = run(["build", str(site), "--out", str(out)], capsys)
+    assert code == 1
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    where = f"zh-Hans.md:{line}:" if line else "zh-Hans.md"
+    assert where in err
+    assert word in err
+    assert not out.exists()
+
+
+def test_not_utf8_and_binary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {"x": MINIMAL})
+    path = site / "content" / "x" / "zh-Hans.md"
+    path.write_bytes("---\ntitle: 标题\ndate: 2021-03-01\n---\n\n".encode("gb18030") + "中文".encode("gb18030"))
+    code, err = run(["build", str(site), "--out", str(tmp_path / "o")], capsys)
+    assert code == 1 and "UTF-8" in err and "zh-Hans.md" in err
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, err = run(["build", str(site), "--out", str(tmp_path / "o")], capsys)
+    assert code == 1 and "zh-Hans.md" in err and "binary" in err
+
+
+def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {})
+    folder = site / "content" / "x"
+    folder.mkdir(parents=True)
+    (folder / "zh-Hans.md").symlink_to(tmp_path / "nowhere.md")
+    code, err = run(["build", str(site), "--out", str(tmp_path / "o")], capsys)
+    assert code == 1 and "zh-Hans.md" in err and "read" in err
+
+
+def test_unknown_edition_tag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    code, err = run(["model", str(site / "content" / "test-doc" / "zh-Hans.md"), "--edition", "zh-Hant-WT"],
+                    capsys)
+    assert code == 1 and "unknown edition 'zh-Hant-WT'" in err and "did you mean" in err
+
+
+def test_missing_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "templates" / "document.html.j2").unlink()
+    out = tmp_path / "out"
+    code, err = run(["build", str(site), "--out", str(out), "--no-pdf"], capsys)
+    assert code == 1 and "document.html.j2" in err and "not found" in err
+    assert not out.exists()
+
+
+def test_template_syntax_error_names_template_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    template = site / "templates" / "document.html.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "{% if %}")
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = run(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf"], capsys)
+    assert code == 1 and "document.html.j2:3:" in err
+
+
+def test_template_runtime_error_names_template_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    template = site / "templates" / "document.html.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "{{ no_such_variable.attribute }}")
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = run(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf"], capsys)
+    assert code == 1 and "document.html.j2:4:" in err and "no_such_variable" in err
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", {"x": ""})
+    with pytest.raises(Exception):
+        main(["--debug", "build", str(site), "--out", str(tmp_path / "out")])
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["build", "--no-such-flag"])
+    assert info.value.code == 2
+
+
+def test_check_reports_all_problems_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {
+        "a": "---\ndate: 2021-03-01\n---\n\n文。\n",
+        "b": "---\ntitle: t\ndate: 2021-03-01\nsymbl: S/2021/1\n---\n\n文。\n",
+        "c": MINIMAL.replace("第2512(2020)号决议", "第2512(2020)号决议和S/RES/abcd"),
+    })
+    (site / "templates" / "broken.html.j2").write_text("{% for %}\n", encoding="utf-8")
+    code = main(["check", str(site)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "a/zh-Hans.md" in out and "title" in out
+    assert "b/zh-Hans.md:4:" in out and "did you mean 'symbol'" in out
+    assert "broken.html.j2:1:" in out
+    assert "error(s)" in out
+
+
+def test_check_warnings_fail_only_when_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {"c": MINIMAL.replace("。", "，另见S/RES/abcd。")})
+    assert main(["check", str(site)]) == 0
+    assert "warning" in capsys.readouterr().out
+    assert main(["check", str(site), "--strict"]) == 1
