@@ -41,7 +41,7 @@ def discover(config: SiteConfig) -> list[Path]:
     root = config.content_path
     if not root.is_dir():
         raise DocpubError(str(root), None, "content folder not found")
-    return sorted(p for p in root.glob(f"*/{name}") if p.is_file())
+    return sorted(p for p in root.glob(f"*/{name}") if p.is_file() or p.is_symlink())
 
 
 def load_documents(config: SiteConfig) -> list[Document]:
