@@ -24,6 +24,18 @@ def _escape_text(s: str) -> Markup:
     return escape(s)
 
 
+# Escaping keeps a URL inside its attribute, but "javascript:" would still run
+# on click; only schemes a document can legitimately link to pass through.
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def safe_url(url: str) -> str:
+    head = url.strip().split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if ":" not in head:
+        return url  # relative
+    return url if head.lower().startswith(_SAFE_SCHEMES) else "#"
+
+
 @dataclass(frozen=True, slots=True)
 class NodeRenderer:
     """Renders inlines and blocks; ``text`` turns a prose string into safe HTML."""
@@ -40,7 +52,7 @@ class NodeRenderer:
             return self.text(x.text)
         if isinstance(x, Citation):
             return Markup('<a class="citation cite-{}" href="{}" title="{}" data-symbol="{}">{}</a>').format(
-                x.kind.replace("_", "-"), x.url, x.symbol, x.symbol, self.inlines(x.children))
+                x.kind.replace("_", "-"), safe_url(x.url), x.symbol, x.symbol, self.inlines(x.children))
         if isinstance(x, Emphasis):
             return Markup("<em>{}</em>").format(self.inlines(x.children))
         if isinstance(x, Strong):
@@ -51,10 +63,24 @@ class NodeRenderer:
             return Markup("<br>")
         if isinstance(x, Link):
             title = Markup(' title="{}"').format(x.title) if x.title else Markup("")
-            return Markup('<a href="{}"{}>{}</a>').format(x.url, title, self.inlines(x.children))
+            return Markup('<a href="{}"{}>{}</a>').format(safe_url(x.url), title, self.inlines(x.children))
         if isinstance(x, Image):
             return Markup('<img src="{}" alt="{}">').format(self.image_prefix + x.src, x.alt)
         raise TypeError(f"not an inline: {x!r}")
+
+    def unlinked(self, inlines: tuple[Inline, ...]) -> Markup:
+        """Like ``inlines`` but without links, for text that is itself a link (a contents entry)."""
+        out = []
+        for x in inlines:
+            if isinstance(x, (Citation, Link)):
+                out.append(self.unlinked(x.children))
+            elif isinstance(x, Emphasis):
+                out.append(Markup("<em>{}</em>").format(self.unlinked(x.children)))
+            elif isinstance(x, Strong):
+                out.append(Markup("<strong>{}</strong>").format(self.unlinked(x.children)))
+            else:
+                out.append(self.inline(x))
+        return Markup("").join(out)
 
     def blocks(self, blocks: tuple[Block, ...]) -> Markup:
         return Markup("\n").join(self.block(b) for b in blocks)

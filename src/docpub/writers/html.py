@@ -1,0 +1,232 @@
+"""Documents -> the pages of the static site (document, citations, index).
+
+Python prepares a small context (the model, a ``Nav`` and a ``NodeRenderer``);
+the Jinja templates under ``templates/`` decide the look. The writer does no
+file I/O besides reading its templates: the caller writes the strings it returns.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from docpub.config import Edition
+from docpub.errors import DocpubError
+from docpub.model import (
+    CITATION_KINDS, Annex, Block, Document, Paragraph, Section, iter_paragraphs, plain_text,
+)
+from docpub.writers.nodes import NodeRenderer, safe_url
+
+LABELS_NAME = "labels.toml"
+
+# Masthead dates stay in English in every language version of a UN document;
+# spelled out here so the output never depends on the process locale.
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December")
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """One entry of the language switcher and of the hreflang links."""
+
+    tag: str
+    label: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Nav:
+    edition: Edition
+    root: str  # relative prefix from this page to the site root ("../../" or "")
+    alternates: tuple[Alternate, ...]
+    labels: Mapping[str, str]  # UI strings, already in this edition's script
+    pdf_href: str = ""
+    extra: tuple[tuple[str, str], ...] = ()  # (label, href)
+
+    @property
+    def x_default(self) -> Alternate | None:
+        """The Simplified page is the source text, so it is the default for unknown languages."""
+        for a in self.alternates:
+            if a.tag == "zh-Hans":
+                return a
+        return self.alternates[0] if self.alternates else None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    doc_id: str
+    title: str
+    title_en: str
+    date: str
+    symbol: str
+    editions: tuple[tuple[str, str, str], ...]  # (tag, label, href)
+
+
+class CitedLike(Protocol):
+    """What the citations page needs of a cited document (see transforms.citations)."""
+
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def paragraph_ids(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a paragraph sits, for the back-links of the citations page."""
+
+    id: str
+    number: str  # "12" for p12; the id itself when it is not numbered
+    section: str  # title of the innermost section holding it, "" for none
+
+
+@dataclass(frozen=True, slots=True)
+class KindGroup:
+    kind: str
+    items: tuple[Any, ...]  # CitedLike
+
+
+class HtmlWriter:
+    def __init__(self, templates_dir: Path, *, site_title: str, site_title_en: str) -> None:
+        self.templates_dir = Path(templates_dir)
+        self.site_title = site_title
+        self.site_title_en = site_title_en
+        self.env = Environment(
+            loader=FileSystemLoader(str(self.templates_dir)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(site_title=site_title, site_title_en=site_title_en)
+        self.env.filters["en_date"] = english_date
+        self.env.filters["safe_url"] = safe_url
+        self.renderer = NodeRenderer()
+
+    def render_document(self, doc: Document, nav: Nav) -> str:
+        return self.render_template(
+            "document.html.j2", doc=doc, nav=nav, r=self.renderer,
+            toc=_toc_sections(doc),
+        )
+
+    def render_citations(self, doc: Document, cited: Sequence[CitedLike], nav: Nav) -> str:
+        places = paragraph_places(doc)
+        groups = tuple(
+            KindGroup(kind, tuple(c for c in cited if c.kind == kind))
+            for kind in CITATION_KINDS
+        )
+        return self.render_template(
+            "citations.html.j2", doc=doc, nav=nav, r=self.renderer,
+            groups=tuple(g for g in groups if g.items), places=places, total=len(cited),
+        )
+
+    def render_index(self, entries: Sequence[IndexEntry], nav: Nav) -> str:
+        own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
+        return self.render_template("index.html.j2", entries=tuple(entries), own=own, nav=nav)
+
+    def render_template(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def static_files(self) -> list[tuple[str, bytes]]:
+        static = self.templates_dir / "static"
+        if not static.is_dir():
+            return []
+        return sorted(
+            ("static/" + p.relative_to(static).as_posix(), p.read_bytes())
+            for p in static.rglob("*") if p.is_file()
+        )
+
+
+def load_labels(templates_dir: Path) -> dict[str, str]:
+    """The UI strings, in Simplified Chinese; the site converts them per edition."""
+    path = Path(templates_dir) / LABELS_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DocpubError(str(path), None, f"cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DocpubError(str(path), None, f"invalid TOML: {exc}") from None
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise DocpubError(str(path), None, f"label '{key}' must be a string")
+    return dict(data)
+
+
+def english_date(d: date | str) -> str:
+    """``2020-11-30`` -> ``30 November 2020``, the form of a UN masthead."""
+    if isinstance(d, str):
+        try:
+            d = date.fromisoformat(d)
+        except ValueError:
+            return d
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def paragraph_places(doc: Document) -> dict[str, Place]:
+    """Every anchor a citation can point back to -> how to name it.
+
+    Paragraphs get their number and the title of the section holding them;
+    sections and the annex (where citations in headings and captions are
+    counted) get no number, only their title.
+    """
+    places: dict[str, Place] = {}
+
+    def add(blocks: tuple[Block, ...], title: str) -> None:
+        for p in iter_paragraphs(blocks):
+            if p.id:
+                places[p.id] = Place(p.id, _number(p), title)
+
+    def walk(sections: tuple[Section, ...]) -> None:
+        for s in sections:
+            title = plain_text(s.title)
+            places.setdefault(s.id, Place(s.id, "", title))
+            add(s.blocks, title)
+            walk(s.subsections)
+
+    add(doc.body, "")
+    walk(doc.sections)
+    if doc.annex is not None:
+        places.setdefault(doc.annex.id, Place(doc.annex.id, "", plain_text(doc.annex.title)))
+        add(doc.annex.blocks, "")
+        walk(doc.annex.sections)
+    return places
+
+
+def _number(p: Paragraph) -> str:
+    digits = p.id[1:] if p.id.startswith("p") else ""
+    return digits if digits.isdigit() else p.id
+
+
+def _own_href(entry: IndexEntry, tag: str) -> str:
+    """The entry's page in the edition being shown (its title links there)."""
+    for etag, _label, href in entry.editions:
+        if etag == tag:
+            return href
+    return entry.editions[0][2] if entry.editions else ""
+
+
+def _toc_sections(doc: Document) -> tuple[Section, ...]:
+    # The contents list is for the annex, where the long text is; a letter's
+    # own sections (rare) are listed too so every heading stays reachable.
+    annex: Annex | None = doc.annex
+    return doc.sections + (annex.sections if annex else ())
+
+
+__all__ = [
+    "Alternate", "CitedLike", "HtmlWriter", "IndexEntry", "KindGroup", "Nav", "Place",
+    "english_date", "load_labels", "paragraph_places",
+]
