@@ -1,0 +1,341 @@
+"""readers/markdown.py: golden models, one test per construct, one per error."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import fields, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docpub.errors import DocpubError
+from docpub.model import (
+    BlockQuote, BulletList, Code, Document, Emphasis, Image, LineBreak, Link, OrderedList,
+    Paragraph, Signature, Strong, Text, iter_paragraphs, iter_sections, plain_text,
+)
+from docpub.readers.markdown import read_file, read_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
+SEED = Path("/work/shared/sources/assessment-belgium-2020-02.zh-Hans.txt")
+FIXTURES = ROOT / "tests" / "fixtures" / "markdown"
+GOLDEN = ROOT / "tests" / "golden" / "reader"
+FM = "---\ntitle: 标题\ndate: 2020-11-30\n---\n"  # body starts on line 5
+
+# --- golden --------------------------------------------------------------------
+
+
+def dump(node: Any) -> Any:
+    """A stable JSON-able form of a model value: dataclasses tagged by type."""
+    if is_dataclass(node):
+        return {"type": type(node).__name__, **{f.name: dump(getattr(node, f.name))
+                                                for f in fields(node) if f.name != "source"}}
+    if isinstance(node, tuple):
+        return [dump(x) for x in node]
+    if isinstance(node, date):
+        return node.isoformat()
+    return node
+
+
+GOLDEN_INPUTS = [CONTENT, *sorted(FIXTURES.glob("*.md"))]
+
+
+@pytest.mark.parametrize("path", GOLDEN_INPUTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_golden_model(path: Path, regen_golden: bool) -> None:
+    name = path.parent.name if path == CONTENT else path.stem
+    golden = GOLDEN / f"{name}.json"
+    actual = json.dumps(dump(read_file(path)), ensure_ascii=False, indent=1) + "\n"
+    if regen_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden}; run pytest --regen-golden"
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+# --- the content file against the published seed ---------------------------------
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+SPLITS = ("他们还敦促", "以改善", "作为民间", "不仅")
+MASTHEAD = {"安全理事会", "Distr.: General", "30 November 2020", "Chinese", "Original: English"}
+
+
+def repaired_seed_paragraphs() -> list[str]:
+    """The seed's non-empty lines with the documented repairs applied."""
+    text = re.sub(rf"(?<=[{HAN}]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[{HAN}])", "",
+                  SEED.read_text(encoding="utf-8"))
+    out: list[str] = []
+    for line in (x.strip() for x in text.split("\n")):
+        if not line or line in MASTHEAD:
+            continue
+        if out and out[-1].endswith(SPLITS):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def content_texts(doc: Document) -> list[str]:
+    assert doc.annex is not None
+    texts = [doc.meta.title]
+    texts += [plain_text(p.inlines) for p in iter_paragraphs(doc.body)]
+    texts += [plain_text(line) for b in doc.body if isinstance(b, Signature) for line in b.lines]
+    texts += [plain_text(doc.annex.caption), plain_text(doc.annex.title)]
+    for s in iter_sections(doc.annex.sections):
+        texts.append(plain_text(s.title))
+        texts += [plain_text(p.inlines) for p in iter_paragraphs(s.blocks)]
+    return texts
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared sources not available")
+def test_content_is_the_seed_modulo_documented_repairs() -> None:
+    seed = repaired_seed_paragraphs()
+    assert len(seed) == len(set(seed))
+    assert sorted(content_texts(read_file(CONTENT))) == sorted(seed)
+
+
+def test_content_file_has_no_han_digit_or_latin_spaces() -> None:
+    text = CONTENT.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert not re.search(rf"[{HAN}] [0-9A-Za-z]|[0-9A-Za-z] [{HAN}]", text)
+    assert "民间社会组织Je Klere基金会执行主任Marie Yolène Gilles也" in text
+    assert "(a) 在实地" in text
+
+
+def test_content_structure() -> None:
+    doc = read_file(CONTENT)
+    assert doc.id == "assessment-belgium-2020-02" and doc.lang == "zh-Hans"
+    assert doc.meta.symbol == "" and doc.meta.letter_date == date(2020, 11, 9)
+    assert doc.annex is not None
+    regions = [s.title for s in doc.annex.sections]
+    assert [plain_text(t) for t in regions] == [
+        "导言", "非洲", "美洲", "亚洲", "欧洲", "中东", "专题问题和其他问题"]
+    assert all(s.level == 2 for s in doc.annex.sections)
+    assert all(c.level == 3 for s in doc.annex.sections for c in s.subsections)
+    ids = [p.id for p in iter_paragraphs(doc)]
+    assert ids == [f"p{i}" for i in range(1, len(ids) + 1)]
+
+
+# --- constructs -------------------------------------------------------------------
+
+
+def read(body: str) -> Document:
+    return read_markdown(FM + body, doc_id="d")
+
+
+def first_inlines(body: str) -> tuple[Any, ...]:
+    block = read(body).body[0]
+    assert isinstance(block, Paragraph)
+    return block.inlines
+
+
+def test_emphasis_strong_code() -> None:
+    assert first_inlines("a *b* **c** `d`") == (
+        Text("a "), Emphasis((Text("b"),)), Text(" "), Strong((Text("c"),)), Text(" "), Code("d"))
+
+
+def test_link_and_image() -> None:
+    assert first_inlines('[文](https://x.org/a "t") ![图](img/a.png)') == (
+        Link((Text("文"),), "https://x.org/a", "t"), Text(" "), Image("img/a.png", "图"))
+
+
+@pytest.mark.parametrize("url", ["mailto:a@b.org", "other/page.html", "#p3", "HTTPS://X.ORG"])
+def test_allowed_link_targets(url: str) -> None:
+    link = first_inlines(f"[x]({url})")[0]
+    assert isinstance(link, Link)
+
+
+def test_control_characters_in_url_are_encoded_not_a_scheme() -> None:
+    # A browser ignores a raw tab inside "java\tscript:"; the encoded %09 is no scheme.
+    link = first_inlines("[x](<java\tscript:x>)")[0]
+    assert isinstance(link, Link) and link.url == "java%09script:x"
+
+
+def test_hard_break() -> None:
+    assert first_inlines("一\\\n二") == (Text("一"), LineBreak(), Text("二"))
+
+
+@pytest.mark.parametrize("body, text", [
+    ("中文\n文字", "中文文字"),
+    ("English\nwords", "English words"),
+    ("第\n2512号", "第2512号"),
+    ("句子。\nNext", "句子。Next"),
+])
+def test_soft_breaks(body: str, text: str) -> None:
+    assert first_inlines(body) == (Text(text),)
+
+
+def test_soft_break_inside_emphasis() -> None:
+    assert first_inlines("*强\n调* and\n*more\nwords*") == (
+        Emphasis((Text("强调"),)), Text(" and "), Emphasis((Text("more words"),)))
+
+
+def test_raw_html_is_text() -> None:
+    assert first_inlines("<b>粗</b>") == (Text("<b>粗</b>"),)
+
+
+def test_lists_and_quote() -> None:
+    doc = read("- 甲\n- 乙\n\n3. 丙\n\n> 引\n")
+    bullet, ordered, quote = doc.body
+    assert isinstance(bullet, BulletList) and len(bullet.items) == 2
+    assert isinstance(ordered, OrderedList) and ordered.start == 3
+    assert isinstance(quote, BlockQuote)
+    assert [p.id for p in iter_paragraphs(doc)] == ["p1", "p2", "p3", "p4"]
+
+
+def test_signature_one_line_per_source_line() -> None:
+    block = read("::: signature\n甲\n*乙*\n丙\n:::\n").body[0]
+    assert block == Signature(((Text("甲"),), (Emphasis((Text("乙"),)),), (Text("丙"),)))
+
+
+def test_annex_caption_title_blocks_sections() -> None:
+    doc = read("信。\n\n::: annex 信的*附件*\n\n# 标题\n\n前言。\n\n## 甲\n\n### 乙\n\n正文。\n:::\n")
+    annex = doc.annex
+    assert annex is not None
+    assert annex.caption == (Text("信的"), Emphasis((Text("附件"),)))
+    assert annex.title == (Text("标题"),)
+    assert [p.id for p in iter_paragraphs(annex.blocks)] == ["p2"]
+    (region,) = annex.sections
+    assert (region.level, region.id, region.subsections[0].id) == (2, "甲", "乙")
+    assert region.subsections[0].blocks == (Paragraph((Text("正文。"),), "p3"),)
+
+
+def test_document_without_annex_has_letter_sections() -> None:
+    doc = read("前。\n\n## 甲\n\n一。\n\n#### 深\n\n## 乙\n")
+    assert doc.annex is None and len(doc.body) == 1
+    assert [s.id for s in iter_sections(doc.sections)] == ["甲", "深", "乙"]
+    assert doc.sections[0].subsections[0].level == 4
+
+
+def test_section_ids_unique_and_explicit_ids_win() -> None:
+    doc = read("## 甲\n\n## 甲\n\n## Letter\n\n## Other {#甲}\n")
+    sections = doc.sections
+    assert [s.id for s in sections] == ["甲-2", "甲-3", "letter-2", "甲"]
+    assert [s.explicit_id for s in sections] == [False, False, False, True]
+    assert sections[3].title == (Text("Other"),)
+
+
+def test_escaped_anchor_is_text() -> None:
+    section = read("## 甲 \\{#x}\n").sections[0]
+    assert section.title == (Text("甲 {#x}"),) and not section.explicit_id
+
+
+def test_read_file_takes_id_and_lang_from_path(tmp_path: Path) -> None:
+    path = tmp_path / "my-doc" / "zh-Hant.md"
+    path.parent.mkdir()
+    path.write_bytes(("\ufeff" + FM + "正文\r\n").encode())
+    doc = read_file(path)
+    assert (doc.id, doc.lang, doc.source) == ("my-doc", "zh-Hant", str(path))
+
+
+def test_front_matter_values() -> None:
+    doc = read_markdown(FM.replace("---\n", "---\nlinks: {\"S/1\": \"https://a.org/1\"}\n"
+                                   "period: 2020-02-01/2020-02-29\n", 1), doc_id="d")
+    assert doc.meta.links == (("S/1", "https://a.org/1"),)
+    assert doc.meta.period == "2020-02-01/2020-02-29"
+
+
+# --- errors -----------------------------------------------------------------------
+
+
+def error_of(text: str) -> tuple[str, int | None, str]:
+    with pytest.raises(DocpubError) as info:
+        read_markdown(text, doc_id="d", source="doc.md")
+    p = info.value.problem
+    return p.file, p.line, p.reason
+
+
+@pytest.mark.parametrize("text, line, reason", [
+    ("", None, "empty file"),
+    ("  \n\n", None, "empty file"),
+    ("正文\n", 1, "no front matter"),
+    ("---\ntitle: t\n\n正文\n", 1, "front matter is not closed"),
+    ("---\n---\n", 1, "front matter is empty"),
+    ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
+    ("---\ntitle: t\ndate: [2020\n---\n", 3, "malformed YAML"),
+    ("---\ntitle: t\n\tdate: x\n---\n", 3, "malformed YAML"),
+    ("---\ntitle: t\n---\n", 1, "no 'date'"),
+    ("---\ndate: 2020-01-01\n---\n", 1, "no 'title'"),
+    ("---\ntitle: t\ndate: 30 November 2020\n---\n", 3, "YYYY-MM-DD"),
+    ("---\ntitle: t\ndate: 2020-13-45\n---\n", 3, "'date'"),
+    ("---\ntitle: t\ndate: 2020-01-01 10:00:00\n---\n", 3, "YYYY-MM-DD"),
+    ("---\ntitle: t\ndate: 2020-01-01\ntitel_en: x\n---\n", 4, "did you mean 'title_en'"),
+    ("---\ntitle: t\ntitle: u\ndate: 2020-01-01\n---\n", 3, "given twice"),
+    ("---\ntitle: t\ndate: 2020-01-01\nlinks: [a]\n---\n", 4, "'links' must map"),
+    ("---\ntitle: t\ndate: 2020-01-01\nlinks: {a: 1}\n---\n", 4, "'links' must map"),
+    ("---\ntitle: t\ndate: 2020-01-01\nlinks: {a: 'javascript:x'}\n---\n", 4, "https"),
+    ("---\ntitle: 2020\ndate: 2020-01-01\n---\n", 2, "'title' must be text"),
+    ("---\ntitle: t\ndate: 2020-01-01\nperiod: February\n---\n", 4, "'period'"),
+    (FM + "a\0b", 5, "NUL"),
+])
+def test_front_matter_and_file_errors(text: str, line: int | None, reason: str) -> None:
+    file, got_line, got_reason = error_of(text)
+    assert (file, got_line) == ("doc.md", line)
+    assert reason in got_reason
+
+
+@pytest.mark.parametrize("body, line, reason", [
+    ("一\n\n[x](javascript:alert(1))", 7, "only http, https, mailto"),
+    ("一\n二 [x](JavaScript:alert(1))", 6, "only http, https, mailto"),
+    ("[x](vbscript:x) [y](file:///etc/passwd)", 5, "only http"),
+    ("[x](data:text/html,hi)", 5, "only http"),
+    ("<javascript:alert(1)>", 5, "only http"),
+    ("- 项\n- ![x](https://evil.org/a.png)", 6, "not URLs"),
+    ("![x](data:image/png;base64,AAAA)", 5, "not URLs"),
+    ("![x](file:///etc/passwd)", 5, "not URLs"),
+    ("![x](/etc/passwd)", 5, "absolute path"),
+    ("![x](img/../../secret.png)", 5, "'..'"),
+    ("![x](img/%2e%2e/%2e%2e/x.png)", 5, "'..'"),
+    ("![x](..\\x.png)", 5, "'..'"),
+    ("# 标题", 5, "level-1 heading"),
+    ("```\ncode\n```", 5, "code blocks"),
+    ("    indented", 5, "code blocks"),
+    ("a\n\n***", 7, "horizontal rules"),
+    ("- ## 列表里的标题", 5, "headings cannot be inside"),
+    ("::: signatur\n甲\n:::", 5, "did you mean 'signature'"),
+    ("一\n\n:::", 7, "stray ':::'"),
+    ("::: annex\n:::\n\n后", 8, "nothing may follow the annex"),
+    ("> ::: annex\n> x\n> :::", 5, "top level"),
+    ("::: signature\n- 甲\n:::", 6, "only lines of text"),
+    ("## 甲 {#a b}", 5, None),
+    ("## 甲 {#letter}", 5, "reserved or used twice"),
+    ("## 甲 {#x}\n\n## 乙 {#x}", 7, "reserved or used twice"),
+    ("## 甲 {#x!}", 5, "letters, digits"),
+])
+def test_body_errors(body: str, line: int, reason: str | None) -> None:
+    if reason is None:  # "{#a b}" is not an anchor: it is part of the title
+        assert read(body).sections[0].title == (Text("甲 {#a b}"),)
+        return
+    file, got_line, got_reason = error_of(FM + body)
+    assert (file, got_line) == ("doc.md", line)
+    assert reason in got_reason
+
+
+def test_read_file_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "zh-Hans.md"
+    path.parent.mkdir()
+    path.write_bytes(FM.encode() + "正文\n".encode("gb18030"))
+    with pytest.raises(DocpubError) as info:
+        read_file(path)
+    p = info.value.problem
+    assert (p.file, p.line) == (str(path), 5)
+    assert "not UTF-8" in p.reason and f"offset {len(FM.encode())}" in p.reason
+
+
+def test_read_file_binary(tmp_path: Path) -> None:
+    path = tmp_path / "d" / "zh-Hans.md"
+    path.parent.mkdir()
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(DocpubError, match="binary") as info:
+        read_file(path)
+    assert info.value.problem.line == 3
+
+
+def test_read_file_unreadable(tmp_path: Path) -> None:
+    missing = tmp_path / "d" / "zh-Hans.md"
+    with pytest.raises(DocpubError, match="cannot read") as info:
+        read_file(missing)
+    assert info.value.problem.file == str(missing) and info.value.problem.line is None
+    with pytest.raises(DocpubError, match="cannot read"):
+        read_file(tmp_path)  # a directory
