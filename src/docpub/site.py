@@ -22,7 +22,9 @@ from docpub.readers.markdown import read_file
 from docpub.templating import template_error
 from docpub.transforms.citations import collect_citations, link_citations
 from docpub.transforms.editions import convert_document, convert_label
+from docpub.review import review
 from docpub.writers.html import Alternate, HtmlWriter, IndexEntry, Nav, load_labels
+from docpub.writers.parallel import parallel_rows
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
@@ -69,68 +71,129 @@ def check_doc_id(doc_id: str, path: Path) -> None:
 
 def build(config: SiteConfig, out: Path, *, pdf: bool = True) -> BuildReport:
     docs = load_documents(config)
-    writer = HtmlWriter(config.templates_path, site_title=config.title, site_title_en=config.title_en)
     with atomic_output(out) as tmp:
         try:
-            files = write_site(config, docs, writer, tmp, pdf=pdf)
+            files = write_site(config, docs, tmp, pdf=pdf)
         except jinja2.TemplateError as exc:
             raise template_error(exc, config.templates_path) from None
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=files)
 
 
-def write_site(config: SiteConfig, docs: list[Document], writer: HtmlWriter, tmp: Path, *, pdf: bool) -> int:
-    count = 0
-    for rel, data in writer.static_files():
-        count += _write(tmp / rel, data)
-    for rel, data in _print_static(config):
-        count += _write(tmp / rel, data)
+@dataclass(frozen=True, slots=True)
+class EditionContext:
+    """What every page of one edition shares: the writer with its titles, the UI labels."""
+
+    edition: Edition
+    writer: HtmlWriter
+    labels: dict[str, str]
+
+
+def edition_context(config: SiteConfig, edition: Edition, labels: dict[str, str]) -> EditionContext:
+    def conv(s: str) -> str:
+        return convert_label(s, edition, config.root)
+
+    writer = HtmlWriter(config.templates_path, site_title=conv(config.title), site_title_en=config.title_en)
+    return EditionContext(edition, writer, {k: conv(v) for k, v in labels.items()})
+
+
+def write_site(config: SiteConfig, docs: list[Document], tmp: Path, *, pdf: bool) -> int:
     labels = load_labels(config.templates_path)
-    editions_docs = {e.tag: [convert_document(d, edition=e, root=config.root) for d in docs]
-                     for e in config.editions}
+    contexts = {e.tag: edition_context(config, e, labels) for e in config.editions}
+    files: dict[str, bytes] = dict(contexts[config.source_lang].writer.static_files())
+    by_edition = {e.tag: [convert_document(d, edition=e, root=config.root) for d in docs]
+                  for e in config.editions}
     for edition in config.editions:
-        elabels = {k: convert_label(v, edition) for k, v in labels.items()}
-        for doc in editions_docs[edition.tag]:
-            for rel, data in render_document_files(config, writer, doc, edition, elabels, pdf=pdf):
-                count += _write(tmp / rel, data)
-        index = writer.render_index(_index_entries(config, editions_docs[edition.tag]),
-                                    _nav(config, edition, elabels, "", "index.html", depth=1))
-        count += _write(tmp / edition.tag / "index.html", index.encode("utf-8"))
-    source = config.edition(config.source_lang)
-    slabels = {k: convert_label(v, source) for k, v in labels.items()}
-    home = writer.render_index(_index_entries(config, editions_docs[source.tag], from_root=True),
-                               _nav(config, source, slabels, "", "index.html", depth=0))
-    count += _write(tmp / "index.html", home.encode("utf-8"))
-    return count
+        ctx = contexts[edition.tag]
+        for source, doc in zip(docs, by_edition[edition.tag], strict=True):
+            files.update(render_document_files(config, ctx, source, doc, pdf=pdf))
+        entries = _index_entries(config, by_edition[edition.tag])
+        files[f"{edition.tag}/index.html"] = ctx.writer.render_index(
+            entries, _nav(config, ctx, "", "index.html", depth=1)).encode("utf-8")
+    home = contexts[config.source_lang]
+    files["index.html"] = home.writer.render_index(
+        _index_entries(config, by_edition[config.source_lang], from_root=True),
+        _nav(config, home, "", "index.html", depth=0)).encode("utf-8")
+    for rel, data in sorted(files.items()):
+        _write(tmp / rel, data)
+    return len(files)
 
 
 def render_document_files(
-    config: SiteConfig, writer: HtmlWriter, doc: Document, edition: Edition,
-    labels: dict[str, str], *, pdf: bool,
+    config: SiteConfig, ctx: EditionContext, source: Document, doc: Document, *, pdf: bool,
 ) -> Iterator[tuple[str, bytes]]:
-    """The files of one document in one edition: page, citations page, PDF."""
-    base = f"{edition.tag}/{doc.id}"
-    pdf_name = f"{doc.id}.pdf"
-    nav = _nav(config, edition, labels, doc.id, "index.html", depth=2, pdf_href=pdf_name if pdf else "")
-    yield f"{base}/index.html", writer.render_document(doc, nav).encode("utf-8")
-    cnav = _nav(config, edition, labels, doc.id, "citations.html", depth=2, pdf_href=pdf_name if pdf else "")
-    yield f"{base}/citations.html", writer.render_citations(doc, collect_citations(doc), cnav).encode("utf-8")
+    """The files of one document in one edition: page, citations, parallel and review pages, PDF."""
+    base = f"{ctx.edition.tag}/{doc.id}"
+    pdf_name = f"{doc.id}.pdf" if pdf else ""
+    converted = ctx.edition.tag != config.source_lang
+    extra = _extra_links(ctx) if converted else ()
+
+    def nav(page: str) -> Nav:
+        return _nav(config, ctx, doc.id, page, depth=2, pdf_href=pdf_name, extra=extra)
+
+    yield f"{base}/index.html", ctx.writer.render_document(doc, nav("index.html")).encode("utf-8")
+    cited = collect_citations(doc)
+    yield f"{base}/citations.html", ctx.writer.render_citations(doc, cited, nav("citations.html")).encode("utf-8")
+    if converted:
+        yield f"{base}/parallel.html", _parallel_page(config, ctx, source, doc, nav("parallel.html"))
+        yield f"{base}/review.html", _review_page(config, ctx, source, nav("review.html"))
     if pdf:
         from docpub.writers.pdf import render_pdf  # WeasyPrint is heavy: load it only when needed
 
-        data = render_pdf(doc, edition=edition, templates_dir=config.templates_path,
-                          site_root=config.root, labels=labels)
+        data = render_pdf(doc, edition=ctx.edition, templates_dir=config.templates_path,
+                          site_root=config.root, labels=ctx.labels)
         yield f"{base}/{pdf_name}", data
 
 
-def _nav(config: SiteConfig, edition: Edition, labels: dict[str, str], doc_id: str, page: str,
-         *, depth: int, pdf_href: str = "") -> Nav:
+def _extra_links(ctx: EditionContext) -> tuple[tuple[str, str], ...]:
+    return ((ctx.labels["parallel"], "parallel.html"), (ctx.labels["review"], "review.html"))
+
+
+def _parallel_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: Document, nav: Nav) -> bytes:
+    rows = parallel_rows(source, doc, ctx.writer.renderer)
+    src = config.edition(config.source_lang)
+    return ctx.writer.render_template(
+        "parallel.html.j2", doc=doc, nav=nav, rows=rows, source_tag=src.tag, source_label=src.label,
+    ).encode("utf-8")
+
+
+def _review_page(config: SiteConfig, ctx: EditionContext, source: Document, nav: Nav) -> bytes:
+    result = review(source, edition=ctx.edition, root=config.root)
+    items = [
+        {"location": u.where, "href": _where_href(u.where), "source": u.source_context,
+         "converted": u.converted_context, "edition": ctx.edition.tag,
+         "note": f"{u.char} → {u.chosen}" + (f" ({u.entry})" if u.entry else "")}
+        for u in result.ambiguous
+    ] + [
+        {"location": h.where, "href": _where_href(h.where), "source": h.term, "converted": h.target,
+         "edition": ctx.edition.tag, "note": h.entry}
+        for h in result.hits
+    ]
+    return ctx.writer.render_template(
+        "review.html.j2", nav=nav, items=items, title=f"{ctx.labels['review']} · {nav.edition.label}",
+    ).encode("utf-8")
+
+
+def _where_href(where: str) -> str:
+    return f"index.html#{where}" if where and not where.startswith("meta") else ""
+
+
+def _nav(config: SiteConfig, ctx: EditionContext, doc_id: str, page: str, *, depth: int,
+         pdf_href: str = "", extra: tuple[tuple[str, str], ...] = ()) -> Nav:
     root = "../" * depth
     alternates = tuple(
-        Alternate(tag=e.tag, label=e.label, current=e.tag == edition.tag,
-                  href=_page_href(root, e.tag, doc_id, page))
+        Alternate(tag=e.tag, label=e.label, current=e.tag == ctx.edition.tag,
+                  href=_page_href(root, e.tag, doc_id, _page_in(config, e, page)))
         for e in config.editions
     )
-    return Nav(edition=edition, root=root, alternates=alternates, labels=labels, pdf_href=pdf_href)
+    return Nav(edition=ctx.edition, root=root, alternates=alternates, labels=ctx.labels,
+               pdf_href=pdf_href, extra=extra)
+
+
+def _page_in(config: SiteConfig, edition: Edition, page: str) -> str:
+    """The same page in another edition; the source edition has no parallel or review page."""
+    if edition.tag == config.source_lang and page in ("parallel.html", "review.html"):
+        return "index.html"
+    return page
 
 
 def _page_href(root: str, tag: str, doc_id: str, page: str) -> str:
@@ -150,12 +213,6 @@ def _index_entries(config: SiteConfig, docs: list[Document], *, from_root: bool 
     ]
 
 
-def _print_static(config: SiteConfig) -> list[tuple[str, bytes]]:
-    css = config.templates_path / "static" / "print.css"
-    return [("static/print.css", css.read_bytes())] if css.is_file() else []
-
-
-def _write(path: Path, data: bytes) -> int:
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return 1

@@ -1,0 +1,63 @@
+"""Rows of a parallel (Simplified | Traditional) page: one row per heading or paragraph.
+
+An edition is a text transform of the same model, so the two documents have the
+same shape; walking them side by side pairs each unit with its conversion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from markupsafe import Markup
+
+from docpub.model import Block, Document, Paragraph, Section, Signature, Text
+from docpub.writers.nodes import NodeRenderer
+
+RowKind = Literal["title", "heading", "paragraph", "block"]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    kind: RowKind
+    anchor: str  # the id of the unit on the document page ("" when it has none)
+    level: int  # heading level; 0 for other rows
+    source: Markup
+    target: Markup
+
+
+def parallel_rows(source: Document, target: Document, renderer: NodeRenderer) -> tuple[Row, ...]:
+    pairs = zip(_units(source, renderer), _units(target, renderer), strict=True)
+    return tuple(Row(kind=s[0], anchor=s[1], level=s[2], source=s[3], target=t[3]) for s, t in pairs)
+
+
+Unit = tuple[RowKind, str, int, Markup]
+
+
+def _units(doc: Document, r: NodeRenderer) -> Iterator[Unit]:
+    yield "title", "letter", 1, r.inlines((Text(doc.meta.title),))
+    yield from _blocks(doc.body, r)
+    yield from _sections(doc.sections, r)
+    if doc.annex is not None:
+        yield "paragraph", "annex", 0, r.inlines(doc.annex.caption)
+        yield "title", "", 1, r.inlines(doc.annex.title)
+        yield from _blocks(doc.annex.blocks, r)
+        yield from _sections(doc.annex.sections, r)
+
+
+def _blocks(blocks: tuple[Block, ...], r: NodeRenderer) -> Iterator[Unit]:
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            yield "paragraph", b.id, 0, r.inlines(b.inlines)
+        elif isinstance(b, Signature):
+            yield "block", "", 0, r.block(b)
+        else:
+            yield "block", "", 0, r.block(b)
+
+
+def _sections(sections: tuple[Section, ...], r: NodeRenderer) -> Iterator[Unit]:
+    for s in sections:
+        yield "heading", s.id, s.level, r.inlines(s.title)
+        yield from _blocks(s.blocks, r)
+        yield from _sections(s.subsections, r)
