@@ -128,3 +128,21 @@ def test_two_builds_are_byte_identical(site: Path, tmp_path: Path) -> None:
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
     assert digest(again) == digest(site)
+
+
+def test_output_does_not_depend_on_hash_seed_locale_or_time(site: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    other = tmp_path / "other"
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "LC_ALL": "C", "LANG": "C", "TZ": "Pacific/Kiritimati",
+           "SOURCE_DATE_EPOCH": "1"}
+    subprocess.run([sys.executable, "-m", "docpub", "build", str(REPO), "--out", str(other)],
+                   check=True, env=env, capture_output=True)
+
+    def digest(folder: Path) -> dict[str, str]:
+        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert digest(other) == digest(site)
