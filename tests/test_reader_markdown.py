@@ -254,6 +254,8 @@ def error_of(text: str) -> tuple[str, int | None, str]:
     ("---\n---\n", 1, "front matter is empty"),
     ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
     ("---\ntitle: t\ndate: [2020\n---\n", 3, "malformed YAML"),
+    ("---\ntitle: [t\ndate: 2020-01-01\n---\n", 2, "malformed YAML"),
+    ("---\ntitle: 't\ndate: 2020-01-01\n---\n", 2, "malformed YAML"),
     ("---\ntitle: t\n\tdate: x\n---\n", 3, "malformed YAML"),
     ("---\ntitle: t\n---\n", 1, "no 'date'"),
     ("---\ndate: 2020-01-01\n---\n", 1, "no 'title'"),

@@ -123,11 +123,18 @@ def _yaml_mapping(text: str, source: str) -> dict[str, tuple[int, Any]]:
                               "front matter must be a mapping of 'key: value' lines")
         return _yaml_entries(loader, root, source)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 2 if mark else 1
-        raise DocpubError(source, line, f"malformed YAML front matter: {e.problem}") from None
+        raise DocpubError(source, _yaml_error_line(e), f"malformed YAML front matter: "
+                          f"{e.problem}" + (f" ({e.context})" if e.context else "")) from None
     finally:
         loader.dispose()
+
+
+def _yaml_error_line(e: yaml.MarkedYAMLError) -> int:
+    # An unclosed bracket or quote is noticed lines later; the author's mistake
+    # is where it was opened.
+    opened = e.context and ("flow" in e.context or "quoted" in e.context)
+    mark = (e.context_mark if opened else None) or e.problem_mark or e.context_mark
+    return mark.line + 2 if mark else 1
 
 
 def _yaml_entries(
