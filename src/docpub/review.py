@@ -1,0 +1,190 @@
+"""A conversion review for editors: what each Traditional edition decided, and where.
+
+OpenCC is right most of the time and silently wrong the rest, mostly on
+characters with several Traditional forms (并 -> 並/併, 里 -> 里/裏). The review
+lists every such character with its context before and after conversion, and
+every glossary hit with the entry that produced it, so an editor can read a
+short table instead of the whole edition. The site renders the same dataclasses
+as an HTML page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from docpub.config import Edition
+from docpub.errors import DocpubError
+from docpub.model import Annex, Document, Paragraph, Section, Signature, Text
+from docpub.transforms.editions import META_FIELDS, Converter, Piece, converter_for
+
+AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
+CONTEXT = 8  # characters shown on each side
+WHERE_WIDTH = 24  # section ids are headings and can be long; the table cuts them
+
+
+@dataclass(frozen=True, slots=True)
+class AmbiguousUse:
+    char: str  # the Simplified character
+    chosen: str  # what the edition printed for it (a whole glossary target if the length changed)
+    forms: tuple[str, ...]  # the Traditional forms it can take
+    where: str  # paragraph or section id, or "meta.title"
+    source_context: str
+    converted_context: str
+    entry: str = ""  # "file:line" when a glossary entry made the choice
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryHit:
+    term: str
+    target: str  # as printed, after the edition's glyph variants
+    entry: str  # "file:line"
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    document: str
+    edition: str
+    ambiguous: tuple[AmbiguousUse, ...]
+    hits: tuple[GlossaryHit, ...]
+
+
+def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
+    """``char -> forms`` from ``char<TAB>form form ...`` lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DocpubError(name, None, "list of ambiguous characters not found") from None
+    table: dict[str, tuple[str, ...]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        char, _, forms = line.partition("\t")
+        if len(char) != 1 or not forms.split():
+            raise DocpubError(name, number, "expected one character, a TAB and its forms")
+        if char in table:
+            raise DocpubError(name, number, f"duplicate character '{char}'")
+        table[char] = tuple(forms.split())
+    return table
+
+
+def review(doc: Document, *, edition: Edition, root: Path,
+           ambiguous_file: str = AMBIGUOUS_FILE) -> Review:
+    """Every ambiguous character and glossary hit in ``doc`` as ``edition`` prints it."""
+    table = load_ambiguous(root / ambiguous_file, name=ambiguous_file)
+    converter = converter_for(edition, root)
+    uses: list[AmbiguousUse] = []
+    hits: list[GlossaryHit] = []
+    for where, text in iter_texts(doc):
+        found_uses, found_hits = _review_text(text, where, converter, table)
+        uses.extend(found_uses)
+        hits.extend(found_hits)
+    return Review(doc.id, edition.tag, tuple(uses), tuple(hits))
+
+
+def iter_texts(doc: Document) -> Iterator[tuple[str, str]]:
+    """``(where, string)`` for every string the edition converts, in document order."""
+    for name in META_FIELDS:
+        value = getattr(doc.meta, name)
+        if value:
+            yield f"meta.{name}", value
+    for part in (doc.body, doc.sections, doc.annex):
+        yield from _walk(part, "")
+
+
+def _walk(node: object, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, Text):
+        yield where, node.text
+    elif isinstance(node, tuple):
+        for child in node:
+            yield from _walk(child, where)
+    elif hasattr(node, "__dataclass_fields__"):
+        if isinstance(node, (Paragraph, Section, Annex)) and node.id:
+            where = node.id
+        elif isinstance(node, Signature):
+            where = f"{where}/signature" if where else "signature"
+        for f in fields(node):  # type: ignore[arg-type]
+            yield from _walk(getattr(node, f.name), where)
+
+
+def _review_text(text: str, where: str, converter: Converter,
+                 table: dict[str, tuple[str, ...]]) -> tuple[list[AmbiguousUse], list[GlossaryHit]]:
+    pieces = list(converter.pieces(text))
+    converted = "".join(p.target for p in pieces)
+    uses: list[AmbiguousUse] = []
+    hits: list[GlossaryHit] = []
+    src_at = dst_at = 0
+    for piece in pieces:
+        if piece.entry is not None:
+            hits.append(GlossaryHit(piece.source, piece.target, piece.entry.where, where))
+        for k, char in enumerate(piece.source):
+            if char in table:
+                chosen, dst = _chosen(piece, k, dst_at)
+                uses.append(AmbiguousUse(
+                    char, chosen, table[char], where,
+                    _around(text, src_at + k), _around(converted, dst),
+                    piece.entry.where if piece.entry else "",
+                ))
+        src_at += len(piece.source)
+        dst_at += len(piece.target)
+    return uses, hits
+
+
+def _chosen(piece: Piece, k: int, dst_at: int) -> tuple[str, int]:
+    # Character-for-character when lengths agree (all of OpenCC's s2t/s2tw/s2hk
+    # output); otherwise the whole replacement is what stands for the character.
+    if len(piece.source) == len(piece.target):
+        return piece.target[k], dst_at + k
+    return piece.target, dst_at
+
+
+def _around(s: str, i: int) -> str:
+    return s[max(0, i - CONTEXT): i + CONTEXT + 1].replace("\n", " ").replace("\t", " ")
+
+
+# --- terminal table --------------------------------------------------------------
+
+
+def format_table(r: Review) -> str:
+    """Two aligned tables for a terminal; CJK characters count as two columns."""
+    lines = [f"{r.document} -> {r.edition}: {len(r.ambiguous)} ambiguous characters, "
+             f"{len(r.hits)} glossary hits", ""]
+    lines += _table(("where", "char", "chosen", "source", "converted", "entry"),
+                    [(_cut(u.where), u.char, u.chosen, u.source_context, u.converted_context, u.entry)
+                     for u in r.ambiguous])
+    lines.append("")
+    lines += _table(("where", "term", "target", "entry"),
+                    [(_cut(h.where), h.term, h.target, h.entry) for h in r.hits])
+    return "\n".join(lines) + "\n"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(map(display_width, column)) for column in zip(header, *rows)]
+    return [_row(header, widths), _row(tuple("-" * w for w in widths), widths),
+            *(_row(row, widths) for row in rows)]
+
+
+def _row(cells: tuple[str, ...], widths: list[int]) -> str:
+    padded = (c + " " * (w - display_width(c)) for c, w in zip(cells, widths))
+    return "  ".join(padded).rstrip()
+
+
+def _cut(s: str, width: int = WHERE_WIDTH) -> str:
+    if display_width(s) <= width:
+        return s
+    while display_width(s) > width - 1:
+        s = s[:-1]
+    return s + "…"
+
+
+def display_width(s: str) -> int:
+    """Terminal columns: wide and full-width characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+__all__ = ["AmbiguousUse", "GlossaryHit", "Review", "display_width", "format_table",
+           "iter_texts", "load_ambiguous", "review"]

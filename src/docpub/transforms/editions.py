@@ -1,0 +1,243 @@
+"""Traditional-script editions: Simplified source -> one edition's script.
+
+Only Han text is converted: a string is split into runs of Han characters and
+CJK punctuation and everything else (Latin, digits, ASCII symbols, spaces),
+and only the Han runs reach the glossaries and OpenCC. Inside a Han run the
+edition's glossary entries are matched on the Simplified source, leftmost and
+longest first; a hit is replaced by its target, and only the text between hits
+goes through OpenCC, so OpenCC's phrase tables cannot undo an editor's choice.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import opencc
+
+from docpub.config import CONFIG_NAME, Edition
+from docpub.errors import DocpubError
+from docpub.model import Document, Meta, map_text
+
+# Ideographs (BMP, compatibility, extensions B-H), CJK and full-width
+# punctuation, and the punctuation Chinese prose borrows (quotes, dashes, the
+# middle dot of transliterated names). Latin, digits and ASCII are left out,
+# which is what keeps them byte-identical.
+HAN_CHARS = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+    "\u3000-\u303f\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    "\u00b7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2e3a\u2e3b\u30fb"
+)
+HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
+_NOT_HAN = re.compile(f"[^{HAN_CHARS}]")
+
+# Glossary targets are final text, but common.tsv serves editions with
+# different glyph standards (s2t's 爲/着/裏, Taiwan's 為/著/裡, Hong Kong's
+# 為/着/説). Each target is passed once, at load time, through the variants-only
+# table of its edition so one file fits all of them.
+_TARGET_VARIANTS: dict[str, str] = {"s2tw": "t2tw", "s2twp": "t2tw", "s2hk": "t2hk"}
+
+# Editions the config may name; s2twp is allowed but its phrase table rewrites
+# UN vocabulary (支持→支援, 文件→檔案), see docs/editions.md.
+_KNOWN_CONFIGS = frozenset(name.removesuffix(".json") for name in opencc.CONFIGS)
+
+META_FIELDS = ("title", "author", "presidency")
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryEntry:
+    source: str  # Simplified, as it appears in the source text
+    target: str  # as written in the file
+    note: str
+    file: str  # path relative to the site root, for messages and the review
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A span of the input and what it became.
+
+    ``entry`` is the glossary entry that produced it; ``converted`` is False
+    for protected text (Latin, digits, symbols), which is copied as is.
+    """
+
+    source: str
+    target: str
+    entry: GlossaryEntry | None = None
+    converted: bool = True
+
+
+# --- glossary files ------------------------------------------------------------
+
+
+def load_glossary(path: Path, *, name: str) -> tuple[GlossaryEntry, ...]:
+    """Parse one TSV glossary; ``name`` is how messages and reviews cite the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DocpubError(name, None, "glossary file not found") from None
+    except UnicodeDecodeError:
+        raise DocpubError(name, None, "glossary is not UTF-8 text") from None
+    entries: list[GlossaryEntry] = []
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        entry = _parse_line(line, name, number)
+        if entry is None:
+            continue
+        if entry.source in first_line:
+            raise DocpubError(name, number, f"duplicate source term '{entry.source}' "
+                                            f"(first on line {first_line[entry.source]})")
+        first_line[entry.source] = number
+        entries.append(entry)
+    return tuple(entries)
+
+
+def _parse_line(line: str, name: str, number: int) -> GlossaryEntry | None:
+    if not line.strip() or line.lstrip().startswith("#"):
+        return None
+    fields = [f.strip() for f in line.split("\t")]
+    if len(fields) not in (2, 3):
+        raise DocpubError(name, number, "expected 'source<TAB>target' or "
+                                        f"'source<TAB>target<TAB>note', found {len(fields)} field(s)")
+    source, target = fields[0], fields[1]
+    if not source or not target:
+        raise DocpubError(name, number, "empty source or target term")
+    stray = _NOT_HAN.search(source)
+    if stray:
+        # Such a term could never match: only Han runs are looked up.
+        raise DocpubError(name, number, f"source term '{source}' contains '{stray.group()}'; "
+                                        "terms may hold only Han characters and CJK punctuation")
+    note = fields[2] if len(fields) == 3 else ""
+    return GlossaryEntry(source, target, note, name, number)
+
+
+def merge_glossaries(files: tuple[tuple[GlossaryEntry, ...], ...]) -> dict[str, GlossaryEntry]:
+    """One table from several files; a later file's entry wins over an earlier one."""
+    merged: dict[str, GlossaryEntry] = {}
+    for entries in files:
+        for entry in entries:
+            merged[entry.source] = entry
+    return merged
+
+
+# --- the converter ---------------------------------------------------------------
+
+
+class Converter:
+    """One edition's Simplified -> Traditional conversion, built once per process."""
+
+    __slots__ = ("tag", "_opencc", "_pattern", "_hits")
+
+    def __init__(self, tag: str, config: str, glossary: dict[str, GlossaryEntry]) -> None:
+        self.tag = tag
+        self._opencc = opencc.OpenCC(config) if config else None
+        variants = opencc.OpenCC(_TARGET_VARIANTS[config]) if config in _TARGET_VARIANTS else None
+        self._hits = {
+            source: (variants.convert(e.target) if variants else e.target, e)
+            for source, e in glossary.items()
+        }
+        # Longest first: Python's alternation takes the first alternative
+        # that matches at the leftmost position.
+        terms = sorted(self._hits, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, terms))) if terms else None
+
+    def convert_text(self, s: str) -> str:
+        if self._opencc is None:
+            return s
+        return "".join(p.target for p in self.pieces(s))
+
+    def pieces(self, s: str) -> Iterator[Piece]:
+        """``s`` cut into protected spans, glossary hits and OpenCC-converted spans."""
+        if self._opencc is None:
+            yield Piece(s, s, converted=False)
+            return
+        end = 0
+        for run in HAN_RUN.finditer(s):
+            if run.start() > end:
+                yield Piece(s[end:run.start()], s[end:run.start()], converted=False)
+            yield from self._han_pieces(run.group())
+            end = run.end()
+        if end < len(s):
+            yield Piece(s[end:], s[end:], converted=False)
+
+    def _han_pieces(self, run: str) -> Iterator[Piece]:
+        assert self._opencc is not None
+        end = 0
+        if self._pattern is not None:
+            for hit in self._pattern.finditer(run):
+                if hit.start() > end:
+                    gap = run[end:hit.start()]
+                    yield Piece(gap, self._opencc.convert(gap))
+                target, entry = self._hits[hit.group()]
+                yield Piece(hit.group(), target, entry)
+                end = hit.end()
+        if end < len(run):
+            yield Piece(run[end:], self._opencc.convert(run[end:]))
+
+
+def converter_for(edition: Edition, root: Path | None) -> Converter:
+    """The edition's converter; built on first use and kept for the process.
+
+    ``root`` is the site folder the edition's glossary paths are relative to;
+    ``None`` gives OpenCC and no glossaries.
+    """
+    return _converter(edition, root.resolve() if root is not None else None)
+
+
+@functools.cache
+def _converter(edition: Edition, root: Path | None) -> Converter:
+    if not edition.opencc:
+        return Converter(edition.tag, "", {})
+    if edition.opencc not in _KNOWN_CONFIGS:
+        known = ", ".join(sorted(_KNOWN_CONFIGS))
+        raise DocpubError(str((root or Path.cwd()) / CONFIG_NAME), None,
+                          f"edition '{edition.tag}': unknown OpenCC config "
+                          f"'{edition.opencc}'; known: {known}")
+    if root is None:
+        return Converter(edition.tag, edition.opencc, {})
+    files = tuple(load_glossary(root / g, name=g) for g in edition.glossaries)
+    return Converter(edition.tag, edition.opencc, merge_glossaries(files))
+
+
+def clear_converters() -> None:
+    """Forget built converters, e.g. after a glossary file changed under `docpub serve`."""
+    _converter.cache_clear()
+
+
+# --- documents and labels --------------------------------------------------------
+
+
+def convert_document(doc: Document, *, edition: Edition, root: Path) -> Document:
+    """``doc`` in ``edition``'s script: prose and masthead text, nothing else."""
+    if not edition.opencc:
+        return replace(doc, lang=edition.tag)
+    convert = converter_for(edition, root).convert_text
+    converted: Document = map_text(doc, convert)
+    return replace(converted, lang=edition.tag, meta=_convert_meta(doc.meta, convert))
+
+
+def _convert_meta(meta: Meta, convert: Callable[[str], str]) -> Meta:
+    # title_en, author_en, symbol, links and dates are not Chinese prose.
+    return replace(meta, **{name: convert(getattr(meta, name)) for name in META_FIELDS})
+
+
+def convert_label(s: str, edition: Edition, root: Path | None = None) -> str:
+    """A template string (button, heading, caption) in the edition's script.
+
+    Pass the site ``root`` to apply the edition's glossaries as well; without
+    it the label goes through OpenCC alone, which suits short UI words.
+    """
+    return converter_for(edition, root).convert_text(s)
+
+
+__all__ = [
+    "Converter", "GlossaryEntry", "HAN_CHARS", "META_FIELDS", "Piece", "clear_converters",
+    "convert_document", "convert_label", "converter_for", "load_glossary", "merge_glossaries",
+]

@@ -1,0 +1,342 @@
+"""Traditional editions: goldens for the seed document, UN vocabulary, names,
+protected spans, glossary files and the editors' review."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import fields, replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docpub.config import Edition
+from docpub.errors import DocpubError
+from docpub.model import (
+    Annex, Citation, Code, Document, Emphasis, Link, Meta, Paragraph, Section, Signature, Text,
+    plain_text,
+)
+from docpub.readers.markdown import read_file
+from docpub.review import display_width, format_table, review
+from docpub.transforms.editions import (
+    HAN_CHARS, clear_converters, convert_document, convert_label, converter_for, load_glossary,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
+GOLDEN = Path(__file__).parent / "golden" / "editions"
+
+SOURCE = Edition("zh-Hans", "简体中文")
+HANT = Edition("zh-Hant", "繁體中文", "s2t", ("content/glossary/common.tsv",))
+TW = Edition("zh-Hant-TW", "臺灣正體", "s2tw",
+             ("content/glossary/common.tsv", "content/glossary/zh-Hant-TW.tsv"))
+HK = Edition("zh-Hant-HK", "香港繁體", "s2hk",
+             ("content/glossary/common.tsv", "content/glossary/zh-Hant-HK.tsv"))
+TRADITIONAL = (HANT, TW, HK)
+
+
+@pytest.fixture
+def regen(request: pytest.FixtureRequest) -> bool:
+    try:
+        flag = bool(request.getfixturevalue("regen_golden"))
+    except pytest.FixtureLookupError:
+        flag = False
+    return flag or os.environ.get("DOCPUB_REGEN_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return read_file(SEED)
+
+
+def render(doc: Document) -> str:
+    """The converted strings, one block a line, each after its anchor."""
+    meta = [f"meta.{name}\t{getattr(doc.meta, name)}" for name in ("title", "author", "presidency")]
+    return "\n".join([*meta, *_render(doc.body), *_render(doc.sections), *_render(doc.annex)]) + "\n"
+
+
+def _render(node: object) -> Iterator[str]:
+    if isinstance(node, Paragraph):
+        yield f"{node.id}\t{plain_text(node.inlines)}"
+    elif isinstance(node, Section):
+        yield f"{node.id}\t{'#' * node.level} {plain_text(node.title)}"
+        yield from _render(node.blocks)
+        yield from _render(node.subsections)
+    elif isinstance(node, Annex):
+        yield f"{node.id}\t{plain_text(node.caption)}"
+        yield f"{node.id}\t# {plain_text(node.title)}"
+        yield from _render(node.blocks)
+        yield from _render(node.sections)
+    elif isinstance(node, Signature):
+        yield from (f"signature\t{plain_text(line)}" for line in node.lines)
+    elif isinstance(node, tuple):
+        for child in node:
+            yield from _render(child)
+    elif hasattr(node, "__dataclass_fields__"):
+        for f in fields(node):  # type: ignore[arg-type]
+            yield from _render(getattr(node, f.name))
+
+
+def converted_text(seed: Document, edition: Edition) -> str:
+    """The rendered text without anchors, which stay Simplified in every edition."""
+    rendered = render(convert_document(seed, edition=edition, root=ROOT))
+    return "\n".join(line.partition("\t")[2] for line in rendered.splitlines())
+
+
+# --- goldens ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
+def test_golden(seed: Document, edition: Edition, regen: bool) -> None:
+    text = render(convert_document(seed, edition=edition, root=ROOT))
+    path = GOLDEN / f"{edition.tag}.txt"
+    if regen or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{path} differs; rerun with --regen-golden and read the diff"
+
+
+def test_source_edition_is_the_document(seed: Document) -> None:
+    assert convert_document(seed, edition=SOURCE, root=ROOT) == replace(seed, lang="zh-Hans")
+
+
+def test_lang_is_the_edition_tag(seed: Document) -> None:
+    assert convert_document(seed, edition=TW, root=ROOT).lang == "zh-Hant-TW"
+
+
+# --- vocabulary: what s2twp would break and what OpenCC gets wrong -------------------
+
+
+@pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
+@pytest.mark.parametrize("kept, not_wanted", [
+    ("支持", "支援"), ("進程", "程序"), ("文件", "檔案"), ("主席聲明", "主席宣告"),
+    ("高級", "高階"), ("通過", "透過"), ("安全局勢", "區域性"), ("荷台達", "荷臺達"),
+    ("核心", "覈"), ("核武器", "覈"),
+])
+def test_un_vocabulary(seed: Document, edition: Edition, kept: str, not_wanted: str) -> None:
+    text = converted_text(seed, edition)
+    assert kept in text
+    assert not_wanted not in text
+
+
+@pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
+def test_conjunction_bing(seed: Document, edition: Edition) -> None:
+    text = converted_text(seed, edition)
+    assert re.search("並[為爲]了提高", text)
+    assert "並成功舉行" in text
+    assert not re.search("併[為爲成]", text)
+    assert "吞併" in text  # a real merge keeps 併
+
+
+@pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
+@pytest.mark.parametrize("simplified, expected", [
+    ("放在核心位置", "放在核心位置"), ("看待核武器挑战", "看待核武器挑戰"), ("核实报告", "核實報告"),
+    ("合并为一份报告", "合併"), ("一并审议", "一併"), ("荷台达", "荷台達"),
+    ("马里局势", "馬"), ("罗西纳·索里-库利巴利", "·索里-"), ("马里奥", "馬里奧"),
+])
+def test_overrides(edition: Edition, simplified: str, expected: str) -> None:
+    assert expected in converter_for(edition, ROOT).convert_text(simplified)
+
+
+def test_mali_keeps_li_not_inside() -> None:
+    assert converter_for(HANT, ROOT).convert_text("马里") == "馬里"
+    assert converter_for(TW, ROOT).convert_text("马里和索马里") == "馬利和索馬利亞"
+
+
+# --- names ----------------------------------------------------------------------------
+
+TW_NAMES = {
+    "布隆迪": "蒲隆地", "索馬里": "索馬利亞", "也門": "葉門", "幾內亞比紹": "幾內亞比索",
+    "突尼斯": "突尼西亞", "聖文森特和格林納丁斯": "聖文森及格瑞那丁", "摩加迪沙": "摩加迪休",
+    "東南亞國家聯盟": "東南亞國家協會", "孟加拉國": "孟加拉",
+}
+
+
+@pytest.mark.parametrize("mainland, taiwan", TW_NAMES.items())
+def test_taiwan_names(seed: Document, mainland: str, taiwan: str) -> None:
+    text = converted_text(seed, TW)
+    assert taiwan in text
+    assert mainland not in text
+
+
+@pytest.mark.parametrize("name", ["緬甸", "烏克蘭", "阿拉伯敘利亞共和國", "哥倫比亞", "以色列",
+                                  "巴勒斯坦", "柏林", "明斯克", "利比亞", "海地"])
+def test_taiwan_names_shared_with_s2tw(seed: Document, name: str) -> None:
+    assert name in converted_text(seed, TW)
+
+
+@pytest.mark.parametrize("edition", (HANT, HK), ids=lambda e: e.tag)
+def test_other_editions_keep_un_names(seed: Document, edition: Edition) -> None:
+    text = converted_text(seed, edition)
+    for name in ("布隆迪", "索馬里", "也門", "幾內亞比紹", "突尼斯", "摩加迪沙"):
+        assert name in text
+    for name in ("蒲隆地", "索馬利亞", "葉門"):
+        assert name not in text
+
+
+def test_variant_standards_follow_the_edition() -> None:
+    # One common.tsv target (並爲) fits each edition's glyph standard.
+    assert converter_for(HANT, ROOT).convert_text("并为此") == "並爲此"
+    assert converter_for(TW, ROOT).convert_text("并为此") == "並為此"
+    assert converter_for(HK, ROOT).convert_text("并为此，他说") == "並為此，他説"
+
+
+# --- protected spans ------------------------------------------------------------------
+
+PROTECTED_DOC = Document(
+    id="并为-台",
+    lang="zh-Hans",
+    meta=Meta(title="比利时常驻联合国代表给安全理事会主席的信", date=date(2020, 11, 30),
+              title_en="Letter dated 9 November 2020", symbol="S/2020/1", author="比利时常驻联合国代表",
+              author_en="Permanent Representative", presidency="比利时",
+              links=(("S/RES/2512(2020)", "https://undocs.org/zh/S/RES/2512(2020)"),)),
+    body=(
+        Paragraph((
+            Text("民间社会组织 Je Klere 基金会执行主任 Marie Yolène Gilles 也发了言，"),
+            Citation((Text("第2512(2020)号决议"),), "S/RES/2512(2020)", "resolution",
+                     "https://undocs.org/zh/S/RES/2512(2020)"),
+            Code("并为 台 后 发 核"),
+            Link((Emphasis((Text("联合国"),)),), "https://example.org/并为/台", "联合国"),
+            Text("2月14日、PRST/2020/3、SC/14128、１２月、ＡＢＣ"),
+        ), id="并为"),
+    ),
+    sections=(Section(2, (Text("布隆迪"),), "布隆迪", (Paragraph((Text("台"),), "p9"),)),),
+)
+
+
+@pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
+def test_protected_spans_are_byte_identical(edition: Edition) -> None:
+    out = convert_document(PROTECTED_DOC, edition=edition, root=ROOT)
+    para = out.body[0]
+    assert isinstance(para, Paragraph)
+    first, citation, code, link, digits = para.inlines
+    assert isinstance(first, Text) and "Je Klere" in first.text and "Marie Yolène Gilles" in first.text
+    assert isinstance(citation, Citation)
+    assert (citation.symbol, citation.kind, citation.url) == (
+        "S/RES/2512(2020)", "resolution", "https://undocs.org/zh/S/RES/2512(2020)")
+    assert citation.children == (Text("第2512(2020)號決議"),)
+    assert code == Code("并为 台 后 发 核")
+    assert isinstance(link, Link) and link.url == "https://example.org/并为/台" and link.title == "联合国"
+    assert digits == Text("2月14日、PRST/2020/3、SC/14128、１２月、ＡＢＣ")
+    assert para.id == "并为" and out.id == "并为-台" and out.sections[0].id == "布隆迪"
+
+
+@pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
+def test_meta_prose_only(edition: Edition) -> None:
+    meta = convert_document(PROTECTED_DOC, edition=edition, root=ROOT).meta
+    src = PROTECTED_DOC.meta
+    assert meta.title == "比利時常駐聯合國代表給安全理事會主席的信"
+    assert meta.author == "比利時常駐聯合國代表" and meta.presidency == "比利時"
+    assert replace(meta, title=src.title, author=src.author, presidency=src.presidency) == src
+
+
+_NON_HAN = re.compile(f"[^{HAN_CHARS}]+")
+_MIXED = st.text(alphabet="并为台后发里核马索达在待 aZé0９/-()·。，“”\t", max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MIXED)
+def test_non_han_runs_survive_any_text(s: str) -> None:
+    for edition in TRADITIONAL:
+        out = converter_for(edition, ROOT).convert_text(s)
+        assert _NON_HAN.findall(out) == _NON_HAN.findall(s)
+
+
+# --- glossary files -------------------------------------------------------------------
+
+
+def _edition_with(tmp_path: Path, *files: str) -> Edition:
+    names = []
+    for i, text in enumerate(files):
+        (tmp_path / f"g{i}.tsv").write_text(text, encoding="utf-8")
+        names.append(f"g{i}.tsv")
+    return Edition("zh-Hant", "繁體中文", "s2t", tuple(names))
+
+
+@pytest.mark.parametrize("text, line, reason", [
+    ("# ok\n布隆迪\t蒲隆地\n索马里 索馬利亞\n", 3, "expected 'source<TAB>target'"),
+    ("a\tb\tc\td\n", 1, "found 4 field(s)"),
+    ("\n布隆迪\t\n", 2, "empty source or target"),
+    ("也门\t葉門\n\n也门\t也門\n", 3, "duplicate source term '也门' (first on line 1)"),
+    ("SC\t安理會\n", 1, "contains 'S'"),
+    ("第2512号\t第2512號\n", 1, "contains '2'"),
+])
+def test_glossary_errors_name_file_and_line(tmp_path: Path, text: str, line: int, reason: str) -> None:
+    edition = _edition_with(tmp_path, text)
+    with pytest.raises(DocpubError) as err:
+        converter_for(edition, tmp_path)
+    assert err.value.problem.file == "g0.tsv"
+    assert err.value.problem.line == line
+    assert reason in err.value.problem.reason
+
+
+def test_missing_glossary_and_unknown_config(tmp_path: Path) -> None:
+    with pytest.raises(DocpubError, match="nowhere.tsv: error: glossary file not found"):
+        converter_for(Edition("zh-Hant", "x", "s2t", ("nowhere.tsv",)), tmp_path)
+    with pytest.raises(DocpubError, match="unknown OpenCC config 's2x'"):
+        converter_for(Edition("zh-Hant", "x", "s2x"), tmp_path)
+
+
+def test_later_file_wins_and_longest_match(tmp_path: Path) -> None:
+    edition = _edition_with(tmp_path, "马里\t馬里\n", "马里\t馬利\n索马里\t索馬利亞\t# note\n")
+    converter = converter_for(edition, tmp_path)
+    assert converter.convert_text("马里、索马里") == "馬利、索馬利亞"
+
+
+def test_repository_glossaries_load() -> None:
+    for name in ("common.tsv", "zh-Hant-TW.tsv", "zh-Hant-HK.tsv"):
+        assert load_glossary(ROOT / "content" / "glossary" / name, name=name)
+
+
+def test_converters_are_built_once() -> None:
+    assert converter_for(TW, ROOT) is converter_for(TW, ROOT / ".")
+    clear_converters()
+    assert converter_for(TW, ROOT).convert_text("也门") == "葉門"
+
+
+def test_convert_label() -> None:
+    assert convert_label("下载 PDF 文件", HANT, ROOT) == "下載 PDF 文件"
+    assert convert_label("目录", TW) == "目錄"
+    assert convert_label("目录", SOURCE) == "目录"
+
+
+# --- review ---------------------------------------------------------------------------
+
+
+def test_review_lists_choices_and_hits() -> None:
+    doc = replace(PROTECTED_DOC, body=(Paragraph((Text("按照联合国惯例，并为了提高布隆迪的工作透明度"),), "p5"),))
+    r = review(doc, edition=TW, root=ROOT)
+    bing = [u for u in r.ambiguous if u.char == "并"]
+    assert len(bing) == 1
+    assert bing[0].where == "p5" and bing[0].chosen == "並"
+    assert bing[0].entry.startswith("content/glossary/common.tsv:")
+    assert bing[0].source_context == "按照联合国惯例，并为了提高布隆迪的"
+    assert bing[0].converted_context == "按照聯合國慣例，並為了提高蒲隆地的"
+    assert ("布隆迪", "蒲隆地", "p5") in {(h.term, h.target, h.where) for h in r.hits}
+    hit = next(h for h in r.hits if h.term == "布隆迪")
+    file, line = hit.entry.rsplit(":", 1)
+    entry_line = (ROOT / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    assert entry_line.startswith("布隆迪\t蒲隆地")
+    assert {u.where for u in r.ambiguous} >= {"meta.title", "p5", "布隆迪", "p9"}
+
+
+def test_review_table_columns_line_up(seed: Document) -> None:
+    lines = format_table(review(seed, edition=HK, root=ROOT)).splitlines()
+    table = lines[2:lines.index("", 2)]
+    assert len(table) > 20
+    starts = {tuple(_column_starts(row, 3)) for row in table if not row.startswith("-")}
+    assert len(starts) == 1, starts
+
+
+def _column_starts(row: str, n: int) -> list[int]:
+    # The first columns (where, char, chosen) never hold two spaces in a row.
+    starts, pos = [], 0
+    for cell in re.split(r" {2,}", row)[:n]:
+        at = row.index(cell, pos)
+        starts.append(display_width(row[:at]))
+        pos = at + len(cell)
+    return starts
