@@ -92,10 +92,11 @@ def test_template_runtime_error_names_template_line(tmp_path: Path, capsys: pyte
     site = make_site(tmp_path / "s")
     template = site / "templates" / "document.html.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
-    lines.insert(3, "{{ no_such_variable.attribute }}")
+    at = next(n for n, line in enumerate(lines) if "{% block main %}" in line) + 1
+    lines.insert(at, "{{ no_such_variable.attribute }}")
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, err = run(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf"], capsys)
-    assert code == 1 and "document.html.j2:4:" in err and "no_such_variable" in err
+    assert code == 1 and f"document.html.j2:{at + 1}:" in err and "no_such_variable" in err
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:

@@ -92,7 +92,9 @@ def _check_templates(config: SiteConfig) -> list[Problem]:
     folder = config.templates_path
     if not folder.is_dir():
         return [Problem(str(folder), None, "templates folder not found")]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
+    from docpub.writers.html import HtmlWriter
+
+    env = HtmlWriter(folder, site_title="", site_title_en="").env  # the same filters the build has
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.j2")):
         try:

@@ -43,7 +43,8 @@ def discover(config: SiteConfig) -> list[Path]:
     root = config.content_path
     if not root.is_dir():
         raise DocpubError(str(root), None, "content folder not found")
-    return sorted(p for p in root.glob(f"*/{name}") if p.is_file() or p.is_symlink())
+    candidates = (folder / name for folder in sorted(root.iterdir()) if folder.is_dir())
+    return [p for p in candidates if p.is_file() or p.is_symlink()]  # a broken link is reported, not skipped
 
 
 def load_documents(config: SiteConfig) -> list[Document]:
