@@ -132,3 +132,12 @@ def test_check_warnings_fail_only_when_strict(tmp_path: Path, capsys: pytest.Cap
     assert main(["check", str(site)]) == 0
     assert "warning" in capsys.readouterr().out
     assert main(["check", str(site), "--strict"]) == 1
+
+
+def test_oversized_content_is_refused_before_reading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {"big": MINIMAL + ("安全理事会举行了会议。" * 20 + "\n\n") * 17000})
+    assert (site / "content" / "big" / "zh-Hans.md").stat().st_size > 10 * 1024 * 1024
+    out = tmp_path / "out"
+    code, err = run(["build", str(site), "--out", str(out)], capsys)
+    assert code == 1 and "big/zh-Hans.md" in err and "over the limit" in err and "max_content_kib" in err
+    assert not out.exists()

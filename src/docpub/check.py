@@ -37,7 +37,7 @@ def format_problems(problems: list[Problem]) -> str:
 
 def _check_content(config: SiteConfig) -> list[Problem]:
     from docpub.readers.markdown import read_file
-    from docpub.site import check_doc_id, discover
+    from docpub.site import check_doc_id, check_size, discover
     from docpub.transforms.citations import link_citations
 
     try:
@@ -48,6 +48,7 @@ def _check_content(config: SiteConfig) -> list[Problem]:
     seen: dict[str, Path] = {}
     for path in paths:
         try:
+            check_size(path, config)
             doc = read_file(path)
             check_doc_id(doc.id, path)
             if doc.id.casefold() in seen:

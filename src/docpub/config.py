@@ -47,6 +47,9 @@ class SiteConfig:
     urls: UrlTemplates = UrlTemplates()
     content_dir: str = "content"
     templates_dir: str = "templates"
+    # A larger content file is refused before it is read: a UN document is far smaller,
+    # and laying out thousands of PDF pages would take minutes and gigabytes.
+    max_content_kib: int = 2048
 
     @property
     def content_path(self) -> Path:
@@ -67,7 +70,7 @@ class SiteConfig:
         )
 
 
-_SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir"}
+_SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib"}
 _EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "font_serif", "font_sans"}
 _URL_KEYS = {"document", "press_release", "document_lang"}
 _TOP_KEYS = {"site", "urls", "editions"}
@@ -145,7 +148,13 @@ def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
             raise DocpubError(str(path), _line_of(path, key),
                               f"urls.{key} must contain {', '.join(fields_)}")
     editions = tuple(_edition(path, i, raw) for i, raw in enumerate(data.get("editions", [])))
-    kwargs: dict[str, Any] = {k: _str(path, f"site.{k}", v) for k, v in site.items()}
+    kwargs: dict[str, Any] = {k: _str(path, f"site.{k}", v) for k, v in site.items() if k != "max_content_kib"}
+    if "max_content_kib" in site:
+        limit = site["max_content_kib"]
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise DocpubError(str(path), _line_of(path, "max_content_kib"),
+                              "'site.max_content_kib' must be a positive whole number")
+        kwargs["max_content_kib"] = limit
     if editions:
         kwargs["editions"] = editions
     config = SiteConfig(root=root, urls=urls, **kwargs)

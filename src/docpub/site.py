@@ -52,6 +52,7 @@ def load_documents(config: SiteConfig) -> list[Document]:
     docs: list[Document] = []
     seen: dict[str, str] = {}
     for path in discover(config):
+        check_size(path, config)
         doc = read_file(path)
         check_doc_id(doc.id, path)
         key = doc.id.casefold()
@@ -60,6 +61,19 @@ def load_documents(config: SiteConfig) -> list[Document]:
         seen[key] = str(path)
         docs.append(link_citations(doc, urls=config.urls))
     return docs
+
+
+def check_size(path: Path, config: SiteConfig) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the reader reports what is wrong with the file
+    if size > config.max_content_kib * 1024:
+        raise DocpubError(
+            str(path), None,
+            f"content file is {size / 1048576:.1f} MiB, over the limit of {config.max_content_kib} KiB "
+            "(raise site.max_content_kib in docpub.toml to build it)",
+        )
 
 
 def check_doc_id(doc_id: str, path: Path) -> None:
