@@ -1,0 +1,222 @@
+"""Document -> printable PDF (A4, UN-style masthead) through WeasyPrint.
+
+The print HTML is rendered from the model (templates/print.html.j2 and
+NodeRenderer with the print typesetter), never scraped from the site's HTML.
+WeasyPrint reaches files only through ``site_url_fetcher``: the stylesheet
+and the site's own images; anything else stops the render with an error.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from docpub.config import Edition
+from docpub.errors import DocpubError
+from docpub.model import Citation, Document, Image, Inline, Link, iter_sections, map_inline_seqs, plain_text
+from docpub.writers.nodes import NodeRenderer
+from docpub.writers.typography import typeset
+
+TEMPLATE = "print.html.j2"
+
+# Passed to every write_pdf call (and used by benchmarks/bench_pdf.py, so the
+# comparison with WeasyPrint alone uses the very same settings). PDF/UA-1
+# implies a tagged PDF 1.7; no /ID is written, so equal input gives equal bytes.
+PDF_OPTIONS: Mapping[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": False}
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December")
+
+_LABELS_HANS = {"united_nations": "联合国", "security_council": "安全理事会", "contents": "目录"}
+_LABELS_HANT = {"united_nations": "聯合國", "security_council": "安全理事會", "contents": "目錄"}
+
+# A font family name goes into a CSS string; allow only what real names use.
+_FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")
+
+
+def render_pdf(doc: Document, *, edition: Edition, templates_dir: Path, site_root: Path,
+               labels: Mapping[str, str] | None = None) -> bytes:
+    """The PDF of ``doc`` in ``edition`` (whose text ``doc`` already is)."""
+    html = print_html(doc, edition=edition, templates_dir=templates_dir, site_root=site_root,
+                      labels=labels)
+    fetcher = site_url_fetcher(site_root, templates_dir)
+    try:
+        pdf = HTML(string=html, base_url=base_url(templates_dir), url_fetcher=fetcher).write_pdf(
+            **PDF_OPTIONS)
+    except FatalURLFetchingError as exc:
+        # WeasyPrint wraps the fetcher's refusal; give the user the refusal.
+        cause = exc.__cause__
+        if isinstance(cause, DocpubError):
+            raise cause from None
+        raise DocpubError(doc.source or doc.id, None, f"PDF: {exc}") from None
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def base_url(templates_dir: Path) -> str:
+    """Relative URLs in the print HTML (``static/print.css``) resolve in the templates folder."""
+    return templates_dir.resolve().as_uri() + "/"
+
+
+def print_html(doc: Document, *, edition: Edition, templates_dir: Path, site_root: Path,
+               labels: Mapping[str, str] | None = None) -> str:
+    """The HTML that WeasyPrint lays out for ``render_pdf``."""
+    doc = _absolute_images(doc, site_root)
+    context = _context(doc, edition, {**_default_labels(edition.tag), **(labels or {})})
+    return _environment(templates_dir.resolve()).get_template(TEMPLATE).render(context)
+
+
+@lru_cache(maxsize=8)
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def _default_labels(tag: str) -> dict[str, str]:
+    return dict(_LABELS_HANT if tag.startswith("zh-Hant") else _LABELS_HANS)
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    level: int
+    id: str
+    title: Markup
+
+
+def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict[str, Any]:
+    meta = doc.meta
+    render = NodeRenderer(text=typeset)
+    letter = Markup("\n").join(x for x in (render.blocks(doc.body), render.sections(doc.sections)) if x)
+    annex = None
+    running = meta.symbol or meta.title
+    if doc.annex is not None:
+        a = doc.annex
+        annex = {
+            "id": a.id,
+            "caption": render.inlines(a.caption),
+            "title": render.inlines(a.title),
+            "toc": [TocEntry(s.level, s.id, render.inlines(_unlinked(s.title)))
+                    for s in iter_sections(a.sections) if s.level <= 3],
+            "body": Markup("\n").join(
+                x for x in (render.blocks(a.blocks), render.sections(a.sections)) if x),
+        }
+        running = meta.symbol or plain_text(a.title) or meta.title
+    return {
+        "lang": edition.tag,
+        "title": meta.title,
+        "author": meta.author or meta.author_en,
+        "subject": meta.title_en,
+        "keywords": meta.symbol,
+        "created": meta.date.isoformat(),
+        "font_css": _font_css(edition),
+        "labels": labels,
+        "running_title": running,
+        "symbol": meta.symbol,
+        "distribution": meta.distribution,
+        "distributed": english_date(meta.date),
+        "original_language": meta.original_language,
+        "letter_title": typeset(meta.title),
+        "letter": letter,
+        "annex": annex,
+    }
+
+
+def _unlinked(title: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A heading's inlines without links: a contents entry is itself a link, and links don't nest."""
+
+    def flatten(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for x in inlines:
+            out.extend(x.children if isinstance(x, (Citation, Link)) else (x,))
+        return tuple(out)
+
+    return map_inline_seqs(title, flatten)  # type: ignore[no-any-return]
+
+
+def english_date(d: date) -> str:
+    """``30 November 2020``: the masthead is English in every edition (and no locale is consulted)."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _font_css(edition: Edition) -> Markup:
+    """The edition's faces, named first so fontconfig never substitutes another region's glyphs.
+
+    Sans is used only in bold (headings, the organ's name, the symbol): every
+    face embedded costs about 150 KB even when subset, so the PDF carries two.
+    """
+    for name in (edition.font_serif, edition.font_sans):
+        if not _FAMILY.match(name):
+            raise DocpubError("docpub.toml", None,
+                              f"edition '{edition.tag}': font family '{name}' has characters "
+                              "other than letters, digits, spaces, '-' and '_'")
+    serif, sans = f'"{edition.font_serif}", serif', f'"{edition.font_sans}", sans-serif'
+    return Markup(
+        f"html {{ font-family: {serif}; }}\n"
+        f"h1, h2, h3, h4, h5, h6, .organ-zh, .symbol, .toc-heading {{ font-family: {sans}; }}")
+
+
+def _absolute_images(doc: Document, site_root: Path) -> Document:
+    """Point relative image paths at the document's folder, where the site keeps them."""
+    folder = Path(doc.source).parent if doc.source else site_root / "content" / doc.id
+    prefix = folder.resolve().as_uri() + "/"
+
+    def fix(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        return tuple(replace(x, src=prefix + x.src)
+                     if isinstance(x, Image) and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/", x.src)
+                     else x for x in inlines)
+
+    return map_inline_seqs(doc, fix)  # type: ignore[no-any-return]
+
+
+# --- the fetcher ---------------------------------------------------------------
+
+
+class _SiteFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves files under the site and template folders; refuses everything else.
+
+    ``fail_on_errors`` makes a refusal stop the render instead of WeasyPrint
+    logging it and printing a PDF with a hole in it.
+    """
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(fail_on_errors=True)
+        self._roots = roots
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        path = self._path(url)
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            raise DocpubError(url, None, f"PDF resource cannot be read: {exc.strerror}") from None
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": media_type})
+
+    def _path(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            raise DocpubError(url, None,
+                              "PDF resource refused: only the site's own files are used in print")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self._roots):
+            raise DocpubError(url, None, "PDF resource refused: outside the site folder")
+        if not path.is_file():
+            raise DocpubError(url, None, "PDF resource not found")
+        return path
+
+
+def site_url_fetcher(site_root: Path, templates_dir: Path) -> _SiteFetcher:
+    """A WeasyPrint URL fetcher that serves only files inside the site (and its templates)."""
+    return _SiteFetcher((site_root.resolve(), templates_dir.resolve()))

@@ -1,0 +1,373 @@
+"""writers/pdf.py: the PDF's structure (pages, outline, links, fonts, text), not its bytes."""
+
+from __future__ import annotations
+
+import html
+import http.server
+import importlib.util
+import io
+import re
+import shutil
+import subprocess
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from docpub.config import Edition
+from docpub.errors import DocpubError
+from docpub.model import (
+    Annex, Citation, Document, Image, Meta, Paragraph, Section, Text, iter_inlines, iter_sections,
+    plain_text,
+)
+from docpub.writers.pdf import english_date, print_html, render_pdf, site_url_fetcher
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO / "templates"
+FORBIDDEN_LINE_START = "，。、；：）”」』》！？"
+HAN_SPACE_DIGIT = re.compile(r"\p{Han} [0-9]|[0-9] \p{Han}".replace(r"\p{Han}", "[\u3400-\u9fff]"))
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def _bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_pdf", REPO / "benchmarks" / "bench_pdf.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _bench()
+EDITIONS = {e.tag: e for e in BENCH.editions()}
+
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return BENCH.seed_document()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def pdf(seed: Document) -> bytes:
+    return render_pdf(seed, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=REPO)
+
+
+@pytest.fixture(scope="module")
+def reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+@pytest.fixture(scope="module")
+def pdf_path(pdf: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "seed.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def pdftotext(path: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def small_document(**meta: Any) -> Document:
+    fields = {"title": "测试信", "date": date(2021, 3, 1), **meta}
+    section = Section(2, (Text("导言"),), "intro", (Paragraph((Text("安理会举行了3次会议。"),), "p2"),))
+    return Document(
+        id="small", lang="zh-Hans", meta=Meta(**fields),
+        body=(Paragraph((Text("谨随函转递评估。"),), "p1"),),
+        annex=Annex(caption=(Text("信的附件"),), title=(Text("工作评估"),), sections=(section,)))
+
+
+# --- pages, outline, links ------------------------------------------------------------
+
+
+def test_page_count_is_that_of_an_a4_document(reader: PdfReader) -> None:
+    assert 7 <= len(reader.pages) <= 12
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def _outline(items: list[Any], depth: int = 0) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for item in items:
+        if isinstance(item, list):
+            out += _outline(item, depth + 1)
+        else:
+            out.append((depth, item.title))
+    return out
+
+
+def test_outline_mirrors_the_letter_and_the_section_tree(reader: PdfReader, seed: Document) -> None:
+    assert seed.annex is not None
+    expected = [(0, seed.meta.title), (0, plain_text(seed.annex.title))]
+    expected += [(s.level - 1, plain_text(s.title)) for s in iter_sections(seed.annex.sections)]
+    assert _outline(reader.outline) == expected
+
+
+def test_every_citation_is_a_link_annotation(reader: PdfReader, seed: Document) -> None:
+    cited = {x.url for x in iter_inlines(seed) if isinstance(x, Citation)}
+    assert len(cited) >= 10
+    uris = {annot.get_object()["/A"].get("/URI")
+            for page in reader.pages for annot in page.get("/Annots") or []
+            if "/A" in annot.get_object()}
+    assert cited <= uris
+    assert "https://undocs.org/zh/S/RES/2512(2020)" in uris
+
+
+@needs_poppler
+def test_contents_page_numbers_are_the_pages_sections_start_on(reader: PdfReader, pdf_path: Path) -> None:
+    starts = {}
+    for item in _flatten(reader.outline):
+        starts[item.title] = reader.get_destination_page_number(item) + 1
+    toc = pdftotext(pdf_path, "-layout", "-f", "2", "-l", "2")
+    entries = re.findall(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", toc, re.M)
+    assert len(entries) >= 20
+    for title, page in entries:
+        assert starts[title] == int(page), title
+
+
+def _flatten(items: list[Any]) -> list[Any]:
+    return [y for x in items for y in (_flatten(x) if isinstance(x, list) else [x])]
+
+
+# --- metadata, fonts -------------------------------------------------------------------
+
+
+def test_metadata_comes_from_the_document(reader: PdfReader, seed: Document) -> None:
+    info = reader.metadata
+    assert info is not None
+    assert info.title == seed.meta.title
+    assert info.subject == seed.meta.title_en
+    assert info.author == seed.meta.author
+    assert info["/CreationDate"].startswith("D:" + seed.meta.date.strftime("%Y%m%d"))
+    assert reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged (PDF/UA-1)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def _font_names(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.mark.parametrize("tag, face", [
+    ("zh-Hans", "cjksc"), ("zh-Hant", "cjktc"), ("zh-Hant-TW", "cjktc"), ("zh-Hant-HK", "cjkhk"),
+])
+def test_each_edition_embeds_its_own_faces_as_subsets(seed: Document, tag: str, face: str,
+                                                      tmp_path: Path) -> None:
+    edition = EDITIONS[tag]
+    data = render_pdf(_in_edition(seed, edition), edition=edition, templates_dir=TEMPLATES,
+                      site_root=REPO)
+    assert len(data) <= 600 * 1024
+    reader = PdfReader(io.BytesIO(data))
+    names = _font_names(reader)
+    plain = {re.sub(r"[^a-z]", "", n.split("+", 1)[-1].lower()) for n in names}
+    assert f"notoserif{face}" in plain and f"notosans{face}bold" in plain
+    assert all(re.match(r"/[A-Z]{6}\+", n) for n in names), names  # subset tags
+    assert reader.trailer["/Root"]["/Lang"] == tag
+    if shutil.which("pdffonts"):
+        path = tmp_path / "e.pdf"
+        path.write_bytes(data)
+        rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+        for row in rows.splitlines()[2:]:
+            assert re.search(r"\byes\s+yes\s+yes\b", row), row  # emb sub uni
+
+
+def _in_edition(doc: Document, edition: Edition) -> Document:
+    try:
+        from docpub.transforms.editions import convert_document
+    except ImportError:
+        return doc
+    return convert_document(doc, edition=edition, root=REPO)  # type: ignore[no-any-return]
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+@needs_poppler
+def test_extracted_text_has_the_masthead_and_key_sentences(pdf_path: Path) -> None:
+    text = pdftotext(pdf_path)
+    first = pdftotext(pdf_path, "-l", "1")
+    for line in ("Distr.: General", "30 November 2020", "Chinese", "Original: English",
+                 "Security Council", "United Nations", "联合国", "安全理事会"):
+        assert line in first
+    joined = text.replace("\n", "")
+    for sentence in ("请将本信及其附件作为安全理事会文件分发为荷。",
+                     "安理会通过了4项决议、发布了3项主席声明并向新闻界发表了3次谈话。",
+                     "2月28日，安全理事会就索马里选举事宜向新闻界发表了谈话(SC/14133)。"):
+        assert sentence in joined
+
+
+@needs_poppler
+def test_no_line_starts_with_closing_punctuation(pdf_path: Path, reader: PdfReader) -> None:
+    # By position: a glyph at the left text edge starts a line. (pdftotext's own
+    # line grouping splits a line where a half-width "halt" mark overlaps the
+    # next glyph's nominal box, so its plain output cannot be read per line.)
+    bbox = pdftotext(pdf_path, "-bbox")
+    words = re.findall(r'<word xMin="([\d.]+)"[^>]*>(.*?)</word>', bbox)
+    left = min(float(x) for x, _ in words)
+    at_line_start = [html.unescape(w) for x, w in words if float(x) < left + 3]
+    assert len(at_line_start) > 100
+    assert [w for w in at_line_start if w[0] in FORBIDDEN_LINE_START] == []
+    # And by lines, as pypdf groups them by baseline.
+    lines = [line for page in reader.pages for line in page.extract_text().splitlines()]
+    assert [line for line in lines if line[:1] in FORBIDDEN_LINE_START] == []
+
+
+@needs_poppler
+def test_no_space_is_put_between_han_and_digits(pdf_path: Path) -> None:
+    # The visual gap is a margin; text extraction must not read it as a space.
+    text = pdftotext(pdf_path)
+    assert "2020年2月" in text
+    assert HAN_SPACE_DIGIT.findall(text) == []
+
+
+def test_rendering_is_deterministic(seed: Document, pdf: bytes) -> None:
+    again = render_pdf(seed, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=REPO)
+    assert again == pdf
+
+
+# --- masthead and running header -------------------------------------------------------
+
+
+def test_english_date() -> None:
+    assert english_date(date(2020, 11, 30)) == "30 November 2020"
+    assert english_date(date(2021, 3, 1)) == "1 March 2021"
+
+
+def test_masthead_omits_an_unknown_symbol_and_heads_pages_with_the_annex_title() -> None:
+    out = print_html(small_document(), edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES,
+                     site_root=REPO)
+    assert 'class="symbol"' not in out
+    assert '<div class="running-header" aria-hidden="true">工作评估</div>' in out
+    assert "Original:" not in out  # unknown original language: no line
+
+
+@needs_poppler
+def test_a_known_symbol_is_on_the_masthead_and_in_the_running_header(tmp_path: Path) -> None:
+    doc = small_document(symbol="S/2099/1", original_language="English")
+    long = Paragraph((Text("安全理事会举行会议。" * 400),), "p9")
+    doc = Document(doc.id, doc.lang, doc.meta, doc.body, (), Annex(
+        doc.annex.caption, doc.annex.title, sections=doc.annex.sections, blocks=(long,)))  # type: ignore[union-attr]
+    path = tmp_path / "s.pdf"
+    path.write_bytes(render_pdf(doc, edition=EDITIONS["zh-Hant-HK"], templates_dir=TEMPLATES,
+                                site_root=REPO))
+    assert "S/2099/1" in pdftotext(path, "-l", "1")
+    assert "聯合國" in pdftotext(path, "-l", "1")  # default labels follow the edition's script
+    page3 = pdftotext(path, "-f", "3", "-l", "3").strip().splitlines()
+    assert page3[0] == "S/2099/1"
+    assert page3[-1].strip() == f"3/{len(PdfReader(path).pages)}"
+
+
+def test_labels_given_by_the_site_are_used() -> None:
+    out = print_html(small_document(), edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES,
+                     site_root=REPO, labels={"contents": "目次"})
+    assert "目次" in out and "联合国" in out
+
+
+def test_the_editions_faces_are_named_before_any_generic_family() -> None:
+    out = print_html(small_document(), edition=EDITIONS["zh-Hant-HK"], templates_dir=TEMPLATES,
+                     site_root=REPO)
+    assert 'html { font-family: "Noto Serif CJK HK", serif; }' in out
+    assert '"Noto Sans CJK HK", sans-serif' in out
+    assert 'lang="zh-Hant-HK"' in out
+
+
+def test_a_font_name_cannot_inject_css() -> None:
+    evil = Edition(tag="zh-Hans", label="x", font_serif='X"; } body { display: none')
+    with pytest.raises(DocpubError, match="font family"):
+        print_html(small_document(), edition=evil, templates_dir=TEMPLATES, site_root=REPO)
+
+
+# --- the fetcher -----------------------------------------------------------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        _Recorder.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Any:
+    _Recorder.requests = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_fetcher_serves_the_templates_static_files() -> None:
+    fetch = site_url_fetcher(REPO, TEMPLATES)
+    response = fetch((TEMPLATES / "static" / "print.css").as_uri())
+    assert b"@page" in response.read()
+    assert response.content_type == "text/css"
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "data:text/css,body{}", "ftp://127.0.0.1/x",
+                                 "https://undocs.org/zh/S/RES/2512(2020)"])
+def test_fetcher_refuses_what_is_not_the_sites_own_file(url: str) -> None:
+    with pytest.raises(DocpubError) as info:
+        site_url_fetcher(REPO, TEMPLATES)(url)
+    assert url in str(info.value)
+
+
+def test_fetcher_refuses_escapes_from_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("x")
+    (site / "content" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    fetch = site_url_fetcher(site, TEMPLATES)
+    for url in ((site / "content" / ".." / ".." / "secret.txt").as_uri(),
+                (site / "content" / "link.txt").as_uri()):
+        with pytest.raises(DocpubError, match="outside the site"):
+            fetch(url)
+
+
+def test_fetcher_refuses_http_without_a_request(server: str) -> None:
+    url = f"{server}/print.css"
+    with pytest.raises(DocpubError) as info:
+        site_url_fetcher(REPO, TEMPLATES)(url)
+    assert url in str(info.value)
+    assert _Recorder.requests == []
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_render_stops_on_an_image_from_outside_the_site(server: str, where: str) -> None:
+    src = f"{server}/tracker.png" if where == "http" else "file:///etc/passwd"
+    doc = small_document()
+    doc = Document(doc.id, doc.lang, doc.meta, body=(Paragraph((Image(src, "图"),), "p1"),))
+    with pytest.raises(DocpubError) as info:
+        render_pdf(doc, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=REPO)
+    assert src in str(info.value)
+    assert _Recorder.requests == []
+
+
+def test_a_relative_image_is_served_from_the_documents_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "content" / "small"
+    folder.mkdir(parents=True)
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+           b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d"
+           b"\x00\x00\x00\x00IEND\xaeB`\x82")
+    (folder / "map.png").write_bytes(png)
+    doc = small_document()
+    doc = Document(doc.id, doc.lang, doc.meta, body=(Paragraph((Image("map.png", "地图"),), "p1"),),
+                   source=str(folder / "zh-Hans.md"))
+    data = render_pdf(doc, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=tmp_path)
+    assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
