@@ -308,7 +308,8 @@ def test_convert_label() -> None:
 
 
 def test_review_lists_choices_and_hits() -> None:
-    doc = replace(PROTECTED_DOC, body=(Paragraph((Text("按照联合国惯例，并为了提高布隆迪的工作透明度"),), "p5"),))
+    doc = replace(PROTECTED_DOC, body=(Paragraph((Text("按照联合国惯例，并为了提高布隆迪的工作透明度"),), "p5"),),
+                  meta=replace(PROTECTED_DOC.meta, title="比利时代表团分发的信"))
     r = review(doc, edition=TW, root=ROOT)
     bing = [u for u in r.ambiguous if u.char == "并"]
     assert len(bing) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -123,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"docpub: {exc.problem}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader of our output went away (`docpub review | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("docpub: interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
