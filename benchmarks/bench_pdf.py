@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
-SOURCE = Path("/work/shared/sources/assessment-belgium-2020-02.zh-Hans.txt")
+SOURCE = Path(__file__).resolve().parents[2] / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
 
 EDITIONS = (  # the fonts each edition names; mirrors the site's docpub.toml
     ("zh-Hans", "简体中文", "", "Noto Serif CJK SC", "Noto Sans CJK SC"),

@@ -30,7 +30,6 @@ TEMPLATES = REPO / "templates"
 FORBIDDEN_LINE_START = "，。、；：）”」』》！？"
 HAN_SPACE_DIGIT = re.compile(r"\p{Han} [0-9]|[0-9] \p{Han}".replace(r"\p{Han}", "[\u3400-\u9fff]"))
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
 def _bench() -> Any:
@@ -117,7 +116,6 @@ def test_every_citation_is_a_link_annotation(reader: PdfReader, seed: Document) 
     assert "https://undocs.org/zh/S/RES/2512(2020)" in uris
 
 
-@needs_poppler
 def test_contents_page_numbers_are_the_pages_sections_start_on(reader: PdfReader, pdf_path: Path) -> None:
     starts = {}
     for item in _flatten(reader.outline):
@@ -190,7 +188,6 @@ def _in_edition(doc: Document, edition: Edition) -> Document:
 # --- text ------------------------------------------------------------------------------
 
 
-@needs_poppler
 def test_extracted_text_has_the_masthead_and_key_sentences(pdf_path: Path) -> None:
     text = pdftotext(pdf_path)
     first = pdftotext(pdf_path, "-l", "1")
@@ -204,7 +201,6 @@ def test_extracted_text_has_the_masthead_and_key_sentences(pdf_path: Path) -> No
         assert sentence in joined
 
 
-@needs_poppler
 def test_no_line_starts_with_closing_punctuation(pdf_path: Path, reader: PdfReader) -> None:
     # By position: a glyph at the left text edge starts a line. (pdftotext's own
     # line grouping splits a line where a half-width "halt" mark overlaps the
@@ -220,7 +216,6 @@ def test_no_line_starts_with_closing_punctuation(pdf_path: Path, reader: PdfRead
     assert [line for line in lines if line[:1] in FORBIDDEN_LINE_START] == []
 
 
-@needs_poppler
 def test_no_space_is_put_between_han_and_digits(pdf_path: Path) -> None:
     # The visual gap is a margin; text extraction must not read it as a space.
     text = pdftotext(pdf_path)
@@ -249,7 +244,6 @@ def test_masthead_omits_an_unknown_symbol_and_heads_pages_with_the_annex_title()
     assert "Original:" not in out  # unknown original language: no line
 
 
-@needs_poppler
 def test_a_known_symbol_is_on_the_masthead_and_in_the_running_header(tmp_path: Path) -> None:
     doc = small_document(symbol="S/2099/1", original_language="English")
     long = Paragraph((Text("安全理事会举行会议。" * 400),), "p9")
