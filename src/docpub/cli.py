@@ -21,7 +21,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     config = load_config(Path(args.site_dir))
     out = Path(args.out) if args.out else config.root / "build" / "site"
-    report = build(config, out, pdf=not args.no_pdf)
+    report = build(config, out, pdf=not args.no_pdf, use_cache=not args.no_cache)
     print(f"built {report.documents} document(s) in {report.editions} edition(s): "
           f"{report.files} files in {report.out}")
     return 0
@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
     b.add_argument("--out", metavar="DIR", help="output folder (default SITE_DIR/build/site)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDFs (faster previews)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="lay out every PDF again instead of reusing unchanged ones")
     b.set_defaults(func=_cmd_build)
 
     m = sub.add_parser("model", help="print a document's model as JSON")

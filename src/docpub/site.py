@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from docpub.cache import PdfCache, pdf_key
 from docpub.config import Edition, SiteConfig
 from docpub.errors import DocpubError
 from docpub.model import Document
@@ -35,6 +36,11 @@ class BuildReport:
     documents: int
     editions: int
     files: int
+
+
+def cache_folder(out: Path) -> Path:
+    """Beside the output, never inside it: the output folder is replaced whole."""
+    return out.resolve().parent / ".docpub-cache" / "pdf"
 
 
 def discover(config: SiteConfig) -> list[Path]:
@@ -84,13 +90,16 @@ def check_doc_id(doc_id: str, path: Path) -> None:
         )
 
 
-def build(config: SiteConfig, out: Path, *, pdf: bool = True) -> BuildReport:
+def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = True) -> BuildReport:
     docs = load_documents(config)
+    cache = PdfCache(cache_folder(out) if use_cache else None)
     with atomic_output(out) as tmp:
         try:
-            files = write_site(config, docs, tmp, pdf=pdf)
+            files = write_site(config, docs, tmp, pdf=pdf, cache=cache)
         except jinja2.TemplateError as exc:
             raise template_error(exc, config.templates_path) from None
+    if pdf:
+        cache.prune()
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=files)
 
 
@@ -111,7 +120,7 @@ def edition_context(config: SiteConfig, edition: Edition, labels: dict[str, str]
     return EditionContext(edition, writer, {k: conv(v) for k, v in labels.items()})
 
 
-def write_site(config: SiteConfig, docs: list[Document], tmp: Path, *, pdf: bool) -> int:
+def write_site(config: SiteConfig, docs: list[Document], tmp: Path, *, pdf: bool, cache: PdfCache) -> int:
     labels = load_labels(config.templates_path)
     contexts = {e.tag: edition_context(config, e, labels) for e in config.editions}
     files: dict[str, bytes] = dict(contexts[config.source_lang].writer.static_files())
@@ -120,7 +129,7 @@ def write_site(config: SiteConfig, docs: list[Document], tmp: Path, *, pdf: bool
     for edition in config.editions:
         ctx = contexts[edition.tag]
         for source, doc in zip(docs, by_edition[edition.tag], strict=True):
-            files.update(render_document_files(config, ctx, source, doc, pdf=pdf))
+            files.update(render_document_files(config, ctx, source, doc, pdf=pdf, cache=cache))
         entries = _index_entries(config, by_edition[edition.tag])
         files[f"{edition.tag}/index.html"] = ctx.writer.render_index(
             entries, _nav(config, ctx, "", "index.html", depth=1)).encode("utf-8")
@@ -135,6 +144,7 @@ def write_site(config: SiteConfig, docs: list[Document], tmp: Path, *, pdf: bool
 
 def render_document_files(
     config: SiteConfig, ctx: EditionContext, source: Document, doc: Document, *, pdf: bool,
+    cache: PdfCache,
 ) -> Iterator[tuple[str, bytes]]:
     """The files of one document in one edition: page, citations, parallel and review pages, PDF."""
     base = f"{ctx.edition.tag}/{doc.id}"
@@ -152,11 +162,21 @@ def render_document_files(
         yield f"{base}/parallel.html", _parallel_page(config, ctx, source, doc, nav("parallel.html"))
         yield f"{base}/review.html", _review_page(config, ctx, source, nav("review.html"))
     if pdf:
-        from docpub.writers.pdf import render_pdf  # WeasyPrint is heavy: load it only when needed
+        yield f"{base}/{pdf_name}", _pdf(config, ctx, doc, cache)
 
-        data = render_pdf(doc, edition=ctx.edition, templates_dir=config.templates_path,
+
+def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache) -> bytes:
+    import weasyprint  # heavy: loaded only when PDFs are wanted
+
+    from docpub.writers import pdf
+
+    html = pdf.print_html(doc, edition=ctx.edition, templates_dir=config.templates_path,
                           site_root=config.root, labels=ctx.labels)
-        yield f"{base}/{pdf_name}", data
+    static = sorted(p for p in (config.templates_path / "static").rglob("*") if p.is_file())
+    key = pdf_key(html, static_files=static, engine_version=weasyprint.__version__,
+                  options=repr(sorted(pdf.PDF_OPTIONS.items())))
+    return cache.get(key, lambda: pdf.html_to_pdf(html, templates_dir=config.templates_path,
+                                                  site_root=config.root, source=doc.source or doc.id))
 
 
 def _extra_links(ctx: EditionContext) -> tuple[tuple[str, str], ...]:

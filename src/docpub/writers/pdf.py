@@ -51,6 +51,11 @@ def render_pdf(doc: Document, *, edition: Edition, templates_dir: Path, site_roo
     """The PDF of ``doc`` in ``edition`` (whose text ``doc`` already is)."""
     html = print_html(doc, edition=edition, templates_dir=templates_dir, site_root=site_root,
                       labels=labels)
+    return html_to_pdf(html, templates_dir=templates_dir, site_root=site_root, source=doc.source or doc.id)
+
+
+def html_to_pdf(html: str, *, templates_dir: Path, site_root: Path, source: str) -> bytes:
+    """Lay out print HTML (from ``print_html``) and write the PDF; ``source`` names it in errors."""
     fetcher = site_url_fetcher(site_root, templates_dir)
     try:
         pdf = HTML(string=html, base_url=base_url(templates_dir), url_fetcher=fetcher).write_pdf(
@@ -60,7 +65,7 @@ def render_pdf(doc: Document, *, edition: Edition, templates_dir: Path, site_roo
         cause = exc.__cause__
         if isinstance(cause, DocpubError):
             raise cause from None
-        raise DocpubError(doc.source or doc.id, None, f"PDF: {exc}") from None
+        raise DocpubError(source, None, f"PDF: {exc}") from None
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -143,7 +148,7 @@ def _unlinked(title: tuple[Inline, ...]) -> tuple[Inline, ...]:
             out.extend(x.children if isinstance(x, (Citation, Link)) else (x,))
         return tuple(out)
 
-    return map_inline_seqs(title, flatten)  # type: ignore[no-any-return]
+    return map_inline_seqs(title, flatten)
 
 
 def english_date(d: date) -> str:
@@ -178,7 +183,7 @@ def _absolute_images(doc: Document, site_root: Path) -> Document:
                      if isinstance(x, Image) and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/", x.src)
                      else x for x in inlines)
 
-    return map_inline_seqs(doc, fix)  # type: ignore[no-any-return]
+    return map_inline_seqs(doc, fix)
 
 
 # --- the fetcher ---------------------------------------------------------------
