@@ -74,3 +74,9 @@ def test_url_template_must_keep_its_placeholder(tmp_path: Path) -> None:
 def test_site_root_is_found_from_a_content_file() -> None:
     path = REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
     assert find_site_root(path) == REPO
+
+
+def test_font_names_cannot_smuggle_css(tmp_path: Path) -> None:
+    write(tmp_path, '[[editions]]\ntag = "zh-Hans"\nlabel = "x"\nfont_serif = "X\\"; } body { display: none"\n')
+    with pytest.raises(DocpubError, match="font family name"):
+        load_config(tmp_path)

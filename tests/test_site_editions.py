@@ -144,3 +144,10 @@ def test_review_page_lists_one_to_many_characters_and_glossary_hits(site: Path) 
     assert "布隆迪" in text and "蒲隆地" in text  # a glossary hit
     assert "zh-Hant-TW.tsv:" in text
     assert "荷台達" in text  # 台 stays 台 in a transliterated name
+
+
+@pytest.mark.parametrize(("tag", "face"), [("zh-Hans", "Noto Serif CJK SC"), ("zh-Hant", "Noto Serif CJK TC"),
+                                           ("zh-Hant-TW", "Noto Serif CJK TC"), ("zh-Hant-HK", "Noto Serif CJK HK")])
+def test_each_edition_names_its_own_face_first(site: Path, tag: str, face: str) -> None:
+    html = (site / tag / DOC / "index.html").read_text(encoding="utf-8")
+    assert f'--serif: "{face}", var(--serif-fallback)' in html

@@ -15,6 +15,8 @@ from typing import Any
 from docpub.errors import DocpubError, did_you_mean
 
 CONFIG_NAME = "docpub.toml"
+# A font name goes into CSS (site pages and the PDF); only what real family names use.
+SAFE_FONT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
 SAFE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -182,4 +184,8 @@ def _edition(path: Path, index: int, raw: Any) -> Edition:
     if not isinstance(glossaries, list) or not all(isinstance(g, str) for g in glossaries):
         raise DocpubError(str(path), _line_of(path, "glossaries"), "'glossaries' must be a list of paths")
     values = {k: _str(path, f"editions.{k}", v) for k, v in raw.items() if k != "glossaries"}
+    for key in ("font_serif", "font_sans"):
+        if key in values and not SAFE_FONT.match(values[key]):
+            raise DocpubError(str(path), _line_of(path, key),
+                              f"'{key}' must be a font family name (letters, digits, spaces, '-' and '_')")
     return Edition(**values, glossaries=tuple(glossaries))
