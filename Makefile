@@ -9,7 +9,7 @@ DEB_PKGS := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 SYS_STAMP := $(VENV)/.system-packages
 PY_STAMP  := $(VENV)/.installed
 
-.PHONY: all setup build test bench clean
+.PHONY: all setup build test bench clean lint
 
 all: build
 
@@ -51,3 +51,7 @@ bench: setup
 
 clean:
 	rm -rf build
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy

@@ -7,11 +7,27 @@ import pytest
 
 from docpub.config import UrlTemplates
 from docpub.model import (
-    Annex, Citation, Code, Document, Emphasis, Inline, Link, Meta, Paragraph, Section,
-    Signature, Text, iter_inlines, plain_text,
+    Annex,
+    Citation,
+    Code,
+    Document,
+    Emphasis,
+    Inline,
+    Link,
+    Meta,
+    Paragraph,
+    Section,
+    Signature,
+    Text,
+    iter_inlines,
+    plain_text,
 )
 from docpub.transforms.citations import (
-    CitedDocument, collect_citations, find_suspects, find_symbols, link_citations,
+    CitedDocument,
+    collect_citations,
+    find_suspects,
+    find_symbols,
+    link_citations,
 )
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"

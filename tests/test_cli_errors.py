@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitekit import MINIMAL, make_site
 
 from docpub.cli import main
+from docpub.errors import DocpubError
+from sitekit import MINIMAL, make_site
 
 CASES = {
     "no front matter": ("安全理事会举行了会议。\n", 1, "front matter"),
@@ -101,7 +102,7 @@ def test_template_runtime_error_names_template_line(tmp_path: Path, capsys: pyte
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s", {"x": ""})
-    with pytest.raises(Exception):
+    with pytest.raises(DocpubError):
         main(["--debug", "build", str(site), "--out", str(tmp_path / "out")])
 
 

@@ -17,13 +17,28 @@ from hypothesis import strategies as st
 from docpub.config import Edition
 from docpub.errors import DocpubError
 from docpub.model import (
-    Annex, Citation, Code, Document, Emphasis, Link, Meta, Paragraph, Section, Signature, Text,
+    Annex,
+    Citation,
+    Code,
+    Document,
+    Emphasis,
+    Link,
+    Meta,
+    Paragraph,
+    Section,
+    Signature,
+    Text,
     plain_text,
 )
 from docpub.readers.markdown import read_file
 from docpub.review import display_width, format_table, review
 from docpub.transforms.editions import (
-    HAN_CHARS, clear_converters, convert_document, convert_label, converter_for, load_glossary,
+    HAN_CHARS,
+    clear_converters,
+    convert_document,
+    convert_label,
+    converter_for,
+    load_glossary,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sitekit import make_site
 
 from docpub.cli import main
+from sitekit import make_site
 
 PAYLOADS = [
     "<script>alert(1)</script>",

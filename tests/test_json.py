@@ -10,8 +10,23 @@ import pytest
 
 from docpub.config import UrlTemplates
 from docpub.model import (
-    Annex, BlockQuote, BulletList, Code, Document, Emphasis, Image, LineBreak, Link, ListItem,
-    Meta, OrderedList, Paragraph, Section, Signature, Strong, Text,
+    Annex,
+    BlockQuote,
+    BulletList,
+    Code,
+    Document,
+    Emphasis,
+    Image,
+    LineBreak,
+    Link,
+    ListItem,
+    Meta,
+    OrderedList,
+    Paragraph,
+    Section,
+    Signature,
+    Strong,
+    Text,
 )
 from docpub.transforms.citations import link_citations
 from docpub.writers.json import model_to_dict, model_to_json

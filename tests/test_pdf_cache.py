@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitekit import MINIMAL, make_site
 
 from docpub.cli import main
 from docpub.writers import pdf
+from sitekit import MINIMAL, make_site
 
 
 def pdf_bytes(out: Path, doc: str = "test-doc", tag: str = "zh-Hans") -> bytes:

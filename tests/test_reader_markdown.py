@@ -13,8 +13,22 @@ import pytest
 
 from docpub.errors import DocpubError
 from docpub.model import (
-    BlockQuote, BulletList, Code, Document, Emphasis, Image, LineBreak, Link, OrderedList,
-    Paragraph, Signature, Strong, Text, iter_paragraphs, iter_sections, plain_text,
+    BlockQuote,
+    BulletList,
+    Code,
+    Document,
+    Emphasis,
+    Image,
+    LineBreak,
+    Link,
+    OrderedList,
+    Paragraph,
+    Signature,
+    Strong,
+    Text,
+    iter_paragraphs,
+    iter_sections,
+    plain_text,
 )
 from docpub.readers.markdown import read_file, read_markdown
 

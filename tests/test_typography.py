@@ -7,8 +7,8 @@ import re
 import pytest
 from markupsafe import Markup
 
-from docpub.writers.nodes import NodeRenderer
 from docpub.model import Paragraph, Text
+from docpub.writers.nodes import NodeRenderer
 from docpub.writers.typography import typeset
 
 

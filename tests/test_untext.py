@@ -199,7 +199,8 @@ def test_date_range_is_left_alone() -> None:
 
 
 def test_paragraph_ending_without_punctuation_before_a_heading_is_not_joined() -> None:
-    body = "非洲\n\n马里\n\n2月3日，安理会审议了秘书长关于马里局势的报告(S/2021/100)\n\n南苏丹\n\n2月5日，安理会举行了通报会。\n"
+    body = ("非洲\n\n马里\n\n2月3日，安理会审议了秘书长关于马里局势的报告(S/2021/100)\n\n"
+            "南苏丹\n\n2月5日，安理会举行了通报会。\n")
     doc, report = read(letter(body))
     assert outline(doc) == [(2, "非洲"), (3, "马里"), (3, "南苏丹")]
     assert annex_paragraphs(doc)[0].endswith("(S/2021/100)")
@@ -224,9 +225,11 @@ def test_page_break_split_is_joined_across_furniture() -> None:
 
 
 def test_short_continuation_starting_with_punctuation_is_joined() -> None:
-    body = "马里\n\n2月3日，安全理事会听取了秘书长特别代表关于马里过渡进程的详细通报以及有关各方\n\n、区域组织的发言。\n"
+    body = ("马里\n\n2月3日，安全理事会听取了秘书长特别代表关于马里过渡进程的详细通报以及有关各方\n\n"
+            "、区域组织的发言。\n")
     doc, _ = read(letter(body))
-    assert annex_paragraphs(doc) == ["2月3日，安全理事会听取了秘书长特别代表关于马里过渡进程的详细通报以及有关各方、区域组织的发言。"]
+    assert annex_paragraphs(doc) == [
+        "2月3日，安全理事会听取了秘书长特别代表关于马里过渡进程的详细通报以及有关各方、区域组织的发言。"]
 
 
 def test_heading_after_unfinished_prose_is_not_swallowed() -> None:

@@ -13,10 +13,26 @@ import pytest
 
 from docpub.config import Edition
 from docpub.model import (
-    Annex, Citation, Document, Emphasis, LineBreak, Link, Meta, Paragraph, Section, Signature, Text,
+    Annex,
+    Citation,
+    Document,
+    Emphasis,
+    LineBreak,
+    Link,
+    Meta,
+    Paragraph,
+    Section,
+    Signature,
+    Text,
 )
 from docpub.writers.html import (
-    Alternate, HtmlWriter, IndexEntry, Nav, english_date, load_labels, paragraph_places,
+    Alternate,
+    HtmlWriter,
+    IndexEntry,
+    Nav,
+    english_date,
+    load_labels,
+    paragraph_places,
 )
 from docpub.writers.nodes import NodeRenderer, safe_url
 

@@ -10,8 +10,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docpub.model import (
-    Annex, Block, BlockQuote, BulletList, Citation, Code, Document, Emphasis, Image, Inline,
-    LineBreak, Link, ListItem, Meta, OrderedList, Paragraph, Section, Signature, Strong, Text,
+    Annex,
+    Block,
+    BlockQuote,
+    BulletList,
+    Citation,
+    Code,
+    Document,
+    Emphasis,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    Meta,
+    OrderedList,
+    Paragraph,
+    Section,
+    Signature,
+    Strong,
+    Text,
 )
 from docpub.readers.markdown import read_file, read_markdown
 from docpub.writers.markdown import write_markdown

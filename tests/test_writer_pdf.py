@@ -20,7 +20,16 @@ from pypdf import PdfReader
 from docpub.config import Edition
 from docpub.errors import DocpubError
 from docpub.model import (
-    Annex, Citation, Document, Image, Meta, Paragraph, Section, Text, iter_inlines, iter_sections,
+    Annex,
+    Citation,
+    Document,
+    Image,
+    Meta,
+    Paragraph,
+    Section,
+    Text,
+    iter_inlines,
+    iter_sections,
     plain_text,
 )
 from docpub.writers.pdf import english_date, print_html, render_pdf, site_url_fetcher

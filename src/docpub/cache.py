@@ -78,6 +78,6 @@ def _referenced_files(html: str) -> Iterable[Path]:
         yield Path(unquote(urlsplit(uri).path))
 
 
-def _add(digest: "hashlib._Hash", data: bytes) -> None:
+def _add(digest: hashlib._Hash, data: bytes) -> None:
     digest.update(len(data).to_bytes(8, "big"))
     digest.update(data)

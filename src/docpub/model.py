@@ -6,9 +6,10 @@ here does I/O, reads configuration or knows an output format.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
-from datetime import date
-from typing import Callable, Literal, TypeAlias, Union
+from typing import Any, Literal, TypeAlias, TypeGuard, TypeVar, overload
 
 CitationKind = Literal[
     "resolution",
@@ -87,7 +88,7 @@ class Citation:
     url: str
 
 
-Inline: TypeAlias = Union[Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation]
+Inline: TypeAlias = Text | Emphasis | Strong | Code | LineBreak | Link | Image | Citation
 
 
 # --- blocks ----------------------------------------------------------------
@@ -139,7 +140,7 @@ class Section:
     explicit_id: bool = False  # the author wrote {#id}
 
 
-Block: TypeAlias = Union[Paragraph, BulletList, OrderedList, BlockQuote, Signature]
+Block: TypeAlias = Paragraph | BulletList | OrderedList | BlockQuote | Signature
 
 
 # --- the document ----------------------------------------------------------
@@ -150,12 +151,12 @@ class Meta:
     """Masthead and catalogue data from the front matter."""
 
     title: str
-    date: date  # date of distribution
+    date: dt.date  # date of distribution
     title_en: str = ""
     symbol: str = ""  # empty when unknown
     distribution: str = "General"
     original_language: str = ""  # e.g. "English"
-    letter_date: date | None = None
+    letter_date: dt.date | None = None
     author: str = ""
     author_en: str = ""
     presidency: str = ""
@@ -186,12 +187,32 @@ class Document:
 
 # --- generic traversal -----------------------------------------------------
 
+Node: TypeAlias = Document | Meta | Annex | Section | ListItem | Block | Inline
+# The values a node's fields hold besides nodes and tuples.
+Leaf: TypeAlias = str | int | dt.date | None
+# Anything the traversals accept: a node, a leaf, or any nesting of tuples of
+# them, e.g. ``(doc.body, doc.sections, doc.annex)``.
+Tree: TypeAlias = Node | Leaf | tuple["Tree", ...]
+
+_NodeT = TypeVar("_NodeT", bound=Node)
+
 InlineFn = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
 
+_INLINE_TYPES = (Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation)
 _INLINE_FIELDS = ("inlines", "children", "title", "caption")
 
 
-def map_inline_seqs(node, fn: InlineFn):  # type: ignore[no-untyped-def]
+# Rebuilding keeps every node's class and every tuple a tuple, so the result
+# has the type of the input.
+@overload
+def map_inline_seqs(node: _NodeT, fn: InlineFn) -> _NodeT: ...
+@overload
+def map_inline_seqs(node: tuple[_NodeT, ...], fn: InlineFn) -> tuple[_NodeT, ...]: ...
+@overload
+def map_inline_seqs(node: Tree, fn: InlineFn) -> Tree: ...
+
+
+def map_inline_seqs(node: Tree, fn: InlineFn) -> Tree:
     """Rebuild ``node`` with ``fn`` applied to every sequence of inlines.
 
     ``fn`` sees each run of sibling inlines (a paragraph's, a heading's, a
@@ -200,21 +221,29 @@ def map_inline_seqs(node, fn: InlineFn):  # type: ignore[no-untyped-def]
     """
     if isinstance(node, tuple):
         return tuple(map_inline_seqs(x, fn) for x in node)
-    if not hasattr(node, "__dataclass_fields__"):
+    if not is_node(node):
         return node
-    changes = {}
+    changes: dict[str, Any] = {}  # field name -> new value, of that field's type
     for f in fields(node):
         value = getattr(node, f.name)
         if f.name == "lines" and isinstance(node, Signature):
-            changes[f.name] = tuple(fn(map_inline_seqs(line, fn)) for line in value)
+            changes[f.name] = tuple(fn(map_inline_seqs(line, fn)) for line in node.lines)
         elif f.name in _INLINE_FIELDS and isinstance(value, tuple):
             changes[f.name] = fn(map_inline_seqs(value, fn))
-        elif isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+        elif isinstance(value, tuple) or is_node(value):
             changes[f.name] = map_inline_seqs(value, fn)
     return replace(node, **changes) if changes else node
 
 
-def map_text(node, fn: Callable[[str], str]):  # type: ignore[no-untyped-def]
+@overload
+def map_text(node: _NodeT, fn: Callable[[str], str]) -> _NodeT: ...
+@overload
+def map_text(node: tuple[_NodeT, ...], fn: Callable[[str], str]) -> tuple[_NodeT, ...]: ...
+@overload
+def map_text(node: Tree, fn: Callable[[str], str]) -> Tree: ...
+
+
+def map_text(node: Tree, fn: Callable[[str], str]) -> Tree:
     """Apply ``fn`` to the string of every ``Text`` node below ``node``.
 
     Only prose is Text: code, URLs, citation symbols and anchors are other
@@ -227,19 +256,24 @@ def map_text(node, fn: Callable[[str], str]):  # type: ignore[no-untyped-def]
     return map_inline_seqs(node, seq)
 
 
-def iter_inlines(node):  # type: ignore[no-untyped-def]
+def is_node(value: object) -> TypeGuard[Node]:
+    """Whether ``value`` is a model node (every dataclass in a tree is: the model is closed)."""
+    return hasattr(value, "__dataclass_fields__")
+
+
+def iter_inlines(node: Tree) -> Iterator[Inline]:
     """Yield every inline below ``node``, depth-first, in document order."""
     if isinstance(node, tuple):
         for x in node:
             yield from iter_inlines(x)
         return
-    if not hasattr(node, "__dataclass_fields__"):
+    if not is_node(node):
         return
-    if isinstance(node, (Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation)):
+    if isinstance(node, _INLINE_TYPES):
         yield node
     for f in fields(node):
         value = getattr(node, f.name)
-        if isinstance(value, tuple) or hasattr(value, "__dataclass_fields__"):
+        if isinstance(value, tuple) or is_node(value):
             yield from iter_inlines(value)
 
 
@@ -258,14 +292,14 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
-def iter_sections(sections: tuple[Section, ...]):  # type: ignore[no-untyped-def]
+def iter_sections(sections: tuple[Section, ...]) -> Iterator[Section]:
     """Every section in document order, parents before children."""
     for s in sections:
         yield s
         yield from iter_sections(s.subsections)
 
 
-def iter_paragraphs(node):  # type: ignore[no-untyped-def]
+def iter_paragraphs(node: Tree) -> Iterator[Paragraph]:
     """Every paragraph below ``node`` in document order."""
     if isinstance(node, Paragraph):
         yield node
@@ -274,9 +308,7 @@ def iter_paragraphs(node):  # type: ignore[no-untyped-def]
         for x in node:
             yield from iter_paragraphs(x)
         return
-    if not hasattr(node, "__dataclass_fields__") or isinstance(
-        node, (Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation)
-    ):
+    if not is_node(node) or isinstance(node, _INLINE_TYPES):
         return
     for f in fields(node):
         yield from iter_paragraphs(getattr(node, f.name))
@@ -285,6 +317,6 @@ def iter_paragraphs(node):  # type: ignore[no-untyped-def]
 __all__ = [
     "Annex", "Block", "BlockQuote", "BulletList", "Citation", "CitationKind", "CITATION_KINDS",
     "Code", "Document", "Emphasis", "Image", "Inline", "LineBreak", "Link", "ListItem", "Meta",
-    "OrderedList", "Paragraph", "Section", "Signature", "Strong", "Text",
-    "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs", "map_text", "plain_text",
+    "Node", "OrderedList", "Paragraph", "Section", "Signature", "Strong", "Text", "Tree",
+    "is_node", "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs", "map_text", "plain_text",
 ]

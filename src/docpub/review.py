@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docpub.config import Edition
 from docpub.errors import DocpubError
-from docpub.model import Annex, Document, Paragraph, Section, Signature, Text
+from docpub.model import Annex, Document, Paragraph, Section, Signature, Text, is_node
 from docpub.transforms.editions import META_FIELDS, Converter, Piece, converter_for
 
 AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
@@ -101,12 +101,12 @@ def _walk(node: object, where: str) -> Iterator[tuple[str, str]]:
     elif isinstance(node, tuple):
         for child in node:
             yield from _walk(child, where)
-    elif hasattr(node, "__dataclass_fields__"):
+    elif is_node(node):
         if isinstance(node, (Paragraph, Section, Annex)) and node.id:
             where = node.id
         elif isinstance(node, Signature):
             where = f"{where}/signature" if where else "signature"
-        for f in fields(node):  # type: ignore[arg-type]
+        for f in fields(node):
             yield from _walk(getattr(node, f.name), where)
 
 
@@ -162,13 +162,13 @@ def format_table(r: Review) -> str:
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(map(display_width, column)) for column in zip(header, *rows)]
+    widths = [max(map(display_width, column)) for column in zip(header, *rows, strict=False)]
     return [_row(header, widths), _row(tuple("-" * w for w in widths), widths),
             *(_row(row, widths) for row in rows)]
 
 
 def _row(cells: tuple[str, ...], widths: list[int]) -> str:
-    padded = (c + " " * (w - display_width(c)) for c, w in zip(cells, widths))
+    padded = (c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=False))
     return "  ".join(padded).rstrip()
 
 

@@ -20,10 +20,10 @@ from docpub.errors import DocpubError
 from docpub.model import Document
 from docpub.outdir import atomic_output
 from docpub.readers.markdown import read_file
+from docpub.review import review
 from docpub.templating import template_error
 from docpub.transforms.citations import collect_citations, link_citations
 from docpub.transforms.editions import convert_document, convert_label
-from docpub.review import review
 from docpub.writers.html import Alternate, HtmlWriter, IndexEntry, Nav, load_labels
 from docpub.writers.parallel import parallel_rows
 

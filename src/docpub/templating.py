@@ -13,7 +13,7 @@ from docpub.errors import DocpubError
 def template_error(exc: BaseException, templates_dir: Path) -> DocpubError:
     """A one-line error for a missing template, a syntax error or a failure while rendering."""
     if isinstance(exc, jinja2.TemplateNotFound):
-        return DocpubError(str(templates_dir / exc.name), None, "template not found")
+        return DocpubError(str(templates_dir / str(exc.name)), None, "template not found")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.filename or str(templates_dir / (exc.name or "?"))
         return DocpubError(name, exc.lineno, f"template syntax error: {exc.message}")

@@ -10,13 +10,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass, replace
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import Any, TypeVar, overload
 
 from docpub.config import UrlTemplates
 from docpub.model import (
-    CITATION_KINDS, Annex, Citation, CitationKind, Document, Emphasis, Inline, Meta,
-    Paragraph, Section, Signature, Strong, Text, iter_inlines, plain_text,
+    CITATION_KINDS,
+    Annex,
+    Citation,
+    CitationKind,
+    Document,
+    Emphasis,
+    Inline,
+    Meta,
+    Node,
+    Paragraph,
+    Section,
+    Signature,
+    Strong,
+    Text,
+    Tree,
+    is_node,
+    iter_inlines,
+    plain_text,
 )
 from docpub.symbols import Symbol, iter_symbols, parse_symbol, url_for
 
@@ -194,21 +210,31 @@ def _link_seq(seq: tuple[Inline, ...], ctx: _Context) -> tuple[Inline, ...]:
     return tuple(out)
 
 
-def _rebuild(node: Any, ctx: _Context) -> Any:
+_NodeT = TypeVar("_NodeT", bound=Node)
+
+
+# Rebuilding keeps every node's class, so the result has the type of the input.
+@overload
+def _rebuild(node: _NodeT, ctx: _Context) -> _NodeT: ...
+@overload
+def _rebuild(node: Tree, ctx: _Context) -> Tree: ...
+
+
+def _rebuild(node: Tree, ctx: _Context) -> Tree:
     if isinstance(node, tuple):
         return tuple(_rebuild(x, ctx) for x in node)
     if isinstance(node, Paragraph):
         return replace(node, inlines=_link_seq(node.inlines, ctx.within(plain_text(node.inlines))))
     if isinstance(node, Signature):
         return replace(node, lines=tuple(_link_seq(line, ctx) for line in node.lines))
-    if not is_dataclass(node) or isinstance(node, Meta):
+    if not is_node(node) or isinstance(node, Meta):
         return node
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {}  # field name -> new value, of that field's type
     for f in fields(node):
         value = getattr(node, f.name)
         if f.name in ("title", "caption"):
             changes[f.name] = _link_seq(value, ctx)
-        elif isinstance(value, tuple) or is_dataclass(value):
+        elif isinstance(value, tuple) or is_node(value):
             changes[f.name] = _rebuild(value, ctx)
     return replace(node, **changes)
 
@@ -245,7 +271,7 @@ class CitedDocument:
     paragraph_ids: tuple[str, ...]
 
 
-def _iter_cited(node: Any, anchor: str) -> Iterator[tuple[Citation, str]]:
+def _iter_cited(node: Tree, anchor: str) -> Iterator[tuple[Citation, str]]:
     if isinstance(node, tuple):
         for x in node:
             yield from _iter_cited(x, anchor)
@@ -254,7 +280,7 @@ def _iter_cited(node: Any, anchor: str) -> Iterator[tuple[Citation, str]]:
         yield from ((x, here) for x in iter_inlines(node.inlines) if isinstance(x, Citation))
     elif isinstance(node, Citation):
         yield node, anchor
-    elif is_dataclass(node) and not isinstance(node, Meta):
+    elif is_node(node) and not isinstance(node, Meta):
         here = node.id if isinstance(node, (Section, Annex)) else anchor
         for f in fields(node):
             yield from _iter_cited(getattr(node, f.name), here)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import opencc
 
@@ -225,7 +226,8 @@ def convert_document(doc: Document, *, edition: Edition, root: Path) -> Document
 
 def _convert_meta(meta: Meta, convert: Callable[[str], str]) -> Meta:
     # title_en, author_en, symbol, links and dates are not Chinese prose.
-    return replace(meta, **{name: convert(getattr(meta, name)) for name in META_FIELDS})
+    changes: dict[str, Any] = {name: convert(getattr(meta, name)) for name in META_FIELDS}  # Meta field -> value
+    return replace(meta, **changes)
 
 
 def convert_label(s: str, edition: Edition, root: Path | None = None) -> str:

@@ -19,7 +19,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from docpub.config import Edition
 from docpub.errors import DocpubError
 from docpub.model import (
-    CITATION_KINDS, Annex, Block, Document, Paragraph, Section, iter_paragraphs, plain_text,
+    CITATION_KINDS,
+    Annex,
+    Block,
+    Document,
+    Paragraph,
+    Section,
+    iter_paragraphs,
+    plain_text,
 )
 from docpub.writers.nodes import NodeRenderer, safe_url
 
@@ -96,7 +103,7 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class KindGroup:
     kind: str
-    items: tuple[Any, ...]  # CitedLike
+    items: tuple[CitedLike, ...]
 
 
 class HtmlWriter:
@@ -170,9 +177,10 @@ def english_date(d: date | str) -> str:
     """``2020-11-30`` -> ``30 November 2020``, the form of a UN masthead."""
     if isinstance(d, str):
         try:
-            d = date.fromisoformat(d)
+            parsed = date.fromisoformat(d)
         except ValueError:
             return d
+        d = parsed
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 

@@ -13,8 +13,26 @@ from datetime import date
 import yaml
 
 from docpub.model import (
-    Annex, Block, BlockQuote, BulletList, Citation, Code, Document, Emphasis, Image, Inline,
-    LineBreak, Link, ListItem, Meta, OrderedList, Paragraph, Section, Signature, Strong, Text,
+    Annex,
+    Block,
+    BlockQuote,
+    BulletList,
+    Citation,
+    Code,
+    Document,
+    Emphasis,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    Meta,
+    OrderedList,
+    Paragraph,
+    Section,
+    Signature,
+    Strong,
+    Text,
 )
 from docpub.readers.markdown import FRONT_MATTER_KEYS
 
@@ -122,14 +140,14 @@ def _block(block: Block, *, alt: bool = False) -> str:
 
 def _list(items: tuple[ListItem, ...], markers: list[str]) -> str:
     tight = all(_fits_tight(item.blocks) for item in items)
-    rendered = [_list_item(item, marker, tight) for item, marker in zip(items, markers)]
+    rendered = [_list_item(item, marker, tight) for item, marker in zip(items, markers, strict=True)]
     return ("\n" if tight else "\n\n").join(rendered)
 
 
 def _fits_tight(blocks: tuple[Block, ...]) -> bool:
     """Whether each block can follow the previous one without a blank line
     and still start a new block (the reader has no notion of tightness)."""
-    for prev, block in zip(blocks, blocks[1:]):
+    for prev, block in zip(blocks, blocks[1:], strict=False):
         if isinstance(prev, Paragraph) and (
             isinstance(block, Paragraph) or (isinstance(block, OrderedList) and block.start != 1)
         ):

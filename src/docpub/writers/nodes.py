@@ -13,8 +13,23 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from docpub.model import (
-    Block, BlockQuote, BulletList, Citation, Code, Emphasis, Image, Inline, LineBreak, Link,
-    OrderedList, Paragraph, Section, Signature, Strong, Text,
+    Block,
+    BlockQuote,
+    BulletList,
+    Citation,
+    Code,
+    Emphasis,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Section,
+    Signature,
+    Strong,
+    Text,
 )
 
 TextFn = Callable[[str], Markup]
@@ -102,7 +117,7 @@ class NodeRenderer:
             return Markup('<div class="signature">\n{}\n</div>').format(lines)
         raise TypeError(f"not a block: {b!r}")
 
-    def _items(self, items) -> Markup:  # type: ignore[no-untyped-def]
+    def _items(self, items: tuple[ListItem, ...]) -> Markup:
         return Markup("\n").join(Markup("<li>{}</li>").format(self.blocks(i.blocks)) for i in items)
 
     def section(self, s: Section) -> Markup:

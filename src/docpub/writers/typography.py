@@ -88,4 +88,4 @@ def _punct(text: str) -> Markup:
             halt[i + 1 if a in _OPENING and b in _OPENING else i] = True
     return Markup("").join(
         Markup('<span class="halt">{}</span>').format(c) if h else escape(c)
-        for c, h in zip(text, halt))
+        for c, h in zip(text, halt, strict=True))
