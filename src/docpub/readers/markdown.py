@@ -7,14 +7,8 @@ works on the model. The format is described in docs/content-format.md.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
@@ -23,24 +17,37 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from docpub.anchors import AnchorSet, slugify
 from docpub.errors import DocpubError, did_you_mean
 from docpub.model import (
-    Annex, Block, BlockQuote, BulletList, Code, Document, Emphasis, Image, Inline, LineBreak,
-    Link, ListItem, Meta, OrderedList, Paragraph, Section, Signature, Strong, Text, plain_text,
+    Annex,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    Document,
+    Emphasis,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    Meta,
+    OrderedList,
+    Paragraph,
+    Signature,
+    Strong,
+    Text,
+    plain_text,
 )
+from docpub.readers.frontmatter import FRONT_MATTER_KEYS, read_front_matter
+from docpub.readers.linebreaks import SOFT, SoftBreak, resolve_soft_breaks, split_lines
+from docpub.readers.sections import Heading, nest
+from docpub.readers.urls import LINK_SCHEMES, image_problem, scheme
 
-# The order the Markdown writer uses; also the set of allowed keys.
-FRONT_MATTER_KEYS: tuple[str, ...] = (
-    "title", "title_en", "symbol", "date", "letter_date", "distribution", "original_language",
-    "author", "author_en", "presidency", "period", "annex_title_en", "links",
-)
-REQUIRED_KEYS = ("title", "date")
+__all__ = ["FRONT_MATTER_KEYS", "read_file", "read_markdown"]
+
 CONTAINERS = ("signature", "annex")
-_DATE_KEYS = ("date", "letter_date")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PERIOD = re.compile(r"\d{4}-\d{2}|\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
+_Item = Block | Heading
 _EXPLICIT_ID = re.compile(r"(?<!\\)\{#([^{}\s]*)\}[ \t]*$")
 _VALID_ID = re.compile(r"\w[\w-]*")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_LINK_SCHEMES = ("http", "https", "mailto")
 _UNSUPPORTED = {
     "fence": "code blocks", "code_block": "code blocks (4-space indentation)",
     "hr": "horizontal rules", "html_block": "raw HTML",
@@ -68,7 +75,9 @@ def read_markdown(
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocpubError(source, line, "NUL character: this looks like a binary file")
     tree = SyntaxTreeNode(_MD.parse(text))
-    meta = _read_front_matter(tree, text, source)
+    first = tree.children[0] if tree.children else None
+    block = first.content if first is not None and first.type == "front_matter" else None
+    meta = read_front_matter(block, file_text=text, source=source)
     return _Reader(source).document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
 
 
@@ -98,148 +107,6 @@ def _make_parser() -> MarkdownIt:
 _MD = _make_parser()
 
 
-# --- front matter ------------------------------------------------------------
-
-
-def _read_front_matter(tree: SyntaxTreeNode, text: str, source: str) -> Meta:
-    first = tree.children[0] if tree.children else None
-    if first is None or first.type != "front_matter":
-        reason = ("front matter is not closed: add a '---' line after it"
-                  if text.startswith("---\n") else
-                  "no front matter: the file must start with a '---' line, then title: and date:")
-        raise DocpubError(source, 1, reason)
-    return _meta_from(_yaml_mapping(first.content, source), source)
-
-
-def _yaml_mapping(text: str, source: str) -> dict[str, tuple[int, Any]]:
-    """``key -> (line, value)``; YAML starts on line 2 of the file."""
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise DocpubError(source, 1, "front matter is empty: title and date are required")
-        if not isinstance(root, yaml.MappingNode):
-            raise DocpubError(source, root.start_mark.line + 2,
-                              "front matter must be a mapping of 'key: value' lines")
-        return _yaml_entries(loader, root, source)
-    except yaml.MarkedYAMLError as e:
-        raise DocpubError(source, _yaml_error_line(e), f"malformed YAML front matter: "
-                          f"{e.problem}" + (f" ({e.context})" if e.context else "")) from None
-    finally:
-        loader.dispose()
-
-
-def _yaml_error_line(e: yaml.MarkedYAMLError) -> int:
-    # An unclosed bracket or quote is noticed lines later; the author's mistake
-    # is where it was opened.
-    opened = e.context and ("flow" in e.context or "quoted" in e.context)
-    mark = (e.context_mark if opened else None) or e.problem_mark or e.context_mark
-    return mark.line + 2 if mark else 1
-
-
-def _yaml_entries(
-    loader: yaml.SafeLoader, root: yaml.MappingNode, source: str
-) -> dict[str, tuple[int, Any]]:
-    out: dict[str, tuple[int, Any]] = {}
-    for key_node, value_node in root.value:
-        line = key_node.start_mark.line + 2
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key not in FRONT_MATTER_KEYS:
-            hint = did_you_mean(str(key), FRONT_MATTER_KEYS)
-            raise DocpubError(source, line, f"unknown front matter key '{key}'{hint}")
-        if key in out:
-            raise DocpubError(source, line, f"front matter key '{key}' is given twice")
-        try:
-            out[key] = (line, loader.construct_object(value_node, deep=True))
-        except ValueError as e:  # YAML accepts 2020-13-45 as a timestamp, Python does not
-            raise DocpubError(source, line, f"'{key}': {e}") from None
-    return out
-
-
-def _meta_from(entries: dict[str, tuple[int, Any]], source: str) -> Meta:
-    for key in REQUIRED_KEYS:
-        if key not in entries:
-            raise DocpubError(source, 1, f"front matter has no '{key}' (required)")
-    values: dict[str, Any] = {}
-    for key, (line, value) in entries.items():
-        values[key] = _meta_value(key, value, source, line)
-    if not values["title"]:
-        raise DocpubError(source, entries["title"][0], "'title' is empty")
-    return Meta(**values)
-
-
-def _meta_value(key: str, value: Any, source: str, line: int) -> Any:
-    if key in _DATE_KEYS:
-        return _date(key, value, source, line)
-    if key == "links":
-        return _links(value, source, line)
-    if not isinstance(value, str):
-        raise DocpubError(source, line, f"'{key}' must be text; put the value in quotes")
-    if key == "period" and not _PERIOD.fullmatch(value):
-        raise DocpubError(source, line, "'period' must be YYYY-MM or YYYY-MM-DD/YYYY-MM-DD")
-    return value
-
-
-def _date(key: str, value: Any, source: str, line: int) -> date:
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError as e:
-            raise DocpubError(source, line, f"'{key}': {e}") from None
-    if isinstance(value, date) and type(value) is date:  # datetime is a date subclass
-        return value
-    raise DocpubError(source, line, f"'{key}' must be a date written YYYY-MM-DD, not {value!r}")
-
-
-def _links(value: Any, source: str, line: int) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise DocpubError(source, line, "'links' must map document symbols to URLs (text)")
-    for symbol, url in value.items():
-        if _scheme(url) not in ("http", "https"):
-            raise DocpubError(source, line, f"'links': {symbol}: URL must start with https://")
-    return tuple(value.items())
-
-
-# --- body --------------------------------------------------------------------
-
-
-@dataclass
-class _OpenSection:
-    """A section whose end has not been seen yet."""
-
-    level: int
-    title: tuple[Inline, ...]
-    id: str
-    explicit_id: bool
-    blocks: list[Block] = field(default_factory=list)
-    subsections: list[Section] = field(default_factory=list)
-
-    def close(self) -> Section:
-        return Section(self.level, self.title, self.id, tuple(self.blocks),
-                       tuple(self.subsections), self.explicit_id)
-
-
-@dataclass
-class _Heading:
-    level: int
-    title: tuple[Inline, ...]
-    id: str
-    explicit_id: bool
-    line: int
-
-
-_Item = Block | _Heading
-
-
-class _SoftBreak:
-    """Placeholder until both neighbours of a soft line break are known."""
-
-
-_SOFT = _SoftBreak()
-
-
 class _Reader:
     """Walks the syntax tree once; holds what must be unique or counted across it."""
 
@@ -256,7 +123,7 @@ class _Reader:
                  ) -> Document:
         self._claim_explicit_ids(nodes)
         letter, annex = _split_annex(nodes, self)
-        body, sections = _nest([self.item(n) for n in letter])
+        body, sections = nest([self.item(n) for n in letter])
         return Document(id=doc_id, lang=lang, meta=meta, body=body, sections=sections,
                         annex=self.annex(annex) if annex else None, source=self.source)
 
@@ -279,7 +146,7 @@ class _Reader:
         title: tuple[Inline, ...] = ()
         if children and children[0].type == "heading" and children[0].tag == "h1":
             title = self.heading(children.pop(0)).title
-        blocks, sections = _nest([self.item(n) for n in children])
+        blocks, sections = nest([self.item(n) for n in children])
         return Annex(caption=caption, title=title, blocks=blocks, sections=sections)
 
     def item(self, node: SyntaxTreeNode) -> _Item:
@@ -290,14 +157,13 @@ class _Reader:
                             "line of the annex; the letter's title is the front matter 'title'")
         return self.heading(node)
 
-    def heading(self, node: SyntaxTreeNode) -> _Heading:
-        line, inline = _line(node), node.children[0]
+    def heading(self, node: SyntaxTreeNode) -> Heading:
+        line, inline, level = _line(node), node.children[0], int(node.tag[1])
         if m := _EXPLICIT_ID.search(inline.content):
             title = self.inline_text(inline.content[: m.start()].rstrip(), line)
-            return _Heading(int(node.tag[1]), title, m.group(1), True, line)
+            return Heading(level, title, m.group(1), explicit_id=True)
         title = self.inlines(inline, line)
-        return _Heading(int(node.tag[1]), title, self.anchors.claim(slugify(plain_text(title))),
-                        False, line)
+        return Heading(level, title, self.anchors.claim(slugify(plain_text(title))))
 
     def block(self, node: SyntaxTreeNode) -> Block:
         line, kind = _line(node), node.type
@@ -325,7 +191,7 @@ class _Reader:
     def paragraph(self, node: SyntaxTreeNode) -> Paragraph:
         inline = node.children[0]
         _check_stray_container(inline.content, _line(node), self)
-        inlines = _resolve_soft_breaks(self.raw_inlines(inline.children, _line(node)))
+        inlines = resolve_soft_breaks(self.raw_inlines(inline.children, _line(node)))
         self.paragraphs += 1
         return Paragraph(inlines, id=f"p{self.paragraphs}")
 
@@ -334,7 +200,7 @@ class _Reader:
         for para in node.children:
             if para.type != "paragraph":
                 raise self.fail(_line(para), "a signature holds only lines of text")
-            lines.extend(_split_lines(self.raw_inlines(para.children[0].children, _line(para))))
+            lines.extend(split_lines(self.raw_inlines(para.children[0].children, _line(para))))
         return Signature(tuple(lines))
 
     def inline_text(self, text: str, line: int) -> tuple[Inline, ...]:
@@ -342,26 +208,26 @@ class _Reader:
         return self.inlines(parsed.children[0], line) if parsed.children else ()
 
     def inlines(self, inline: SyntaxTreeNode, line: int) -> tuple[Inline, ...]:
-        return _resolve_soft_breaks(self.raw_inlines(inline.children, line))
+        return resolve_soft_breaks(self.raw_inlines(inline.children, line))
 
-    def raw_inlines(self, nodes: list[SyntaxTreeNode], line: int) -> list[Inline | _SoftBreak]:
+    def raw_inlines(self, nodes: list[SyntaxTreeNode], line: int) -> list[Inline | SoftBreak]:
         self.line = line
         return self._inline_seq(nodes)
 
-    def _inline_seq(self, nodes: list[SyntaxTreeNode]) -> list[Inline | _SoftBreak]:
+    def _inline_seq(self, nodes: list[SyntaxTreeNode]) -> list[Inline | SoftBreak]:
         return [self._inline(n) for n in nodes]
 
-    def _inline(self, node: SyntaxTreeNode) -> Inline | _SoftBreak:
+    def _inline(self, node: SyntaxTreeNode) -> Inline | SoftBreak:
         kind = node.type
         if kind in ("text", "text_special"):
             return Text(node.content)
         if kind in ("softbreak", "hardbreak"):
             self.line += 1
-            return _SOFT if kind == "softbreak" else LineBreak()
+            return SOFT if kind == "softbreak" else LineBreak()
         if kind == "code_inline":
             return Code(node.content)
         if kind in ("em", "strong"):
-            children = _resolve_soft_breaks(self._inline_seq(node.children))
+            children = resolve_soft_breaks(self._inline_seq(node.children))
             return Emphasis(children) if kind == "em" else Strong(children)
         if kind == "link":
             return self._link(node)
@@ -371,18 +237,18 @@ class _Reader:
 
     def _link(self, node: SyntaxTreeNode) -> Link:
         url = str(node.attrs["href"])
-        scheme = _scheme(url)
-        if scheme is not None and scheme not in _LINK_SCHEMES:
+        kind = scheme(url)
+        if kind is not None and kind not in LINK_SCHEMES:
             raise self.fail(self.line, f"link to '{url}': only http, https, mailto and "
                             "relative links are allowed")
-        children = _resolve_soft_breaks(self._inline_seq(node.children))
+        children = resolve_soft_breaks(self._inline_seq(node.children))
         return Link(children, url, str(node.attrs.get("title", "")))
 
     def _image(self, node: SyntaxTreeNode) -> Image:
         src = str(node.attrs["src"])
-        if problem := _image_problem(src):
+        if problem := image_problem(src):
             raise self.fail(self.line, f"image '{src}': {problem}")
-        alt = plain_text(_resolve_soft_breaks(self._inline_seq(node.children)))
+        alt = plain_text(resolve_soft_breaks(self._inline_seq(node.children)))
         return Image(src, alt, str(node.attrs.get("title", "")))
 
 
@@ -402,27 +268,6 @@ def _split_annex(
     return nodes, None
 
 
-def _nest(items: list[_Item]) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
-    """Blocks before the first heading, and the sections the headings open."""
-    leading: list[Block] = []
-    top: list[Section] = []
-    stack: list[_OpenSection] = []
-
-    def close_down_to(level: int) -> None:
-        while stack and stack[-1].level >= level:
-            done = stack.pop().close()
-            (stack[-1].subsections if stack else top).append(done)
-
-    for item in items:
-        if isinstance(item, _Heading):
-            close_down_to(item.level)
-            stack.append(_OpenSection(item.level, item.title, item.id, item.explicit_id))
-        else:
-            (stack[-1].blocks if stack else leading).append(item)
-    close_down_to(0)
-    return tuple(leading), tuple(top)
-
-
 def _check_stray_container(raw: str, line: int, reader: _Reader) -> None:
     if not raw.startswith(":::"):
         return
@@ -431,65 +276,3 @@ def _check_stray_container(raw: str, line: int, reader: _Reader) -> None:
         raise reader.fail(line, "stray ':::' closes nothing")
     hint = did_you_mean(name, CONTAINERS)
     raise reader.fail(line, f"unknown container '{name}'{hint}; known: {', '.join(CONTAINERS)}")
-
-
-def _scheme(url: str) -> str | None:
-    # Browsers ignore control characters and spaces inside a scheme ("java\tscript:").
-    m = _SCHEME.match(re.sub(r"[\x00-\x20]", "", url))
-    return m.group(1).lower() if m else None
-
-
-def _image_problem(src: str) -> str:
-    path = unquote(src).replace("\\", "/")
-    if not src:
-        return "empty path"
-    if _scheme(path) is not None:
-        return "images must be files in the document's folder, not URLs"
-    if path.startswith("/"):
-        return "use a path relative to the document's folder, not an absolute path"
-    if ".." in path.split("/"):
-        return "'..' would leave the document's folder"
-    return ""
-
-
-def _is_wide(ch: str) -> bool:
-    return bool(ch) and unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def _resolve_soft_breaks(seq: list[Inline | _SoftBreak]) -> tuple[Inline, ...]:
-    """CJK text has no spaces between lines: a soft break next to a wide
-    character vanishes; elsewhere it is a space, as in any Markdown."""
-    out: list[Inline] = []
-    for i, x in enumerate(seq):
-        if not isinstance(x, _SoftBreak):
-            _append(out, x)
-        elif not (_is_wide(_edge(seq, i - 1, last=True)) or _is_wide(_edge(seq, i + 1, last=False))):
-            _append(out, Text(" "))
-    return tuple(out)
-
-
-def _edge(seq: list[Inline | _SoftBreak], i: int, *, last: bool) -> str:
-    """The character of ``seq[i]`` touching the line break ("" if none)."""
-    if not 0 <= i < len(seq) or isinstance(seq[i], _SoftBreak):
-        return ""
-    text = plain_text((seq[i],))  # type: ignore[arg-type]
-    return text[-1:] if last else text[:1]
-
-
-def _append(out: list[Inline], x: Inline) -> None:
-    if out and isinstance(x, Text) and isinstance(out[-1], Text):
-        out[-1] = Text(out[-1].text + x.text)
-    elif not (isinstance(x, Text) and not x.text):
-        out.append(x)
-
-
-def _split_lines(seq: list[Inline | _SoftBreak]) -> list[tuple[Inline, ...]]:
-    lines: list[tuple[Inline, ...]] = []
-    current: list[Inline | _SoftBreak] = []
-    for x in seq + [_SOFT]:
-        if isinstance(x, (_SoftBreak, LineBreak)):
-            lines.append(_resolve_soft_breaks(current))
-            current = []
-        else:
-            current.append(x)
-    return lines

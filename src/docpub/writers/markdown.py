@@ -34,7 +34,7 @@ from docpub.model import (
     Strong,
     Text,
 )
-from docpub.readers.markdown import FRONT_MATTER_KEYS
+from docpub.readers.frontmatter import FRONT_MATTER_KEYS
 
 # Characters Markdown would read as markup anywhere in a line; `&` only when it
 # would start an entity.
