@@ -131,7 +131,8 @@ def _block(block: Block, *, alt: bool = False) -> str:
         return _list(block.items, [f"{block.start + i}{dot}" for i in range(len(block.items))])
     if isinstance(block, BlockQuote):
         inner = "\n\n".join(_blocks(block.blocks))
-        return "\n".join(f"> {line}".rstrip() for line in inner.split("\n"))
+        # Only the spaces we add go: str.rstrip() would also eat control characters that are text.
+        return "\n".join(f"> {line}".rstrip(" ") for line in inner.split("\n"))
     if isinstance(block, Signature):
         lines = (_inlines(line, at_line_start=True) for line in block.lines)
         return "\n".join(["::: signature", *lines, ":::"])
