@@ -80,3 +80,10 @@ def test_font_names_cannot_smuggle_css(tmp_path: Path) -> None:
     write(tmp_path, '[[editions]]\ntag = "zh-Hans"\nlabel = "x"\nfont_serif = "X\\"; } body { display: none"\n')
     with pytest.raises(DocpubError, match="font family name"):
         load_config(tmp_path)
+
+
+def test_quote_style_is_checked(tmp_path: Path) -> None:
+    write(tmp_path, '[[editions]]\ntag = "zh-Hans"\nlabel = "x"\nquotes = "angled"\n')
+    with pytest.raises(DocpubError, match="'quotes' must be one of curly, corner") as info:
+        load_config(tmp_path)
+    assert info.value.problem.line == 4

@@ -356,3 +356,15 @@ def _column_starts(row: str, n: int) -> list[int]:
         starts.append(display_width(row[:at]))
         pos = at + len(cell)
     return starts
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("4次“通过”会议", "4次「通过」会议"),
+    ("他说：‘好’。", "他说：『好』。"),
+    ("Côte d’Ivoire与“Je Klere”", "Côte d’Ivoire与「Je Klere」"),
+    ("rock’n’roll", "rock’n’roll"),
+])
+def test_corner_quotes_keep_apostrophes(text: str, expected: str) -> None:
+    from docpub.transforms.editions import corner_quotes
+
+    assert corner_quotes(text) == expected

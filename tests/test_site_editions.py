@@ -151,3 +151,9 @@ def test_review_page_lists_one_to_many_characters_and_glossary_hits(site: Path) 
 def test_each_edition_names_its_own_face_first(site: Path, tag: str, face: str) -> None:
     html = (site / tag / DOC / "index.html").read_text(encoding="utf-8")
     assert f'--serif: "{face}", var(--serif-fallback)' in html
+
+
+@pytest.mark.parametrize(("tag", "quoted"), [("zh-Hans", "4次“通过”会议"), ("zh-Hant", "4次“通過”會議"),
+                                             ("zh-Hant-TW", "4次「通過」會議"), ("zh-Hant-HK", "4次「通過」會議")])
+def test_taiwan_and_hong_kong_print_corner_quotes(site: Path, tag: str, quoted: str) -> None:
+    assert quoted in "".join(read(site / tag / DOC / "index.html").text)

@@ -10,13 +10,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from docpub.errors import DocpubError, did_you_mean
 
 CONFIG_NAME = "docpub.toml"
 # A font name goes into CSS (site pages and the PDF); only what real family names use.
 SAFE_FONT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$")
+QuoteStyle = Literal["curly", "corner"]
 SAFE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -28,6 +29,8 @@ class Edition:
     glossaries: tuple[str, ...] = ()  # files under the site folder, applied before OpenCC
     font_serif: str = "Noto Serif CJK SC"
     font_sans: str = "Noto Sans CJK SC"
+    # "corner": “ ” ‘ ’ become 「 」 『 』, as Taiwan and Hong Kong print them.
+    quotes: QuoteStyle = "curly"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,8 @@ class SiteConfig:
 
 
 _SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib"}
-_EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "font_serif", "font_sans"}
+_EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "font_serif", "font_sans", "quotes"}
+QUOTE_STYLES: tuple[QuoteStyle, ...] = ("curly", "corner")
 _URL_KEYS = {"document", "press_release", "document_lang"}
 _TOP_KEYS = {"site", "urls", "editions"}
 
@@ -183,9 +187,17 @@ def _edition(path: Path, index: int, raw: Any) -> Edition:
     glossaries = raw.get("glossaries", [])
     if not isinstance(glossaries, list) or not all(isinstance(g, str) for g in glossaries):
         raise DocpubError(str(path), _line_of(path, "glossaries"), "'glossaries' must be a list of paths")
-    values = {k: _str(path, f"editions.{k}", v) for k, v in raw.items() if k != "glossaries"}
+    values = {k: _str(path, f"editions.{k}", v) for k, v in raw.items() if k not in ("glossaries", "quotes")}
+    quotes = _quote_style(path, raw.get("quotes", "curly"))
     for key in ("font_serif", "font_sans"):
         if key in values and not SAFE_FONT.match(values[key]):
             raise DocpubError(str(path), _line_of(path, key),
                               f"'{key}' must be a font family name (letters, digits, spaces, '-' and '_')")
-    return Edition(**values, glossaries=tuple(glossaries))
+    return Edition(**values, glossaries=tuple(glossaries), quotes=quotes)
+
+
+def _quote_style(path: Path, value: Any) -> QuoteStyle:
+    for style in QUOTE_STYLES:
+        if value == style:
+            return style
+    raise DocpubError(str(path), _line_of(path, "quotes"), f"'quotes' must be one of {', '.join(QUOTE_STYLES)}")

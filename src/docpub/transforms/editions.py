@@ -134,10 +134,12 @@ def merge_glossaries(files: tuple[tuple[GlossaryEntry, ...], ...]) -> dict[str, 
 class Converter:
     """One edition's Simplified -> Traditional conversion, built once per process."""
 
-    __slots__ = ("tag", "_opencc", "_pattern", "_hits")
+    __slots__ = ("tag", "_opencc", "_pattern", "_hits", "_corner_quotes")
 
-    def __init__(self, tag: str, config: str, glossary: dict[str, GlossaryEntry]) -> None:
+    def __init__(self, tag: str, config: str, glossary: dict[str, GlossaryEntry], *,
+                 corner_quotes: bool = False) -> None:
         self.tag = tag
+        self._corner_quotes = corner_quotes
         self._opencc = opencc.OpenCC(config) if config else None
         variants = opencc.OpenCC(_TARGET_VARIANTS[config]) if config in _TARGET_VARIANTS else None
         self._hits = {
@@ -152,7 +154,8 @@ class Converter:
     def convert_text(self, s: str) -> str:
         if self._opencc is None:
             return s
-        return "".join(p.target for p in self.pieces(s))
+        converted = "".join(p.target for p in self.pieces(s))
+        return corner_quotes(converted) if self._corner_quotes else converted
 
     def pieces(self, s: str) -> Iterator[Piece]:
         """``s`` cut into protected spans, glossary hits and OpenCC-converted spans."""
@@ -201,10 +204,24 @@ def _converter(edition: Edition, root: Path | None) -> Converter:
         raise DocpubError(str((root or Path.cwd()) / CONFIG_NAME), None,
                           f"edition '{edition.tag}': unknown OpenCC config "
                           f"'{edition.opencc}'; known: {known}")
+    corner = edition.quotes == "corner"
     if root is None:
-        return Converter(edition.tag, edition.opencc, {})
+        return Converter(edition.tag, edition.opencc, {}, corner_quotes=corner)
     files = tuple(load_glossary(root / g, name=g) for g in edition.glossaries)
-    return Converter(edition.tag, edition.opencc, merge_glossaries(files))
+    return Converter(edition.tag, edition.opencc, merge_glossaries(files), corner_quotes=corner)
+
+
+# A ’ between two Latin letters is an apostrophe (d’Ivoire), and ‘ right after
+# a Latin letter is not an opening quote: both stay as they are.
+_SINGLE_OPEN = re.compile(r"(?<![A-Za-z\u00C0-\u024F])‘")
+_SINGLE_CLOSE = re.compile(r"’(?![A-Za-z\u00C0-\u024F])|(?<![A-Za-z\u00C0-\u024F])’")
+_DOUBLE = str.maketrans({"“": "「", "”": "」"})
+
+
+def corner_quotes(s: str) -> str:
+    """Curly quotes -> corner brackets: “ ” -> 「 」, ‘ ’ -> 『 』 (apostrophes kept)."""
+    s = s.translate(_DOUBLE)
+    return _SINGLE_CLOSE.sub("』", _SINGLE_OPEN.sub("『", s))
 
 
 def clear_converters() -> None:
@@ -241,5 +258,6 @@ def convert_label(s: str, edition: Edition, root: Path | None = None) -> str:
 
 __all__ = [
     "Converter", "GlossaryEntry", "HAN_CHARS", "META_FIELDS", "Piece", "clear_converters",
-    "convert_document", "convert_label", "converter_for", "load_glossary", "merge_glossaries",
+    "convert_document", "convert_label", "converter_for", "corner_quotes", "load_glossary",
+    "merge_glossaries",
 ]
