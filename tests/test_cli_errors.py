@@ -142,3 +142,19 @@ def test_oversized_content_is_refused_before_reading(tmp_path: Path, capsys: pyt
     code, err = run(["build", str(site), "--out", str(out)], capsys)
     assert code == 1 and "big/zh-Hans.md" in err and "over the limit" in err and "max_content_kib" in err
     assert not out.exists()
+
+
+def test_single_file_documents_and_duplicate_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {})
+    (site / "content" / "single.md").write_text(MINIMAL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
+    assert (out / "zh-Hant" / "single" / "index.html").is_file()
+    folder = site / "content" / "single"
+    folder.mkdir()
+    (folder / "zh-Hans.md").write_text(MINIMAL, encoding="utf-8")
+    code, err = run(["build", str(site), "--out", str(out), "--no-pdf"], capsys)
+    assert code == 1 and "document id 'single' is also used by" in err
+    assert (out / "zh-Hant" / "single" / "index.html").is_file()  # the last good site is still there
+    assert main(["check", str(site)]) == 1
+    assert "is also used by" in capsys.readouterr().out

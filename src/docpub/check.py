@@ -36,25 +36,17 @@ def format_problems(problems: list[Problem]) -> str:
 
 
 def _check_content(config: SiteConfig) -> list[Problem]:
-    from docpub.readers.markdown import read_file
-    from docpub.site import check_doc_id, check_size, discover
-    from docpub.transforms.citations import link_citations
+    from docpub.site import discover, load_document
 
     try:
         paths = discover(config)
     except DocpubError as exc:
         return [exc.problem]
     problems: list[Problem] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for path in paths:
         try:
-            check_size(path, config)
-            doc = read_file(path)
-            check_doc_id(doc.id, path)
-            if doc.id.casefold() in seen:
-                raise DocpubError(str(path), None, f"document id '{doc.id}' is also used by {seen[doc.id.casefold()]}")
-            seen[doc.id.casefold()] = path
-            doc = link_citations(doc, urls=config.urls)
+            doc = load_document(path, config, seen)
         except DocpubError as exc:
             problems.append(exc.problem)
             continue

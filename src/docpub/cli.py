@@ -29,14 +29,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_model(args: argparse.Namespace) -> int:
     from docpub.config import find_site_root, load_config
-    from docpub.readers.markdown import read_file
+    from docpub.site import read_document
     from docpub.transforms.citations import link_citations
     from docpub.transforms.editions import convert_document
     from docpub.writers.json import model_to_json
 
     path = Path(args.file)
     config = load_config(find_site_root(path))
-    doc = link_citations(read_file(path), urls=config.urls)
+    doc = link_citations(read_document(path, config), urls=config.urls)
     if args.edition:
         doc = convert_document(doc, edition=config.edition(args.edition), root=config.root)
     sys.stdout.write(model_to_json(doc))

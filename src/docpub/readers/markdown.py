@@ -54,15 +54,15 @@ _UNSUPPORTED = {
 }
 
 
-def read_file(path: Path) -> Document:
-    """Read ``content/<doc_id>/<lang>.md``."""
+def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None) -> Document:
+    """Read ``content/<doc_id>/<lang>.md`` (or any file, given its id and language)."""
     source = str(path)
     try:
         data = path.read_bytes()
     except OSError as e:
         raise DocpubError(source, None, f"cannot read file: {e.strerror or e}") from None
-    return read_markdown(_decode(data, source), doc_id=path.parent.name, source=source,
-                         lang=path.stem)
+    return read_markdown(_decode(data, source), doc_id=doc_id or path.parent.name, source=source,
+                         lang=lang or path.stem)
 
 
 def read_markdown(
