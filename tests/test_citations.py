@@ -29,6 +29,7 @@ from docpub.transforms.citations import (
     find_symbols,
     link_citations,
 )
+from sitekit import SEED_CITATIONS
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
 URLS = UrlTemplates()
@@ -200,26 +201,7 @@ def test_collect_orders_by_kind_then_first_appearance() -> None:
 
 # --- the seed document ----------------------------------------------------------
 
-SEED_EXPECTED = {
-    "S/RES/2512 (2020)": "https://undocs.org/zh/S/RES/2512(2020)",
-    "S/RES/2509 (2020)": "https://undocs.org/zh/S/RES/2509(2020)",
-    "S/RES/2510 (2020)": "https://undocs.org/zh/S/RES/2510(2020)",
-    "S/RES/751 (1992)": "https://undocs.org/zh/S/RES/751(1992)",
-    "S/RES/2508 (2020)": "https://undocs.org/zh/S/RES/2508(2020)",
-    "S/RES/1591 (2005)": "https://undocs.org/zh/S/RES/1591(2005)",
-    "S/RES/2118 (2013)": "https://undocs.org/zh/S/RES/2118(2013)",
-    "S/RES/2504 (2020)": "https://undocs.org/zh/S/RES/2504(2020)",
-    "S/RES/2140 (2014)": "https://undocs.org/zh/S/RES/2140(2014)",
-    "S/RES/2511 (2020)": "https://undocs.org/zh/S/RES/2511(2020)",
-    "S/RES/1718 (2006)": "https://undocs.org/zh/S/RES/1718(2006)",
-    "S/PRST/2020/3": "https://undocs.org/zh/S/PRST/2020/3",
-    "SC/14128": "https://press.un.org/en/2020/sc14128.doc.htm",
-    "SC/14133": "https://press.un.org/en/2020/sc14133.doc.htm",
-    "SC/14125": "https://press.un.org/en/2020/sc14125.doc.htm",
-    "S/2020/139": "https://undocs.org/zh/S/2020/139",
-    "S/2019/1011": "https://undocs.org/zh/S/2019/1011",
-    "S/2020/95": "https://undocs.org/zh/S/2020/95",
-}
+SEED_EXPECTED = SEED_CITATIONS
 
 
 def seed_doc() -> Document:
