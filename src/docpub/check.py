@@ -36,7 +36,7 @@ def format_problems(problems: list[Problem]) -> str:
 
 
 def _check_content(config: SiteConfig) -> list[Problem]:
-    from docpub.site import discover, load_document
+    from docpub.content import discover, load_document
 
     try:
         paths = discover(config)

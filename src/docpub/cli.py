@@ -29,7 +29,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_model(args: argparse.Namespace) -> int:
     from docpub.config import find_site_root, load_config
-    from docpub.site import read_document
+    from docpub.content import read_document
     from docpub.transforms.citations import link_citations
     from docpub.transforms.editions import convert_document
     from docpub.writers.json import model_to_json
@@ -54,8 +54,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_review(args: argparse.Namespace) -> int:
     from docpub.config import load_config
+    from docpub.content import load_documents
     from docpub.review import format_table, review
-    from docpub.site import load_documents
 
     config = load_config(Path(args.site_dir))
     tags = [args.edition] if args.edition else [e.tag for e in config.editions if e.opencc]

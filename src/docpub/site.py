@@ -7,7 +7,6 @@ beside ``out``, and swap it in only when all of that succeeded.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,18 +15,15 @@ import jinja2
 
 from docpub.cache import PdfCache, pdf_key
 from docpub.config import Edition, SiteConfig
-from docpub.errors import DocpubError
+from docpub.content import load_documents
 from docpub.model import Document
 from docpub.outdir import atomic_output
-from docpub.readers.markdown import read_file
 from docpub.review import review
 from docpub.templating import template_error
-from docpub.transforms.citations import collect_citations, link_citations
+from docpub.transforms.citations import collect_citations
 from docpub.transforms.editions import convert_document, convert_label
 from docpub.writers.html import Alternate, HtmlWriter, IndexEntry, Nav, load_labels
 from docpub.writers.parallel import parallel_rows
-
-SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,78 +37,6 @@ class BuildReport:
 def cache_folder(out: Path) -> Path:
     """Beside the output, never inside it: the output folder is replaced whole."""
     return out.resolve().parent / ".docpub-cache" / "pdf"
-
-
-def discover(config: SiteConfig) -> list[Path]:
-    """Every content file of the source edition, in a stable order.
-
-    A document is ``content/<doc-id>/<source_lang>.md`` or, for a single file,
-    ``content/<doc-id>.md``.
-    """
-    name = f"{config.source_lang}.md"
-    root = config.content_path
-    if not root.is_dir():
-        raise DocpubError(str(root), None, "content folder not found")
-    found: list[Path] = []
-    for entry in sorted(root.iterdir()):
-        if entry.is_dir():
-            candidate = entry / name
-            if candidate.is_file() or candidate.is_symlink():  # a broken link is reported, not skipped
-                found.append(candidate)
-        elif entry.suffix == ".md" and entry.name.lower() != "readme.md":
-            found.append(entry)
-    return found
-
-
-def read_document(path: Path, config: SiteConfig) -> Document:
-    """Read one content file with the id and language its place in ``content/`` gives it."""
-    if path.parent.resolve() == config.content_path.resolve():
-        return read_file(path, doc_id=path.stem, lang=config.source_lang)
-    return read_file(path)
-
-
-def load_documents(config: SiteConfig) -> list[Document]:
-    """Read and link every source document; ids are checked before anything renders."""
-    seen: dict[str, str] = {}
-    return [load_document(path, config, seen) for path in discover(config)]
-
-
-def load_document(path: Path, config: SiteConfig, seen: dict[str, str]) -> Document:
-    """One content file, checked (size, id, uniqueness against ``seen``) and with citations linked."""
-    check_size(path, config)
-    doc = read_document(path, config)
-    check_doc_id(doc.id, path)
-    check_unique(doc.id, path, seen)
-    return link_citations(doc, urls=config.urls)
-
-
-def check_unique(doc_id: str, path: Path, seen: dict[str, str]) -> None:
-    """Two files may not claim one id (``content/x.md`` beside ``content/x/zh-Hans.md``)."""
-    key = doc_id.casefold()
-    if key in seen:
-        raise DocpubError(str(path), None, f"document id '{doc_id}' is also used by {seen[key]}")
-    seen[key] = str(path)
-
-
-def check_size(path: Path, config: SiteConfig) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return  # the reader reports what is wrong with the file
-    if size > config.max_content_kib * 1024:
-        raise DocpubError(
-            str(path), None,
-            f"content file is {size / 1048576:.1f} MiB, over the limit of {config.max_content_kib} KiB "
-            "(raise site.max_content_kib in docpub.toml to build it)",
-        )
-
-
-def check_doc_id(doc_id: str, path: Path) -> None:
-    if not SAFE_ID.match(doc_id):
-        raise DocpubError(
-            str(path), None,
-            f"document id '{doc_id}' (the folder name) must be lower-case letters, digits, '.', '_' or '-'",
-        )
 
 
 def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = True) -> BuildReport:
@@ -197,11 +121,15 @@ def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache
 
     html = pdf.print_html(doc, edition=ctx.edition, templates_dir=config.templates_path,
                           site_root=config.root, labels=ctx.labels)
-    static = sorted(p for p in (config.templates_path / "static").rglob("*") if p.is_file())
-    key = pdf_key(html, static_files=static, engine_version=weasyprint.__version__,
+    key = pdf_key(html, static_files=_static_files(config.templates_path), engine_version=weasyprint.__version__,
                   options=repr(sorted(pdf.PDF_OPTIONS.items())))
     return cache.get(key, lambda: pdf.html_to_pdf(html, templates_dir=config.templates_path,
                                                   site_root=config.root, source=doc.source or doc.id))
+
+
+def _static_files(templates_dir: Path) -> tuple[Path, ...]:
+    """What the print HTML may fetch besides images."""
+    return tuple(sorted(p for p in (templates_dir / "static").rglob("*") if p.is_file()))
 
 
 def _extra_links(ctx: EditionContext) -> tuple[tuple[str, str], ...]:
@@ -262,7 +190,9 @@ def _page_href(root: str, tag: str, doc_id: str, page: str) -> str:
 
 
 def _index_entries(config: SiteConfig, docs: list[Document], *, from_root: bool = False) -> list[IndexEntry]:
+    """The home page's list: newest first, then by id, so the order never depends on the disk."""
     prefix = "" if from_root else "../"
+    docs = sorted(docs, key=lambda d: (-d.meta.date.toordinal(), d.id))
     return [
         IndexEntry(
             doc_id=d.id, title=d.meta.title, title_en=d.meta.title_en, date=d.meta.date.isoformat(),
