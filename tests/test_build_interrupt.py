@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from docpub.outdir import MARKER, MARKER_TEXT
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -36,6 +38,7 @@ def test_signal_mid_build_keeps_previous_site(tmp_path: Path, signum: int) -> No
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("the last good site\n", encoding="utf-8")
+    (out / MARKER).write_bytes(MARKER_TEXT)  # as every docpub output has
     before = snapshot(out)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "docpub", "build", str(REPO), "--out", str(out)],

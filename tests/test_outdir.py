@@ -41,3 +41,36 @@ def test_first_build_creates_the_folder(tmp_path: Path) -> None:
         (tmp / "a").write_text("a")
     assert tree(out) == {"a": b"a"}
     assert oct(out.stat().st_mode & 0o777) == "0o755"
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from sitekit import make_site
+
+    from docpub.cli import main
+
+    site = make_site(tmp_path / "s")
+    victim = tmp_path / "documents"
+    victim.mkdir()
+    (victim / "important.txt").write_text("precious", encoding="utf-8")
+    assert main(["build", str(site), "--out", str(victim), "--no-pdf"]) == 1
+    assert "not built by docpub" in capsys.readouterr().err
+    assert tree(victim) == {"important.txt": b"precious"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["build", str(site), "--out", str(empty), "--no-pdf"]) == 0
+    assert main(["build", str(site), "--out", str(empty), "--no-pdf"]) == 0  # its own output: replaced
+
+
+@pytest.mark.parametrize("where", [".", "content", "content/inside", "templates", ".."])
+def test_build_never_replaces_the_site_itself(tmp_path: Path, where: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from sitekit import make_site
+
+    from docpub.cli import main
+
+    site = make_site(tmp_path / "s")
+    before = tree(site)
+    assert main(["build", str(site), "--out", str(site / where), "--no-pdf"]) == 1
+    assert "output folder cannot be" in capsys.readouterr().err
+    assert tree(site) == before

@@ -16,6 +16,32 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from docpub.errors import DocpubError
+
+# Written into every output folder: a build replaces only a folder that holds it (or an empty one).
+MARKER = ".docpub-output"
+MARKER_TEXT = b"This folder is built by docpub and replaced whole by every build.\n"
+
+
+def check_replaceable(out: Path, *, keep: tuple[Path, ...]) -> None:
+    """Refuse to replace a folder that is not a docpub output, or that holds one of ``keep``.
+
+    The swap removes the old folder whole, so ``--out .`` or ``--out ~`` must never get that far.
+    """
+    out = out.resolve()
+    for folder in (k.resolve() for k in keep):
+        if out == folder or out in folder.parents or folder in out.parents:
+            raise DocpubError(str(out), None,
+                              f"the output folder cannot be, hold or sit inside {folder}; choose another --out")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise DocpubError(str(out), None, "the output exists and is not a folder")
+    if any(out.iterdir()) and not (out / MARKER).is_file():
+        raise DocpubError(str(out), None,
+                          "the output folder is not empty and was not built by docpub; "
+                          "refusing to replace it (choose a new or empty folder)")
+
 
 class Terminated(BaseException):
     """Raised inside the build when SIGTERM arrives, so clean-up runs as for Ctrl-C."""

@@ -14,10 +14,10 @@ from pathlib import Path
 import jinja2
 
 from docpub.cache import PdfCache, pdf_key
-from docpub.config import Edition, SiteConfig
+from docpub.config import CONFIG_NAME, Edition, SiteConfig
 from docpub.content import load_documents
 from docpub.model import Document
-from docpub.outdir import atomic_output
+from docpub.outdir import MARKER, MARKER_TEXT, atomic_output, check_replaceable
 from docpub.review import review
 from docpub.templating import template_error
 from docpub.transforms.citations import collect_citations
@@ -40,9 +40,12 @@ def cache_folder(out: Path) -> Path:
 
 
 def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = True) -> BuildReport:
+    # The site's own sources may hold the output (build/site) but never be inside or under it.
+    check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
     docs = load_documents(config)
     cache = PdfCache(cache_folder(out) if use_cache else None)
     with atomic_output(out) as tmp:
+        (tmp / MARKER).write_bytes(MARKER_TEXT)
         try:
             files = write_site(config, docs, tmp, pdf=pdf, cache=cache)
         except jinja2.TemplateError as exc:
