@@ -158,3 +158,69 @@ def test_single_file_documents_and_duplicate_ids(tmp_path: Path, capsys: pytest.
     assert (out / "zh-Hant" / "single" / "index.html").is_file()  # the last good site is still there
     assert main(["check", str(site)]) == 1
     assert "is also used by" in capsys.readouterr().out
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_images_are_published_beside_the_page(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", {"x": MINIMAL + "\n![地图](images/map.png)\n"})
+    (site / "content" / "x" / "images").mkdir()
+    (site / "content" / "x" / "images" / "map.png").write_bytes(PNG)
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out)]) == 0
+    for tag in ("zh-Hans", "zh-Hant-TW"):
+        assert (out / tag / "x" / "images" / "map.png").read_bytes() == PNG
+        assert 'src="images/map.png"' in (out / tag / "x" / "index.html").read_text(encoding="utf-8")
+
+
+def test_missing_image_is_an_error_of_the_content_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {"x": MINIMAL + "\n![地图](images/missing.png)\n"})
+    code, err = run(["build", str(site), "--out", str(tmp_path / "out")], capsys)
+    assert code == 1 and "x/zh-Hans.md:8:" in err and "images/missing.png" in err and "not found" in err
+    assert main(["check", str(site)]) == 1
+    assert "x/zh-Hans.md:8:" in capsys.readouterr().out
+
+
+def test_check_renders_the_pages_to_find_what_the_build_would_hit(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "templates" / "citations.html.j2").unlink()
+    assert main(["check", str(site)]) == 1
+    assert "citations.html.j2: error: template not found" in capsys.readouterr().out
+    site = make_site(tmp_path / "t")
+    template = site / "templates" / "document.html.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if "{% block main %}" in line) + 1
+    lines.insert(at, "{{ nosuch.attr.x }}")
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["check", str(site)]) == 1
+    assert f"document.html.j2:{at + 1}:" in capsys.readouterr().out
+
+
+def test_check_warns_about_content_that_would_not_be_built(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "content" / "draft").mkdir()
+    (site / "content" / "draft" / "zh-Hant.md").write_text(MINIMAL, encoding="utf-8")
+    assert main(["check", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "content/draft: warning: holds Markdown but no zh-Hans.md" in out
+
+
+def test_content_links_leading_outside_the_site_are_refused(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {})
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(MINIMAL, encoding="utf-8")
+    (site / "content" / "x").mkdir()
+    (site / "content" / "x" / "zh-Hans.md").symlink_to(outside)
+    code, err = run(["build", str(site), "--out", str(tmp_path / "out")], capsys)
+    assert code == 1 and "outside the site" in err
+
+
+def test_model_respects_the_size_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {"big": MINIMAL + ("安全理事会举行了会议。" * 20 + "\n\n") * 4000})
+    code, err = run(["model", str(site / "content" / "big" / "zh-Hans.md")], capsys)
+    assert code == 1 and "over the limit" in err

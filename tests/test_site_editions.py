@@ -157,3 +157,14 @@ def test_each_edition_names_its_own_face_first(site: Path, tag: str, face: str) 
                                              ("zh-Hant-TW", "4次「通過」會議"), ("zh-Hant-HK", "4次「通過」會議")])
 def test_taiwan_and_hong_kong_print_corner_quotes(site: Path, tag: str, quoted: str) -> None:
     assert quoted in "".join(read(site / tag / DOC / "index.html").text)
+
+
+def test_review_pages_link_only_to_anchors_that_exist(site: Path) -> None:
+    import re
+
+    for tag in TAGS[1:]:
+        page = (site / tag / DOC / "index.html").read_text(encoding="utf-8")
+        ids = set(re.findall(r'\sid="([^"]+)"', page))
+        review = read(site / tag / DOC / "review.html")
+        anchors = [h.split("#", 1)[1] for h in review.hrefs if h.startswith("index.html#")]
+        assert anchors and set(anchors) <= ids

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 
 from docpub.config import SiteConfig, load_config
-from docpub.errors import DocpubError, Problem
+from docpub.errors import DocpubError, ManyErrors, Problem
 from docpub.model import Document, Text, iter_inlines
 from docpub.templating import template_error
 
@@ -19,10 +20,11 @@ def check_site(site_dir: Path) -> list[Problem]:
         config = load_config(site_dir)
     except DocpubError as exc:
         return [exc.problem]
-    problems: list[Problem] = []
-    problems += _check_content(config)
+    problems, docs = _check_content(config)
     problems += _check_glossaries(config)
     problems += _check_templates(config)
+    if not any(p.severity == "error" for p in problems):
+        problems += _check_render(config, docs)
     return problems
 
 
@@ -35,23 +37,44 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def _check_content(config: SiteConfig) -> list[Problem]:
-    from docpub.content import discover, load_document
+def _problems_of(exc: DocpubError) -> list[Problem]:
+    return list(exc.problems) if isinstance(exc, ManyErrors) else [exc.problem]
+
+
+def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
+    from docpub.content import discover, load_document, stray_files
 
     try:
         paths = discover(config)
     except DocpubError as exc:
-        return [exc.problem]
-    problems: list[Problem] = []
+        return [exc.problem], []
+    problems: list[Problem] = list(stray_files(config))
+    docs: list[Document] = []
     seen: dict[str, str] = {}
     for path in paths:
         try:
             doc = load_document(path, config, seen)
         except DocpubError as exc:
-            problems.append(exc.problem)
+            problems += _problems_of(exc)
             continue
+        docs.append(doc)
         problems += list(_suspects(doc, path))
-    return problems
+    return problems, docs
+
+
+def _check_render(config: SiteConfig, docs: list[Document]) -> list[Problem]:
+    """Render every page (not the PDFs) into a scratch folder: what the build would hit, found now."""
+    from docpub.cache import PdfCache
+    from docpub.site import write_site
+
+    with tempfile.TemporaryDirectory(prefix="docpub-check-") as scratch:
+        try:
+            write_site(config, docs, Path(scratch), pdf=False, cache=PdfCache(None))
+        except jinja2.TemplateError as exc:
+            return [template_error(exc, config.templates_path).problem]
+        except DocpubError as exc:
+            return _problems_of(exc)
+    return []
 
 
 def _suspects(doc: Document, path: Path) -> Iterator[Problem]:

@@ -29,13 +29,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_model(args: argparse.Namespace) -> int:
     from docpub.config import find_site_root, load_config
-    from docpub.content import read_document
+    from docpub.content import check_size, read_document
     from docpub.transforms.citations import link_citations
     from docpub.transforms.editions import convert_document
     from docpub.writers.json import model_to_json
 
     path = Path(args.file)
     config = load_config(find_site_root(path))
+    check_size(path, config)
     doc = link_citations(read_document(path, config), urls=config.urls)
     if args.edition:
         doc = convert_document(doc, edition=config.edition(args.edition), root=config.root)
@@ -58,11 +59,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from docpub.review import format_table, review
 
     config = load_config(Path(args.site_dir))
-    tags = [args.edition] if args.edition else [e.tag for e in config.editions if e.opencc]
+    editions = [config.edition(args.edition)] if args.edition else [e for e in config.editions if e.opencc]
     for doc in load_documents(config):
-        for tag in tags:
-            print(f"== {doc.id} · {tag}")
-            print(format_table(review(doc, edition=config.edition(tag), root=config.root)))
+        for edition in editions:
+            print(f"== {doc.id} · {edition.tag}")
+            print(format_table(review(doc, edition=edition, root=config.root)))
     return 0
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 from docpub.config import SiteConfig
-from docpub.errors import DocpubError
-from docpub.model import Document
+from docpub.errors import DocpubError, ManyErrors, Problem
+from docpub.model import Document, Image, iter_inlines
 from docpub.readers.markdown import read_file
 from docpub.transforms.citations import link_citations
 
@@ -35,6 +37,23 @@ def discover(config: SiteConfig) -> list[Path]:
     return found
 
 
+def problems_error(problems: list[Problem]) -> DocpubError:
+    if len(problems) == 1:
+        p = problems[0]
+        return DocpubError(p.file, p.line, p.reason)
+    return ManyErrors(problems)
+
+
+def stray_files(config: SiteConfig) -> Iterator[Problem]:
+    """Folders under content/ that look like documents but hold no source-language file."""
+    name = f"{config.source_lang}.md"
+    for entry in sorted(config.content_path.iterdir()):
+        if entry.is_dir() and not (entry / name).exists() and any(entry.glob("*.md")):
+            yield Problem(str(entry), None, f"holds Markdown but no {name}: it is not built", "warning")
+        elif entry.is_dir() and entry.suffix == ".md":
+            yield Problem(str(entry), None, "a folder named like a content file: it is not built", "warning")
+
+
 def read_document(path: Path, config: SiteConfig) -> Document:
     """Read one content file with the id and language its place in ``content/`` gives it."""
     if path.parent.resolve() == config.content_path.resolve():
@@ -50,11 +69,38 @@ def load_documents(config: SiteConfig) -> list[Document]:
 
 def load_document(path: Path, config: SiteConfig, seen: dict[str, str]) -> Document:
     """One content file, checked (size, id, uniqueness against ``seen``) and with citations linked."""
+    check_inside(path, config)
     check_size(path, config)
     doc = read_document(path, config)
     check_doc_id(doc.id, path)
     check_unique(doc.id, path, seen)
+    check_images(doc, path)
     return link_citations(doc, urls=config.urls)
+
+
+def check_inside(path: Path, config: SiteConfig) -> None:
+    """A content file that is a link must still lead to a file of this site."""
+    target = path.resolve()
+    if path.is_symlink() and path.exists() and config.root.resolve() not in target.parents:
+        raise DocpubError(str(path), None, f"links to {target}, outside the site: content must live in the site")
+
+
+def image_sources(doc: Document) -> list[str]:
+    """Every distinct image path the document uses, in order (relative to its folder)."""
+    seen = dict.fromkeys(x.src for x in iter_inlines(doc) if isinstance(x, Image))
+    return list(seen)
+
+
+def check_images(doc: Document, path: Path) -> None:
+    """Every image is a file beside the content file; missing ones are errors of the content file."""
+    folder = path.parent.resolve()
+    missing = [src for src in image_sources(doc) if not (folder / unquote(src)).is_file()]
+    if not missing:
+        return
+    lines = path.read_text(encoding="utf-8").splitlines()
+    problems = [Problem(str(path), next((n for n, t in enumerate(lines, 1) if src in t), None),
+                        f"image '{src}' not found (looked for {folder / unquote(src)})") for src in missing]
+    raise problems_error(problems)
 
 
 def check_unique(doc_id: str, path: Path, seen: dict[str, str]) -> None:
@@ -82,5 +128,6 @@ def check_doc_id(doc_id: str, path: Path) -> None:
     if not SAFE_ID.match(doc_id):
         raise DocpubError(
             str(path), None,
-            f"document id '{doc_id}' (the folder name) must be lower-case letters, digits, '.', '_' or '-'",
+            f"document id '{doc_id}' (from the file or folder name) must start with a lower-case letter or "
+            "digit and hold only lower-case letters, digits, '.', '_' and '-'",
         )

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 
 from docpub.cache import PdfCache, pdf_key
 from docpub.config import CONFIG_NAME, Edition, SiteConfig
-from docpub.content import load_documents
-from docpub.model import Document
+from docpub.content import image_sources, load_documents
+from docpub.model import Document, iter_paragraphs, iter_sections
 from docpub.outdir import MARKER, MARKER_TEXT, atomic_output, check_replaceable
 from docpub.review import review
 from docpub.templating import template_error
@@ -108,6 +109,7 @@ def render_document_files(
         return _nav(config, ctx, doc.id, page, depth=2, pdf_href=pdf_name, extra=extra)
 
     yield f"{base}/index.html", ctx.writer.render_document(doc, nav("index.html")).encode("utf-8")
+    yield from _images(source, base)
     cited = collect_citations(doc)
     yield f"{base}/citations.html", ctx.writer.render_citations(doc, cited, nav("citations.html")).encode("utf-8")
     if converted:
@@ -115,6 +117,13 @@ def render_document_files(
         yield f"{base}/review.html", _review_page(config, ctx, source, nav("review.html"))
     if pdf:
         yield f"{base}/{pdf_name}", _pdf(config, ctx, doc, cache)
+
+
+def _images(doc: Document, base: str) -> Iterator[tuple[str, bytes]]:
+    """The document's images, beside its page at the same relative paths (checked when read)."""
+    folder = Path(doc.source).parent
+    for src in image_sources(doc):
+        yield f"{base}/{unquote(src)}", (folder / unquote(src)).read_bytes()
 
 
 def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache) -> bytes:
@@ -149,13 +158,18 @@ def _parallel_page(config: SiteConfig, ctx: EditionContext, source: Document, do
 
 def _review_page(config: SiteConfig, ctx: EditionContext, source: Document, nav: Nav) -> bytes:
     result = review(source, edition=ctx.edition, root=config.root)
+    anchors = _anchors(source)
+
+    def href(where: str) -> str:
+        return f"index.html#{where}" if where in anchors else ""
+
     items = [
-        {"location": u.where, "href": _where_href(u.where), "source": u.source_context,
+        {"location": u.where, "href": href(u.where), "source": u.source_context,
          "converted": u.converted_context, "edition": ctx.edition.tag,
          "note": f"{u.char} → {u.chosen}" + (f" ({u.entry})" if u.entry else "")}
         for u in result.ambiguous
     ] + [
-        {"location": h.where, "href": _where_href(h.where), "source": h.term, "converted": h.target,
+        {"location": h.where, "href": href(h.where), "source": h.term, "converted": h.target,
          "edition": ctx.edition.tag, "note": h.entry}
         for h in result.hits
     ]
@@ -164,8 +178,13 @@ def _review_page(config: SiteConfig, ctx: EditionContext, source: Document, nav:
     ).encode("utf-8")
 
 
-def _where_href(where: str) -> str:
-    return f"index.html#{where}" if where and not where.startswith("meta") else ""
+def _anchors(doc: Document) -> set[str]:
+    """The ids the document page has for its parts: letter, annex, sections, paragraphs."""
+    sections = (*doc.sections, *(doc.annex.sections if doc.annex else ()))
+    ids = {"letter"} | ({"annex"} if doc.annex else set())
+    ids.update(s.id for s in iter_sections(sections))
+    ids.update(p.id for p in iter_paragraphs(doc) if p.id)
+    return ids
 
 
 def _nav(config: SiteConfig, ctx: EditionContext, doc_id: str, page: str, *, depth: int,
