@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sitekit import make_site
 
+from docpub.cli import main
 from docpub.outdir import atomic_output
 
 
@@ -45,10 +47,6 @@ def test_first_build_creates_the_folder(tmp_path: Path) -> None:
 
 def test_build_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    from sitekit import make_site
-
-    from docpub.cli import main
-
     site = make_site(tmp_path / "s")
     victim = tmp_path / "documents"
     victim.mkdir()
@@ -65,10 +63,6 @@ def test_build_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path,
 @pytest.mark.parametrize("where", [".", "content", "content/inside", "templates", ".."])
 def test_build_never_replaces_the_site_itself(tmp_path: Path, where: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    from sitekit import make_site
-
-    from docpub.cli import main
-
     site = make_site(tmp_path / "s")
     before = tree(site)
     assert main(["build", str(site), "--out", str(site / where), "--no-pdf"]) == 1
