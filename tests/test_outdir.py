@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitekit import make_site
 
 from docpub.cli import main
 from docpub.outdir import atomic_output
+from sitekit import make_site
 
 
 def tree(folder: Path) -> dict[str, bytes]:
