@@ -387,3 +387,11 @@ def test_static_files_hold_the_stylesheet(writer: HtmlWriter) -> None:
 def test_english_date() -> None:
     assert english_date(date(2020, 11, 30)) == "30 November 2020"
     assert english_date("2020-02-03") == "3 February 2020"
+
+
+def test_contents_lead_a_document_without_annex(writer: HtmlWriter) -> None:
+    doc = Document(id="r", lang="zh-Hans", meta=Meta(title="报告", date=date(2021, 1, 1)),
+                   body=(Paragraph((Text("开头。"),), "p1"),),
+                   sections=(Section(2, (Text("第一节"),), "s1", (Paragraph((Text("正文。"),), "p2"),)),))
+    html = writer.render_document(doc, nav())
+    assert html.index('id="contents"') < html.index('id="p1"') < html.index('id="s1"')
