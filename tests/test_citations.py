@@ -77,6 +77,12 @@ def spans(text: str) -> list[tuple[str, str]]:
         ("S/RES/2512 (2020)号决议", [("S/RES/2512 (2020)", "S/RES/2512 (2020)")]),
         ("安全理事会第8733次会议通过了该决议。", [("第8733次会议", "S/PV.8733")]),
         ("安理会在第 8733 次会议上", [("第 8733 次会议", "S/PV.8733")]),
+        # stray spaces, as resolutions accept them: ASCII space, NBSP, full-width space
+        ("安全理事会第8733 次会议通过了该决议。", [("第8733 次会议", "S/PV.8733")]),
+        ("安理会在第 8733次会议上", [("第 8733次会议", "S/PV.8733")]),
+        ("安理会在第\u00a08733\u00a0次会议上", [("第\u00a08733\u00a0次会议", "S/PV.8733")]),
+        ("安理会在第\u30008733\u3000次\u3000会议上", [("第\u30008733\u3000次\u3000会议", "S/PV.8733")]),
+        ("安全理事会 第8733 次会议", [("第8733 次会议", "S/PV.8733")]),
         ("安全理事会第1718(2006)号决议所设委员会第1234次会议",  # the committee's meeting
          [("第1718(2006)号决议", "S/RES/1718 (2006)")]),
     ],
@@ -95,6 +101,11 @@ def test_finds(text: str, expected: list[tuple[str, str]]) -> None:
         "委员会举行了第8733次会议。",  # no Council in the sentence
         "安全理事会开会。委员会举行了第8733次会议。",  # the Council is in another sentence
         "安理会举行了第26次会议",  # too small to be a Council meeting number today
+        # the same context rules hold with stray spaces
+        "委员会举行了第8733 次会议。", "委员会举行了第 8733次会议。",
+        "安全理事会开会。委员会举行了第\u00a08733\u3000次会议。",
+        "安理会举行了第 26 次会议",
+        "安理会工作组 第 8733 次会议",
         "XS/2020/139", "S/2020/13x9",
     ],
 )
@@ -185,6 +196,70 @@ def test_meta_links_override() -> None:
 def test_press_release_year(paragraph: str, meta: dict[str, str], year: int) -> None:
     doc = link_citations(make_doc(paragraph, **meta), urls=URLS)
     assert [c.url for c in citations(doc)] == [f"https://press.un.org/en/{year}/sc14128.doc.htm"]
+
+
+ISSUED_2021 = {"date": date(2021, 2, 15)}  # distributed 15 February 2021, no period
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "meta", "year"),
+    [
+        # a single-month period: the year nearest the month, on either side
+        ("1月2日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2021),
+        ("12月30日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2020),
+        ("11月20日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2020),
+        ("12月28日，安理会发表谈话(SC/14128)。", {"period": "2021-01"}, 2020),
+        ("2月27日，安理会发表谈话(SC/14128)。", {"period": "2020-02"}, 2020),
+        ("2月29日，安理会发表谈话(SC/14128)。", {"period": "2020-02"}, 2020),
+        # a period across a year boundary: the year that puts the date inside it
+        ("1月2日，安理会发表谈话(SC/14128)。", {"period": "2020-12-01/2021-01-05"}, 2021),
+        ("12月3日，安理会发表谈话(SC/14128)。", {"period": "2020-12-01/2021-01-05"}, 2020),
+        ("1月20日，安理会发表谈话(SC/14128)。", {"period": "2020-12-01/2021-01-05"}, 2021),
+        ("11月2日，安理会发表谈话(SC/14128)。", {"period": "2020-12-01/2021-01-05"}, 2020),
+        # the period wins over the distribution date
+        ("12月30日，安理会发表谈话(SC/14128)。", {"period": "2021-01", **ISSUED_2021}, 2020),
+        # only the distribution date: the latest year not after it
+        ("12月30日，安理会发表谈话(SC/14128)。", ISSUED_2021, 2020),
+        ("2月15日，安理会发表谈话(SC/14128)。", ISSUED_2021, 2021),
+        ("2月16日，安理会发表谈话(SC/14128)。", ISSUED_2021, 2020),
+        ("1月2日，安理会发表谈话(SC/14128)。", ISSUED_2021, 2021),
+        # the paragraph's own full date always wins
+        ("2019年1月2日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2019),
+        ("2022年12月30日，安理会发表谈话(SC/14128)。", ISSUED_2021, 2022),
+        ("安理会发表谈话(SC/14128)，时间为2018年1月2日。", {"period": "2020-12"}, 2018),
+        # a date without its year, after a full date in the same text, is dated against it
+        ("2015年3月1日开会，3月5日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2015),
+        ("2019年12月30日开会，1月2日，安理会发表谈话(SC/14128)。", {"period": "2019-12"}, 2020),
+        # the nearest date before the citation decides, whether or not it has a year
+        ("2019年12月1日开会。1月2日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2020),
+        ("1月2日开会。2019年12月30日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2019),
+        # the citation comes first: the paragraph's first date, year or no year
+        ("安理会发表谈话(SC/14128)，时间为1月2日。", {"period": "2020-12"}, 2021),
+        # no date in the paragraph: the period's first year, else the distribution date's
+        ("安理会发表谈话(SC/14128)。", {"period": "2020-12-01/2021-01-05"}, 2020),
+        ("安理会发表谈话(SC/14128)。", ISSUED_2021, 2021),
+        # no such day, or not a day at all: not a date
+        ("2月30日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2020),
+        ("13月2日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2020),
+        ("2月29日，安理会发表谈话(SC/14128)。", {"date": date(2023, 3, 1)}, 2023),
+        ("有112月2日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2020),
+        # stray spaces inside the date
+        ("1 月 2 日，安理会发表谈话(SC/14128)。", {"period": "2020-12"}, 2021),
+    ],
+)
+def test_press_release_year_without_year(paragraph: str, meta: dict[str, object], year: int) -> None:
+    doc = link_citations(make_doc(paragraph, **meta), urls=URLS)
+    assert [c.url for c in citations(doc)] == [f"https://press.un.org/en/{year}/sc14128.doc.htm"]
+
+
+def test_press_release_year_per_paragraph() -> None:
+    doc = make_doc("12月30日，安理会发表谈话(SC/14128)。", "1月2日，安理会发表谈话(SC/14129)。",
+                   "安理会发表谈话(SC/14130)。", period="2020-12")
+    assert [c.url for c in citations(link_citations(doc, urls=URLS))] == [
+        "https://press.un.org/en/2020/sc14128.doc.htm",
+        "https://press.un.org/en/2021/sc14129.doc.htm",
+        "https://press.un.org/en/2020/sc14130.doc.htm",
+    ]
 
 
 def test_collect_orders_by_kind_then_first_appearance() -> None:

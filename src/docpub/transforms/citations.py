@@ -4,10 +4,34 @@ Two grammars meet here: Latin symbols written as such (``S/2020/139``,
 ``(SC/14128)``, ``PRST/2020/3号主席声明``), parsed by ``docpub.symbols``, and the
 Chinese citation forms of resolutions and meetings (``第2512(2020)号决议``,
 ``大会第68/268号决议``, ``安理会第8733次会议``), which are prose and parsed here.
+Both accept the stray spaces (ASCII space, tab, NBSP, full-width space) that
+typists and PDF extraction leave between the parts (``第 8733 次会议``).
+
+A press release's URL holds the year it was issued, which its symbol does not
+carry, so the year comes from the nearest date written before the citation in
+the same text run, else from the paragraph's first date, else from the
+document (``meta.period``'s first year, else ``meta.date``'s year).
+
+A date with its year (``2019年12月30日``) names that year; one without
+(``1月2日``) is dated against, in order:
+
+1. a full date written earlier in the same text: the year (that date's year,
+   or the one before or after) that puts it nearest to that date;
+2. ``meta.period`` (a month ``2020-12`` is the range of its days): the year
+   that puts it inside the period, else nearest to it (``1月2日`` in a
+   ``2020-12`` assessment is 2021-01-02, not eleven months before the period);
+3. ``meta.date``, the distribution date: the latest year that does not put it
+   after that date, since a document reports what happened before it was
+   distributed (``12月30日`` in a document distributed 2021-02-15 is 2020).
+
+A month and day no year can hold (``2月30日``, ``2月29日`` with no leap year
+among the candidates) is not a date.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
@@ -65,7 +89,10 @@ _COUNCIL = re.compile(r"安全理事会|安理会")
 _OTHER_BODY = re.compile(rf"(?:委员会|工作组|小组|大会|(?<!安全)理事会){_SP}$")
 _SENTENCE_END = "。！？；!?;\n"
 
-_FULL_DATE = re.compile(rf"(?P<y>\d{{4}}){_SP}年{_SP}\d{{1,2}}{_SP}月{_SP}\d{{1,2}}{_SP}日")
+# "2019年12月30日" or, its year left to the reader, "12月30日"; "2020年2月" is no date.
+_DATE = re.compile(
+    rf"(?<!\d)(?:(?P<y>\d{{4}}){_SP}年{_SP})?(?P<m>\d{{1,2}}){_SP}月{_SP}(?P<d>\d{{1,2}}){_SP}日"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,15 +176,89 @@ def find_suspects(text: str) -> list[str]:
 # --- the transform ------------------------------------------------------------
 
 
+def _on(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _period_span(period: str) -> tuple[dt.date, dt.date] | None:
+    """``meta.period`` as its first and last day; None when it is empty or malformed."""
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", period):
+            year, month = int(m[1]), int(m[2])
+            return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})", period):
+            start, end = dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2])
+            return (start, end) if start <= end else (end, start)
+    except ValueError:
+        pass
+    return None
+
+
+def _nearest_year(month: int, day: int, start: dt.date, end: dt.date) -> int | None:
+    """The year that puts month-day inside ``start..end``, else nearest to it.
+
+    Candidates run from the year before ``start`` to the year after ``end``;
+    a tie goes to the year nearer ``start``'s, then to the earlier.
+    """
+    def distance(d: dt.date) -> int:
+        return max((start - d).days, (d - end).days, 0)
+
+    candidates = [d for y in range(start.year - 1, end.year + 2) if (d := _on(y, month, day))]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (distance(d), abs(d.year - start.year), d.year)).year
+
+
+@dataclass(frozen=True, slots=True)
+class _Dating:
+    """What a date written without its year is dated against: see the module docstring."""
+
+    period: tuple[dt.date, dt.date] | None
+    issued: dt.date  # meta.date, the distribution date
+
+    @classmethod
+    def of(cls, meta: Meta) -> _Dating:
+        return cls(_period_span(meta.period), meta.date)
+
+    def year(self, month: int, day: int, after: dt.date | None = None) -> int | None:
+        if after is not None:
+            return _nearest_year(month, day, after, after)
+        if self.period is not None:
+            return _nearest_year(month, day, *self.period)
+        for year in (self.issued.year, self.issued.year - 1):
+            d = _on(year, month, day)
+            if d is not None and d <= self.issued:
+                return year
+        return None
+
+
+def _date_years(text: str, dating: _Dating) -> list[int]:
+    """The year of each date written in ``text``, in order; see the module docstring."""
+    years: list[int] = []
+    full: dt.date | None = None  # the last full date so far
+    for m in _DATE.finditer(text):
+        month, day = int(m["m"]), int(m["d"])
+        if m["y"] is not None:
+            years.append(int(m["y"]))  # a year written is a year meant, even on "2月30日"
+            full = _on(int(m["y"]), month, day) or full
+        elif (year := dating.year(month, day, full)) is not None:
+            years.append(year)
+    return years
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     urls: UrlTemplates
     overrides: dict[str, str]
+    dating: _Dating
     year: int  # the press-release year when the text gives none of its own
 
     def within(self, text: str) -> _Context:
-        m = _FULL_DATE.search(text)
-        return replace(self, year=int(m["y"])) if m else self
+        years = _date_years(text, self.dating)
+        return replace(self, year=years[0]) if years else self
 
 
 def _doc_year(meta: Meta) -> int:
@@ -176,8 +277,8 @@ def _overrides(meta: Meta) -> dict[str, str]:
 def _url(symbol: Symbol, before: str, ctx: _Context) -> str:
     if symbol.canonical in ctx.overrides:
         return ctx.overrides[symbol.canonical]
-    dates = list(_FULL_DATE.finditer(before))
-    year = int(dates[-1]["y"]) if dates else ctx.year
+    years = _date_years(before, ctx.dating)
+    year = years[-1] if years else ctx.year
     return url_for(symbol, ctx.urls, year=year)
 
 
@@ -242,12 +343,13 @@ def _rebuild(node: Tree, ctx: _Context) -> Tree:
 def link_citations(doc: Document, *, urls: UrlTemplates) -> Document:
     """``doc`` with every cited UN document in its text made a ``Citation``.
 
-    A press release's year (part of its URL) is taken from the nearest full
-    date before it in the same text run, else the paragraph's first full date,
-    else ``meta.period``'s first year, else ``meta.date``'s year. ``meta.links``
+    A press release's year (part of its URL) is taken from the nearest date
+    before it in the same text run, else the paragraph's first date, else
+    ``meta.period``'s first year, else ``meta.date``'s year; a date written
+    without its year is dated as the module docstring says. ``meta.links``
     overrides any computed URL.
     """
-    ctx = _Context(urls, _overrides(doc.meta), _doc_year(doc.meta))
+    ctx = _Context(urls, _overrides(doc.meta), _Dating.of(doc.meta), _doc_year(doc.meta))
     linked: Document = _rebuild(doc, ctx)
     return linked
 
