@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from docpub.errors import DocpubError
+from docpub.errors import DocpubError, ManyErrors
 from docpub.model import (
     BlockQuote,
     BulletList,
@@ -325,6 +325,140 @@ def test_body_errors(body: str, line: int, reason: str | None) -> None:
     file, got_line, got_reason = error_of(FM + body)
     assert (file, got_line) == ("doc.md", line)
     assert reason in got_reason
+
+
+# --- every problem of a file at once -----------------------------------------------
+
+
+def problems_of(text: str) -> list[tuple[int | None, str]]:
+    with pytest.raises(ManyErrors) as info:
+        read_markdown(text, doc_id="d", source="doc.md")
+    assert all(p.file == "doc.md" for p in info.value.problems)
+    assert info.value.problem == info.value.problems[0]
+    return [(p.line, p.reason) for p in info.value.problems]
+
+
+def assert_problems(got: list[tuple[int | None, str]], want: list[tuple[int | None, str]]) -> None:
+    assert [line for line, _ in got] == [line for line, _ in want]
+    for (_, reason), (_, part) in zip(got, want, strict=True):
+        assert part in reason
+
+
+def test_all_problems_of_a_file_in_line_order() -> None:
+    text = ("---\n"
+            "title: t\n"
+            "titel_en: x\n"  # 3
+            "date: 2020-01-01\n"
+            "auther: y\n"  # 5
+            "---\n"
+            "![图](/etc/passwd)\n"  # 7
+            "\n"
+            "[a](javascript:alert(1)) and\n"  # 9
+            "[b](vbscript:x)\n")  # 10
+    assert_problems(problems_of(text), [
+        (3, "unknown front matter key 'titel_en' (did you mean 'title_en'?)"),
+        (5, "unknown front matter key 'auther' (did you mean 'author'?)"),
+        (7, "image '/etc/passwd': use a path relative"),
+        (9, "link to 'javascript:alert(1)': only http"),
+        (10, "link to 'vbscript:x': only http"),
+    ])
+
+
+def test_every_front_matter_mistake_is_reported() -> None:
+    text = ("---\n"
+            "title: 2020\n"  # 2
+            "date: 30 November 2020\n"  # 3
+            "letter_date: 2020-13-45\n"  # 4
+            "title: again\n"  # 5
+            "links: {a: 'javascript:x', b: 'https://ok.org', c: 'ftp://x'}\n"  # 6
+            "period: February\n"  # 7
+            "symbol: !!python/object:os.system x\n"  # 8
+            "---\n"
+            "正文。\n")
+    assert_problems(problems_of(text), [
+        (2, "'title' must be text"),
+        (3, "'date' must be a date written YYYY-MM-DD"),
+        (4, "'letter_date': month must be in 1..12"),
+        (5, "front matter key 'title' is given twice"),
+        (6, "'links': a: URL must start with https://"),
+        (6, "'links': c: URL must start with https://"),
+        (7, "'period' must be YYYY-MM"),
+        (8, "malformed YAML front matter"),
+    ])
+
+
+def test_missing_keys_and_body_problems_together() -> None:
+    # Line 1 is the file's start: the missing keys come first.
+    text = "---\nsymbol: S/1\n---\n::: signatur\n甲\n\n:::\n\n## 乙 {#x!}\n\n```\ncode\n```\n"
+    assert_problems(problems_of(text), [
+        (1, "front matter has no 'title'"),
+        (1, "front matter has no 'date'"),
+        (4, "unknown container 'signatur' (did you mean 'signature'?)"),
+        (7, "stray ':::' closes nothing"),
+        (9, "anchor '{#x!}'"),
+        (11, "code blocks are not supported"),
+    ])
+
+
+def test_body_problems_everywhere_in_the_tree() -> None:
+    body = ("# 标题\n"  # 5
+            "\n"
+            "- ## 项 [x](data:x)\n"  # 7
+            "\n"
+            "::: signature\n"  # 9
+            "- ![x](https://evil.org/a.png)\n"  # 10
+            ":::\n"
+            "\n"
+            "::: annex ![c](../c.png)\n"  # 13
+            "## 甲 {#letter}\n"  # 14
+            ":::\n"
+            "\n"
+            "后 [y](file:///etc/passwd)\n")  # 17
+    assert_problems(problems_of(FM + body), [
+        (5, "level-1 heading"),
+        (7, "headings cannot be inside"),
+        (7, "link to 'data:x'"),
+        (10, "a signature holds only lines of text"),
+        (10, "not URLs"),
+        (13, "'..' would leave"),
+        (14, "reserved or used twice"),
+        (17, "nothing may follow the annex"),
+        (17, "link to 'file:///etc/passwd'"),
+    ])
+
+
+def test_many_errors_prints_every_problem() -> None:
+    with pytest.raises(DocpubError) as info:  # ManyErrors is a DocpubError
+        read_markdown(FM + "[a](javascript:x)\n\n[b](vbscript:y)\n", doc_id="d", source="doc.md")
+    assert isinstance(info.value, ManyErrors)
+    assert str(info.value).splitlines() == [
+        "doc.md:5: error: link to 'javascript:x': only http, https, mailto and relative links are allowed",
+        "doc.md:7: error: link to 'vbscript:y': only http, https, mailto and relative links are allowed",
+    ]
+
+
+def test_one_problem_is_a_plain_docpub_error() -> None:
+    with pytest.raises(DocpubError) as info:
+        read_markdown(FM + "[a](javascript:x)\n", doc_id="d", source="doc.md")
+    assert type(info.value) is DocpubError
+
+
+@pytest.mark.parametrize("text, line, reason", [
+    ("---\ntitle: [t\nfoo: 1\n---\n[a](javascript:x)\n", 2, "malformed YAML"),
+    ("正文 [a](javascript:x)\n", 1, "no front matter"),
+    ("---\ntitle: t\nfoo: 1\n\n[a](javascript:x)\n", 1, "front matter is not closed"),
+    ("---\nfoo: 1\n---\n[a](java\0script:x)\n", 4, "NUL"),
+])
+def test_unreadable_files_stop_at_the_first_problem(text: str, line: int, reason: str) -> None:
+    with pytest.raises(DocpubError) as info:
+        read_markdown(text, doc_id="d", source="doc.md")
+    assert type(info.value) is DocpubError
+    assert info.value.problem.line == line and reason in info.value.problem.reason
+
+
+def test_body_is_read_when_the_front_matter_is_not_a_mapping() -> None:
+    assert_problems(problems_of("---\n- a\n---\n[a](javascript:x)\n"), [
+        (2, "must be a mapping"), (4, "link to 'javascript:x'")])
 
 
 def test_read_file_not_utf8(tmp_path: Path) -> None:

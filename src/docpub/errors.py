@@ -42,6 +42,16 @@ class ManyErrors(DocpubError):
         self.problem = first
 
 
+def raise_problems(problems: Iterable[Problem]) -> None:
+    """Raise nothing for no problems, a DocpubError for one, a ManyErrors (in line order) for several."""
+    ordered = sorted(problems, key=lambda p: -1 if p.line is None else p.line)
+    if len(ordered) == 1:
+        only = ordered[0]
+        raise DocpubError(only.file, only.line, only.reason)
+    if ordered:
+        raise ManyErrors(ordered)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` when a close match exists, else ``""``."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from docpub.errors import DocpubError, did_you_mean
+from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
 from docpub.model import Meta
 from docpub.readers.urls import scheme
 
@@ -24,33 +24,77 @@ _PERIOD = re.compile(r"\d{4}-\d{2}|\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
 
 _Entries = dict[str, tuple[int, Any]]  # key -> (line in the file, value)
 
+# What the body is read with when the front matter has mistakes: it is never published.
+PLACEHOLDER_META = Meta(title="?", date=date(1970, 1, 1))
+_REPORTED = object()  # an entry's value that could not be read; already reported
+
+
+class _Invalid(Exception):
+    """A value that was reported and is left out of the Meta."""
+
+
+class _Report:
+    """Collects the front matter's independent mistakes, each with its line."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+
+    def add(self, line: int | None, reason: str) -> _Invalid:
+        self.problems.append(Problem(self.source, line, reason))
+        return _Invalid(reason)
+
 
 def read_front_matter(block: str | None, *, file_text: str, source: str) -> Meta:
-    """``block`` is the text between the '---' lines; None if the file has none."""
+    """``block`` is the text between the '---' lines; None if the file has none.
+
+    Raises a DocpubError for one mistake, a ManyErrors for several.
+    """
+    problems: list[Problem] = []
+    meta = collect_front_matter(block, file_text=file_text, source=source, problems=problems)
+    raise_problems(problems)
+    return meta
+
+
+def collect_front_matter(block: str | None, *, file_text: str, source: str,
+                         problems: list[Problem]) -> Meta:
+    """Like :func:`read_front_matter`, but appends every mistake to ``problems``.
+
+    Returns ``PLACEHOLDER_META`` if there was any; raises at once only when there is
+    no front matter to read (none, not closed, malformed YAML).
+    """
     if block is None:
         reason = ("front matter is not closed: add a '---' line after it"
                   if file_text.startswith("---\n") else
                   "no front matter: the file must start with a '---' line, then title: and date:")
         raise DocpubError(source, 1, reason)
-    return _meta_from(_yaml_mapping(block, source), source)
+    report = _Report(source, problems)
+    before = len(problems)
+    entries = _yaml_mapping(block, report)
+    meta = _meta_from(entries, report) if entries is not None else None
+    return meta if meta is not None and len(problems) == before else PLACEHOLDER_META
 
 
-def _yaml_mapping(text: str, source: str) -> _Entries:
-    """YAML starts on line 2 of the file."""
+def _yaml_mapping(text: str, report: _Report) -> _Entries | None:
+    """YAML starts on line 2 of the file; None (reported) if it holds no mapping."""
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:
-            raise DocpubError(source, 1, "front matter is empty: title and date are required")
+            report.add(1, "front matter is empty: title and date are required")
+            return None
         if not isinstance(root, yaml.MappingNode):
-            raise DocpubError(source, root.start_mark.line + 2,
-                              "front matter must be a mapping of 'key: value' lines")
-        return _yaml_entries(loader, root, source)
+            report.add(root.start_mark.line + 2, "front matter must be a mapping of 'key: value' lines")
+            return None
+        return _yaml_entries(loader, root, report)
     except yaml.MarkedYAMLError as e:
-        raise DocpubError(source, _yaml_error_line(e), f"malformed YAML front matter: "
-                          f"{e.problem}" + (f" ({e.context})" if e.context else "")) from None
+        raise DocpubError(report.source, _yaml_error_line(e), _yaml_reason(e)) from None
     finally:
         loader.dispose()
+
+
+def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
+    return f"malformed YAML front matter: {e.problem}" + (f" ({e.context})" if e.context else "")
 
 
 def _yaml_error_line(e: yaml.MarkedYAMLError) -> int:
@@ -61,64 +105,80 @@ def _yaml_error_line(e: yaml.MarkedYAMLError) -> int:
     return mark.line + 2 if mark else 1
 
 
-def _yaml_entries(loader: yaml.SafeLoader, root: yaml.MappingNode, source: str) -> _Entries:
+def _yaml_entries(loader: yaml.SafeLoader, root: yaml.MappingNode, report: _Report) -> _Entries:
     out: _Entries = {}
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 2
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in FRONT_MATTER_KEYS:
             hint = did_you_mean(str(key), FRONT_MATTER_KEYS)
-            raise DocpubError(source, line, f"unknown front matter key '{key}'{hint}")
-        if key in out:
-            raise DocpubError(source, line, f"front matter key '{key}' is given twice")
-        try:
-            out[key] = (line, loader.construct_object(value_node, deep=True))
-        except ValueError as e:  # YAML accepts 2020-13-45 as a timestamp, Python does not
-            raise DocpubError(source, line, f"'{key}': {e}") from None
+            report.add(line, f"unknown front matter key '{key}'{hint}")
+        elif key in out:
+            report.add(line, f"front matter key '{key}' is given twice")
+        else:
+            try:
+                out[key] = (line, loader.construct_object(value_node, deep=True))
+            except ValueError as e:  # YAML accepts 2020-13-45 as a timestamp, Python does not
+                out[key] = (line, _REPORTED)
+                report.add(line, f"'{key}': {e}")
+            except yaml.MarkedYAMLError as e:  # e.g. an unknown tag: this value only
+                out[key] = (line, _REPORTED)
+                report.add(_yaml_error_line(e), _yaml_reason(e))
     return out
 
 
-def _meta_from(entries: _Entries, source: str) -> Meta:
+def _meta_from(entries: _Entries, report: _Report) -> Meta | None:
+    """The Meta, or None if a mistake was reported."""
+    before = len(report.problems)
     for key in REQUIRED_KEYS:
         if key not in entries:
-            raise DocpubError(source, 1, f"front matter has no '{key}' (required)")
+            report.add(1, f"front matter has no '{key}' (required)")
     values: dict[str, Any] = {}
+    unread = False
     for key, (line, value) in entries.items():
-        values[key] = _meta_value(key, value, source, line)
-    if not values["title"]:
-        raise DocpubError(source, entries["title"][0], "'title' is empty")
-    return Meta(**values)
+        if value is _REPORTED:
+            unread = True
+            continue
+        try:
+            values[key] = _meta_value(key, value, report, line)
+        except _Invalid:
+            continue
+    if "title" in values and not values["title"]:
+        report.add(entries["title"][0], "'title' is empty")
+    return None if unread or len(report.problems) > before else Meta(**values)
 
 
-def _meta_value(key: str, value: Any, source: str, line: int) -> Any:
+def _meta_value(key: str, value: Any, report: _Report, line: int) -> Any:
     if key in _DATE_KEYS:
-        return _date(key, value, source, line)
+        return _date(key, value, report, line)
     if key == "links":
-        return _links(value, source, line)
+        return _links(value, report, line)
     if not isinstance(value, str):
-        raise DocpubError(source, line, f"'{key}' must be text; put the value in quotes")
+        raise report.add(line, f"'{key}' must be text; put the value in quotes")
     if key == "period" and not _PERIOD.fullmatch(value):
-        raise DocpubError(source, line, "'period' must be YYYY-MM or YYYY-MM-DD/YYYY-MM-DD")
+        raise report.add(line, "'period' must be YYYY-MM or YYYY-MM-DD/YYYY-MM-DD")
     return value
 
 
-def _date(key: str, value: Any, source: str, line: int) -> date:
+def _date(key: str, value: Any, report: _Report, line: int) -> date:
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError as e:
-            raise DocpubError(source, line, f"'{key}': {e}") from None
+            raise report.add(line, f"'{key}': {e}") from None
     if isinstance(value, date) and type(value) is date:  # datetime is a date subclass
         return value
-    raise DocpubError(source, line, f"'{key}' must be a date written YYYY-MM-DD, not {value!r}")
+    raise report.add(line, f"'{key}' must be a date written YYYY-MM-DD, not {value!r}")
 
 
-def _links(value: Any, source: str, line: int) -> tuple[tuple[str, str], ...]:
+def _links(value: Any, report: _Report, line: int) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
-        raise DocpubError(source, line, "'links' must map document symbols to URLs (text)")
-    for symbol, url in value.items():
-        if scheme(url) not in ("http", "https"):
-            raise DocpubError(source, line, f"'links': {symbol}: URL must start with https://")
+        raise report.add(line, "'links' must map document symbols to URLs (text)")
+    bad = [symbol for symbol, url in value.items() if scheme(url) not in ("http", "https")]
+    for symbol in bad:
+        report.add(line, f"'links': {symbol}: URL must start with https://")
+    if bad:
+        raise _Invalid("links")
     return tuple(value.items())

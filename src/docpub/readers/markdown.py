@@ -15,7 +15,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from docpub.anchors import AnchorSet, slugify
-from docpub.errors import DocpubError, did_you_mean
+from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
 from docpub.model import (
     Annex,
     Block,
@@ -37,7 +37,7 @@ from docpub.model import (
     Text,
     plain_text,
 )
-from docpub.readers.frontmatter import FRONT_MATTER_KEYS, read_front_matter
+from docpub.readers.frontmatter import FRONT_MATTER_KEYS, collect_front_matter
 from docpub.readers.linebreaks import SOFT, SoftBreak, resolve_soft_breaks, split_lines
 from docpub.readers.sections import Heading, nest
 from docpub.readers.urls import LINK_SCHEMES, image_problem, scheme
@@ -68,6 +68,12 @@ def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None)
 def read_markdown(
     text: str, *, doc_id: str, source: str = "<string>", lang: str = "zh-Hans"
 ) -> Document:
+    """The file's Document, or every problem found in it at once.
+
+    One problem raises a DocpubError, several a ManyErrors in line order. A file
+    that cannot be read at all (empty, binary, no front matter, malformed YAML)
+    stops at that first problem.
+    """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DocpubError(source, None, "empty file: expected front matter and text")
@@ -77,8 +83,12 @@ def read_markdown(
     tree = SyntaxTreeNode(_MD.parse(text))
     first = tree.children[0] if tree.children else None
     block = first.content if first is not None and first.type == "front_matter" else None
-    meta = read_front_matter(block, file_text=text, source=source)
-    return _Reader(source).document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
+    problems: list[Problem] = []
+    # With mistakes in the front matter, the body is still read (with a placeholder meta).
+    meta = collect_front_matter(block, file_text=text, source=source, problems=problems)
+    doc = _Reader(source, problems).document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
+    raise_problems(problems)
+    return doc
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -108,22 +118,35 @@ _MD = _make_parser()
 
 
 class _Reader:
-    """Walks the syntax tree once; holds what must be unique or counted across it."""
+    """Walks the syntax tree once; holds what must be unique or counted across it.
 
-    def __init__(self, source: str) -> None:
+    Each mistake is added to ``problems`` and reading goes on with a stand-in, so
+    that one pass finds them all; the Document is only used if there are none.
+    """
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
+        self.problems = problems
         self.anchors = AnchorSet()
         self.paragraphs = 0
         self.line = 0  # current line inside an inline run, for messages
 
-    def fail(self, line: int | None, reason: str) -> DocpubError:
-        return DocpubError(self.source, line, reason)
+    def report(self, line: int | None, reason: str) -> None:
+        self.problems.append(Problem(self.source, line, reason))
 
     def document(self, nodes: list[SyntaxTreeNode], *, doc_id: str, lang: str, meta: Meta
                  ) -> Document:
         self._claim_explicit_ids(nodes)
-        letter, annex = _split_annex(nodes, self)
+        letter, annex, after = _split_annex(nodes)
         body, sections = nest([self.item(n) for n in letter])
+        if after:
+            self.report(_line(after[0]), "nothing may follow the annex; "
+                        "is a closing ':::' missing or misplaced?")
+            for node in after:  # still looked through for their own mistakes
+                if node.type == "container_annex":
+                    self.annex(node)
+                else:
+                    self.item(node)
         return Document(id=doc_id, lang=lang, meta=meta, body=body, sections=sections,
                         annex=self.annex(annex) if annex else None, source=self.source)
 
@@ -136,9 +159,9 @@ class _Reader:
 
     def _claim_explicit(self, wanted: str, line: int) -> None:
         if not _VALID_ID.fullmatch(wanted):
-            raise self.fail(line, f"anchor '{{#{wanted}}}': use letters, digits, '-' and '_'")
-        if self.anchors.claim(wanted) != wanted:
-            raise self.fail(line, f"anchor '#{wanted}' is reserved or used twice")
+            self.report(line, f"anchor '{{#{wanted}}}': use letters, digits, '-' and '_'")
+        elif self.anchors.claim(wanted) != wanted:
+            self.report(line, f"anchor '#{wanted}' is reserved or used twice")
 
     def annex(self, node: SyntaxTreeNode) -> Annex:
         caption = self.inline_text(node.info.strip()[len("annex"):].strip(), _line(node))
@@ -153,8 +176,8 @@ class _Reader:
         if node.type != "heading":
             return self.block(node)
         if node.tag == "h1":
-            raise self.fail(_line(node), "a level-1 heading ('# ') is only allowed as the first "
-                            "line of the annex; the letter's title is the front matter 'title'")
+            self.report(_line(node), "a level-1 heading ('# ') is only allowed as the first "
+                        "line of the annex; the letter's title is the front matter 'title'")
         return self.heading(node)
 
     def heading(self, node: SyntaxTreeNode) -> Heading:
@@ -179,11 +202,15 @@ class _Reader:
         if kind == "container_signature":
             return self.signature(node)
         if kind == "heading":
-            raise self.fail(line, "headings cannot be inside lists, quotes or signatures")
+            self.report(line, "headings cannot be inside lists, quotes or signatures")
+            return Paragraph(self.heading(node).title)
         if kind == "container_annex":
-            raise self.fail(line, "the annex must be at the top level, after the letter")
+            self.report(line, "the annex must be at the top level, after the letter")
+            self.annex(node)
+            return Paragraph(())
         what = _UNSUPPORTED.get(kind, f"'{kind}'")
-        raise self.fail(line, f"{what} are not supported in content files")
+        self.report(line, f"{what} are not supported in content files")
+        return Paragraph(())
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
         return tuple(self.block(n) for n in nodes)
@@ -199,7 +226,12 @@ class _Reader:
         lines: list[tuple[Inline, ...]] = []
         for para in node.children:
             if para.type != "paragraph":
-                raise self.fail(_line(para), "a signature holds only lines of text")
+                self.report(_line(para), "a signature holds only lines of text")
+                if para.type == "heading":
+                    self.heading(para)
+                else:
+                    self.block(para)
+                continue
             lines.extend(split_lines(self.raw_inlines(para.children[0].children, _line(para))))
         return Signature(tuple(lines))
 
@@ -233,21 +265,22 @@ class _Reader:
             return self._link(node)
         if kind == "image":
             return self._image(node)
-        raise self.fail(self.line, f"unsupported inline markup '{kind}'")
+        self.report(self.line, f"unsupported inline markup '{kind}'")
+        return Text("")
 
     def _link(self, node: SyntaxTreeNode) -> Link:
         url = str(node.attrs["href"])
         kind = scheme(url)
         if kind is not None and kind not in LINK_SCHEMES:
-            raise self.fail(self.line, f"link to '{url}': only http, https, mailto and "
-                            "relative links are allowed")
+            self.report(self.line, f"link to '{url}': only http, https, mailto and "
+                        "relative links are allowed")
         children = resolve_soft_breaks(self._inline_seq(node.children))
         return Link(children, url, str(node.attrs.get("title", "")))
 
     def _image(self, node: SyntaxTreeNode) -> Image:
         src = str(node.attrs["src"])
         if problem := image_problem(src):
-            raise self.fail(self.line, f"image '{src}': {problem}")
+            self.report(self.line, f"image '{src}': {problem}")
         alt = plain_text(resolve_soft_breaks(self._inline_seq(node.children)))
         return Image(src, alt, str(node.attrs.get("title", "")))
 
@@ -257,15 +290,13 @@ def _line(node: SyntaxTreeNode) -> int:
 
 
 def _split_annex(
-    nodes: list[SyntaxTreeNode], reader: _Reader
-) -> tuple[list[SyntaxTreeNode], SyntaxTreeNode | None]:
+    nodes: list[SyntaxTreeNode],
+) -> tuple[list[SyntaxTreeNode], SyntaxTreeNode | None, list[SyntaxTreeNode]]:
+    """The letter, the annex and what follows the annex (which is a mistake)."""
     for i, node in enumerate(nodes):
         if node.type == "container_annex":
-            if len(nodes) > i + 1:
-                raise reader.fail(_line(nodes[i + 1]), "nothing may follow the annex; "
-                                  "is a closing ':::' missing or misplaced?")
-            return nodes[:i], node
-    return nodes, None
+            return nodes[:i], node, nodes[i + 1:]
+    return nodes, None, []
 
 
 def _check_stray_container(raw: str, line: int, reader: _Reader) -> None:
@@ -273,6 +304,7 @@ def _check_stray_container(raw: str, line: int, reader: _Reader) -> None:
         return
     name = raw.lstrip(":").split(maxsplit=1)[0] if raw.strip(":").strip() else ""
     if not name:
-        raise reader.fail(line, "stray ':::' closes nothing")
+        reader.report(line, "stray ':::' closes nothing")
+        return
     hint = did_you_mean(name, CONTAINERS)
-    raise reader.fail(line, f"unknown container '{name}'{hint}; known: {', '.join(CONTAINERS)}")
+    reader.report(line, f"unknown container '{name}'{hint}; known: {', '.join(CONTAINERS)}")
