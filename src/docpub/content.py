@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from docpub.config import SiteConfig
-from docpub.errors import DocpubError, ManyErrors, Problem
+from docpub.errors import DocpubError, Problem, raise_problems
 from docpub.model import Document, Image, iter_inlines
 from docpub.readers.markdown import read_file
 from docpub.transforms.citations import link_citations
@@ -35,13 +35,6 @@ def discover(config: SiteConfig) -> list[Path]:
         elif entry.suffix == ".md" and entry.name.lower() != "readme.md":
             found.append(entry)
     return found
-
-
-def problems_error(problems: list[Problem]) -> DocpubError:
-    if len(problems) == 1:
-        p = problems[0]
-        return DocpubError(p.file, p.line, p.reason)
-    return ManyErrors(problems)
 
 
 def stray_files(config: SiteConfig) -> Iterator[Problem]:
@@ -98,9 +91,8 @@ def check_images(doc: Document, path: Path) -> None:
     if not missing:
         return
     lines = path.read_text(encoding="utf-8").splitlines()
-    problems = [Problem(str(path), next((n for n, t in enumerate(lines, 1) if src in t), None),
-                        f"image '{src}' not found (looked for {folder / unquote(src)})") for src in missing]
-    raise problems_error(problems)
+    raise_problems(Problem(str(path), next((n for n, t in enumerate(lines, 1) if src in t), None),
+                           f"image '{src}' not found (looked for {folder / unquote(src)})") for src in missing)
 
 
 def check_unique(doc_id: str, path: Path, seen: dict[str, str]) -> None:
