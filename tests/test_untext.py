@@ -309,3 +309,116 @@ def test_sections_and_paragraph_ids_continue_through_the_annex() -> None:
     assert doc.annex is not None
     africa: Section = doc.annex.sections[0]
     assert [b.id for b in africa.subsections[0].blocks if isinstance(b, Paragraph)] == ["p2", "p3"]
+
+
+# --- a differently laid-out document: footers, headings, column masthead --------
+
+
+def fixture_doc(name: str) -> tuple[Document, ImportReport]:
+    text = (FIXTURES / f"{name}.zh-Hans.txt").read_text(encoding="utf-8")
+    return read_untext(text, doc_id=name, source=f"{name}.zh-Hans.txt")
+
+
+@pytest.mark.parametrize("name", ["footer-job-page", "unpunctuated-before-heading",
+                                  "column-masthead"])
+def test_layout_fixture_golden(name: str, regen_golden: bool) -> None:
+    golden = FIXTURES / f"{name}.zh-Hans.md"
+    doc, _ = fixture_doc(name)
+    out = write_markdown(doc)
+    if regen_golden:
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")
+    assert read_markdown(out, doc_id=name, source=doc.source) == doc
+
+
+def test_footer_with_job_and_page_number_is_removed_and_reported() -> None:
+    doc, report = fixture_doc("footer-job-page")
+    text = write_markdown(doc)
+    assert "21-03001" not in text and "050321" not in text
+    removed = {n.line: n.message for n in report.repairs if n.message.startswith("removed")}
+    assert removed[41] == "removed page furniture (page number and job number) '2      21-03001'"
+    assert removed[50] == "removed page furniture (job number and page number) '21-03001      3'"
+    assert "page number and job number" in removed[60] and "050321" in removed[60]
+    paras = annex_paragraphs(doc)
+    assert "2月23日，安全理事会听取了关于索马里局势的通报。安理会成员强调，需要在各特派团之间加强协调，" \
+           "并支持索马里按照商定的时间表举行选举。" in paras
+    assert paras[-1] == "2月23日，安全理事会举行了关于气候与安全问题的高级别公开辩论。"
+    joins = [n for n in report.repairs if n.message.startswith("joined")]
+    assert [(n.line, "page break" in n.message) for n in joins] == [(43, True), (52, True)]
+    assert not any("21-03001" in n.message for n in joins)
+    assert report.unsure == ()
+
+
+@pytest.mark.parametrize("footer", ["21-03001      3", "3      21-03001", "- 3 -   21-03001",
+                                    "21-03001 (C)    050321    050321      3", "S/2021/230    3/8",
+                                    "2103001C    *2103001*"])
+def test_footer_variants_inside_a_paragraph_are_removed(footer: str) -> None:
+    body = f"马里\n\n2月3日，安理会成员呼吁各方\n{footer}\n立即停火，并恢复对话。\n"
+    doc, report = read(letter(body))
+    assert annex_paragraphs(doc) == ["2月3日，安理会成员呼吁各方立即停火，并恢复对话。"]
+    assert any(n.line == 23 and n.message.startswith("removed page furniture")
+               and footer in n.message for n in report.repairs)
+
+
+@pytest.mark.parametrize("line", ["3      4", "见文件21-03001      3", "21-03001      第3页",
+                                  "12    21-03001    3"])
+def test_footer_look_alikes_are_kept(line: str) -> None:
+    doc, report = read(letter(f"马里\n\n安理会举行了通报会。\n\n{line}\n\n本月工作顺利。\n"))
+    text = write_markdown(doc)
+    assert all(part in text for part in line.split())
+    assert not any(n.message.startswith("removed") and line in n.message for n in report.repairs)
+
+
+def test_paragraph_without_punctuation_before_a_heading_is_not_promoted() -> None:
+    doc, report = fixture_doc("unpunctuated-before-heading")
+    assert outline(doc) == [(2, "导言"), (2, "气候与安全"), (2, "冲突与粮食安全"),
+                            (2, "妇女与和平与安全")]
+    paras = annex_paragraphs(doc)
+    assert "安理会成员还讨论了数字技术的作用以及相关工作方法的改进" in paras
+    assert [n.line for n in report.unsure] == [34]
+    assert not any(n.message.startswith("joined") for n in report.repairs)
+
+
+def test_long_line_before_a_heading_without_le_is_kept_as_a_paragraph() -> None:
+    body = ("导言\n\n本月举行了十次会议。\n\n安理会成员还讨论数字技术的作用以及相关工作方法的改进问题\n\n"
+            "气候与安全\n\n安理会举行了公开辩论。\n\n妇女与和平与安全\n\n安理会举行了公开辩论。\n")
+    doc, report = read(letter(body))
+    assert outline(doc) == [(2, "导言"), (2, "气候与安全"), (2, "妇女与和平与安全")]
+    assert "安理会成员还讨论数字技术的作用以及相关工作方法的改进问题" in annex_paragraphs(doc)
+    assert [n.line for n in report.unsure] == [24]
+    assert "heading" in report.unsure[0].message
+
+
+def test_long_heading_before_prose_and_short_parent_headings_stay_headings() -> None:
+    body = ("非洲\n\n马里\n\n安理会举行了通报会。\n\n专题问题\n\n"
+            "建设和平和保持和平：冲突和冲突后局势中的过渡期正义\n\n安理会举行了公开辩论。\n\n"
+            "为了和平的伙伴关系\n\n安理会举行了公开辩论。\n")
+    doc, report = read(letter(body))
+    assert outline(doc) == [(2, "非洲"), (3, "马里"), (2, "专题问题"),
+                            (3, "建设和平和保持和平：冲突和冲突后局势中的过渡期正义"),
+                            (3, "为了和平的伙伴关系")]
+    assert report.unsure == ()
+
+
+def test_column_masthead_is_read() -> None:
+    doc, report = fixture_doc("column-masthead")
+    meta = doc.meta
+    assert meta.date == date(2021, 3, 5) and meta.letter_date == date(2021, 3, 1)
+    assert (meta.distribution, meta.original_language, meta.symbol) == \
+        ("General", "English", "S/2021/230")
+    assert meta.title == "2021年3月1日联合王国常驻联合国代表给安全理事会主席的信"
+    assert report.unsure == ()
+    assert [plain_text(b.inlines) for b in doc.body[:1]] == [  # type: ignore[union-attr]
+        "谨随函转递联合王国担任安全理事会2021年2月轮值主席期间安全理事会工作评估(见附件)。"]
+
+
+def test_unrecognised_masthead_falls_back_to_the_dated_title() -> None:
+    text = ("Security Council      Distr.: General\n      5 March 2021\n\n"
+            + TITLE + "\n\n谨提请注意此事。\n")
+    doc, report = read(text)
+    assert doc.meta.title == TITLE and doc.meta.date == date(2021, 2, 20)
+    first = doc.body[0]
+    assert isinstance(first, Paragraph)
+    assert plain_text(first.inlines).startswith("Security Council")
+    unsure = messages(report.unsure)
+    assert "1: neither masthead nor title" in unsure and "masthead date" in unsure

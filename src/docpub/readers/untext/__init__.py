@@ -39,9 +39,9 @@ def read_untext(text: str, *, doc_id: str, source: str = "<string>"
     if not blocks:
         raise DocpubError(source, None, "no text: the input is empty or only page furniture")
     head, rest = read_masthead(blocks, log)
-    title, rest = read_title(rest, log)
+    title, skipped, rest = read_title(rest, log)
     letter, annex_blocks = split_annex(rest, log)
-    letter_parts = letter_items(letter, log)
+    letter_parts: list[Item] = [*skipped, *letter_items(letter, log)]
     annex = annex_parts(annex_blocks, log) if annex_blocks else None
     meta = build_meta(head, title, symbol, letter_parts, annex, log, source)
     doc = _assemble(doc_id, meta, letter_parts, annex, source)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from statistics import median
 
 from docpub.model import Signature
 from docpub.readers.linebreaks import unwrap
@@ -20,6 +21,12 @@ _LETTERED = re.compile(r"[(（](?:[a-z]{1,2}|[ivx]{1,5})[)）]\s")
 _PARA_START = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日[，,]")  # "2月28日，…" opens a paragraph
 _CONTINUATION = "，、。；：）」』”》,;:)"  # a block starting with these cannot open a paragraph
 _HEADING_MAX = 40
+# The perfective particle 了 narrates an event: a sentence, never a title (为了, 除了
+# and 了解 are other words).
+_NARRATES = re.compile(r"(?<![为除])了(?!解)")
+# A heading over other headings (a region) is short: one longer than this, and
+# than twice the document's typical heading, is a sentence that lost its 。.
+_PARENT_MAX = 20
 
 # Hints only: a heading followed by prose is a level-2 heading when its name is a
 # region or a closing part, even after a region with sub-headings.
@@ -54,6 +61,7 @@ def flow(blocks: list[TextBlock], log: Log) -> list[Item]:
     """Paragraphs and headings: page-break splits rejoined, heading levels assigned."""
     pieces = _join_splits([p for b in blocks for p in _pieces(b, log)], log)
     heads = [_is_heading(pieces, i) for i in range(len(pieces))]
+    _drop_long_parents(pieces, heads, log)
     levels = _levels(pieces, heads)
     items: list[Item] = []
     for piece, level in zip(pieces, levels, strict=True):
@@ -66,7 +74,7 @@ def flow(blocks: list[TextBlock], log: Log) -> list[Item]:
 def heading_like(text: str) -> bool:
     """Short, unpunctuated, not a list item, not a dated opening: could be a heading."""
     return (len(text) <= _HEADING_MAX and not ends_sentence(text) and "。" not in text
-            and not _LETTERED.match(text) and not _PARA_START.match(text)
+            and not _NARRATES.search(text) and not _LETTERED.match(text) and not _PARA_START.match(text)
             and not SIGNED.search(text))
 
 
@@ -116,6 +124,23 @@ def _continues(prev: Piece, nxt: Piece) -> bool:
 def _is_heading(pieces: list[Piece], i: int) -> bool:
     """Heading-like and followed by something (a heading closes nothing at the end)."""
     return heading_like(pieces[i].text) and i + 1 < len(pieces)
+
+
+def _drop_long_parents(pieces: list[Piece], heads: list[bool], log: Log) -> None:
+    """Un-head a long line between a paragraph and a heading: it would head that heading.
+
+    Parent headings are short names; a line long for a heading that would become
+    one, right after prose, is an unpunctuated paragraph. Kept, and reported.
+    """
+    lengths = [len(p.text) for p, h in zip(pieces, heads, strict=True) if h]
+    typical = median(lengths) if lengths else 0
+    for i, piece in enumerate(pieces):
+        if (heads[i] and 0 < i and not heads[i - 1]
+                and i + 1 < len(heads) and heads[i + 1]
+                and len(piece.text) > max(_PARENT_MAX, 2 * typical)):
+            heads[i] = False
+            log.doubt(piece.line, "a long unpunctuated line between a paragraph and a heading; "
+                      "kept as a paragraph, not made a heading")
 
 
 def _levels(pieces: list[Piece], heads: list[bool]) -> list[int]:

@@ -12,6 +12,7 @@ from docpub.readers.untext.lines import TextBlock, ends_sentence, repaired
 from docpub.readers.untext.report import Log
 
 _CAPTION = re.compile(r".*的附件|附件[一二三四五六七八九十\d]*")
+_DATED_TITLE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.*的信")
 _SIGNER_MAX = 30
 
 
@@ -22,14 +23,39 @@ class AnnexParts:
     items: list[Item]
 
 
-def read_title(blocks: list[TextBlock], log: Log) -> tuple[Piece | None, list[TextBlock]]:
+def read_title(blocks: list[TextBlock], log: Log
+               ) -> tuple[Piece | None, list[Piece], list[TextBlock]]:
+    """The title, the unrecognised blocks before it, and the blocks after it.
+
+    The title is the first block after the masthead. When that block is not a
+    letter title, a dated one ('2021年3月1日…的信') further on, before any prose,
+    is the title, and the blocks skipped on the way are kept as paragraphs.
+    """
     if not blocks:
-        return None, []
-    first = blocks[0]
-    title = Piece(first.line, repaired(first.line, first.text, log))
-    if not title.text.endswith("的信"):
-        log.doubt(first.line, "the title does not end with '的信'; taken as the title anyway")
-    return title, blocks[1:]
+        return None, [], []
+    at = _dated_title(blocks)
+    if at is None:
+        at = 0
+        if not blocks[0].text.endswith("的信"):
+            log.doubt(blocks[0].line,
+                      "the title does not end with '的信'; taken as the title anyway")
+    skipped = []
+    for b in blocks[:at]:
+        log.doubt(b.line, "neither masthead nor title, before the dated title; "
+                  "kept as a paragraph")
+        skipped.append(Piece(b.line, repaired(b.line, b.text, log)))
+    first = blocks[at]
+    return Piece(first.line, repaired(first.line, first.text, log)), skipped, blocks[at + 1:]
+
+
+def _dated_title(blocks: list[TextBlock]) -> int | None:
+    """Index of the first dated letter title before the first prose block."""
+    for i, b in enumerate(blocks):
+        if _DATED_TITLE.fullmatch(b.text):
+            return i
+        if "。" in b.text or ends_sentence(b.text):
+            return None
+    return None
 
 
 def split_annex(blocks: list[TextBlock], log: Log) -> tuple[list[TextBlock], list[TextBlock]]:

@@ -18,6 +18,16 @@ _FURNITURE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\*\d{7}\*"), "barcode"),
 )
 
+# Several furniture items on one line, as a footer or header prints them side by side
+# ("21-03001      3", "3      21-03001 (C)    050321    050321", "S/2021/230    2/5").
+_ITEM = re.compile(
+    r"(?:(?P<symbol>S/\d{4}/\d+(?:/[\w.]+)*)"
+    r"|(?P<job>\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{6})*|\d{7}[A-Z])"
+    r"|(?P<barcode>\*\d{7}\*)"
+    r"|(?P<page>\d{1,3}|-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}))(?=\s|$)")
+_ITEM_NAMES = {"symbol": "symbol", "job": "job number", "barcode": "barcode",
+               "page": "page number"}
+
 _TERMINAL = "。！？；：”）」』…!?;"
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
 _LATIN = r"[0-9A-Za-z\u00c0-\u024f]"
@@ -96,6 +106,11 @@ def _furniture(lines: list[_Line], log: Log) -> tuple[str, set[int]]:
         elif kind := _furniture_kind(t):
             found.add(i)
             log.repair(n, f"removed {kind} '{t}'")
+        elif parts := _furniture_items(t):
+            found.add(i)
+            kinds = " and ".join(dict.fromkeys(_ITEM_NAMES[k] for k, _ in parts))
+            log.repair(n, f"removed page furniture ({kinds}) '{t}'")
+            symbol = symbol or next((v for k, v in parts if k == "symbol"), "")
     found |= _running_titles(lines, found, log)
     return symbol, found
 
@@ -105,6 +120,26 @@ def _furniture_kind(text: str) -> str:
         if pattern.fullmatch(text):
             return kind
     return ""
+
+
+def _furniture_items(text: str) -> list[tuple[str, str]]:
+    """``(kind, text)`` of each item of a line printing several furniture items, else [].
+
+    At least one item must be a job number, barcode or symbol, and at most one a
+    page number: two bare numbers side by side may be a table row.
+    """
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        m = _ITEM.match(text, pos)
+        if m is None or m.lastgroup is None:
+            return []
+        parts.append((m.lastgroup, m.group(m.lastgroup)))
+        pos = len(text) - len(text[m.end():].lstrip())
+    kinds = [k for k, _ in parts]
+    if len(parts) < 2 or kinds.count("page") > 1 or kinds.count("page") == len(kinds):
+        return []
+    return parts
 
 
 def _running_titles(lines: list[_Line], furniture: set[int], log: Log) -> set[int]:

@@ -24,6 +24,9 @@ _ORIGINAL = re.compile(r"Original\s*:\s*(\w+)", re.IGNORECASE)
 _LANGUAGE = re.compile(r"Arabic|Chinese|English|French|Russian|Spanish")
 # Organ names are a closed set; extraction sometimes letter-spaces them ("联 合 国").
 _ORGANS = ("联合国", "安全理事会", "大会", "经济及社会理事会")
+_SYMBOL = re.compile(r"S/\d{4}/\d+(?:/[\w.]+)*")
+# A column layout prints masthead items side by side ("安全理事会      Distr.: General").
+_COLUMNS = re.compile(r"\s{2,}")
 _ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _PERIOD_MONTH = re.compile(r"[(（](\d{4})年(\d{1,2})月[)）]$")
 _PERIOD_RANGE = re.compile(r"[(（](\d{4})年(\d{1,2})月(\d{1,2})日至(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日[)）]$")
@@ -39,6 +42,7 @@ class Masthead:
     distribution: str = ""
     date: date | None = None
     original_language: str = ""
+    symbol: str = ""  # printed beside the organ name rather than on a line of its own
 
 
 def read_masthead(blocks: list[TextBlock], log: Log) -> tuple[Masthead, list[TextBlock]]:
@@ -62,7 +66,7 @@ def build_meta(head: Masthead, title: Piece | None, symbol: str, letter: list[It
                           "('30 November 2020') nor a dated title ('2020年11月9日…的信')")
     annex_title = annex.title.text if annex and annex.title else ""
     return Meta(
-        title=title.text, date=when, symbol=symbol,
+        title=title.text, date=when, symbol=symbol or head.symbol,
         distribution=head.distribution or "General",
         original_language=head.original_language, letter_date=letter_date,
         author=_author(letter), presidency=_presidency(annex_title, log, annex),
@@ -90,7 +94,20 @@ def _masthead_block(block: TextBlock, head: Masthead) -> Masthead | None:
 
 
 def _masthead_line(text: str, head: Masthead) -> Masthead | None:
-    """``head`` with what the line says; None if it is not a masthead line."""
+    """``head`` with what the line says; None if it is not a masthead line.
+
+    Every item of the line, wherever it sits (items are set apart by runs of
+    spaces), must be a masthead item.
+    """
+    for part in _COLUMNS.split(text):
+        read = _masthead_item(part, head)
+        if read is None:
+            return None
+        head = read
+    return head
+
+
+def _masthead_item(text: str, head: Masthead) -> Masthead | None:
     if m := _DISTR.fullmatch(text):
         return replace(head, distribution=m.group(1))
     if m := _ORIGINAL.fullmatch(text):
@@ -101,6 +118,8 @@ def _masthead_line(text: str, head: Masthead) -> Masthead | None:
         except ValueError:  # "31 February": not a date, so not the masthead's
             return None
         return replace(head, date=when)
+    if _SYMBOL.fullmatch(text):
+        return replace(head, symbol=head.symbol or text)
     if _LANGUAGE.fullmatch(text) or text.replace(" ", "") in _ORGANS:
         return head
     return None
