@@ -138,7 +138,7 @@ class _Reader:
                  ) -> Document:
         self._claim_explicit_ids(nodes)
         letter, annex, after = _split_annex(nodes)
-        body, sections = nest([self.item(n) for n in letter])
+        body, sections = nest(self.items(letter))
         if after:
             self.report(_line(after[0]), "nothing may follow the annex; "
                         "is a closing ':::' missing or misplaced?")
@@ -169,8 +169,11 @@ class _Reader:
         title: tuple[Inline, ...] = ()
         if children and children[0].type == "heading" and children[0].tag == "h1":
             title = self.heading(children.pop(0)).title
-        blocks, sections = nest([self.item(n) for n in children])
+        blocks, sections = nest(self.items(children))
         return Annex(caption=caption, title=title, blocks=blocks, sections=sections)
+
+    def items(self, nodes: list[SyntaxTreeNode]) -> list[_Item]:
+        return [x for x in (self.item(n) for n in nodes) if not _empty(x)]
 
     def item(self, node: SyntaxTreeNode) -> _Item:
         if node.type != "heading":
@@ -213,12 +216,14 @@ class _Reader:
         return Paragraph(())
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
-        return tuple(self.block(n) for n in nodes)
+        return tuple(b for b in (self.block(n) for n in nodes) if not _empty(b))
 
     def paragraph(self, node: SyntaxTreeNode) -> Paragraph:
         inline = node.children[0]
         _check_stray_container(inline.content, _line(node), self)
         inlines = resolve_soft_breaks(self.raw_inlines(inline.children, _line(node)))
+        if not inlines:  # e.g. a line of no-break spaces, which markdown-it trims away
+            return Paragraph(())
         self.paragraphs += 1
         return Paragraph(inlines, id=f"p{self.paragraphs}")
 
@@ -308,3 +313,8 @@ def _check_stray_container(raw: str, line: int, reader: _Reader) -> None:
         return
     hint = did_you_mean(name, CONTAINERS)
     reader.report(line, f"unknown container '{name}'{hint}; known: {', '.join(CONTAINERS)}")
+
+
+def _empty(x: object) -> bool:
+    """A paragraph with nothing in it: a placeholder after a reported problem, or blank text."""
+    return isinstance(x, Paragraph) and not x.inlines
