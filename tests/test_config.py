@@ -87,3 +87,14 @@ def test_quote_style_is_checked(tmp_path: Path) -> None:
     with pytest.raises(DocpubError, match="'quotes' must be one of curly, corner") as info:
         load_config(tmp_path)
     assert info.value.problem.line == 4
+
+
+def test_unknown_opencc_config_names_the_line(tmp_path: Path) -> None:
+    from docpub.transforms.editions import converter_for
+
+    write(tmp_path, '[site]\nsource_lang = "zh-Hans"\n\n[[editions]]\ntag = "zh-Hans"\nlabel = "x"\n\n'
+                    '[[editions]]\ntag = "zh-Hant"\nlabel = "y"\nopencc = "s2tx"\n')
+    config = load_config(tmp_path)
+    with pytest.raises(DocpubError, match="unknown OpenCC config 's2tx'") as info:
+        converter_for(config.edition("zh-Hant"), tmp_path)
+    assert info.value.problem.line == 11

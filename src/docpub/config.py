@@ -125,6 +125,17 @@ def _check_keys(path: Path, table: str, data: dict[str, Any], allowed: set[str])
             )
 
 
+def line_containing(path: Path, text: str) -> int | None:
+    """The first line of ``path`` that contains ``text`` (for errors found after loading)."""
+    try:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if text in line:
+                return n
+    except OSError:
+        pass
+    return None
+
+
 def _line_of(path: Path, key: str) -> int | None:
     try:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -19,7 +19,7 @@ from typing import Any
 
 import opencc
 
-from docpub.config import CONFIG_NAME, Edition
+from docpub.config import CONFIG_NAME, Edition, line_containing
 from docpub.errors import DocpubError
 from docpub.model import Document, Meta, map_text
 
@@ -201,7 +201,8 @@ def _converter(edition: Edition, root: Path | None) -> Converter:
         return Converter(edition.tag, "", {})
     if edition.opencc not in _KNOWN_CONFIGS:
         known = ", ".join(sorted(_KNOWN_CONFIGS))
-        raise DocpubError(str((root or Path.cwd()) / CONFIG_NAME), None,
+        path = (root or Path.cwd()) / CONFIG_NAME
+        raise DocpubError(str(path), line_containing(path, f'"{edition.opencc}"'),
                           f"edition '{edition.tag}': unknown OpenCC config "
                           f"'{edition.opencc}'; known: {known}")
     corner = edition.quotes == "corner"
