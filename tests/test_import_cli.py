@@ -119,3 +119,27 @@ def test_empty_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     path.write_text(" \n\n", encoding="utf-8")
     code, _, err = run(capsys, str(path), "--site", str(tmp_path))
     assert code == 1 and "empty.txt: error: empty input" in err
+
+
+def test_import_with_english_metadata_gives_the_content_file_exactly(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    seed = repo.parent / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
+    expected = repo / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
+    code = main(["import", str(seed), "--site", str(tmp_path),
+                 "--title-en", "Letter dated 9 November 2020 from the Permanent Representative of Belgium "
+                               "to the United Nations addressed to the President of the Security Council",
+                 "--author-en", "Permanent Representative of Belgium to the United Nations",
+                 "--annex-title-en", "Assessment of the work of the Security Council during the presidency "
+                                     "of Belgium (February 2020)"])
+    assert code == 0
+    written = tmp_path / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
+    assert written.read_bytes() == expected.read_bytes()
+
+
+def test_import_symbol_is_checked_and_made_canonical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    seed = repo.parent / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
+    assert main(["import", str(seed), "--stdout", "--symbol", "S/RES/2512(2020)"]) == 0
+    assert "symbol: S/RES/2512 (2020)" in capsys.readouterr().out
+    assert main(["import", str(seed), "--stdout", "--symbol", "not-a-symbol"]) == 1
+    assert "is not a UN document symbol" in capsys.readouterr().err

@@ -108,6 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--site", default=".", metavar="DIR", help="the site folder (default .)")
     i.add_argument("--force", action="store_true", help="overwrite an existing content file")
     i.add_argument("--stdout", action="store_true", help="print the Markdown instead of writing it")
+    i.add_argument("--title-en", dest="title_en", metavar="TEXT", help="the letter's English title")
+    i.add_argument("--author-en", dest="author_en", metavar="TEXT", help="the signer's title in English")
+    i.add_argument("--annex-title-en", dest="annex_title_en", metavar="TEXT", help="the annex's English title")
+    i.add_argument("--symbol", metavar="SYMBOL", help="the document symbol, when it is known (S/2020/1234)")
     i.set_defaults(func=_cmd_import)
     return p
 

@@ -11,10 +11,13 @@ import os
 import re
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from docpub.errors import DocpubError
+from docpub.model import Document
+from docpub.symbols import parse_symbol
 from docpub.readers.untext import ImportReport, read_untext
 from docpub.writers.markdown import write_markdown
 
@@ -28,6 +31,7 @@ def run_import(args: argparse.Namespace) -> int:
     text = _read_input(args.input, source)
     doc_id = _doc_id(args.doc_id, args.input)
     doc, report = read_untext(text, doc_id=doc_id, source=source)
+    doc, report = _with_english(doc, report, args)
     markdown = write_markdown(doc)
     if args.stdout:
         sys.stdout.write(markdown)
@@ -37,6 +41,23 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"wrote {target}")
     print_report(report, source, sys.stderr)
     return 0
+
+
+# English metadata is not in the Chinese text; the editor gives it on the command line.
+_ENGLISH = ("title_en", "author_en", "annex_title_en", "symbol")
+
+
+def _with_english(doc: Document, report: ImportReport, args: argparse.Namespace) -> tuple[Document, ImportReport]:
+    given = {name: value for name in _ENGLISH if (value := getattr(args, name, None))}
+    if "symbol" in given:
+        symbol = parse_symbol(given["symbol"])
+        if symbol is None:
+            raise DocpubError("--symbol", None, f"'{given['symbol']}' is not a UN document symbol")
+        given["symbol"] = symbol.canonical
+    if not given:
+        return doc, report
+    still_missing = tuple(m for m in report.missing if m not in given)
+    return replace(doc, meta=replace(doc.meta, **given)), replace(report, missing=still_missing)
 
 
 def _read_input(name: str, source: str) -> str:
