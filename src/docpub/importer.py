@@ -17,8 +17,8 @@ from typing import TextIO
 
 from docpub.errors import DocpubError
 from docpub.model import Document
-from docpub.symbols import parse_symbol
 from docpub.readers.untext import ImportReport, read_untext
+from docpub.symbols import parse_symbol
 from docpub.writers.markdown import write_markdown
 
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
