@@ -1,0 +1,127 @@
+"""Where UN documents are cited in Chinese running text.
+
+Two grammars meet here: Latin symbols written as such (``S/2020/139``,
+``(SC/14128)``, ``PRST/2020/3号主席声明``), parsed by ``docpub.symbols``, and the
+Chinese citation forms of resolutions and meetings (``第2512(2020)号决议``,
+``大会第68/268号决议``, ``安理会第8733次会议``), which are prose and parsed here.
+Both accept the stray spaces (ASCII space, tab, NBSP, full-width space) that
+typists and PDF extraction leave between the parts (``第 8733 次会议``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from docpub.symbols import Symbol, iter_symbols, parse_symbol
+
+_SP = r"[ \t\u00a0\u3000]*"
+_SC_NO = rf"(?P<n>\d{{1,4}}){_SP}[(（]{_SP}(?P<y>\d{{4}}){_SP}[)）]"
+_GA_NO = r"(?P<s>\d{1,3})/(?P<n>\d{1,4})"
+_SEP = rf"{_SP}(?:、|，|,|以及|和|及|与|或){_SP}"
+
+
+def _list_pattern(number: str) -> re.Pattern[str]:
+    # "第825(1993)号、第1540(2004)号和第1928(2010)号决议": the last number carries 决议.
+    bare = re.sub(r"\?P<\w+>", "", number)
+    return re.compile(
+        rf"第{_SP}{bare}(?:{_SP}号?{_SEP}第?{_SP}{bare})*{_SP}号{_SP}(?:等{_SP})?决议"
+    )
+
+
+_SC_LIST = _list_pattern(_SC_NO)
+# Only the General Assembly numbers resolutions "session/serial"; other organs
+# that do (人权理事会第31/1号决议) have symbols we cannot build, so 大会 is required.
+_GA_LIST = re.compile(rf"大会{_SP}(?P<list>{_list_pattern(_GA_NO).pattern})")
+_SC_ITEM = re.compile(rf"第?{_SP}{_SC_NO}(?:{_SP}号)?")
+_GA_ITEM = re.compile(rf"第?{_SP}{_GA_NO}(?:{_SP}号)?")
+
+# Security Council meetings passed no. 1000 in 1962, and a four-digit number is
+# what modern texts cite; the sentence must name the Council and the number must
+# not belong to another body (委员会第1234次会议).
+_MEETING = re.compile(rf"第{_SP}(?P<n>\d{{4,5}}){_SP}次{_SP}会议")
+_COUNCIL = re.compile(r"安全理事会|安理会")
+_OTHER_BODY = re.compile(rf"(?:委员会|工作组|小组|大会|(?<!安全)理事会){_SP}$")
+_SENTENCE_END = "。！？；!?;\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A citation found in a string: ``text[start:end]`` is the span to link."""
+
+    start: int
+    end: int
+    symbol: Symbol
+
+
+def _resolution_lists(text: str) -> Iterator[Found]:
+    for pattern, item, group in ((_SC_LIST, _SC_ITEM, 0), (_GA_LIST, _GA_ITEM, "list")):
+        for m in pattern.finditer(text):
+            base, span = m.start(group), m.group(group)
+            items = list(item.finditer(span))
+            for i, it in enumerate(items):
+                end = len(span) if i == len(items) - 1 else it.end()
+                symbol = _resolution_symbol(it)
+                if symbol is not None:
+                    yield Found(base + it.start(), base + end, symbol)
+
+
+def _resolution_symbol(m: re.Match[str]) -> Symbol | None:
+    if "y" in m.re.groupindex:
+        return parse_symbol(f"S/RES/{m['n']} ({m['y']})")
+    return parse_symbol(f"A/RES/{m['s']}/{m['n']}")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+    rights = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i >= 0]
+    return text[left:min(rights, default=len(text))]
+
+
+def _meetings(text: str) -> Iterator[Found]:
+    for m in _MEETING.finditer(text):
+        if _OTHER_BODY.search(text, 0, m.start()):
+            continue
+        if _COUNCIL.search(_sentence(text, m.start(), m.end())):
+            symbol = parse_symbol(f"S/PV.{m['n']}")
+            if symbol is not None:
+                yield Found(m.start(), m.end(), symbol)
+
+
+def find_symbols(text: str) -> list[Found]:
+    """Every citation in ``text``, in order, none overlapping another."""
+    found = [Found(s, e, sym) for s, e, sym in iter_symbols(text)]
+    found += [*_resolution_lists(text), *_meetings(text)]
+    found.sort(key=lambda f: (f.start, -f.end))
+    kept: list[Found] = []
+    for f in found:
+        if not kept or f.start >= kept[-1].end:
+            kept.append(f)
+    return kept
+
+
+# --- suspects -----------------------------------------------------------------
+
+_SUSPECT = re.compile(
+    r"(?<![0-9A-Za-z/._-])(?:S|A|SC|PRST)/[0-9A-Z][0-9A-Za-z/._-]*"
+    r"|第[^第号。，；、\n]{1,20}?号(?:决议|主席声明)"
+)
+
+
+def find_suspects(text: str) -> list[str]:
+    """Citation-like strings in ``text`` that are not citations we can link.
+
+    For ``docpub check``: ``S/RES/abc``, ``第xx号决议``, ``第2512号决议`` (no
+    year), and symbols of series this grammar does not know (``A/HRC/RES/31/1``).
+    """
+    spans = [(f.start, f.end) for f in find_symbols(text)]
+    out: list[str] = []
+    for m in _SUSPECT.finditer(text):
+        start, end = m.start(), m.start() + len(m.group().rstrip("."))
+        if not any(s <= start and end <= e for s, e in spans):
+            out.append(text[start:end])
+    return out
+
+
+__all__ = ["Found", "find_suspects", "find_symbols"]
