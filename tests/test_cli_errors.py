@@ -89,15 +89,21 @@ def test_template_syntax_error_names_template_line(tmp_path: Path, capsys: pytes
     assert code == 1 and "document.html.j2:3:" in err
 
 
-def test_template_runtime_error_names_template_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    site = make_site(tmp_path / "s")
+def insert_in_main_block(site: Path, text: str) -> int:
+    """Put ``text`` first in document.html.j2's main block (rendered, unlike text outside blocks)."""
     template = site / "templates" / "document.html.j2"
     lines = template.read_text(encoding="utf-8").splitlines()
     at = next(n for n, line in enumerate(lines) if "{% block main %}" in line) + 1
-    lines.insert(at, "{{ no_such_variable.attribute }}")
+    lines.insert(at, text)
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 1  # its 1-based line number
+
+
+def test_template_runtime_error_names_template_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    line = insert_in_main_block(site, "{{ no_such_variable.attribute }}")
     code, err = run(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf"], capsys)
-    assert code == 1 and f"document.html.j2:{at + 1}:" in err and "no_such_variable" in err
+    assert code == 1 and f"document.html.j2:{line}:" in err and "no_such_variable" in err
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
@@ -190,13 +196,9 @@ def test_check_renders_the_pages_to_find_what_the_build_would_hit(tmp_path: Path
     assert main(["check", str(site)]) == 1
     assert "citations.html.j2: error: template not found" in capsys.readouterr().out
     site = make_site(tmp_path / "t")
-    template = site / "templates" / "document.html.j2"
-    lines = template.read_text(encoding="utf-8").splitlines()
-    at = next(n for n, line in enumerate(lines) if "{% block main %}" in line) + 1
-    lines.insert(at, "{{ nosuch.attr.x }}")
-    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = insert_in_main_block(site, "{{ nosuch.attr.x }}")
     assert main(["check", str(site)]) == 1
-    assert f"document.html.j2:{at + 1}:" in capsys.readouterr().out
+    assert f"document.html.j2:{line}:" in capsys.readouterr().out
 
 
 def test_check_warns_about_content_that_would_not_be_built(tmp_path: Path,
