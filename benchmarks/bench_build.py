@@ -38,7 +38,6 @@ def run_build(site: Path, out: Path, *extra: str) -> tuple[float, float, int]:
 
 def synthetic_site(folder: Path, size: int, limit_kib: int | None = None) -> Path:
     """A site whose one document repeats the seed's paragraphs until it reaches ``size`` bytes."""
-    shutil.copytree(REPO / "templates", folder / "templates")
     shutil.copytree(REPO / "content" / "glossary", folder / "content" / "glossary")
     config = (REPO / "docpub.toml").read_text(encoding="utf-8")
     if limit_kib:

@@ -171,19 +171,20 @@ def main(argv: list[str] | None = None) -> int:
     from pypdf import PdfReader
     from weasyprint import HTML
 
+    from docpub.config import load_config
     from docpub.writers.pdf import PDF_OPTIONS, base_url, print_html, render_pdf, site_url_fetcher
 
     doc = seed_document()
-    templates = ROOT / "templates"
+    theme = load_config(ROOT).theme
     hans = editions()[0]
-    html = print_html(doc, edition=hans, templates_dir=templates, site_root=ROOT)
+    html = print_html(doc, edition=hans, theme=theme, site_root=ROOT)
 
     def ours() -> bytes:
-        return render_pdf(doc, edition=hans, templates_dir=templates, site_root=ROOT)
+        return render_pdf(doc, edition=hans, theme=theme, site_root=ROOT)
 
     def alone() -> bytes:
-        return HTML(string=html, base_url=base_url(templates),  # type: ignore[no-any-return]
-                    url_fetcher=site_url_fetcher(ROOT, templates)).write_pdf(**PDF_OPTIONS)
+        return HTML(string=html, base_url=base_url(theme),  # type: ignore[no-any-return]
+                    url_fetcher=site_url_fetcher(ROOT, theme)).write_pdf(**PDF_OPTIONS)
 
     ours()  # warm-up: fontconfig and font files, for both
     t_ours, pdf = _best(ours, args.repeat)
@@ -203,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     for edition in editions():
         converted = convert_document(doc, edition=edition, root=ROOT)
-        data = render_pdf(converted, edition=edition, templates_dir=templates, site_root=ROOT)
+        data = render_pdf(converted, edition=edition, theme=theme, site_root=ROOT)
         n = len(PdfReader(io.BytesIO(data)).pages)
         print(f"  {edition.tag:<12} {n} pages, {len(data) / 1024:.0f} KB")
     print(f"all editions:    {time.perf_counter() - t:.2f} s")

@@ -1,9 +1,11 @@
-"""Make throwaway sites for tests: this repository's templates and config, chosen content."""
+"""Make throwaway sites for tests: this repository's config and glossaries, chosen content."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+from docpub.templating import DEFAULT_THEME
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -41,9 +43,8 @@ SEED_CITATIONS = {  # canonical symbol -> where it must lead
 
 def make_site(root: Path, documents: dict[str, str] | None = None, *, config: str | None = None,
               glossaries: dict[str, str] | None = None) -> Path:
-    """A site folder with the repository's templates and the given content files."""
+    """A site folder with the given content files; its pages use docpub's default theme."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "content" / "glossary", root / "content" / "glossary")
     (root / "docpub.toml").write_text(config or (REPO / "docpub.toml").read_text(encoding="utf-8"),
                                       encoding="utf-8")
@@ -54,3 +55,11 @@ def make_site(root: Path, documents: dict[str, str] | None = None, *, config: st
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "zh-Hans.md").write_text(text, encoding="utf-8")
     return root
+
+
+def override(site: Path, name: str) -> Path:
+    """Copy the default theme's ``name`` into the site's templates/ (to be edited there)."""
+    path = site / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DEFAULT_THEME / name, path)
+    return path

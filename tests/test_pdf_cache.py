@@ -8,7 +8,7 @@ import pytest
 
 from docpub.cli import main
 from docpub.writers import pdf
-from sitekit import MINIMAL, make_site
+from sitekit import MINIMAL, make_site, override
 
 
 def pdf_bytes(out: Path, doc: str = "test-doc", tag: str = "zh-Hans") -> bytes:
@@ -45,7 +45,7 @@ def test_changed_text_or_style_is_laid_out_again(tmp_path: Path, monkeypatch: py
     doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
     assert main(["build", str(site), "--out", str(out)]) == 0
     assert len(rendered) == 4  # the one document, in each of the four editions
-    css = site / "templates" / "static" / "print.css"
+    css = override(site, "static/print.css")
     css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
     assert main(["build", str(site), "--out", str(out)]) == 0
     assert len(rendered) == 8

@@ -25,6 +25,7 @@ from docpub.model import (
     Signature,
     Text,
 )
+from docpub.templating import default_theme
 from docpub.writers.html import (
     Alternate,
     HtmlWriter,
@@ -37,7 +38,7 @@ from docpub.writers.html import (
 from docpub.writers.nodes import NodeRenderer, safe_url
 
 REPO = Path(__file__).resolve().parent.parent
-TEMPLATES = REPO / "templates"
+THEME = default_theme()
 GOLDEN = Path(__file__).parent / "golden" / "html"
 EDITIONS = ("zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK")
 LABEL_OF = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "zh-Hant-TW": "臺灣正體", "zh-Hant-HK": "香港繁體"}
@@ -127,12 +128,12 @@ def nav(tag: str = "zh-Hans", *, page: str = "index.html", depth: int = 2, pdf: 
         Alternate(t, LABEL_OF[t], f"{root}{t}/assessment/{page}" if depth == 2 else f"{root}{t}/{page}", t == tag)
         for t in EDITIONS)
     return Nav(edition=Edition(tag=tag, label=LABEL_OF[tag]), root=root, alternates=alternates,
-               labels=load_labels(TEMPLATES), pdf_href=pdf, extra=(("对照阅读", "parallel.html"),))
+               labels=load_labels(THEME), pdf_href=pdf, extra=(("对照阅读", "parallel.html"),))
 
 
 @pytest.fixture(scope="module")
 def writer() -> HtmlWriter:
-    return HtmlWriter(TEMPLATES, site_title="安全理事会文件", site_title_en="Security Council documents")
+    return HtmlWriter(THEME, site_title="安全理事会文件", site_title_en="Security Council documents")
 
 
 # --- a strict-enough HTML reader ---------------------------------------------
@@ -370,7 +371,7 @@ def test_review_page_renders_items(writer: HtmlWriter) -> None:
 
 
 def test_labels_are_simplified_strings() -> None:
-    labels = load_labels(TEMPLATES)
+    labels = load_labels(THEME)
     assert labels["contents"] == "目录" and labels["kind_resolution"] == "决议"
     assert all(isinstance(v, str) and v for v in labels.values())
 

@@ -32,10 +32,11 @@ from docpub.model import (
     iter_sections,
     plain_text,
 )
-from docpub.writers.pdf import english_date, print_html, render_pdf, site_url_fetcher
+from docpub.templating import default_theme
+from docpub.writers.pdf import base_url, english_date, print_html, render_pdf, site_url_fetcher
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATES = REPO / "templates"
+THEME = default_theme()
 FORBIDDEN_LINE_START = "，。、；：）”」』》！？"
 HAN_SPACE_DIGIT = re.compile(r"\p{Han} [0-9]|[0-9] \p{Han}".replace(r"\p{Han}", "[\u3400-\u9fff]"))
 
@@ -60,7 +61,7 @@ def seed() -> Document:
 
 @pytest.fixture(scope="module")
 def pdf(seed: Document) -> bytes:
-    return render_pdf(seed, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=REPO)
+    return render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +170,7 @@ def _font_names(reader: PdfReader) -> set[str]:
 def test_each_edition_embeds_its_own_faces_as_subsets(seed: Document, tag: str, face: str,
                                                       tmp_path: Path) -> None:
     edition = EDITIONS[tag]
-    data = render_pdf(_in_edition(seed, edition), edition=edition, templates_dir=TEMPLATES,
+    data = render_pdf(_in_edition(seed, edition), edition=edition, theme=THEME,
                       site_root=REPO)
     assert len(data) <= 600 * 1024
     reader = PdfReader(io.BytesIO(data))
@@ -233,7 +234,7 @@ def test_no_space_is_put_between_han_and_digits(pdf_path: Path) -> None:
 
 
 def test_rendering_is_deterministic(seed: Document, pdf: bytes) -> None:
-    again = render_pdf(seed, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=REPO)
+    again = render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
     assert again == pdf
 
 
@@ -246,7 +247,7 @@ def test_english_date() -> None:
 
 
 def test_masthead_omits_an_unknown_symbol_and_heads_pages_with_the_annex_title() -> None:
-    out = print_html(small_document(), edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES,
+    out = print_html(small_document(), edition=EDITIONS["zh-Hans"], theme=THEME,
                      site_root=REPO)
     assert 'class="symbol"' not in out
     assert '<div class="running-header" aria-hidden="true">工作评估</div>' in out
@@ -259,7 +260,7 @@ def test_a_known_symbol_is_on_the_masthead_and_in_the_running_header(tmp_path: P
     doc = Document(doc.id, doc.lang, doc.meta, doc.body, (), Annex(
         doc.annex.caption, doc.annex.title, sections=doc.annex.sections, blocks=(long,)))  # type: ignore[union-attr]
     path = tmp_path / "s.pdf"
-    path.write_bytes(render_pdf(doc, edition=EDITIONS["zh-Hant-HK"], templates_dir=TEMPLATES,
+    path.write_bytes(render_pdf(doc, edition=EDITIONS["zh-Hant-HK"], theme=THEME,
                                 site_root=REPO))
     assert "S/2099/1" in pdftotext(path, "-l", "1")
     assert "聯合國" in pdftotext(path, "-l", "1")  # default labels follow the edition's script
@@ -269,13 +270,13 @@ def test_a_known_symbol_is_on_the_masthead_and_in_the_running_header(tmp_path: P
 
 
 def test_labels_given_by_the_site_are_used() -> None:
-    out = print_html(small_document(), edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES,
+    out = print_html(small_document(), edition=EDITIONS["zh-Hans"], theme=THEME,
                      site_root=REPO, labels={"contents": "目次"})
     assert "目次" in out and "联合国" in out
 
 
 def test_the_editions_faces_are_named_before_any_generic_family() -> None:
-    out = print_html(small_document(), edition=EDITIONS["zh-Hant-HK"], templates_dir=TEMPLATES,
+    out = print_html(small_document(), edition=EDITIONS["zh-Hant-HK"], theme=THEME,
                      site_root=REPO)
     assert 'html { font-family: "Noto Serif CJK HK", serif; }' in out
     assert '"Noto Sans CJK HK", sans-serif' in out
@@ -285,7 +286,7 @@ def test_the_editions_faces_are_named_before_any_generic_family() -> None:
 def test_a_font_name_cannot_inject_css() -> None:
     evil = Edition(tag="zh-Hans", label="x", font_serif='X"; } body { display: none')
     with pytest.raises(DocpubError, match="font family"):
-        print_html(small_document(), edition=evil, templates_dir=TEMPLATES, site_root=REPO)
+        print_html(small_document(), edition=evil, theme=THEME, site_root=REPO)
 
 
 # --- the fetcher -----------------------------------------------------------------------
@@ -317,8 +318,8 @@ def server() -> Any:
 
 
 def test_fetcher_serves_the_templates_static_files() -> None:
-    fetch = site_url_fetcher(REPO, TEMPLATES)
-    response = fetch((TEMPLATES / "static" / "print.css").as_uri())
+    fetch = site_url_fetcher(REPO, THEME)
+    response = fetch(base_url(THEME) + "static/print.css")
     assert b"@page" in response.read()
     assert response.content_type == "text/css"
 
@@ -327,7 +328,7 @@ def test_fetcher_serves_the_templates_static_files() -> None:
                                  "https://undocs.org/zh/S/RES/2512(2020)"])
 def test_fetcher_refuses_what_is_not_the_sites_own_file(url: str) -> None:
     with pytest.raises(DocpubError) as info:
-        site_url_fetcher(REPO, TEMPLATES)(url)
+        site_url_fetcher(REPO, THEME)(url)
     assert url in str(info.value)
 
 
@@ -336,7 +337,7 @@ def test_fetcher_refuses_escapes_from_the_site(tmp_path: Path) -> None:
     (site / "content").mkdir(parents=True)
     (tmp_path / "secret.txt").write_text("x")
     (site / "content" / "link.txt").symlink_to(tmp_path / "secret.txt")
-    fetch = site_url_fetcher(site, TEMPLATES)
+    fetch = site_url_fetcher(site, THEME)
     for url in ((site / "content" / ".." / ".." / "secret.txt").as_uri(),
                 (site / "content" / "link.txt").as_uri()):
         with pytest.raises(DocpubError, match="outside the site"):
@@ -346,7 +347,7 @@ def test_fetcher_refuses_escapes_from_the_site(tmp_path: Path) -> None:
 def test_fetcher_refuses_http_without_a_request(server: str) -> None:
     url = f"{server}/print.css"
     with pytest.raises(DocpubError) as info:
-        site_url_fetcher(REPO, TEMPLATES)(url)
+        site_url_fetcher(REPO, THEME)(url)
     assert url in str(info.value)
     assert _Recorder.requests == []
 
@@ -357,7 +358,7 @@ def test_render_stops_on_an_image_from_outside_the_site(server: str, where: str)
     doc = small_document()
     doc = Document(doc.id, doc.lang, doc.meta, body=(Paragraph((Image(src, "图"),), "p1"),))
     with pytest.raises(DocpubError) as info:
-        render_pdf(doc, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=REPO)
+        render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
     assert src in str(info.value)
     assert _Recorder.requests == []
 
@@ -372,5 +373,5 @@ def test_a_relative_image_is_served_from_the_documents_folder(tmp_path: Path) ->
     doc = small_document()
     doc = Document(doc.id, doc.lang, doc.meta, body=(Paragraph((Image("map.png", "地图"),), "p1"),),
                    source=str(folder / "zh-Hans.md"))
-    data = render_pdf(doc, edition=EDITIONS["zh-Hans"], templates_dir=TEMPLATES, site_root=tmp_path)
+    data = render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=tmp_path)
     assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1

@@ -71,7 +71,7 @@ def _check_render(config: SiteConfig, docs: list[Document]) -> list[Problem]:
         try:
             write_site(config, docs, Path(scratch), pdf=False, cache=PdfCache(None))
         except jinja2.TemplateError as exc:
-            return [template_error(exc, config.templates_path).problem]
+            return [template_error(exc, config.theme).problem]
         except DocpubError as exc:
             return _problems_of(exc)
     return []
@@ -105,16 +105,15 @@ def _check_glossaries(config: SiteConfig) -> list[Problem]:
 
 
 def _check_templates(config: SiteConfig) -> list[Problem]:
-    folder = config.templates_path
-    if not folder.is_dir():
-        return [Problem(str(folder), None, "templates folder not found")]
+    """Every page template of the theme compiles (the site's overrides and the defaults they leave)."""
     from docpub.writers.html import HtmlWriter
 
-    env = HtmlWriter(folder, site_title="", site_title_en="").env  # the same filters the build has
+    theme = config.theme
+    env = HtmlWriter(theme, site_title="", site_title_en="").env  # the same filters the build has
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.j2")):
+    for name in theme.template_names():
         try:
-            env.get_template(path.name)
+            env.get_template(name)
         except jinja2.TemplateError as exc:
-            problems.append(template_error(exc, folder).problem)
+            problems.append(template_error(exc, theme).problem)
     return problems

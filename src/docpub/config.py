@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docpub.errors import DocpubError, did_you_mean
+from docpub.templating import Theme, site_theme
 
 CONFIG_NAME = "docpub.toml"
 # A font name goes into CSS (site pages and the PDF); only what real family names use.
@@ -44,7 +45,7 @@ class UrlTemplates:
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    root: Path  # the site folder (holds docpub.toml, content/, templates/)
+    root: Path  # the site folder (holds docpub.toml, content/ and, optionally, templates/)
     title: str = "安全理事会文件"
     title_en: str = "Security Council documents"
     source_lang: str = "zh-Hans"
@@ -62,7 +63,12 @@ class SiteConfig:
 
     @property
     def templates_path(self) -> Path:
+        """The site's own templates: they override the default theme file by file (may not exist)."""
         return self.root / self.templates_dir
+
+    @property
+    def theme(self) -> Theme:
+        return site_theme(self.templates_path)
 
     def edition(self, tag: str) -> Edition:
         for e in self.editions:

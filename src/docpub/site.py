@@ -50,7 +50,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         try:
             files = write_site(config, docs, tmp, pdf=pdf, cache=cache)
         except jinja2.TemplateError as exc:
-            raise template_error(exc, config.templates_path) from None
+            raise template_error(exc, config.theme) from None
     if pdf:
         cache.prune()
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=files)
@@ -69,12 +69,12 @@ def edition_context(config: SiteConfig, edition: Edition, labels: dict[str, str]
     def conv(s: str) -> str:
         return convert_label(s, edition, config.root)
 
-    writer = HtmlWriter(config.templates_path, site_title=conv(config.title), site_title_en=config.title_en)
+    writer = HtmlWriter(config.theme, site_title=conv(config.title), site_title_en=config.title_en)
     return EditionContext(edition, writer, {k: conv(v) for k, v in labels.items()})
 
 
 def write_site(config: SiteConfig, docs: list[Document], tmp: Path, *, pdf: bool, cache: PdfCache) -> int:
-    labels = load_labels(config.templates_path)
+    labels = load_labels(config.theme)
     contexts = {e.tag: edition_context(config, e, labels) for e in config.editions}
     files: dict[str, bytes] = dict(contexts[config.source_lang].writer.static_files())
     by_edition = {e.tag: [convert_document(d, edition=e, root=config.root) for d in docs]
@@ -131,17 +131,12 @@ def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache
 
     from docpub.writers import pdf
 
-    html = pdf.print_html(doc, edition=ctx.edition, templates_dir=config.templates_path,
+    html = pdf.print_html(doc, edition=ctx.edition, theme=config.theme,
                           site_root=config.root, labels=ctx.labels)
-    key = pdf_key(html, static_files=_static_files(config.templates_path), engine_version=weasyprint.__version__,
+    key = pdf_key(html, static_files=config.theme.static_files().values(), engine_version=weasyprint.__version__,
                   options=repr(sorted(pdf.PDF_OPTIONS.items())))
-    return cache.get(key, lambda: pdf.html_to_pdf(html, templates_dir=config.templates_path,
+    return cache.get(key, lambda: pdf.html_to_pdf(html, theme=config.theme,
                                                   site_root=config.root, source=doc.source or doc.id))
-
-
-def _static_files(templates_dir: Path) -> tuple[Path, ...]:
-    """What the print HTML may fetch besides images."""
-    return tuple(sorted(p for p in (templates_dir / "static").rglob("*") if p.is_file()))
 
 
 def _extra_links(ctx: EditionContext) -> tuple[tuple[str, str], ...]:

@@ -1,30 +1,114 @@
-"""Jinja errors -> DocpubError naming the template file and line."""
+"""The theme: templates and static files looked up site first, then docpub's default theme.
+
+A site's ``templates/`` folder overrides the default theme file by file (a template, the
+labels, a style sheet), as a site's own theme folder does in other static site generators.
+Jinja errors become a DocpubError naming the template file actually used and its line.
+"""
 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from docpub.errors import DocpubError
 
+DEFAULT_THEME = Path(__file__).resolve().parent / "theme"
+STATIC = "static"
 
-def template_error(exc: BaseException, templates_dir: Path) -> DocpubError:
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A search path of theme folders: the site's own first (it may not exist), the default last."""
+
+    folders: tuple[Path, ...]
+
+    @property
+    def site_folder(self) -> Path:
+        """Where the site's overrides live: names that exist nowhere are reported there."""
+        return self.folders[0]
+
+    def existing(self) -> tuple[Path, ...]:
+        return tuple(f for f in self.folders if f.is_dir())
+
+    def loader(self) -> jinja2.FileSystemLoader:
+        return _ThemeLoader(self)
+
+    def find(self, name: str) -> Path | None:
+        """The file used for ``name`` (a path relative to a theme folder), or None."""
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts:
+            return None
+        for folder in self.folders:
+            path = folder / name
+            if path.is_file():
+                return path
+        return None
+
+    def path_for(self, name: str) -> Path:
+        """The file used for ``name``, or where the site would put it (for an error message)."""
+        return self.find(name) or self.site_folder / name
+
+    def template_names(self) -> list[str]:
+        """Every page template (``*.j2``) of the merged theme; other files are not templates."""
+        return sorted({p.name for f in self.existing() for p in f.glob("*.j2") if p.is_file()})
+
+    def static_files(self) -> dict[str, Path]:
+        """``static/<name>`` -> the file used, merged by name, the site's first."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.existing()):
+            static = folder / STATIC
+            if static.is_dir():
+                files.update({f"{STATIC}/{p.relative_to(static).as_posix()}": p
+                              for p in static.rglob("*") if p.is_file()})
+        return dict(sorted(files.items()))
+
+
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """Jinja's search-path loader, whose cached templates go stale also when a site adds an
+    override (a long-running ``docpub serve`` must pick it up, not only edits to the file)."""
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__([str(f) for f in theme.folders])
+        self._theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        used = Path(filename)
+
+        def still_used() -> bool:
+            return uptodate() and self._theme.find(template) == used
+
+        return source, filename, still_used
+
+
+def site_theme(site_templates: Path) -> Theme:
+    """The theme of a site whose override folder is ``site_templates``."""
+    return Theme((site_templates.resolve(), DEFAULT_THEME))
+
+
+def default_theme() -> Theme:
+    return Theme((DEFAULT_THEME,))
+
+
+def template_error(exc: BaseException, theme: Theme) -> DocpubError:
     """A one-line error for a missing template, a syntax error or a failure while rendering."""
     if isinstance(exc, jinja2.TemplateNotFound):
-        return DocpubError(str(templates_dir / str(exc.name)), None, "template not found")
+        return DocpubError(str(theme.site_folder / str(exc.name)), None, "template not found")
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        name = exc.filename or str(templates_dir / (exc.name or "?"))
+        name = exc.filename or str(theme.path_for(exc.name or "?"))
         return DocpubError(name, exc.lineno, f"template syntax error: {exc.message}")
-    file, line = _template_frame(exc, templates_dir)
+    file, line = _template_frame(exc, theme)
     return DocpubError(file, line, f"template error: {exc}")
 
 
-def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[str, int | None]:
+def _template_frame(exc: BaseException, theme: Theme) -> tuple[str, int | None]:
     """The innermost traceback frame that is a template (Jinja rewrites frames to point there)."""
-    root = str(templates_dir.resolve())
+    roots = tuple(str(f) for f in theme.folders)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.startswith(root) or frame.filename.endswith(".j2"):
+        if frame.filename.startswith(roots) or frame.filename.endswith(".j2"):
             return frame.filename, frame.lineno
-    return str(templates_dir), None
+    return str(theme.site_folder), None

@@ -1,7 +1,7 @@
 """Documents -> the pages of the static site (document, citations, index).
 
 Python prepares a small context (the model, a ``Nav`` and a ``NodeRenderer``);
-the Jinja templates under ``templates/`` decide the look. The writer does no
+the Jinja templates of the theme (``docpub.templating``) decide the look. The writer does no
 file I/O besides reading its templates: the caller writes the strings it returns.
 """
 
@@ -11,10 +11,9 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined
 
 from docpub.config import Edition
 from docpub.errors import DocpubError
@@ -28,6 +27,7 @@ from docpub.model import (
     iter_paragraphs,
     plain_text,
 )
+from docpub.templating import Theme
 from docpub.writers.nodes import NodeRenderer, safe_url
 
 LABELS_NAME = "labels.toml"
@@ -107,12 +107,12 @@ class KindGroup:
 
 
 class HtmlWriter:
-    def __init__(self, templates_dir: Path, *, site_title: str, site_title_en: str) -> None:
-        self.templates_dir = Path(templates_dir)
+    def __init__(self, theme: Theme, *, site_title: str, site_title_en: str) -> None:
+        self.theme = theme
         self.site_title = site_title
         self.site_title_en = site_title_en
         self.env = Environment(
-            loader=FileSystemLoader(str(self.templates_dir)),
+            loader=theme.loader(),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -149,18 +149,13 @@ class HtmlWriter:
         return self.env.get_template(name).render(**context)
 
     def static_files(self) -> list[tuple[str, bytes]]:
-        static = self.templates_dir / "static"
-        if not static.is_dir():
-            return []
-        return sorted(
-            ("static/" + p.relative_to(static).as_posix(), p.read_bytes())
-            for p in static.rglob("*") if p.is_file()
-        )
+        """The theme's static files (the site's override a default one of the same name)."""
+        return [(rel, path.read_bytes()) for rel, path in self.theme.static_files().items()]
 
 
-def load_labels(templates_dir: Path) -> dict[str, str]:
+def load_labels(theme: Theme) -> dict[str, str]:
     """The UI strings, in Simplified Chinese; the site converts them per edition."""
-    path = Path(templates_dir) / LABELS_NAME
+    path = theme.path_for(LABELS_NAME)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -1,6 +1,6 @@
 """Document -> printable PDF (A4, UN-style masthead) through WeasyPrint.
 
-The print HTML is rendered from the model (templates/print.html.j2 and
+The print HTML is rendered from the model (the theme's print.html.j2 and
 NodeRenderer with the print typesetter), never scraped from the site's HTML.
 WeasyPrint reaches files only through ``site_url_fetcher``: the stylesheet
 and the site's own images; anything else stops the render with an error.
@@ -26,6 +26,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from docpub.config import Edition
 from docpub.errors import DocpubError
 from docpub.model import Citation, Document, Image, Inline, Link, iter_sections, map_inline_seqs, plain_text
+from docpub.templating import Theme
 from docpub.writers.nodes import NodeRenderer
 from docpub.writers.typography import typeset
 
@@ -46,19 +47,18 @@ _LABELS_HANT = {"united_nations": "聯合國", "security_council": "安全理事
 _FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")
 
 
-def render_pdf(doc: Document, *, edition: Edition, templates_dir: Path, site_root: Path,
+def render_pdf(doc: Document, *, edition: Edition, theme: Theme, site_root: Path,
                labels: Mapping[str, str] | None = None) -> bytes:
     """The PDF of ``doc`` in ``edition`` (whose text ``doc`` already is)."""
-    html = print_html(doc, edition=edition, templates_dir=templates_dir, site_root=site_root,
-                      labels=labels)
-    return html_to_pdf(html, templates_dir=templates_dir, site_root=site_root, source=doc.source or doc.id)
+    html = print_html(doc, edition=edition, theme=theme, site_root=site_root, labels=labels)
+    return html_to_pdf(html, theme=theme, site_root=site_root, source=doc.source or doc.id)
 
 
-def html_to_pdf(html: str, *, templates_dir: Path, site_root: Path, source: str) -> bytes:
+def html_to_pdf(html: str, *, theme: Theme, site_root: Path, source: str) -> bytes:
     """Lay out print HTML (from ``print_html``) and write the PDF; ``source`` names it in errors."""
-    fetcher = site_url_fetcher(site_root, templates_dir)
+    fetcher = site_url_fetcher(site_root, theme)
     try:
-        pdf = HTML(string=html, base_url=base_url(templates_dir), url_fetcher=fetcher).write_pdf(
+        pdf = HTML(string=html, base_url=base_url(theme), url_fetcher=fetcher).write_pdf(
             **PDF_OPTIONS)
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps the fetcher's refusal; give the user the refusal.
@@ -70,23 +70,24 @@ def html_to_pdf(html: str, *, templates_dir: Path, site_root: Path, source: str)
     return pdf
 
 
-def base_url(templates_dir: Path) -> str:
-    """Relative URLs in the print HTML (``static/print.css``) resolve in the templates folder."""
-    return templates_dir.resolve().as_uri() + "/"
+def base_url(theme: Theme) -> str:
+    """Relative URLs in the print HTML (``static/print.css``) resolve in the site's templates
+    folder, and the fetcher looks them up there first, then in the default theme."""
+    return theme.site_folder.as_uri() + "/"
 
 
-def print_html(doc: Document, *, edition: Edition, templates_dir: Path, site_root: Path,
+def print_html(doc: Document, *, edition: Edition, theme: Theme, site_root: Path,
                labels: Mapping[str, str] | None = None) -> str:
     """The HTML that WeasyPrint lays out for ``render_pdf``."""
     doc = _absolute_images(doc, site_root)
     context = _context(doc, edition, {**_default_labels(edition.tag), **(labels or {})})
-    return _environment(templates_dir.resolve()).get_template(TEMPLATE).render(context)
+    return _environment(theme).get_template(TEMPLATE).render(context)
 
 
 @lru_cache(maxsize=8)
-def _environment(templates_dir: Path) -> jinja2.Environment:
+def _environment(theme: Theme) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
+        loader=theme.loader(), autoescape=True,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
@@ -190,15 +191,16 @@ def _absolute_images(doc: Document, site_root: Path) -> Document:
 
 
 class _SiteFetcher(URLFetcher):  # type: ignore[misc]
-    """Serves files under the site and template folders; refuses everything else.
+    """Serves files under the site, and the theme's files through its search path; refuses the rest.
 
     ``fail_on_errors`` makes a refusal stop the render instead of WeasyPrint
     logging it and printing a PDF with a hole in it.
     """
 
-    def __init__(self, roots: tuple[Path, ...]) -> None:
+    def __init__(self, site_root: Path, theme: Theme) -> None:
         super().__init__(fail_on_errors=True)
-        self._roots = roots
+        self._site_root = site_root.resolve()
+        self._theme = theme
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         path = self._path(url)
@@ -207,7 +209,9 @@ class _SiteFetcher(URLFetcher):  # type: ignore[misc]
             body = path.read_bytes()
         except OSError as exc:
             raise DocpubError(url, None, f"PDF resource cannot be read: {exc.strerror}") from None
-        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": media_type})
+        # A theme file keeps its URL in the site's templates folder, so what it refers to
+        # (a font beside print.css) is looked up through the theme too.
+        return URLFetcherResponse(url, body, {"Content-Type": media_type})
 
     def _path(self, url: str) -> Path:
         parts = urlsplit(url)
@@ -215,13 +219,18 @@ class _SiteFetcher(URLFetcher):  # type: ignore[misc]
             raise DocpubError(url, None,
                               "PDF resource refused: only the site's own files are used in print")
         path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self._roots):
+        if path.is_relative_to(self._theme.site_folder):
+            found = self._theme.find(path.relative_to(self._theme.site_folder).as_posix())
+            if found is None:
+                raise DocpubError(url, None, "PDF resource not found in the site's templates or the default theme")
+            return found
+        if not path.is_relative_to(self._site_root):
             raise DocpubError(url, None, "PDF resource refused: outside the site folder")
         if not path.is_file():
             raise DocpubError(url, None, "PDF resource not found")
         return path
 
 
-def site_url_fetcher(site_root: Path, templates_dir: Path) -> _SiteFetcher:
-    """A WeasyPrint URL fetcher that serves only files inside the site (and its templates)."""
-    return _SiteFetcher((site_root.resolve(), templates_dir.resolve()))
+def site_url_fetcher(site_root: Path, theme: Theme) -> _SiteFetcher:
+    """A WeasyPrint URL fetcher that serves only files inside the site and its theme."""
+    return _SiteFetcher(site_root, theme)
