@@ -6,20 +6,26 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 DEB_PKGS := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+# The quality gates of `make test`: the Nu Html Checker runs on Java, axe-core in Chromium.
+GATE_DEB_PKGS := default-jre-headless chromium chromium-driver
+NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1
+TOOLS     := .tools
 SYS_STAMP := $(VENV)/.system-packages
+GATE_STAMP := $(VENV)/.gate-packages
 PY_STAMP  := $(VENV)/.installed
+NPM_STAMP := $(TOOLS)/.installed
 
-.PHONY: all setup build test bench clean lint
+.PHONY: all setup test-setup build test bench clean lint
 
 all: build
 
 setup: $(SYS_STAMP) $(PY_STAMP)
 
-# Debian fonts and libraries: WeasyPrint needs the CJK faces and HarfBuzz's
-# subsetter (without it font subsetting falls back to a much slower path);
-# poppler-utils gives the tests pdftotext/pdffonts/pdftoppm.
-$(SYS_STAMP):
-	@missing=""; for p in $(DEB_PKGS); do \
+test-setup: setup $(GATE_STAMP) $(NPM_STAMP)
+
+# Installs the Debian packages named in $(1) that are missing (as root), or names them and stops.
+define deb_install
+	@missing=""; for p in $(1); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -30,7 +36,24 @@ $(SYS_STAMP):
 	    echo "missing Debian packages:$$missing (run 'sudo apt-get install$$missing')" >&2; exit 1; \
 	  fi; \
 	fi
+endef
+
+# Debian fonts and libraries: WeasyPrint needs the CJK faces and HarfBuzz's
+# subsetter (without it font subsetting falls back to a much slower path);
+# poppler-utils gives the tests pdftotext/pdffonts/pdftoppm.
+$(SYS_STAMP):
+	$(call deb_install,$(DEB_PKGS))
 	@mkdir -p $(VENV) && touch $@
+
+$(GATE_STAMP): Makefile
+	$(call deb_install,$(GATE_DEB_PKGS))
+	@mkdir -p $(VENV) && touch $@
+
+# vnu.jar and axe.min.js from the npm registry, into a folder of the checkout that git ignores.
+$(NPM_STAMP): Makefile
+	@mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --save-exact --silent $(NPM_TOOLS)
+	@touch $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +66,7 @@ $(PY_STAMP): pyproject.toml | $(BIN)/python
 build: setup
 	$(BIN)/docpub build .
 
-test: setup
+test: test-setup
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -1,0 +1,77 @@
+"""The quality gates: the Nu Html Checker over built pages, axe-core in Chromium over page types.
+
+Each finding is one line naming the page, where, and the rule or message, so a failing gate
+says what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from selenium import webdriver
+
+from browser import AXE_JS, VNU_JAR, set_viewport
+
+WIDTHS = (360, 1280)
+
+
+def vnu_errors(pages: Sequence[Path]) -> dict[Path, list[str]]:
+    """Every error the Nu Html Checker finds, by page; one Java start for all of them."""
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", "--exit-zero-always", "--stdout",
+         *map(str, pages)],
+        capture_output=True, text=True, check=False, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"vnu failed: {proc.stderr.strip()}")
+    found: dict[Path, list[str]] = {p.resolve(): [] for p in pages}
+    for message in json.loads(proc.stdout)["messages"]:
+        page = Path(unquote(urlsplit(message.get("url", "")).path)).resolve()
+        where = f"{page}:{message.get('lastLine', '?')}"
+        found.setdefault(page, []).append(f"{where}: {message.get('type')}: {message.get('message')}")
+    return found
+
+
+def page_type(rel: Path, editions: Iterable[str]) -> tuple[str, ...]:
+    """A page's kind: its path with the edition and the document id replaced by placeholders."""
+    parts = list(rel.parts)
+    if parts and parts[0] in set(editions):
+        parts[0] = "<edition>"
+        if len(parts) > 2:
+            parts[1] = "<doc>"
+    return tuple(parts)
+
+
+def one_page_per_type(site: Path, editions: Sequence[str]) -> dict[tuple[str, ...], Path]:
+    """The first page (sorted) of every page type, for the source edition and the others alike."""
+    chosen: dict[tuple[str, ...], Path] = {}
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site)
+        kind = page_type(rel, editions)
+        source = rel.parts[0] == editions[0] if len(rel.parts) > 1 else True
+        chosen.setdefault((*kind, "source" if source else "derived"), page)
+    return chosen
+
+
+def axe_violations(driver: webdriver.Chrome, url: str, *, widths: Sequence[int] = WIDTHS) -> list[str]:
+    """axe-core's violations on ``url`` with the viewport ``width`` CSS pixels wide, for each width.
+
+    The page is loaded once; changing the emulated viewport lays it out again before each run.
+    """
+    set_viewport(driver, widths[0])
+    driver.get(url)
+    driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+    lines = []
+    for width in widths:
+        set_viewport(driver, width)
+        result = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations),"
+            " e => done([{id: 'axe-error', impact: 'error', help: String(e), nodes: []}]));")
+        for v in result:
+            targets = "; ".join(" ".join(map(str, n.get("target", []))) for n in v.get("nodes", [])[:5])
+            lines.append(f"{url} at {width}px: {v['id']} ({v.get('impact')}): {v.get('help')} [{targets}]")
+    return lines
