@@ -12,7 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
-from docpub.config import Edition
+from docpub.config import Edition, load_config
 from docpub.model import Document
 from docpub.readers.markdown import read_file
 from docpub.review import iter_texts
@@ -20,12 +20,7 @@ from docpub.transforms.editions import convert_document, converter_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
-COMMON = "content/glossary/common.tsv"
-EDITIONS = (
-    Edition("zh-Hant", "繁體中文", "s2t", (COMMON,)),
-    Edition("zh-Hant-TW", "臺灣正體", "s2tw", (COMMON, "content/glossary/zh-Hant-TW.tsv")),
-    Edition("zh-Hant-HK", "香港繁體", "s2hk", (COMMON, "content/glossary/zh-Hant-HK.tsv")),
-)
+EDITIONS = tuple(e for e in load_config(ROOT).editions if e.opencc)  # as docpub.toml defines them
 
 
 def best_of(runs: int, doc: Document, edition: Edition) -> float:

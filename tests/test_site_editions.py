@@ -146,6 +146,20 @@ def test_review_page_lists_one_to_many_characters_and_glossary_hits(site: Path) 
     assert "荷台達" in text  # 台 stays 台 in a transliterated name
 
 
+def test_review_page_shows_each_entrys_reason(site: Path) -> None:
+    tw = "".join(read(site / "zh-Hant-TW" / DOC / "review.html").text)
+    assert "通过[视频]" in tw and "透過" in tw and "via video conference or link" in tw
+    hk = "".join(read(site / "zh-Hant-HK" / DOC / "review.html").text)
+    assert "説" in hk and "說" in hk and "兌 component: Big5 form" in hk  # a character form, with its reason
+
+
+def test_labels_follow_the_edition_glossaries(site: Path) -> None:
+    # The document tools' navigation is labelled 文件链接 "document links".
+    assert 'aria-label="文件連結"' in (site / "zh-Hant-TW" / DOC / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="文件連結"' in (site / "zh-Hant-HK" / DOC / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="文件鏈接"' in (site / "zh-Hant" / DOC / "index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("tag", "face"), [("zh-Hans", "Noto Serif CJK SC"), ("zh-Hant", "Noto Serif CJK TC"),
                                            ("zh-Hant-TW", "Noto Serif CJK TC"), ("zh-Hant-HK", "Noto Serif CJK HK")])
 def test_each_edition_names_its_own_face_first(site: Path, tag: str, face: str) -> None:
@@ -153,9 +167,9 @@ def test_each_edition_names_its_own_face_first(site: Path, tag: str, face: str) 
     assert f'--serif: "{face}", var(--serif-fallback)' in html
 
 
-@pytest.mark.parametrize(("tag", "quoted"), [("zh-Hans", "4次“通过”会议"), ("zh-Hant", "4次“通過”會議"),
+@pytest.mark.parametrize(("tag", "quoted"), [("zh-Hans", "4次“通过”会议"), ("zh-Hant", "4次「通過」會議"),
                                              ("zh-Hant-TW", "4次「通過」會議"), ("zh-Hant-HK", "4次「通過」會議")])
-def test_taiwan_and_hong_kong_print_corner_quotes(site: Path, tag: str, quoted: str) -> None:
+def test_traditional_editions_print_corner_quotes(site: Path, tag: str, quoted: str) -> None:
     assert quoted in "".join(read(site / tag / DOC / "index.html").text)
 
 

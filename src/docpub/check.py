@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,6 +102,22 @@ def _check_glossaries(config: SiteConfig) -> list[Problem]:
         except DocpubError as exc:
             if exc.problem not in problems:
                 problems.append(exc.problem)
+    return problems + _unexplained_entries(config)
+
+
+def _unexplained_entries(config: SiteConfig) -> list[Problem]:
+    """A warning for each glossary or form entry without a reason, once per file."""
+    from docpub.transforms.glossary import load_forms, load_glossary, missing_reasons, site_file
+
+    problems: list[Problem] = []
+    glossaries = {g for e in config.editions for g in e.glossaries}
+    forms = {f for e in config.editions for f in e.forms}
+    for name in sorted(glossaries):
+        with contextlib.suppress(DocpubError):  # already reported above
+            problems += missing_reasons(load_glossary(site_file(config.root, name), name=name))
+    for name in sorted(forms):
+        with contextlib.suppress(DocpubError):
+            problems += missing_reasons(load_forms(site_file(config.root, name), name=name))
     return problems
 
 

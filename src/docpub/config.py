@@ -28,6 +28,7 @@ class Edition:
     label: str  # shown in the language switcher, in the edition's own script
     opencc: str = ""  # OpenCC config ("s2t", "s2tw", "s2hk"); empty = the source text
     glossaries: tuple[str, ...] = ()  # files under the site folder, applied before OpenCC
+    forms: tuple[str, ...] = ()  # character-form tables under the site folder, applied after it
     font_serif: str = "Noto Serif CJK SC"
     font_sans: str = "Noto Sans CJK SC"
     # "corner": “ ” ‘ ’ become 「 」 『 』, as Taiwan and Hong Kong print them.
@@ -82,7 +83,7 @@ class SiteConfig:
 
 
 _SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib"}
-_EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "font_serif", "font_sans", "quotes"}
+_EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", "font_sans", "quotes"}
 QUOTE_STYLES: tuple[QuoteStyle, ...] = ("curly", "corner")
 _URL_KEYS = {"document", "press_release", "document_lang"}
 _TOP_KEYS = {"site", "urls", "editions"}
@@ -201,16 +202,23 @@ def _edition(path: Path, index: int, raw: Any) -> Edition:
     if not SAFE_TAG.match(tag):
         raise DocpubError(str(path), _line_of(path, "tag"),
                           f"edition tag '{tag}' is not a BCP 47 tag of letters, digits and '-'")
-    glossaries = raw.get("glossaries", [])
-    if not isinstance(glossaries, list) or not all(isinstance(g, str) for g in glossaries):
-        raise DocpubError(str(path), _line_of(path, "glossaries"), "'glossaries' must be a list of paths")
-    values = {k: _str(path, f"editions.{k}", v) for k, v in raw.items() if k not in ("glossaries", "quotes")}
-    quotes = _quote_style(path, raw.get("quotes", "curly"))
+    glossaries, forms = _paths(path, raw, "glossaries"), _paths(path, raw, "forms")
+    values = {k: _str(path, f"editions.{k}", v) for k, v in raw.items()
+              if k not in ("glossaries", "forms", "quotes")}
+    # Traditional editions print corner quotes unless told otherwise.
+    quotes = _quote_style(path, raw.get("quotes", "corner" if raw.get("opencc") else "curly"))
     for key in ("font_serif", "font_sans"):
         if key in values and not SAFE_FONT.match(values[key]):
             raise DocpubError(str(path), _line_of(path, key),
                               f"'{key}' must be a font family name (letters, digits, spaces, '-' and '_')")
-    return Edition(**values, glossaries=tuple(glossaries), quotes=quotes)
+    return Edition(**values, glossaries=glossaries, forms=forms, quotes=quotes)
+
+
+def _paths(path: Path, raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DocpubError(str(path), _line_of(path, key), f"'{key}' must be a list of paths")
+    return tuple(value)
 
 
 def _quote_style(path: Path, value: Any) -> QuoteStyle:

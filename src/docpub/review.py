@@ -42,6 +42,19 @@ class GlossaryHit:
     target: str  # as printed, after the edition's glyph variants
     entry: str  # "file:line"
     where: str
+    reason: str = ""  # the entry's reason column
+    source: str = ""  # the entry's source column, with its context in brackets
+
+
+@dataclass(frozen=True, slots=True)
+class FormUse:
+    """A character form the edition prints in place of OpenCC's (Hong Kong's 說 for 説)."""
+
+    opencc: str
+    printed: str
+    count: int  # how many times the document prints it
+    entry: str  # "file:line"
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,7 @@ class Review:
     edition: str
     ambiguous: tuple[AmbiguousUse, ...]
     hits: tuple[GlossaryHit, ...]
+    forms: tuple[FormUse, ...] = ()
 
 
 def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
@@ -78,11 +92,18 @@ def review(doc: Document, *, edition: Edition, root: Path,
     converter = converter_for(edition, root)
     uses: list[AmbiguousUse] = []
     hits: list[GlossaryHit] = []
+    printed: list[str] = []
     for where, text in iter_texts(doc):
         found_uses, found_hits = _review_text(text, where, converter, table)
         uses.extend(found_uses)
         hits.extend(found_hits)
-    return Review(doc.id, edition.tag, tuple(uses), tuple(hits))
+        printed.append(converter.convert_text(text))
+    return Review(doc.id, edition.tag, tuple(uses), tuple(hits), _form_uses(converter, "".join(printed)))
+
+
+def _form_uses(converter: Converter, printed: str) -> tuple[FormUse, ...]:
+    uses = (FormUse(f.source, f.target, printed.count(f.target), f.where, f.reason) for f in converter.forms)
+    return tuple(u for u in uses if u.count)
 
 
 def iter_texts(doc: Document) -> Iterator[tuple[str, str]]:
@@ -119,7 +140,8 @@ def _review_text(text: str, where: str, converter: Converter,
     src_at = dst_at = 0
     for piece in pieces:
         if piece.entry is not None:
-            hits.append(GlossaryHit(piece.source, piece.target, piece.entry.where, where))
+            e = piece.entry
+            hits.append(GlossaryHit(piece.source, piece.target, e.where, where, e.reason, e.source))
         for k, char in enumerate(piece.source):
             if char in table:
                 chosen, dst = _chosen(piece, k, dst_at)
@@ -156,8 +178,12 @@ def format_table(r: Review) -> str:
                     [(_cut(u.where), u.char, u.chosen, u.source_context, u.converted_context, u.entry)
                      for u in r.ambiguous])
     lines.append("")
-    lines += _table(("where", "term", "target", "entry"),
-                    [(_cut(h.where), h.term, h.target, h.entry) for h in r.hits])
+    lines += _table(("where", "term", "target", "entry", "reason"),
+                    [(_cut(h.where), h.source, h.target, h.entry, h.reason) for h in r.hits])
+    if r.forms:
+        lines.append("")
+        lines += _table(("opencc", "printed", "times", "entry", "reason"),
+                        [(f.opencc, f.printed, str(f.count), f.entry, f.reason) for f in r.forms])
     return "\n".join(lines) + "\n"
 
 
@@ -186,5 +212,5 @@ def display_width(s: str) -> int:
                2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-__all__ = ["AmbiguousUse", "GlossaryHit", "Review", "display_width", "format_table",
+__all__ = ["AmbiguousUse", "FormUse", "GlossaryHit", "Review", "display_width", "format_table",
            "iter_texts", "load_ambiguous", "review"]

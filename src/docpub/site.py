@@ -164,9 +164,13 @@ def _review_page(config: SiteConfig, ctx: EditionContext, source: Document, nav:
          "note": f"{u.char} → {u.chosen}" + (f" ({u.entry})" if u.entry else "")}
         for u in result.ambiguous
     ] + [
-        {"location": h.where, "href": href(h.where), "source": h.term, "converted": h.target,
-         "edition": ctx.edition.tag, "note": h.entry}
+        {"location": h.where, "href": href(h.where), "source": h.source or h.term, "converted": h.target,
+         "edition": ctx.edition.tag, "note": f"{h.reason} ({h.entry})" if h.reason else h.entry}
         for h in result.hits
+    ] + [
+        {"location": "", "href": "", "source": f.opencc, "converted": f.printed, "edition": ctx.edition.tag,
+         "note": f"×{f.count}: {f.reason} ({f.entry})" if f.reason else f"×{f.count} ({f.entry})"}
+        for f in result.forms
     ]
     return ctx.writer.render_template(
         "review.html.j2", nav=nav, items=items, title=f"{ctx.labels['review']} · {nav.edition.label}",

@@ -22,18 +22,18 @@ import opencc
 from docpub.config import CONFIG_NAME, Edition, line_containing
 from docpub.errors import DocpubError
 from docpub.model import Document, Meta, map_text
-
-# Ideographs (BMP, compatibility, extensions B-H), CJK and full-width
-# punctuation, and the punctuation Chinese prose borrows (quotes, dashes, the
-# middle dot of transliterated names). Latin, digits and ASCII are left out,
-# which is what keeps them byte-identical.
-HAN_CHARS = (
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-    "\u3000-\u303f\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-    "\u00b7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2e3a\u2e3b\u30fb"
+from docpub.transforms.glossary import (
+    HAN_CHARS,
+    FormEntry,
+    GlossaryEntry,
+    Matcher,
+    load_forms,
+    load_glossary,
+    merge,
+    site_file,
 )
+
 HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
-_NOT_HAN = re.compile(f"[^{HAN_CHARS}]")
 
 # Glossary targets are final text, but common.tsv serves editions with
 # different glyph standards (s2t's 爲/着/裏, Taiwan's 為/著/裡, Hong Kong's
@@ -46,19 +46,6 @@ _TARGET_VARIANTS: dict[str, str] = {"s2tw": "t2tw", "s2twp": "t2tw", "s2hk": "t2
 _KNOWN_CONFIGS = frozenset(name.removesuffix(".json") for name in opencc.CONFIGS)
 
 META_FIELDS = ("title", "author", "presidency")
-
-
-@dataclass(frozen=True, slots=True)
-class GlossaryEntry:
-    source: str  # Simplified, as it appears in the source text
-    target: str  # as written in the file
-    note: str
-    file: str  # path relative to the site root, for messages and the review
-    line: int
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,81 +62,26 @@ class Piece:
     converted: bool = True
 
 
-# --- glossary files ------------------------------------------------------------
-
-
-def load_glossary(path: Path, *, name: str) -> tuple[GlossaryEntry, ...]:
-    """Parse one TSV glossary; ``name`` is how messages and reviews cite the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocpubError(name, None, "glossary file not found") from None
-    except UnicodeDecodeError:
-        raise DocpubError(name, None, "glossary is not UTF-8 text") from None
-    entries: list[GlossaryEntry] = []
-    first_line: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        entry = _parse_line(line, name, number)
-        if entry is None:
-            continue
-        if entry.source in first_line:
-            raise DocpubError(name, number, f"duplicate source term '{entry.source}' "
-                                            f"(first on line {first_line[entry.source]})")
-        first_line[entry.source] = number
-        entries.append(entry)
-    return tuple(entries)
-
-
-def _parse_line(line: str, name: str, number: int) -> GlossaryEntry | None:
-    if not line.strip() or line.lstrip().startswith("#"):
-        return None
-    fields = [f.strip() for f in line.split("\t")]
-    if len(fields) not in (2, 3):
-        raise DocpubError(name, number, "expected 'source<TAB>target' or "
-                                        f"'source<TAB>target<TAB>note', found {len(fields)} field(s)")
-    source, target = fields[0], fields[1]
-    if not source or not target:
-        raise DocpubError(name, number, "empty source or target term")
-    stray = _NOT_HAN.search(source)
-    if stray:
-        # Such a term could never match: only Han runs are looked up.
-        raise DocpubError(name, number, f"source term '{source}' contains '{stray.group()}'; "
-                                        "terms may hold only Han characters and CJK punctuation")
-    note = fields[2] if len(fields) == 3 else ""
-    return GlossaryEntry(source, target, note, name, number)
-
-
-def merge_glossaries(files: tuple[tuple[GlossaryEntry, ...], ...]) -> dict[str, GlossaryEntry]:
-    """One table from several files; a later file's entry wins over an earlier one."""
-    merged: dict[str, GlossaryEntry] = {}
-    for entries in files:
-        for entry in entries:
-            merged[entry.source] = entry
-    return merged
-
-
 # --- the converter ---------------------------------------------------------------
 
 
 class Converter:
     """One edition's Simplified -> Traditional conversion, built once per process."""
 
-    __slots__ = ("tag", "_opencc", "_pattern", "_hits", "_corner_quotes")
+    __slots__ = ("tag", "forms", "_opencc", "_matcher", "_forms", "_corner_quotes")
 
     def __init__(self, tag: str, config: str, glossary: dict[str, GlossaryEntry], *,
-                 corner_quotes: bool = False) -> None:
+                 corner_quotes: bool = False, forms: dict[str, FormEntry] | None = None) -> None:
         self.tag = tag
         self._corner_quotes = corner_quotes
         self._opencc = opencc.OpenCC(config) if config else None
+        self.forms = tuple((forms or {}).values())
+        # Applied to everything the edition prints, glossary targets included.
+        self._forms = str.maketrans({f.source: f.target for f in (forms or {}).values()})
         variants = opencc.OpenCC(_TARGET_VARIANTS[config]) if config in _TARGET_VARIANTS else None
-        self._hits = {
-            source: (variants.convert(e.target) if variants else e.target, e)
-            for source, e in glossary.items()
-        }
-        # Longest first: Python's alternation takes the first alternative
-        # that matches at the leftmost position.
-        terms = sorted(self._hits, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, terms))) if terms else None
+        targets = {source: (variants.convert(e.target) if variants else e.target).translate(self._forms)
+                   for source, e in glossary.items()}
+        self._matcher = Matcher(glossary, targets)
 
     def convert_text(self, s: str) -> str:
         if self._opencc is None:
@@ -172,18 +104,18 @@ class Converter:
             yield Piece(s[end:], s[end:], converted=False)
 
     def _han_pieces(self, run: str) -> Iterator[Piece]:
-        assert self._opencc is not None
         end = 0
-        if self._pattern is not None:
-            for hit in self._pattern.finditer(run):
-                if hit.start() > end:
-                    gap = run[end:hit.start()]
-                    yield Piece(gap, self._opencc.convert(gap))
-                target, entry = self._hits[hit.group()]
-                yield Piece(hit.group(), target, entry)
-                end = hit.end()
+        for hit in self._matcher.hits(run):
+            if hit.start > end:
+                yield self._opencc_piece(run[end:hit.start])
+            yield Piece(run[hit.start:hit.end], hit.target, hit.entry)
+            end = hit.end
         if end < len(run):
-            yield Piece(run[end:], self._opencc.convert(run[end:]))
+            yield self._opencc_piece(run[end:])
+
+    def _opencc_piece(self, text: str) -> Piece:
+        assert self._opencc is not None
+        return Piece(text, self._opencc.convert(text).translate(self._forms))
 
 
 def converter_for(edition: Edition, root: Path | None) -> Converter:
@@ -208,8 +140,9 @@ def _converter(edition: Edition, root: Path | None) -> Converter:
     corner = edition.quotes == "corner"
     if root is None:
         return Converter(edition.tag, edition.opencc, {}, corner_quotes=corner)
-    files = tuple(load_glossary(root / g, name=g) for g in edition.glossaries)
-    return Converter(edition.tag, edition.opencc, merge_glossaries(files), corner_quotes=corner)
+    files = tuple(load_glossary(site_file(root, g), name=g) for g in edition.glossaries)
+    forms = tuple(load_forms(site_file(root, f), name=f) for f in edition.forms)
+    return Converter(edition.tag, edition.opencc, merge(files), corner_quotes=corner, forms=merge(forms))
 
 
 # A ’ between two Latin letters is an apostrophe (d’Ivoire), and ‘ right after
@@ -258,7 +191,6 @@ def convert_label(s: str, edition: Edition, root: Path | None = None) -> str:
 
 
 __all__ = [
-    "Converter", "GlossaryEntry", "HAN_CHARS", "META_FIELDS", "Piece", "clear_converters",
-    "convert_document", "convert_label", "converter_for", "corner_quotes", "load_glossary",
-    "merge_glossaries",
+    "Converter", "FormEntry", "GlossaryEntry", "HAN_CHARS", "META_FIELDS", "Piece", "clear_converters",
+    "convert_document", "convert_label", "converter_for", "corner_quotes", "load_forms", "load_glossary",
 ]

@@ -1,0 +1,219 @@
+"""Editors' conversion glossaries and character-form tables, read from TSV files.
+
+A glossary line is ``source<TAB>target<TAB>reason``. The source is Simplified
+text; ASCII square brackets around its start or end give context that must be
+there for the entry to apply but is not replaced: ``通过[视频]`` turns 通过 into
+the target only before 视频 ("via"), leaving 通过了第…号决议 ("adopted") alone.
+
+A form table line is ``form<TAB>form<TAB>reason``: one Traditional character
+OpenCC prints and the one the edition prints instead (Hong Kong's 說 for
+s2hk's 説), applied after conversion.
+
+The reason is for editors: the review shows it beside every hit, and
+``docpub check`` warns about an entry without one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from docpub.errors import DocpubError, Problem
+
+# The characters a source term may hold: Han and CJK punctuation (the same set
+# the editions convert); anything else could never match and is an error.
+HAN_CHARS = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+    "\u3000-\u303f\ufe30-\ufe4f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    "\u00b7\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u2e3a\u2e3b\u30fb"
+)
+_NOT_HAN = re.compile(f"[^{HAN_CHARS}]")
+_SOURCE = re.compile(r"(?:\[(?P<before>[^\[\]]*)\])?(?P<term>[^\[\]]*)(?:\[(?P<after>[^\[\]]*)\])?")
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryEntry:
+    term: str  # the Simplified text replaced
+    target: str  # as written in the file
+    reason: str  # why the entry exists, for editors
+    file: str  # path relative to the site root, for messages and the review
+    line: int
+    before: str = ""  # Simplified text that must come right before the term
+    after: str = ""  # ... and right after it
+
+    @property
+    def source(self) -> str:
+        """The source column as written: the term with its context in brackets."""
+        before = f"[{self.before}]" if self.before else ""
+        after = f"[{self.after}]" if self.after else ""
+        return f"{before}{self.term}{after}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class FormEntry:
+    source: str  # one character, as OpenCC prints it
+    target: str  # one character, as the edition prints it
+    reason: str
+    file: str
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+Entry = TypeVar("Entry", GlossaryEntry, FormEntry)
+
+
+# --- reading files -----------------------------------------------------------------
+
+
+def site_file(root: Path, name: str) -> Path:
+    """``name`` under the site folder ``root``; a path leading out of it is an error."""
+    path = (root / name).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise DocpubError(name, None, "outside the site: glossaries must live in the site folder")
+    return path
+
+
+def load_glossary(path: Path, *, name: str) -> tuple[GlossaryEntry, ...]:
+    """Parse one TSV glossary; ``name`` is how messages and reviews cite the file."""
+    return _load(path, name, _glossary_entry, "glossary")
+
+
+def load_forms(path: Path, *, name: str) -> tuple[FormEntry, ...]:
+    """Parse one table of character forms (``form<TAB>form<TAB>reason``)."""
+    return _load(path, name, _form_entry, "table of character forms")
+
+
+def _load(path: Path, name: str, parse: Callable[[list[str], str, int], Entry], what: str) -> tuple[Entry, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DocpubError(name, None, f"{what} file not found") from None
+    except UnicodeDecodeError:
+        raise DocpubError(name, None, f"{what} is not UTF-8 text") from None
+    entries: list[Entry] = []
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        entry = parse(_fields(line, name, number), name, number)
+        if entry.source in first_line:
+            raise DocpubError(name, number, f"duplicate source term '{entry.source}' "
+                                            f"(first on line {first_line[entry.source]})")
+        first_line[entry.source] = number
+        entries.append(entry)
+    return tuple(entries)
+
+
+def _fields(line: str, name: str, number: int) -> list[str]:
+    fields = [f.strip() for f in line.split("\t")]
+    if len(fields) not in (2, 3):
+        raise DocpubError(name, number, "expected 'source<TAB>target<TAB>reason', "
+                                        f"found {len(fields)} field(s)")
+    if not fields[0] or not fields[1]:
+        raise DocpubError(name, number, "empty source or target term")
+    return fields if len(fields) == 3 else [*fields, ""]
+
+
+def _glossary_entry(fields: list[str], name: str, number: int) -> GlossaryEntry:
+    source, target, reason = fields
+    parts = _SOURCE.fullmatch(source)
+    if parts is None or not parts["term"] or "[]" in source:
+        raise DocpubError(name, number, f"source '{source}' must be a term with optional context "
+                                        "in brackets before or after it: 通过[视频], [收集的]信息")
+    stray = _NOT_HAN.search(source.replace("[", "").replace("]", ""))
+    if stray:
+        # Such a term could never match: only Han runs are looked up.
+        raise DocpubError(name, number, f"source term '{source}' contains '{stray.group()}'; "
+                                        "terms may hold only Han characters and CJK punctuation")
+    return GlossaryEntry(parts["term"], target, reason, name, number,
+                         parts["before"] or "", parts["after"] or "")
+
+
+def _form_entry(fields: list[str], name: str, number: int) -> FormEntry:
+    source, target, reason = fields
+    if len(source) != 1 or len(target) != 1:
+        raise DocpubError(name, number, f"'{source}' -> '{target}': a form table maps one character "
+                                        "to one character")
+    return FormEntry(source, target, reason, name, number)
+
+
+def merge(files: tuple[tuple[Entry, ...], ...]) -> dict[str, Entry]:
+    """One table from several files; a later file's entry wins over an earlier one."""
+    merged: dict[str, Entry] = {}
+    for entries in files:
+        for entry in entries:
+            merged[entry.source] = entry
+    return merged
+
+
+def missing_reasons(entries: tuple[GlossaryEntry, ...] | tuple[FormEntry, ...]) -> Iterator[Problem]:
+    """A warning for every entry that does not say why it exists."""
+    for entry in entries:
+        if not entry.reason:
+            yield Problem(entry.file, entry.line, f"entry '{entry.source}' gives no reason "
+                                                  "(third column): editors cannot audit it", "warning")
+
+
+# --- matching ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    target: str  # as printed
+    entry: GlossaryEntry
+
+
+class Matcher:
+    """Finds glossary entries in a run of Han text: leftmost first, then the longest.
+
+    Length counts the context too, so ``通过[视频]`` beats a bare ``通过`` at the
+    same place. ``targets`` maps each entry's source to the text it prints.
+    """
+
+    __slots__ = ("_by_first", "_starts")
+
+    def __init__(self, entries: Mapping[str, GlossaryEntry], targets: Mapping[str, str]) -> None:
+        ordered = sorted(entries.values(), key=lambda e: (len(e.before) + len(e.term) + len(e.after),
+                                                           len(e.term)), reverse=True)
+        by_first: dict[str, list[tuple[GlossaryEntry, str]]] = {}
+        for entry in ordered:
+            by_first.setdefault(entry.term[0], []).append((entry, targets[entry.source]))
+        self._by_first = {char: tuple(candidates) for char, candidates in by_first.items()}
+        # Where an entry may start: found by the regex engine, not a Python loop.
+        self._starts = re.compile(f"[{''.join(map(re.escape, by_first))}]") if by_first else None
+
+    def hits(self, run: str) -> Iterator[Hit]:
+        if self._starts is None:
+            return
+        at = 0
+        while (start := self._starts.search(run, at)) is not None:
+            hit = self._hit_at(run, start.start())
+            if hit is None:
+                at = start.start() + 1
+            else:
+                yield hit
+                at = hit.end
+
+    def _hit_at(self, run: str, at: int) -> Hit | None:
+        for entry, target in self._by_first.get(run[at], ()):
+            end = at + len(entry.term)
+            if (run.startswith(entry.term, at) and run.startswith(entry.after, end)
+                    and at >= len(entry.before) and run.startswith(entry.before, at - len(entry.before))):
+                return Hit(at, end, target, entry)
+        return None
+
+
+__all__ = ["FormEntry", "GlossaryEntry", "HAN_CHARS", "Hit", "Matcher", "load_forms", "load_glossary",
+           "merge", "missing_reasons", "site_file"]
