@@ -125,6 +125,8 @@ def test_taiwan_certain_words_in_the_seed() -> None:
     ("地图图例", "地圖圖例"),  # 图图 only after the middle dot of a name
     ("公布和宣布", "公布和宣布"),
     ("文件链接", "文件連結"),
+    ("所有国家利益攸关方", "所有國家利害關係人"),
+    ("欧洲安全与合作组织(欧安组织)", "歐洲安全暨合作組織(歐安組織)"),
 ])
 def test_taiwan_vocabulary_beyond_the_seed(simplified: str, taiwan: str) -> None:
     assert tw(simplified) == taiwan
@@ -151,6 +153,7 @@ def test_hong_kong_words_in_the_seed() -> None:
     ("通过视频链接", "透過視像連線"),
     ("孟加拉国政府", "孟加拉政府"),
     ("文件链接", "文件連結"),
+    ("所有国家利益攸关方", "所有國家持份者"),
 ])
 def test_hong_kong_vocabulary_beyond_the_seed(simplified: str, hong_kong: str) -> None:
     assert hk(simplified) == hong_kong
