@@ -127,6 +127,7 @@ def test_taiwan_certain_words_in_the_seed() -> None:
     ("文件链接", "文件連結"),
     ("所有国家利益攸关方", "所有國家利害關係人"),
     ("欧洲安全与合作组织(欧安组织)", "歐洲安全暨合作組織(歐安組織)"),
+    ("加纳、冈比亚和哈萨克斯坦", "迦納、甘比亞和哈薩克"),
 ])
 def test_taiwan_vocabulary_beyond_the_seed(simplified: str, taiwan: str) -> None:
     assert tw(simplified) == taiwan
@@ -297,3 +298,16 @@ def test_review_shows_reasons_and_forms() -> None:
     table = format_table(r)
     assert "via video conference or link" in table and "通过[视频]" in table
     assert "兌 component: Big5 form" in table
+
+
+@pytest.mark.parametrize("edition", [HANT, TW, HK], ids=lambda e: e.tag)
+def test_no_entry_is_shadowed(edition: Edition) -> None:
+    """Each entry fires on its own source: no longer or overlapping entry hides it."""
+    from docpub.transforms.glossary import merge
+
+    converter = converter_for(edition, ROOT)
+    entries = merge(tuple(load_glossary(ROOT / g, name=g) for g in edition.glossaries))
+    hidden = [e.where for e in entries.values()
+              if not any(p.entry is not None and p.entry.where == e.where
+                         for p in converter.pieces(e.before + e.term + e.after))]
+    assert not hidden
