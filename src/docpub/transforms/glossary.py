@@ -191,8 +191,9 @@ class Matcher:
         for entry in ordered:
             by_first.setdefault(entry.term[0], []).append((entry, targets[entry.source]))
         self._by_first = {char: tuple(candidates) for char, candidates in by_first.items()}
-        # Where an entry may start: found by the regex engine, not a Python loop.
-        self._starts = re.compile(f"[{''.join(map(re.escape, by_first))}]") if by_first else None
+        # Where a term occurs, context aside: found by the regex engine, not a Python loop.
+        terms = sorted({e.term for e in ordered}, key=len, reverse=True)
+        self._starts = re.compile("|".join(map(re.escape, terms))) if terms else None
 
     def hits(self, run: str) -> Iterator[Hit]:
         if self._starts is None:
