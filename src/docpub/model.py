@@ -11,6 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, TypeAlias, TypeGuard, TypeVar, overload
 
+# What a document is; each kind has its own structure and layout (docs/content-format.md).
+DocumentKind = Literal["letter", "resolution", "presidential-statement", "report"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("letter", "resolution", "presidential-statement", "report")
+
+Alignment = Literal["", "left", "center", "right"]
+
 CitationKind = Literal[
     "resolution",
     "presidential_statement",
@@ -88,7 +94,16 @@ class Citation:
     url: str
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Code | LineBreak | Link | Image | Citation
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """A call to footnote ``number`` (the document's footnotes are numbered 1, 2, ... in order of first call)."""
+
+    number: int
+
+
+Inline: TypeAlias = (
+    Text | Emphasis | Strong | Code | LineBreak | Link | Image | Citation | FootnoteRef
+)
 
 
 # --- blocks ----------------------------------------------------------------
@@ -140,7 +155,66 @@ class Section:
     explicit_id: bool = False  # the author wrote {#id}
 
 
-Block: TypeAlias = Paragraph | BulletList | OrderedList | BlockQuote | Signature
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """Verbatim lines (a fenced or indented code block): never converted or searched."""
+
+    text: str
+    info: str = ""  # what follows the opening fence, e.g. a language name
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A thematic break (``---``, ``***``) between blocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    cells: tuple[TableCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: header rows, body rows and each column's alignment ("" = the default)."""
+
+    head: tuple[TableRow, ...]
+    rows: tuple[TableRow, ...]
+    align: tuple[Alignment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubParagraph:
+    """A lettered (``(a)``) or roman (``(ii)``) sub-paragraph, kept as its author labels it.
+
+    ``inlines`` is its text after the label; ``blocks`` what follows, including
+    its own sub-paragraphs. ``id`` extends its parent's: ``p3-a``, ``p3-a-ii``.
+    """
+
+    label: str  # "a", "ii"
+    inlines: tuple[Inline, ...]
+    id: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedParagraph:
+    """A paragraph the author numbers (operative paragraphs, a report's paragraphs): anchor ``p<number>``."""
+
+    number: int
+    inlines: tuple[Inline, ...]
+    id: str
+    blocks: tuple[Block, ...] = ()  # sub-paragraphs, further paragraphs, lists ...
+
+
+Block: TypeAlias = (
+    Paragraph | BulletList | OrderedList | BlockQuote | Signature | Table | NumberedParagraph
+    | SubParagraph | CodeBlock | Rule
+)
 
 
 # --- the document ----------------------------------------------------------
@@ -152,6 +226,7 @@ class Meta:
 
     title: str
     date: dt.date  # date of distribution
+    kind: DocumentKind = "letter"
     title_en: str = ""
     symbol: str = ""  # empty when unknown
     distribution: str = "General"
@@ -163,6 +238,9 @@ class Meta:
     period: str = ""  # "YYYY-MM" or "YYYY-MM-DD/YYYY-MM-DD"
     annex_title_en: str = ""
     links: tuple[tuple[str, str], ...] = ()  # (canonical symbol, url) overrides
+    meeting: int | None = None  # the Council meeting that adopted or heard it
+    meeting_date: dt.date | None = None
+    agenda_item: str = ""  # a statement's agenda item, as the Council names it
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +253,15 @@ class Annex:
 
 
 @dataclass(frozen=True, slots=True)
+class Footnote:
+    """The text of footnote ``number``; ``id`` (``fn3``) is its anchor."""
+
+    number: int
+    blocks: tuple[Block, ...]
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     id: str  # the folder name under content/, safe as a path segment
     lang: str  # BCP 47 tag of this edition's text, e.g. "zh-Hans"
@@ -182,12 +269,15 @@ class Document:
     body: tuple[Block, ...] = ()  # the letter (or the whole text when no annex)
     sections: tuple[Section, ...] = ()  # sections of the letter itself, if any
     annex: Annex | None = None
+    footnotes: tuple[Footnote, ...] = ()
     source: str = ""  # the file it was read from, for messages
 
 
 # --- generic traversal -----------------------------------------------------
 
-Node: TypeAlias = Document | Meta | Annex | Section | ListItem | Block | Inline
+Node: TypeAlias = (
+    Document | Meta | Annex | Section | ListItem | Block | Inline | TableRow | TableCell | Footnote
+)
 # The values a node's fields hold besides nodes and tuples.
 Leaf: TypeAlias = str | int | dt.date | None
 # Anything the traversals accept: a node, a leaf, or any nesting of tuples of
@@ -198,7 +288,7 @@ _NodeT = TypeVar("_NodeT", bound=Node)
 
 InlineFn = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
 
-_INLINE_TYPES = (Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation)
+_INLINE_TYPES = (Text, Emphasis, Strong, Code, LineBreak, Link, Image, Citation, FootnoteRef)
 _INLINE_FIELDS = ("inlines", "children", "title", "caption")
 
 
@@ -287,6 +377,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             out.append("\n")
         elif isinstance(x, Image):
             out.append(x.alt)
+        elif isinstance(x, FootnoteRef):
+            continue
         else:
             out.append(plain_text(x.children))
     return "".join(out)
@@ -315,8 +407,10 @@ def iter_paragraphs(node: Tree) -> Iterator[Paragraph]:
 
 
 __all__ = [
-    "Annex", "Block", "BlockQuote", "BulletList", "Citation", "CitationKind", "CITATION_KINDS",
-    "Code", "Document", "Emphasis", "Image", "Inline", "LineBreak", "Link", "ListItem", "Meta",
-    "Node", "OrderedList", "Paragraph", "Section", "Signature", "Strong", "Text", "Tree",
+    "Alignment", "Annex", "Block", "BlockQuote", "BulletList", "Citation", "CitationKind",
+    "CITATION_KINDS", "Code", "CodeBlock", "Document", "DocumentKind", "DOCUMENT_KINDS", "Emphasis", "Footnote",
+    "FootnoteRef", "Image", "Inline", "LineBreak", "Link", "ListItem", "Meta", "Node",
+    "NumberedParagraph", "OrderedList", "Paragraph", "Rule", "Section", "Signature", "Strong",
+    "SubParagraph", "Table", "TableCell", "TableRow", "Text", "Tree",
     "is_node", "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs", "map_text", "plain_text",
 ]

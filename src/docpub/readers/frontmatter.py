@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import yaml
 
 from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
-from docpub.model import Meta
+from docpub.model import DOCUMENT_KINDS, Meta
 from docpub.readers.urls import scheme
 
 # The order the Markdown writer uses; also the set of allowed keys.
 FRONT_MATTER_KEYS: tuple[str, ...] = (
-    "title", "title_en", "symbol", "date", "letter_date", "distribution", "original_language",
-    "author", "author_en", "presidency", "period", "annex_title_en", "links",
+    "title", "title_en", "kind", "symbol", "date", "letter_date", "meeting", "meeting_date",
+    "agenda_item", "distribution", "original_language", "author", "author_en", "presidency",
+    "period", "annex_title_en", "links",
 )
-REQUIRED_KEYS = ("title", "date")
-_DATE_KEYS = ("date", "letter_date")
+# The title may instead be the text's first level-1 heading (readers/markdown.py).
+REQUIRED_KEYS = ("date",)
+_DATE_KEYS = ("date", "letter_date", "meeting_date")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PERIOD = re.compile(r"\d{4}-\d{2}|\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
 
@@ -26,6 +29,7 @@ _Entries = dict[str, tuple[int, Any]]  # key -> (line in the file, value)
 
 # What the body is read with when the front matter has mistakes: it is never published.
 PLACEHOLDER_META = Meta(title="?", date=date(1970, 1, 1))
+NO_TITLE = ""  # Meta.title until the text's first '# ' heading gives one
 _REPORTED = object()  # an entry's value that could not be read; already reported
 
 
@@ -72,7 +76,11 @@ def collect_front_matter(block: str | None, *, file_text: str, source: str,
     before = len(problems)
     entries = _yaml_mapping(block, report)
     meta = _meta_from(entries, report) if entries is not None else None
-    return meta if meta is not None and len(problems) == before else PLACEHOLDER_META
+    if meta is not None and len(problems) == before:
+        return meta
+    # Still read the text's title, so that a missing one is reported with the rest.
+    untitled = entries is not None and "title" not in entries
+    return replace(PLACEHOLDER_META, title=NO_TITLE) if untitled else PLACEHOLDER_META
 
 
 def _yaml_mapping(text: str, report: _Report) -> _Entries | None:
@@ -133,7 +141,7 @@ def _meta_from(entries: _Entries, report: _Report) -> Meta | None:
     for key in REQUIRED_KEYS:
         if key not in entries:
             report.add(1, f"front matter has no '{key}' (required)")
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"title": NO_TITLE}
     unread = False
     for key, (line, value) in entries.items():
         if value is _REPORTED:
@@ -143,8 +151,6 @@ def _meta_from(entries: _Entries, report: _Report) -> Meta | None:
             values[key] = _meta_value(key, value, report, line)
         except _Invalid:
             continue
-    if "title" in values and not values["title"]:
-        report.add(entries["title"][0], "'title' is empty")
     return None if unread or len(report.problems) > before else Meta(**values)
 
 
@@ -153,10 +159,19 @@ def _meta_value(key: str, value: Any, report: _Report, line: int) -> Any:
         return _date(key, value, report, line)
     if key == "links":
         return _links(value, report, line)
+    if key == "meeting":
+        if type(value) is not int or value < 1:
+            raise report.add(line, f"'meeting' must be the meeting's number, e.g. 8733, not {value!r}")
+        return value
     if not isinstance(value, str):
         raise report.add(line, f"'{key}' must be text; put the value in quotes")
     if key == "period" and not _PERIOD.fullmatch(value):
         raise report.add(line, "'period' must be YYYY-MM or YYYY-MM-DD/YYYY-MM-DD")
+    if key == "title" and not value:
+        raise report.add(line, "'title' is empty")
+    if key == "kind" and value not in DOCUMENT_KINDS:
+        hint = did_you_mean(value, DOCUMENT_KINDS)
+        raise report.add(line, f"unknown kind '{value}'{hint}; known: {', '.join(DOCUMENT_KINDS)}")
     return value
 
 

@@ -7,38 +7,52 @@ works on the model. The format is described in docs/content-format.md.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from docpub.anchors import AnchorSet, slugify
 from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
 from docpub.model import (
+    Alignment,
     Annex,
     Block,
     BlockQuote,
     BulletList,
     Code,
+    CodeBlock,
     Document,
+    DocumentKind,
     Emphasis,
+    Footnote,
+    FootnoteRef,
     Image,
     Inline,
     LineBreak,
     Link,
     ListItem,
     Meta,
+    NumberedParagraph,
     OrderedList,
     Paragraph,
+    Rule,
     Signature,
     Strong,
+    Table,
+    TableCell,
+    TableRow,
     Text,
     plain_text,
 )
-from docpub.readers.frontmatter import FRONT_MATTER_KEYS, collect_front_matter
+from docpub.readers.frontmatter import FRONT_MATTER_KEYS, NO_TITLE, collect_front_matter
 from docpub.readers.linebreaks import SOFT, SoftBreak, resolve_soft_breaks, split_lines
+from docpub.readers.numbered import numbered_paragraph, split_label
 from docpub.readers.sections import Heading, nest
 from docpub.readers.urls import LINK_SCHEMES, image_problem, scheme
 
@@ -48,10 +62,10 @@ CONTAINERS = ("signature", "annex")
 _Item = Block | Heading
 _EXPLICIT_ID = re.compile(r"(?<!\\)\{#([^{}\s]*)\}[ \t]*$")
 _VALID_ID = re.compile(r"\w[\w-]*")
-_UNSUPPORTED = {
-    "fence": "code blocks", "code_block": "code blocks (4-space indentation)",
-    "hr": "horizontal rules", "html_block": "raw HTML",
-}
+_ALIGN: dict[str, Alignment] = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+# A footnote call whose label no definition gives stays text; it is reported.
+_CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
+_FOOTNOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
 
 
 def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None) -> Document:
@@ -80,13 +94,16 @@ def read_markdown(
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocpubError(source, line, "NUL character: this looks like a binary file")
-    tree = SyntaxTreeNode(_MD.parse(text))
+    env: dict[str, Any] = {}
+    tree = SyntaxTreeNode(_MD.parse(text, env))
     first = tree.children[0] if tree.children else None
     block = first.content if first is not None and first.type == "front_matter" else None
     problems: list[Problem] = []
     # With mistakes in the front matter, the body is still read (with a placeholder meta).
     meta = collect_front_matter(block, file_text=text, source=source, problems=problems)
-    doc = _Reader(source, problems).document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
+    reader = _Reader(source, problems, kind=meta.kind, footnote_labels=_footnote_labels(env))
+    doc = reader.document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
+    _report_unused_footnotes(env, text, reader)
     raise_problems(problems)
     return doc
 
@@ -104,8 +121,9 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.use(front_matter_plugin)
+    md.use(footnote_plugin)
     for name in CONTAINERS:
         md.use(container_plugin, name)
     # markdown-it silently turns links it deems unsafe into plain text; we want to
@@ -124,12 +142,24 @@ class _Reader:
     that one pass finds them all; the Document is only used if there are none.
     """
 
-    def __init__(self, source: str, problems: list[Problem]) -> None:
+    def __init__(self, source: str, problems: list[Problem], *, kind: DocumentKind = "letter",
+                 footnote_labels: frozenset[str] = frozenset()) -> None:
         self.source = source
         self.problems = problems
+        self.kind = kind
+        self.footnote_labels = footnote_labels
         self.anchors = AnchorSet()
-        self.paragraphs = 0
         self.line = 0  # current line inside an inline run, for messages
+        self.title = ""  # the first '# ' heading, when the front matter gives no title
+        self.wants_title = False
+        # In a kind with numbered paragraphs the main text's numbered lists are its
+        # paragraphs (p1, p2 ... as numbered); other paragraphs are anchored pp1 ...
+        # (a resolution's preamble) or u1 ... (unnumbered), letters keep p1, p2 ...
+        self.numbering = False
+        self.last_number = 0
+        self.prefix = "p"
+        self.paragraphs = 0
+        self.anonymous = 0  # > 0 inside numbered paragraphs and footnotes: no paragraph ids
 
     def report(self, line: int | None, reason: str) -> None:
         self.problems.append(Problem(self.source, line, reason))
@@ -137,8 +167,16 @@ class _Reader:
     def document(self, nodes: list[SyntaxTreeNode], *, doc_id: str, lang: str, meta: Meta
                  ) -> Document:
         self._claim_explicit_ids(nodes)
+        nodes, notes = _split_footnotes(nodes)
         letter, annex, after = _split_annex(nodes)
-        body, sections = nest(self.items(letter))
+        self.wants_title = meta.title == NO_TITLE
+        self.numbering = self.kind != "letter" and any(n.type == "ordered_list" for n in letter)
+        if self.numbering:
+            self.prefix = "pp" if self.kind == "resolution" else "u"
+        body, sections = nest(self.items(letter, main=True))
+        if self.wants_title:
+            self.report(1, "no title: give the front matter a 'title:' or start the text with a '# ' heading")
+        self.prefix = "u" if self.numbering else self.prefix
         if after:
             self.report(_line(after[0]), "nothing may follow the annex; "
                         "is a closing ':::' missing or misplaced?")
@@ -147,8 +185,11 @@ class _Reader:
                     self.annex(node)
                 else:
                     self.item(node)
+        if self.title:
+            meta = replace(meta, title=self.title)
         return Document(id=doc_id, lang=lang, meta=meta, body=body, sections=sections,
-                        annex=self.annex(annex) if annex else None, source=self.source)
+                        annex=self.annex(annex) if annex else None,
+                        footnotes=self.footnotes(notes), source=self.source)
 
     def _claim_explicit_ids(self, nodes: list[SyntaxTreeNode]) -> None:
         """Explicit ids win over generated ones wherever they appear."""
@@ -172,16 +213,63 @@ class _Reader:
         blocks, sections = nest(self.items(children))
         return Annex(caption=caption, title=title, blocks=blocks, sections=sections)
 
-    def items(self, nodes: list[SyntaxTreeNode]) -> list[_Item]:
-        return [x for x in (self.item(n) for n in nodes) if not _empty(x)]
+    def footnotes(self, block: SyntaxTreeNode | None) -> tuple[Footnote, ...]:
+        if block is None:
+            return ()
+        self.anonymous += 1
+        notes = tuple(Footnote(int(n.meta["id"]) + 1, self.blocks(n.children), f"fn{int(n.meta['id']) + 1}")
+                      for n in block.children)
+        self.anonymous -= 1
+        return notes
 
-    def item(self, node: SyntaxTreeNode) -> _Item:
+    def items(self, nodes: list[SyntaxTreeNode], *, main: bool = False) -> list[_Item]:
+        out: list[_Item] = []
+        for node in nodes:
+            if main and self.numbering and node.type == "ordered_list":
+                out.extend(self.numbered(node))
+                continue
+            x = self.item(node, main=main)
+            if x is None or _empty(x):
+                continue
+            if main and self.numbering and isinstance(x, Paragraph):
+                self._check_unnumbered(x, _line(node))
+            out.append(x)
+        return out
+
+    def item(self, node: SyntaxTreeNode, *, main: bool = False) -> _Item | None:
         if node.type != "heading":
             return self.block(node)
-        if node.tag == "h1":
-            self.report(_line(node), "a level-1 heading ('# ') is only allowed as the first "
-                        "line of the annex; the letter's title is the front matter 'title'")
-        return self.heading(node)
+        heading = self.heading(node)
+        if node.tag == "h1" and main and self.wants_title:
+            self.title, self.wants_title = plain_text(heading.title), False
+            return None
+        return heading
+
+    def numbered(self, node: SyntaxTreeNode) -> list[NumberedParagraph]:
+        """A numbered list of the main text: paragraphs numbered as written, without gaps."""
+        out: list[NumberedParagraph] = []
+        for item in node.children:
+            line = _line(item)
+            number = int(item.info) if item.info.isdigit() else self.last_number + 1
+            if number != self.last_number + 1:
+                after = f"follows paragraph {self.last_number}" if self.last_number else "comes first"
+                self.report(line, f"paragraph {number} {after}: number the paragraphs 1, 2, 3 ... "
+                            "without gaps, continuing through headings")
+            self.last_number = number
+            self.anonymous += 1
+            parts = [(_line(c), b) for c in item.children if not _empty(b := self.block(c))]
+            self.anonymous -= 1
+            out.append(numbered_paragraph(number, parts, self.report))
+        return out
+
+    def _check_unnumbered(self, p: Paragraph, line: int) -> None:
+        labelled = split_label(p.inlines)
+        if labelled is not None:
+            self.report(line, f"sub-paragraph ({labelled[0]}) must be indented under its numbered "
+                        "paragraph, by as many spaces as the number takes ('   (a) ...')")
+        elif self.kind == "resolution" and self.last_number:
+            self.report(line, "in a resolution the text after the first operative paragraph is "
+                        "numbered ('4. ...') or indented under a numbered paragraph")
 
     def heading(self, node: SyntaxTreeNode) -> Heading:
         line, inline, level = _line(node), node.children[0], int(node.tag[1])
@@ -204,28 +292,57 @@ class _Reader:
             return BlockQuote(self.blocks(node.children))
         if kind == "container_signature":
             return self.signature(node)
+        if kind == "table":
+            return self.table(node)
+        if kind in ("fence", "code_block"):
+            return CodeBlock(node.content.removesuffix("\n"), node.info.strip())
+        if kind == "hr":
+            return Rule()
         if kind == "heading":
-            self.report(line, "headings cannot be inside lists, quotes or signatures")
+            self.report(line, "headings cannot be inside lists, quotes, tables, footnotes or signatures")
             return Paragraph(self.heading(node).title)
         if kind == "container_annex":
             self.report(line, "the annex must be at the top level, after the letter")
             self.annex(node)
             return Paragraph(())
-        what = _UNSUPPORTED.get(kind, f"'{kind}'")
-        self.report(line, f"{what} are not supported in content files")
+        self.report(line, f"'{kind}' is not supported in content files")
         return Paragraph(())
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple[Block, ...]:
         return tuple(b for b in (self.block(n) for n in nodes) if not _empty(b))
 
+    def table(self, node: SyntaxTreeNode) -> Table:
+        head: list[TableRow] = []
+        rows: list[TableRow] = []
+        align: list[Alignment] = []
+        for part in node.children:  # thead, tbody
+            for tr in part.children:
+                cells = []
+                for cell in tr.children:
+                    if part.type == "thead":
+                        align.append(_ALIGN.get(str(cell.attrs.get("style", "")), ""))
+                    inline = cell.children[0] if cell.children else None
+                    cells.append(TableCell(self.inlines(inline, _line(tr)) if inline else ()))
+                (head if part.type == "thead" else rows).append(TableRow(tuple(cells)))
+        return Table(tuple(head), tuple(rows), tuple(align))
+
     def paragraph(self, node: SyntaxTreeNode) -> Paragraph:
         inline = node.children[0]
         _check_stray_container(inline.content, _line(node), self)
+        self._check_footnote_calls(inline.content, _line(node))
         inlines = resolve_soft_breaks(self.raw_inlines(inline.children, _line(node)))
         if not inlines:  # e.g. a line of no-break spaces, which markdown-it trims away
             return Paragraph(())
+        if self.anonymous:
+            return Paragraph(inlines)
         self.paragraphs += 1
-        return Paragraph(inlines, id=f"p{self.paragraphs}")
+        return Paragraph(inlines, id=f"{self.prefix}{self.paragraphs}")
+
+    def _check_footnote_calls(self, raw: str, line: int) -> None:
+        for m in _FOOTNOTE_CALL.finditer(_CODE_SPAN.sub("", raw)):
+            if m.group(1) not in self.footnote_labels:
+                self.report(line, f"footnote '[^{m.group(1)}]' is not defined: add a line "
+                            f"'[^{m.group(1)}]: text' (or write '\\[^' for the characters)")
 
     def signature(self, node: SyntaxTreeNode) -> Signature:
         lines: list[tuple[Inline, ...]] = []
@@ -252,7 +369,8 @@ class _Reader:
         return self._inline_seq(nodes)
 
     def _inline_seq(self, nodes: list[SyntaxTreeNode]) -> list[Inline | SoftBreak]:
-        return [self._inline(n) for n in nodes]
+        # A footnote's back-link is the writers' business, not the text's.
+        return [self._inline(n) for n in nodes if n.type != "footnote_anchor"]
 
     def _inline(self, node: SyntaxTreeNode) -> Inline | SoftBreak:
         kind = node.type
@@ -270,6 +388,8 @@ class _Reader:
             return self._link(node)
         if kind == "image":
             return self._image(node)
+        if kind == "footnote_ref":
+            return FootnoteRef(int(node.meta["id"]) + 1)
         self.report(self.line, f"unsupported inline markup '{kind}'")
         return Text("")
 
@@ -288,6 +408,28 @@ class _Reader:
             self.report(self.line, f"image '{src}': {problem}")
         alt = plain_text(resolve_soft_breaks(self._inline_seq(node.children)))
         return Image(src, alt, str(node.attrs.get("title", "")))
+
+
+def _split_footnotes(nodes: list[SyntaxTreeNode]) -> tuple[list[SyntaxTreeNode], SyntaxTreeNode | None]:
+    """The text, and the footnotes markdown-it gathers after it (wherever they were defined)."""
+    if nodes and nodes[-1].type == "footnote_block":
+        return nodes[:-1], nodes[-1]
+    return nodes, None
+
+
+def _footnote_labels(env: dict[str, Any]) -> frozenset[str]:
+    return frozenset(key[1:] for key in env.get("footnotes", {}).get("refs", {}))
+
+
+def _report_unused_footnotes(env: dict[str, Any], text: str, reader: _Reader) -> None:
+    """markdown-it drops a footnote nothing calls; the author hears of it instead."""
+    lines = text.split("\n")
+    for key, number in env.get("footnotes", {}).get("refs", {}).items():
+        if number == -1:
+            label = key[1:]
+            line = next((i for i, t in enumerate(lines, 1) if t.lstrip().startswith(f"[^{label}]:")), None)
+            reader.report(line, f"footnote '[^{label}]' is never called: add '[^{label}]' where it "
+                          "belongs in the text, or delete it")
 
 
 def _line(node: SyntaxTreeNode) -> int:

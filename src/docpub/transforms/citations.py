@@ -21,7 +21,6 @@ from typing import Any, TypeVar, overload
 from docpub.config import UrlTemplates
 from docpub.model import (
     CITATION_KINDS,
-    Annex,
     Citation,
     CitationKind,
     Document,
@@ -30,7 +29,6 @@ from docpub.model import (
     Meta,
     Node,
     Paragraph,
-    Section,
     Signature,
     Strong,
     Text,
@@ -116,8 +114,6 @@ def _rebuild(node: Tree, ctx: _Context) -> Tree: ...
 def _rebuild(node: Tree, ctx: _Context) -> Tree:
     if isinstance(node, tuple):
         return tuple(_rebuild(x, ctx) for x in node)
-    if isinstance(node, Paragraph):
-        return replace(node, inlines=_link_seq(node.inlines, ctx.within(plain_text(node.inlines))))
     if isinstance(node, Signature):
         return replace(node, lines=tuple(_link_seq(line, ctx) for line in node.lines))
     if not is_node(node) or isinstance(node, Meta):
@@ -127,6 +123,8 @@ def _rebuild(node: Tree, ctx: _Context) -> Tree:
         value = getattr(node, f.name)
         if f.name in ("title", "caption"):
             changes[f.name] = _link_seq(value, ctx)
+        elif f.name == "inlines":  # a paragraph's text (or a numbered one's, a table cell's)
+            changes[f.name] = _link_seq(value, ctx.within(plain_text(value)))
         elif isinstance(value, tuple) or is_node(value):
             changes[f.name] = _rebuild(value, ctx)
     return replace(node, **changes)
@@ -175,7 +173,9 @@ def _iter_cited(node: Tree, anchor: str) -> Iterator[tuple[Citation, str]]:
     elif isinstance(node, Citation):
         yield node, anchor
     elif is_node(node) and not isinstance(node, Meta):
-        here = node.id if isinstance(node, (Section, Annex)) else anchor
+        # Whatever has an anchor (a section, the annex, a numbered paragraph, a footnote) is
+        # where the citations inside it are cited; the document's own id is not an anchor.
+        here = anchor if isinstance(node, Document) else getattr(node, "id", "") or anchor
         for f in fields(node):
             yield from _iter_cited(getattr(node, f.name), here)
 

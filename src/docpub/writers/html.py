@@ -7,8 +7,9 @@ file I/O besides reading its templates: the caller writes the strings it returns
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -21,14 +22,20 @@ from docpub.model import (
     CITATION_KINDS,
     Annex,
     Block,
+    BlockQuote,
+    BulletList,
     Document,
+    ListItem,
+    NumberedParagraph,
+    OrderedList,
     Paragraph,
     Section,
-    iter_paragraphs,
+    SubParagraph,
+    Tree,
     plain_text,
 )
 from docpub.templating import Theme
-from docpub.writers.nodes import NodeRenderer, safe_url
+from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
 
 LABELS_NAME = "labels.toml"
 
@@ -125,10 +132,10 @@ class HtmlWriter:
         self.renderer = NodeRenderer()
 
     def render_document(self, doc: Document, nav: Nav) -> str:
-        return self.render_template(
-            "document.html.j2", doc=doc, nav=nav, r=self.renderer,
-            toc=_toc_sections(doc),
-        )
+        """The document's page, laid out by ``document.<kind>.html.j2`` if the theme has one."""
+        template = self.env.select_template(document_templates(doc))
+        return template.render(doc=doc, nav=nav, r=renderer_for(doc, self.renderer),
+                               toc=_toc_sections(doc))
 
     def render_citations(self, doc: Document, cited: Sequence[CitedLike], nav: Nav) -> str:
         places = paragraph_places(doc)
@@ -168,6 +175,11 @@ def load_labels(theme: Theme) -> dict[str, str]:
     return dict(data)
 
 
+def document_templates(doc: Document, suffix: str = "html.j2") -> list[str]:
+    """The templates that may lay out ``doc``, most specific first: its kind's, then the shared one."""
+    return [f"document.{doc.meta.kind}.{suffix}", f"document.{suffix}"]
+
+
 def english_date(d: date | str) -> str:
     """``2020-11-30`` -> ``30 November 2020``, the form of a UN masthead."""
     if isinstance(d, str):
@@ -189,9 +201,8 @@ def paragraph_places(doc: Document) -> dict[str, Place]:
     places: dict[str, Place] = {}
 
     def add(blocks: tuple[Block, ...], title: str) -> None:
-        for p in iter_paragraphs(blocks):
-            if p.id:
-                places[p.id] = Place(p.id, _number(p), title)
+        for pid in _anchored(blocks):
+            places[pid] = Place(pid, _number(pid), title)
 
     def walk(sections: tuple[Section, ...]) -> None:
         for s in sections:
@@ -206,12 +217,36 @@ def paragraph_places(doc: Document) -> dict[str, Place]:
         places.setdefault(doc.annex.id, Place(doc.annex.id, "", plain_text(doc.annex.title)))
         add(doc.annex.blocks, "")
         walk(doc.annex.sections)
+    for note in doc.footnotes:
+        places[note.id] = Place(note.id, "", "")
     return places
 
 
-def _number(p: Paragraph) -> str:
-    digits = p.id[1:] if p.id.startswith("p") else ""
-    return digits if digits.isdigit() else p.id
+def _anchored(node: Tree) -> Iterator[str]:
+    """The anchors of paragraphs (plain, numbered and sub-paragraphs) below ``node``, in order."""
+    if isinstance(node, tuple):
+        for x in node:
+            yield from _anchored(x)
+    elif isinstance(node, (Paragraph, NumberedParagraph, SubParagraph)):
+        if node.id:
+            yield node.id
+        if not isinstance(node, Paragraph):
+            yield from _anchored(node.blocks)
+    elif isinstance(node, (BulletList, OrderedList, BlockQuote)):
+        yield from _anchored(node.items if not isinstance(node, BlockQuote) else node.blocks)
+    elif isinstance(node, ListItem):
+        yield from _anchored(node.blocks)
+
+
+_PARAGRAPH_ID = re.compile(r"p(\d+)((?:-[a-z]+)*)")
+
+
+def _number(pid: str) -> str:
+    """``p12`` -> ``12``, ``p3-a-ii`` -> ``3(a)(ii)``: how a reader cites the paragraph."""
+    m = _PARAGRAPH_ID.fullmatch(pid)
+    if m is None:
+        return pid
+    return m.group(1) + "".join(f"({x})" for x in m.group(2).split("-")[1:])
 
 
 def _own_href(entry: IndexEntry, tag: str) -> str:
@@ -231,5 +266,5 @@ def _toc_sections(doc: Document) -> tuple[Section, ...]:
 
 __all__ = [
     "Alternate", "CitedLike", "HtmlWriter", "IndexEntry", "KindGroup", "Nav", "Place",
-    "english_date", "load_labels", "paragraph_places",
+    "document_templates", "english_date", "load_labels", "paragraph_places", "renderer_for",
 ]

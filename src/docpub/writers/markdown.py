@@ -19,26 +19,34 @@ from docpub.model import (
     BulletList,
     Citation,
     Code,
+    CodeBlock,
     Document,
     Emphasis,
+    Footnote,
+    FootnoteRef,
     Image,
     Inline,
     LineBreak,
     Link,
     ListItem,
     Meta,
+    NumberedParagraph,
     OrderedList,
     Paragraph,
+    Rule,
     Section,
     Signature,
     Strong,
+    SubParagraph,
+    Table,
+    TableRow,
     Text,
 )
 from docpub.readers.frontmatter import FRONT_MATTER_KEYS
 
 # Characters Markdown would read as markup anywhere in a line; `&` only when it
 # would start an entity.
-_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<]|&(?=#?[0-9A-Za-z]+;)")
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<|]|&(?=#?[0-9A-Za-z]+;)")
 # What would open a block (heading, quote, list, container, fence) at a line start.
 _LINE_START = re.compile(r"^(?:([#>+=-])|(\d{1,9})([.)])|(:::|~~~))")
 _BARE_FENCE = re.compile(r"^ *:::\s*$", re.MULTILINE)
@@ -50,6 +58,7 @@ def write_markdown(doc: Document) -> str:
     parts = [_front_matter(doc.meta), *_blocks(doc.body), *map(_section, doc.sections)]
     if doc.annex is not None:
         parts.append(_annex(doc.annex))
+    parts.extend(map(_footnote, doc.footnotes))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -60,12 +69,14 @@ def _front_matter(meta: Meta) -> str:
     lines = ["---"]
     for key in FRONT_MATTER_KEYS:
         value = getattr(meta, key)
-        if value not in ("", None, ()):
+        if value not in ("", None, ()) and not (key == "kind" and value == "letter"):
             lines.append(f"{key}: {_yaml_value(value)}")
     return "\n".join([*lines, "---"])
 
 
-def _yaml_value(value: str | date | tuple[tuple[str, str], ...]) -> str:
+def _yaml_value(value: str | int | date | tuple[tuple[str, str], ...]) -> str:
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
@@ -117,8 +128,46 @@ def _heading_text(title: tuple[Inline, ...]) -> str:
 
 
 def _blocks(blocks: tuple[Block, ...]) -> list[str]:
-    # Two lists of a kind in a row would be read as one unless the marker changes.
+    # Two lists of a kind in a row would be read as one unless the marker changes
+    # (numbered paragraphs may: each keeps the number written).
     return [_block(b, alt=i > 0 and type(blocks[i - 1]) is type(b)) for i, b in enumerate(blocks)]
+
+
+def _footnote(note: Footnote) -> str:
+    return _indented(f"[^{note.number}]: ", "\n\n".join(_blocks(note.blocks)), pad=4)
+
+
+def _indented(marker: str, inner: str, *, pad: int) -> str:
+    """``marker`` then ``inner``, its further lines indented to belong to the marker's block."""
+    lines = inner.split("\n")
+    rest = [" " * pad + line if line else "" for line in lines[1:]]
+    return "\n".join([f"{marker}{lines[0]}".rstrip(" "), *rest])
+
+
+def _numbered(block: NumberedParagraph | SubParagraph) -> str:
+    head = _inlines(block.inlines, at_line_start=False)
+    parts = [head, *(_numbered(b) if isinstance(b, SubParagraph) else _block(b) for b in block.blocks)]
+    inner = "\n\n".join(p for p in parts if p or p is head)
+    if isinstance(block, SubParagraph):
+        return f"({block.label}) {inner}".rstrip(" ")
+    marker = f"{block.number}. "
+    return _indented(marker, inner, pad=len(marker))
+
+
+def _table(table: Table) -> str:
+    def row(r: TableRow) -> str:
+        return "| " + " | ".join(_inlines(c.inlines, at_line_start=False) for c in r.cells) + " |"
+
+    rule = {"": "---", "left": ":--", "center": ":-:", "right": "--:"}
+    head = [row(r) for r in table.head]
+    return "\n".join([*head, "| " + " | ".join(rule[a] for a in table.align) + " |",
+                      *(row(r) for r in table.rows)])
+
+
+def _code_block(block: CodeBlock) -> str:
+    longest = max((len(run) for run in re.findall(r"^[ ]{0,3}(`{3,}|~{3,})", block.text, re.M)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{block.info}\n{block.text}\n{fence}" if block.text else f"{fence}{block.info}\n{fence}"
 
 
 def _block(block: Block, *, alt: bool = False) -> str:
@@ -136,6 +185,14 @@ def _block(block: Block, *, alt: bool = False) -> str:
     if isinstance(block, Signature):
         lines = (_inlines(line, at_line_start=True) for line in block.lines)
         return "\n".join(["::: signature", *lines, ":::"])
+    if isinstance(block, (NumberedParagraph, SubParagraph)):
+        return _numbered(block)
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, CodeBlock):
+        return _code_block(block)
+    if isinstance(block, Rule):
+        return "***"
     raise TypeError(f"not a block: {block!r}")
 
 
@@ -196,6 +253,8 @@ def _inline(x: Inline, *, at_line_start: bool) -> str:
         return f"![{alt}]({_destination(x.src)}{_title(x.title)})"
     if isinstance(x, Citation):
         return _inlines(x.children, at_line_start=at_line_start)
+    if isinstance(x, FootnoteRef):
+        return f"[^{x.number}]"
     raise TypeError(f"not an inline: {x!r}")
 
 

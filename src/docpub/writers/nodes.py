@@ -7,8 +7,8 @@ which must escape too), so content can never inject markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
@@ -18,17 +18,26 @@ from docpub.model import (
     BulletList,
     Citation,
     Code,
+    CodeBlock,
+    Document,
     Emphasis,
+    Footnote,
+    FootnoteRef,
     Image,
     Inline,
     LineBreak,
     Link,
     ListItem,
+    NumberedParagraph,
     OrderedList,
     Paragraph,
+    Rule,
     Section,
     Signature,
     Strong,
+    SubParagraph,
+    Table,
+    TableRow,
     Text,
 )
 
@@ -42,6 +51,11 @@ def _escape_text(s: str) -> Markup:
 # Escaping keeps a URL inside its attribute, but "javascript:" would still run
 # on click; only schemes a document can legitimately link to pass through.
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def _align(t: Table, i: int) -> Markup:
+    a = t.align[i] if i < len(t.align) else ""
+    return Markup(' class="align-{}"').format(a) if a else Markup("")
 
 
 def safe_url(url: str) -> str:
@@ -58,6 +72,10 @@ class NodeRenderer:
     text: TextFn = _escape_text
     heading_offset: int = 0  # added to a section's level to get h2/h3/...
     image_prefix: str = ""  # prepended to relative image paths
+    # Print: the text of each footnote not yet placed, by number. Its first call
+    # puts it in place (the print style floats it to the page foot); later
+    # calls print the number only. Empty on the site, where calls link to the list.
+    footnote_text: MutableMapping[int, Markup] = field(default_factory=dict)
 
     def inlines(self, inlines: tuple[Inline, ...]) -> Markup:
         return Markup("").join(self.inline(x) for x in inlines)
@@ -81,7 +99,15 @@ class NodeRenderer:
             return Markup('<a href="{}"{}>{}</a>').format(safe_url(x.url), title, self.inlines(x.children))
         if isinstance(x, Image):
             return Markup('<img src="{}" alt="{}">').format(self.image_prefix + x.src, x.alt)
+        if isinstance(x, FootnoteRef):
+            return self._footnote_call(x.number)
         raise TypeError(f"not an inline: {x!r}")
+
+    def _footnote_call(self, n: int) -> Markup:
+        text = self.footnote_text.pop(n, None)
+        if text is not None:
+            return Markup('<span class="footnote" id="fn{}" data-n="{}">{}</span>').format(n, n, text)
+        return Markup('<sup class="fnref"><a href="#fn{}" role="doc-noteref">{}</a></sup>').format(n, n)
 
     def unlinked(self, inlines: tuple[Inline, ...]) -> Markup:
         """Like ``inlines`` but without links, for text that is itself a link (a contents entry)."""
@@ -89,6 +115,8 @@ class NodeRenderer:
         for x in inlines:
             if isinstance(x, (Citation, Link)):
                 out.append(self.unlinked(x.children))
+            elif isinstance(x, FootnoteRef):
+                continue
             elif isinstance(x, Emphasis):
                 out.append(Markup("<em>{}</em>").format(self.unlinked(x.children)))
             elif isinstance(x, Strong):
@@ -115,7 +143,56 @@ class NodeRenderer:
             lines = Markup("\n").join(
                 Markup('<p class="signature-line">{}</p>').format(self.inlines(line)) for line in b.lines)
             return Markup('<div class="signature">\n{}\n</div>').format(lines)
+        if isinstance(b, NumberedParagraph):
+            return self._numbered("numbered", b.id, f"{b.number}.", b.inlines, b.blocks)
+        if isinstance(b, SubParagraph):
+            return self._numbered("sub", b.id, f"({b.label})", b.inlines, b.blocks)
+        if isinstance(b, Table):
+            return self._table(b)
+        if isinstance(b, CodeBlock):
+            lang = Markup(' class="language-{}"').format(b.info.split()[0]) if b.info.strip() else Markup("")
+            return Markup("<pre><code{}>{}</code></pre>").format(lang, b.text)
+        if isinstance(b, Rule):
+            return Markup("<hr>")
         raise TypeError(f"not a block: {b!r}")
+
+    def _numbered(self, kind: str, pid: str, number: str, inlines: tuple[Inline, ...],
+                  blocks: tuple[Block, ...]) -> Markup:
+        # The number is text, not a list marker: it is copied, printed and searched as written.
+        first = Markup('<p><span class="num">{}</span>{}</p>').format(number, self.inlines(inlines))
+        rest = Markup("\n") + self.blocks(blocks) if blocks else Markup("")
+        return Markup('<div class="para {}" id="{}">\n{}{}\n</div>').format(kind, pid, first, rest)
+
+    def _table(self, t: Table) -> Markup:
+        def row(r: TableRow, tag: str) -> Markup:
+            cells = Markup("").join(
+                Markup("<{}{}>{}</{}>").format(tag, _align(t, i), self.inlines(c.inlines), tag)
+                for i, c in enumerate(r.cells))
+            return Markup("<tr>{}</tr>").format(cells)
+
+        head = Markup("\n").join(row(r, "th") for r in t.head)
+        body = Markup("\n").join(row(r, "td") for r in t.rows)
+        parts = [Markup("<thead>\n{}\n</thead>").format(head) if t.head else Markup(""),
+                 Markup("<tbody>\n{}\n</tbody>").format(body) if t.rows else Markup("")]
+        return Markup('<div class="table-wrap"><table>\n{}\n</table></div>').format(
+            Markup("\n").join(p for p in parts if p))
+
+    def footnote_list(self, notes: tuple[Footnote, ...]) -> Markup:
+        """The site's list of footnotes, after the text (print places each one at its page foot)."""
+        items = Markup("\n").join(
+            Markup('<li id="fn{}" value="{}">{}</li>').format(n.number, n.number, self.blocks(n.blocks))
+            for n in notes)
+        return Markup('<ol class="footnotes">\n{}\n</ol>').format(items)
+
+    def footnote_body(self, note: Footnote) -> Markup:
+        """A footnote's text as inline HTML, to sit inside a line (print footnotes float from there)."""
+        parts = []
+        for b in note.blocks:
+            if isinstance(b, Paragraph):
+                parts.append(self.inlines(b.inlines))
+            else:
+                parts.append(Markup('<span class="fn-block">{}</span>').format(self.block(b)))
+        return Markup("<br>").join(parts)
 
     def _items(self, items: tuple[ListItem, ...]) -> Markup:
         return Markup("\n").join(Markup("<li>{}</li>").format(self.blocks(i.blocks)) for i in items)
@@ -128,3 +205,11 @@ class NodeRenderer:
 
     def sections(self, sections: tuple[Section, ...]) -> Markup:
         return Markup("\n").join(self.section(s) for s in sections)
+
+
+def renderer_for(doc: Document, base: NodeRenderer) -> NodeRenderer:
+    """Level-1 sections ('# ' headings under a title) become h2, so the page keeps one h1 per title."""
+    sections = (*doc.sections, *(doc.annex.sections if doc.annex else ()))
+    if any(s.level == 1 for s in sections):
+        return replace(base, heading_offset=base.heading_offset + 1)
+    return base

@@ -25,9 +25,19 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from docpub.config import Edition
 from docpub.errors import DocpubError
-from docpub.model import Citation, Document, Image, Inline, Link, iter_sections, map_inline_seqs, plain_text
+from docpub.model import (
+    Citation,
+    Document,
+    FootnoteRef,
+    Image,
+    Inline,
+    Link,
+    iter_sections,
+    map_inline_seqs,
+    plain_text,
+)
 from docpub.templating import Theme
-from docpub.writers.nodes import NodeRenderer
+from docpub.writers.nodes import NodeRenderer, renderer_for
 from docpub.writers.typography import typeset
 
 TEMPLATE = "print.html.j2"
@@ -102,9 +112,16 @@ class TocEntry:
     title: Markup
 
 
+def _renderer(doc: Document) -> NodeRenderer:
+    """Print nodes with the print typesetter; each footnote's text goes where it is first called."""
+    plain = renderer_for(doc, NodeRenderer(text=typeset))
+    notes = {n.number: plain.footnote_body(n) for n in doc.footnotes}
+    return replace(plain, footnote_text=notes)
+
+
 def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict[str, Any]:
     meta = doc.meta
-    render = NodeRenderer(text=typeset)
+    render = _renderer(doc)
     letter = Markup("\n").join(x for x in (render.blocks(doc.body), render.sections(doc.sections)) if x)
     annex = None
     running = meta.symbol or meta.title
@@ -146,7 +163,8 @@ def _unlinked(title: tuple[Inline, ...]) -> tuple[Inline, ...]:
     def flatten(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for x in inlines:
-            out.extend(x.children if isinstance(x, (Citation, Link)) else (x,))
+            if not isinstance(x, FootnoteRef):  # the footnote is placed from the heading itself
+                out.extend(x.children if isinstance(x, (Citation, Link)) else (x,))
         return tuple(out)
 
     return map_inline_seqs(title, flatten)
