@@ -31,6 +31,7 @@ from docpub.model import (
     Text,
 )
 from docpub.readers.markdown import read_file, read_markdown
+from docpub.templating import default_theme
 from docpub.transforms.citations import link_citations
 from docpub.writers.html import Alternate, HtmlWriter, Nav, load_labels
 from docpub.writers.json import model_to_json
@@ -38,7 +39,7 @@ from docpub.writers.markdown import write_markdown
 from docpub.writers.pdf import render_pdf
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATES = REPO / "templates"
+THEME = default_theme()
 FIXTURES = REPO / "tests" / "fixtures" / "kinds"
 GOLDEN = REPO / "tests" / "golden" / "kinds"
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.md"))
@@ -69,9 +70,9 @@ def check_golden(path: Path, text: str, regen: bool) -> None:
 
 
 def page(doc: Document) -> str:
-    nav = Nav(edition=ZH_HANS, root="../../", labels=load_labels(TEMPLATES), pdf_href=f"{doc.id}.pdf",
+    nav = Nav(edition=ZH_HANS, root="../../", labels=load_labels(THEME), pdf_href=f"{doc.id}.pdf",
               alternates=(Alternate("zh-Hans", "简体中文", f"../../zh-Hans/{doc.id}/index.html", True),))
-    writer = HtmlWriter(TEMPLATES, site_title="安全理事会文件", site_title_en="Security Council documents")
+    writer = HtmlWriter(THEME, site_title="安全理事会文件", site_title_en="Security Council documents")
     return writer.render_document(doc, nav)
 
 
@@ -81,7 +82,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {}
     for name in NAMES:
         paths[name] = out / f"{name}.pdf"
-        paths[name].write_bytes(render_pdf(load(name), edition=ZH_HANS, templates_dir=TEMPLATES, site_root=REPO))
+        paths[name].write_bytes(render_pdf(load(name), edition=ZH_HANS, theme=THEME, site_root=REPO))
     return paths
 
 
