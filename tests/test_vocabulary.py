@@ -312,3 +312,16 @@ def test_no_entry_is_shadowed(edition: Edition) -> None:
               if not any(p.entry is not None and p.entry.where == e.where
                          for p in converter.pieces(e.before + e.term + e.after))]
     assert not hidden
+
+
+@pytest.mark.parametrize(("setting", "reason"), [
+    ('forms = "f.tsv"', "'forms' must be a list of paths"),
+    ('forms = ["missing.tsv"]', "missing.tsv: error: table of character forms file not found"),
+])
+def test_forms_setting_errors(tmp_path: Path, setting: str, reason: str) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "docpub.toml").write_text(
+        '[[editions]]\ntag = "zh-Hans"\nlabel = "简体"\n\n'
+        f'[[editions]]\ntag = "zh-Hant-HK"\nlabel = "香港"\nopencc = "s2hk"\n{setting}\n', encoding="utf-8")
+    problems = [str(p) for p in check_site(tmp_path)]
+    assert any(reason in p for p in problems), problems
