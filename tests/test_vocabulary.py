@@ -128,6 +128,7 @@ def test_taiwan_certain_words_in_the_seed() -> None:
     ("所有国家利益攸关方", "所有國家利害關係人"),
     ("欧洲安全与合作组织(欧安组织)", "歐洲安全暨合作組織(歐安組織)"),
     ("加纳、冈比亚和哈萨克斯坦", "迦納、甘比亞和哈薩克"),
+    ("信息和通信技术与信息技术", "資通訊科技與資訊科技"),
 ])
 def test_taiwan_vocabulary_beyond_the_seed(simplified: str, taiwan: str) -> None:
     assert tw(simplified) == taiwan
@@ -156,6 +157,7 @@ def test_hong_kong_words_in_the_seed() -> None:
     ("孟加拉国政府", "孟加拉政府"),
     ("文件链接", "文件連結"),
     ("所有国家利益攸关方", "所有國家持份者"),
+    ("信息和通信技术与信息技术", "資訊及通訊科技與資訊科技"),
 ])
 def test_hong_kong_vocabulary_beyond_the_seed(simplified: str, hong_kong: str) -> None:
     assert hk(simplified) == hong_kong
