@@ -109,7 +109,7 @@ def test_taiwan_certain_words_in_the_seed() -> None:
     assert "社群媒體" in text and "社交媒體" not in text
     assert text.count("計畫") == 3 and "計劃" not in text
     assert "應印尼和突尼西亞的請求" in text and "印度尼西亞" not in text
-    assert "巴舍萊" in text and "巴切萊特" not in text
+    assert "蜜雪兒·巴舍萊" in text and "巴切萊特" not in text
     assert "屠圖和平中心" in text and "圖圖" not in text
     assert "收集的資訊" in text and "信息" not in text
 
@@ -122,6 +122,8 @@ def test_taiwan_certain_words_in_the_seed() -> None:
     ("收集和分享信息", "收集和分享資訊"),
     ("实施行动计划", "實施行動計畫"),
     ("秘书长古特雷斯", "秘書長古特瑞斯"),
+    ("萨达姆·侯赛因政权和卡扎菲", "海珊政權和格達費"),
+    ("昂山素季", "翁山蘇姬"),
     ("地图图例", "地圖圖例"),  # 图图 only after the middle dot of a name
     ("公布和宣布", "公布和宣布"),
     ("文件链接", "文件連結"),
@@ -157,6 +159,7 @@ def test_hong_kong_words_in_the_seed() -> None:
     ("孟加拉国政府", "孟加拉政府"),
     ("文件链接", "文件連結"),
     ("所有国家利益攸关方", "所有國家持份者"),
+    ("卡扎菲和昂山素季", "卡達菲和昂山素姬"),
     ("信息和通信技术与信息技术", "資訊及通訊科技與資訊科技"),
 ])
 def test_hong_kong_vocabulary_beyond_the_seed(simplified: str, hong_kong: str) -> None:
