@@ -24,11 +24,16 @@ from docpub.model import (
     Document,
     Footnote,
     FootnoteRef,
+    NumberedParagraph,
+    OrderedList,
     Paragraph,
     Rule,
+    SubParagraph,
     Table,
     TableCell,
     Text,
+    iter_sections,
+    plain_text,
 )
 from docpub.readers.markdown import read_file, read_markdown
 from docpub.templating import default_theme
@@ -230,3 +235,145 @@ def test_tables_print_with_their_rows(pdfs: dict[str, Path]) -> None:
 def test_paragraph_with_a_lone_footnote_call() -> None:
     doc = read("[^1]\n\n[^1]: 注。\n", front="title: t\ndate: 2021-01-01\n")
     assert doc.body == (Paragraph((FootnoteRef(1),), "p1"),)
+
+
+# --- kinds: structure ------------------------------------------------------------
+
+RES_FRONT = "kind: resolution\nsymbol: S/RES/2999 (2031)\ndate: 2031-03-15\nmeeting: 9901\nmeeting_date: 2031-03-14\n"
+
+
+def numbered_ids(blocks: tuple[object, ...]) -> list[str]:
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, (NumberedParagraph, SubParagraph)):
+            out.append(b.id)
+            out.extend(numbered_ids(b.blocks))
+        elif isinstance(b, Paragraph):
+            out.append(b.id)
+    return out
+
+
+def test_a_resolution_has_its_preamble_operative_paragraphs_and_sub_paragraphs() -> None:
+    doc = load("resolution")
+    assert doc.meta.kind == "resolution"
+    assert doc.meta.title == "第2999(2031)号决议"  # from the symbol, as the UN titles it
+    assert plain_text(doc.caption) == "2031年3月14日安全理事会第9901次会议通过"
+    assert numbered_ids(doc.body) == ["pp1", "pp2", "pp3", "p1", "p2", "p2-a", "p2-b", "p2-b-i", "p2-b-ii",
+                                      "p2-c", "p3", "p4"]
+    p2 = doc.body[4]
+    assert isinstance(p2, NumberedParagraph) and p2.number == 2 and plain_text(p2.inlines) == "请秘书长："
+    b = p2.blocks[1]
+    assert isinstance(b, SubParagraph) and b.label == "b" and [s.label for s in b.blocks] == ["i", "ii"]  # type: ignore[union-attr]
+
+
+def test_a_report_numbers_paragraphs_through_its_headings() -> None:
+    doc = load("report")
+    assert [numbered_ids(s.blocks) for s in iter_sections(doc.sections)] == [
+        ["p1", "p2"], ["p3"], ["p4", "p5", "p5-a", "p5-b"]]
+    assert doc.annex is not None and isinstance(doc.annex.blocks[0], Table)
+    assert [n.id for n in doc.footnotes] == ["fn1", "fn2"]
+
+
+def test_a_statement_has_its_header_and_unnumbered_paragraphs() -> None:
+    doc = load("statement")
+    assert doc.meta.title == "安全理事会主席的声明"
+    assert plain_text(doc.caption).startswith("在2031年5月20日举行的安全理事会第9930次会议上")
+    assert "“维持国际和平与安全”" in plain_text(doc.caption)
+    assert numbered_ids(doc.body) == ["p1", "p2", "p3"]
+
+
+def test_a_numbered_statement_anchors_other_paragraphs_apart() -> None:
+    front = ("kind: presidential-statement\ndate: 2031-01-01\nmeeting: 1\nmeeting_date: 2031-01-01\n"
+             "agenda_item: 项目\n")
+    doc = read("引言。\n\n1. 甲。\n\n2. 乙。\n", front=front)
+    assert numbered_ids(doc.body) == ["u1", "p1", "p2"]
+
+
+def test_a_letter_keeps_its_numbered_lists_as_lists() -> None:
+    doc = read("1. 甲\n2. 乙\n", front="title: t\ndate: 2021-01-01\n")
+    assert isinstance(doc.body[0], OrderedList)
+
+
+@pytest.mark.parametrize("body, line, reason", [
+    ("1. 甲\n\n3. 丙\n", 7, "paragraph 3 follows paragraph 1: number the paragraphs 1, 2, 3 ... without gaps"),
+    ("2. 甲\n", 5, "paragraph 2 comes first"),
+    ("1. 甲\n\n(a) 乙\n", 7, "sub-paragraph (a) must be indented under its numbered paragraph"),
+    ("1. 甲\n\n   (a) 乙\n\n   (c) 丙\n", 9, "sub-paragraph (c) of paragraph 1 is out of order; expected (b)"),
+    ("1. 甲\n\n   (b) 乙\n", 7, "sub-paragraph (b) of paragraph 1 is out of order; start with (a) or (i)"),
+    ("1. 甲\n\n又及。\n", 7, "in a resolution the text after the first operative paragraph is numbered"),
+])
+def test_numbering_mistakes_are_reported_with_their_lines(body: str, line: int, reason: str) -> None:
+    found = problems(f"---\n{RES_FRONT}---\n{body}")
+    assert any(got_line == line + 3 and reason in got for got_line, got in found), found
+
+
+def test_report_numbering_that_restarts_after_a_heading_is_an_error() -> None:
+    text = "---\ntitle: 报告\nkind: report\ndate: 2031-01-01\n---\n# 一\n\n1. 甲\n\n# 二\n\n1. 乙\n"
+    assert problems(text) == [(12, "paragraph 1 follows paragraph 1: number the paragraphs 1, 2, 3 ... "
+                                   "without gaps, continuing through headings")]
+
+
+def test_front_matter_of_kinds_is_checked() -> None:
+    assert problems("---\ntitle: t\nkind: resolutoin\ndate: 2031-01-01\n---\n") == [
+        (3, "unknown kind 'resolutoin' (did you mean 'resolution'?); known: letter, resolution, "
+            "presidential-statement, report")]
+    assert problems("---\nkind: resolution\nsymbol: S/RES/1 (2031)\ndate: 2031-01-01\n---\n1. 甲\n") == [
+        (1, "a resolution needs 'meeting', 'meeting_date' in the front matter (the meeting that adopted it)")]
+    assert problems("---\ntitle: t\ndate: 2031-01-01\nmeeting: 第9901次\n---\n")[0][0] == 4
+
+
+# --- kinds: pages and print --------------------------------------------------------
+
+
+def test_each_kind_has_its_page_layout() -> None:
+    res = page(load("resolution"))
+    assert '<article class="resolution" id="letter">' in res
+    assert '<p class="adoption">2031年3月14日安全理事会<a class="citation cite-meeting"' in res
+    assert '<div class="para sub" id="p2-b-i">\n<p><span class="num">(i)</span>特派团的人员规模；</p>' in res
+    statement = page(load("statement"))
+    assert '<article class="statement" id="letter">' in statement and 'class="statement-header"' in statement
+    report = page(load("report"))
+    assert '<article class="report" id="letter">' in report
+    assert report.index('id="contents"') < report.index('id="p1"')
+
+
+def outline(pdf: Path) -> list[tuple[int, str]]:
+    reader = PdfReader(io.BytesIO(pdf.read_bytes()))
+
+    def walk(items: list[object], depth: int) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        for x in items:
+            out.extend(walk(x, depth + 1) if isinstance(x, list) else [(depth, x.title)])  # type: ignore[attr-defined]
+        return out
+
+    return walk(reader.outline, 0)
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_a_resolution_prints_its_masthead_adoption_line_and_paragraph_outline(pdfs: dict[str, Path]) -> None:
+    assert outline(pdfs["resolution"]) == [(0, "第2999(2031)号决议"), (1, "第1段"), (1, "第2段"), (1, "第3段"),
+                                            (1, "第4段")]
+    text = pdf_text(pdfs["resolution"])
+    assert re.search(r"联合国\s+United Nations\s+S/RES/2999 \(2031\)", text)
+    assert "2031年3月14日安全理事会第9901次会议通过" in text
+    assert re.search(r"\(b\)\s+就下列事项提出建议", text) and re.search(r"\(ii\)\s+过渡安排", text)
+
+
+def test_a_statement_prints_its_header(pdfs: dict[str, Path]) -> None:
+    assert outline(pdfs["statement"]) == [(0, "安全理事会主席的声明")]
+    assert "S/PRST/2031/4" in pdf_text(pdfs["statement"])
+
+
+def test_a_report_prints_contents_running_header_and_footnotes(pdfs: dict[str, Path]) -> None:
+    assert outline(pdfs["report"]) == [(0, "秘书长关于特派团执行任务情况的报告"), (1, "导言"), (1, "政治动态"),
+                                        (2, "安全局势"), (0, "特派团人员构成(截至2031年3月31日)")]
+    pages = pdf_text(pdfs["report"]).split("\f")
+    assert len([p for p in pages if p.strip()]) == 2
+    assert pages[1].strip().startswith("S/2031/250")  # the running header on later pages
+    found = words(pdfs["report"])
+    call, note = first(found, "安全事件总数"), first(found, "数据由特派团")
+    assert note[0] == call[0] and note[1] > first(found, "保障人道主义准入")[1]

@@ -271,6 +271,9 @@ class Document:
     annex: Annex | None = None
     footnotes: tuple[Footnote, ...] = ()
     source: str = ""  # the file it was read from, for messages
+    # The line a kind prints under its title, made from the front matter: a
+    # resolution's adoption line, a statement's opening. Prose, so it follows the edition.
+    caption: tuple[Inline, ...] = ()
 
 
 # --- generic traversal -----------------------------------------------------

@@ -51,6 +51,7 @@ from docpub.model import (
     plain_text,
 )
 from docpub.readers.frontmatter import FRONT_MATTER_KEYS, NO_TITLE, collect_front_matter
+from docpub.readers.kinds import caption, default_title
 from docpub.readers.linebreaks import SOFT, SoftBreak, resolve_soft_breaks, split_lines
 from docpub.readers.numbered import numbered_paragraph, split_label
 from docpub.readers.sections import Heading, nest
@@ -174,6 +175,8 @@ class _Reader:
         if self.numbering:
             self.prefix = "pp" if self.kind == "resolution" else "u"
         body, sections = nest(self.items(letter, main=True))
+        if self.wants_title and default_title(meta):
+            self.title, self.wants_title = default_title(meta), False
         if self.wants_title:
             self.report(1, "no title: give the front matter a 'title:' or start the text with a '# ' heading")
         self.prefix = "u" if self.numbering else self.prefix
@@ -189,7 +192,8 @@ class _Reader:
             meta = replace(meta, title=self.title)
         return Document(id=doc_id, lang=lang, meta=meta, body=body, sections=sections,
                         annex=self.annex(annex) if annex else None,
-                        footnotes=self.footnotes(notes), source=self.source)
+                        footnotes=self.footnotes(notes), source=self.source,
+                        caption=caption(meta, self.report))
 
     def _claim_explicit_ids(self, nodes: list[SyntaxTreeNode]) -> None:
         """Explicit ids win over generated ones wherever they appear."""

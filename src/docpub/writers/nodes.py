@@ -144,7 +144,7 @@ class NodeRenderer:
                 Markup('<p class="signature-line">{}</p>').format(self.inlines(line)) for line in b.lines)
             return Markup('<div class="signature">\n{}\n</div>').format(lines)
         if isinstance(b, NumberedParagraph):
-            return self._numbered("numbered", b.id, f"{b.number}.", b.inlines, b.blocks)
+            return self._numbered("numbered", b.id, f"{b.number}.", b.inlines, b.blocks, b.number)
         if isinstance(b, SubParagraph):
             return self._numbered("sub", b.id, f"({b.label})", b.inlines, b.blocks)
         if isinstance(b, Table):
@@ -157,11 +157,12 @@ class NodeRenderer:
         raise TypeError(f"not a block: {b!r}")
 
     def _numbered(self, kind: str, pid: str, number: str, inlines: tuple[Inline, ...],
-                  blocks: tuple[Block, ...]) -> Markup:
+                  blocks: tuple[Block, ...], n: int | None = None) -> Markup:
         # The number is text, not a list marker: it is copied, printed and searched as written.
         first = Markup('<p><span class="num">{}</span>{}</p>').format(number, self.inlines(inlines))
         rest = Markup("\n") + self.blocks(blocks) if blocks else Markup("")
-        return Markup('<div class="para {}" id="{}">\n{}{}\n</div>').format(kind, pid, first, rest)
+        data = Markup(' data-n="{}"').format(n) if n is not None else Markup("")  # the print outline's label
+        return Markup('<div class="para {}" id="{}"{}>\n{}{}\n</div>').format(kind, pid, data, first, rest)
 
     def _table(self, t: Table) -> Markup:
         def row(r: TableRow, tag: str) -> Markup:

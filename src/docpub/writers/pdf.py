@@ -91,7 +91,9 @@ def print_html(doc: Document, *, edition: Edition, theme: Theme, site_root: Path
     """The HTML that WeasyPrint lays out for ``render_pdf``."""
     doc = _absolute_images(doc, site_root)
     context = _context(doc, edition, {**_default_labels(edition.tag), **(labels or {})})
-    return _environment(theme).get_template(TEMPLATE).render(context)
+    # A kind's own print layout (print.resolution.html.j2 ...) if the theme has one.
+    names = [f"print.{doc.meta.kind}.html.j2", TEMPLATE]
+    return _environment(theme).select_template(names).render(context)
 
 
 @lru_cache(maxsize=8)
@@ -125,6 +127,8 @@ def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict
     letter = Markup("\n").join(x for x in (render.blocks(doc.body), render.sections(doc.sections)) if x)
     annex = None
     running = meta.symbol or meta.title
+    toc = [TocEntry(s.level, s.id, render.inlines(_unlinked(s.title)))
+           for s in iter_sections(doc.sections) if s.level <= 3]
     if doc.annex is not None:
         a = doc.annex
         annex = {
@@ -136,7 +140,8 @@ def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict
             "body": Markup("\n").join(
                 x for x in (render.blocks(a.blocks), render.sections(a.sections)) if x),
         }
-        running = meta.symbol or plain_text(a.title) or meta.title
+        if meta.kind == "letter":  # a letter is known by its annex; other kinds by their own title
+            running = meta.symbol or plain_text(a.title) or meta.title
     return {
         "lang": edition.tag,
         "title": meta.title,
@@ -152,6 +157,9 @@ def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict
         "distributed": english_date(meta.date),
         "original_language": meta.original_language,
         "letter_title": typeset(meta.title),
+        "kind": meta.kind,
+        "caption": render.inlines(doc.caption),
+        "toc": toc,
         "letter": letter,
         "annex": annex,
     }
