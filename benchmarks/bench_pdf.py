@@ -1,11 +1,12 @@
-"""PDF writer benchmark: render_pdf against WeasyPrint alone on the same print HTML.
+"""PDF writer benchmark: docpub's print layout against WeasyPrint alone on plain HTML.
 
     .venv/bin/python benchmarks/bench_pdf.py [--repeat N]
 
-Prints the best-of-N time of ``render_pdf`` (template + typesetting + layout +
-PDF) and of ``HTML(string).write_pdf`` with the same fetcher and options, their
-ratio, the page count and size; then, when the edition transform is there,
-the size of every configured edition's PDF rendered in this one process.
+Lays out the seed document twice with the same WeasyPrint options: docpub's print HTML
+(template, typesetting, style sheet) and plain HTML of the same text (headings, paragraphs,
+a few lines of CSS in the same page geometry and faces, as a user's own script would make).
+Prints best-of-N CPU times of layout and writing, text boxes and pages of each, and their
+ratio; then the size of every configured edition's PDF.
 
 ``seed_document()`` is shared with tests/test_writer_pdf.py: the authored
 Markdown when the reader and content exist, else a Document built from the
@@ -21,6 +22,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
@@ -151,16 +153,68 @@ def _inlines(text: str):  # type: ignore[no-untyped-def]
     return tuple(out)
 
 
+# --- the baseline: WeasyPrint alone on plain HTML of the same text ----------------
+
+# What a user's own script would print (pandoc's standalone HTML of the same text, a few lines
+# of CSS), in the same page geometry, faces and leading as the print style sheet, so the two
+# lay out about the same lines on the same number of pages.
+PLAIN_CSS = """
+@page { size: A4; margin: 24mm 22mm 22mm 22mm; @bottom-center { content: counter(page); } }
+html { font-family: "Noto Serif CJK SC", serif; font-size: 11pt; line-height: 1.75; }
+h1, h2, h3 { font-family: "Noto Sans CJK SC", sans-serif; line-height: 1.5; }
+"""
+
+
+def plain_html(doc) -> str:  # type: ignore[no-untyped-def]
+    """The document's text as plain HTML: headings, paragraphs, a list of its sections."""
+    from markupsafe import escape
+
+    from docpub.model import iter_sections, plain_text
+    from docpub.writers.nodes import NodeRenderer
+
+    render = NodeRenderer()
+    parts = [f"<h1>{escape(doc.meta.title)}</h1>", render.blocks(doc.body), render.sections(doc.sections)]
+    if doc.annex is not None:
+        toc = "".join(f"<li>{escape(plain_text(s.title))}</li>" for s in iter_sections(doc.annex.sections))
+        parts += [f"<p>{render.inlines(doc.annex.caption)}</p>", f"<h1>{render.inlines(doc.annex.title)}</h1>",
+                  f"<ul>{toc}</ul>", render.blocks(doc.annex.blocks), render.sections(doc.annex.sections)]
+    return (f'<!DOCTYPE html><html lang="{doc.lang}"><head><meta charset="utf-8"><title>x</title>'
+            f"<style>{PLAIN_CSS}</style></head><body>{''.join(parts)}</body></html>")
+
+
 # --- the benchmark ---------------------------------------------------------------
 
 
-def _best(fn, repeat: int) -> tuple[float, bytes]:  # type: ignore[no-untyped-def]
-    best, out = float("inf"), b""
+class Timing(NamedTuple):
+    layout: float  # HTML(...).render(): styles, boxes, line breaking, pagination
+    write: float  # Document.write_pdf(): drawing and the PDF file
+    pages: int
+    text_boxes: int
+    size: int
+
+
+def measure(make_html, fetcher, base: str, repeat: int) -> Timing:  # type: ignore[no-untyped-def]
+    """Best-of-``repeat`` CPU times (other processes on the machine do not count) of one PDF."""
+    from weasyprint import HTML
+
+    from docpub.writers.pdf import PDF_OPTIONS
+
+    layout = write = float("inf")
     for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+        t0 = time.process_time()
+        document = HTML(string=make_html(), base_url=base, url_fetcher=fetcher).render()
+        t1 = time.process_time()
+        data = document.write_pdf(**PDF_OPTIONS)
+        t2 = time.process_time()
+        layout, write = min(layout, t1 - t0), min(write, t2 - t1)
+    boxes = sum(_text_boxes(page._page_box) for page in document.pages)
+    return Timing(layout, write, len(document.pages), boxes, len(data))
+
+
+def _text_boxes(box) -> int:  # type: ignore[no-untyped-def]
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    return int(isinstance(box, TextBox)) + sum(_text_boxes(c) for c in getattr(box, "children", ()) or ())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,32 +223,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from pypdf import PdfReader
-    from weasyprint import HTML
 
     from docpub.config import load_config
-    from docpub.writers.pdf import PDF_OPTIONS, base_url, print_html, render_pdf, site_url_fetcher
+    from docpub.writers.pdf import base_url, print_html, render_pdf, site_url_fetcher
 
     doc = seed_document()
     theme = load_config(ROOT).theme
     hans = editions()[0]
-    html = print_html(doc, edition=hans, theme=theme, site_root=ROOT)
+    fetcher = site_url_fetcher(ROOT, theme)
 
-    def ours() -> bytes:
-        return render_pdf(doc, edition=hans, theme=theme, site_root=ROOT)
+    def ours() -> str:  # the template and the typesetting count as docpub's
+        return print_html(doc, edition=hans, theme=theme, site_root=ROOT)
 
-    def alone() -> bytes:
-        return HTML(string=html, base_url=base_url(theme),  # type: ignore[no-any-return]
-                    url_fetcher=site_url_fetcher(ROOT, theme)).write_pdf(**PDF_OPTIONS)
-
-    ours()  # warm-up: fontconfig and font files, for both
-    t_ours, pdf = _best(ours, args.repeat)
-    t_alone, _ = _best(alone, args.repeat)
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    render_pdf(doc, edition=hans, theme=theme, site_root=ROOT)  # warm-up: fontconfig, font files
+    t_ours = measure(ours, fetcher, base_url(theme), args.repeat)
+    t_plain = measure(lambda: plain_html(doc), fetcher, base_url(theme), args.repeat)
     print(f"source:          {'content Markdown' if CONTENT.exists() else SOURCE.name}")
-    print(f"render_pdf:      {t_ours:.3f} s (best of {args.repeat})")
-    print(f"WeasyPrint only: {t_alone:.3f} s")
-    print(f"ratio:           {t_ours / t_alone:.2f}")
-    print(f"zh-Hans:         {pages} pages, {len(pdf) / 1024:.0f} KB")
+    print(f"CPU seconds, best of {args.repeat}: layout (render) + write (draw, PDF)")
+    for name, t in (("docpub print", t_ours), ("plain HTML", t_plain)):
+        print(f"  {name:<14} {t.layout:6.3f} + {t.write:6.3f} = {t.layout + t.write:6.3f} s   "
+              f"{t.pages} pages, {t.text_boxes} text boxes, {t.size / 1024:.0f} KB")
+    print(f"ratio layout:    {t_ours.layout / t_plain.layout:.2f}")
+    print(f"ratio total:     {(t_ours.layout + t_ours.write) / (t_plain.layout + t_plain.write):.2f}")
 
     try:
         from docpub.transforms.editions import convert_document

@@ -1,7 +1,9 @@
-"""Shared pytest set-up: the ``--regen-golden`` switch for golden-file tests, the ``browser`` fixture."""
+"""Shared pytest set-up: the ``--regen-golden`` switch for golden-file tests, the ``browser`` fixture,
+and no PDF test passes while WeasyPrint warns."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -36,3 +38,38 @@ def browser() -> Iterator[webdriver.Chrome]:
         pytest.fail(f"missing {', '.join(missing)}: run 'make test-setup' (as root it installs them)")
     with chromium() as driver:
         yield driver
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_WEASYPRINT = _Collect()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _weasyprint_log() -> Iterator[None]:
+    """Collects WeasyPrint's warnings from the start, so module fixtures that lay out PDFs count too."""
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(_WEASYPRINT)
+    yield
+    logger.removeHandler(_WEASYPRINT)
+
+
+@pytest.fixture(autouse=True)
+def _no_weasyprint_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test fails on any WeasyPrint warning or error (a missing glyph, an unsupported CSS
+    property, an image that did not load), unless it is marked ``weasyprint_warnings``."""
+    yield
+    records, _WEASYPRINT.records[:] = list(_WEASYPRINT.records), []
+    if records and request.node.get_closest_marker("weasyprint_warnings") is None:
+        pytest.fail("WeasyPrint: " + "; ".join(r.getMessage() for r in records), pytrace=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "weasyprint_warnings: the test expects WeasyPrint to warn")

@@ -24,6 +24,7 @@ from docpub.model import (
     Citation,
     Document,
     Image,
+    Link,
     Meta,
     Paragraph,
     Section,
@@ -33,11 +34,15 @@ from docpub.model import (
     plain_text,
 )
 from docpub.templating import default_theme
-from docpub.writers.pdf import base_url, english_date, print_html, render_pdf, site_url_fetcher
+from docpub.writers.pdf import SITE_URL, base_url, english_date, print_html, render_pdf, site_url_fetcher
 
 REPO = Path(__file__).resolve().parents[1]
 THEME = default_theme()
 FORBIDDEN_LINE_START = "，。、；：）”」』》！？"
+# A 1x1 PNG.
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+       b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
 HAN_SPACE_DIGIT = re.compile(r"\p{Han} [0-9]|[0-9] \p{Han}".replace(r"\p{Han}", "[\u3400-\u9fff]"))
 
 
@@ -131,7 +136,7 @@ def test_contents_page_numbers_are_the_pages_sections_start_on(reader: PdfReader
     for item in _flatten(reader.outline):
         starts[item.title] = reader.get_destination_page_number(item) + 1
     toc = pdftotext(pdf_path, "-layout", "-f", "2", "-l", "2")
-    entries = re.findall(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$", toc, re.M)
+    entries = re.findall(r"^\s*(\S.*?)\s*…{3,}\s*(\d+)\s*$", toc, re.M)
     assert len(entries) >= 20
     for title, page in entries:
         assert starts[title] == int(page), title
@@ -338,10 +343,14 @@ def test_fetcher_refuses_escapes_from_the_site(tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text("x")
     (site / "content" / "link.txt").symlink_to(tmp_path / "secret.txt")
     fetch = site_url_fetcher(site, THEME)
-    for url in ((site / "content" / ".." / ".." / "secret.txt").as_uri(),
-                (site / "content" / "link.txt").as_uri()):
+    for url in (SITE_URL + "content/../../secret.txt", SITE_URL + "content/link.txt",
+                SITE_URL + "content/%2e%2e/%2e%2e/secret.txt"):
         with pytest.raises(DocpubError, match="outside the site"):
             fetch(url)
+    # A real path is never a URL print reads, even inside the site.
+    (site / "content" / "ok.txt").write_text("x")
+    with pytest.raises(DocpubError, match="only the site's own files"):
+        fetch((site / "content" / "ok.txt").as_uri())
 
 
 def test_fetcher_refuses_http_without_a_request(server: str) -> None:
@@ -366,12 +375,63 @@ def test_render_stops_on_an_image_from_outside_the_site(server: str, where: str)
 def test_a_relative_image_is_served_from_the_documents_folder(tmp_path: Path) -> None:
     folder = tmp_path / "content" / "small"
     folder.mkdir(parents=True)
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
-           b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d"
-           b"\x00\x00\x00\x00IEND\xaeB`\x82")
-    (folder / "map.png").write_bytes(png)
+    (folder / "map.png").write_bytes(PNG)
     doc = small_document()
     doc = Document(doc.id, doc.lang, doc.meta, body=(Paragraph((Image("map.png", "地图"),), "p1"),),
                    source=str(folder / "zh-Hans.md"))
     data = render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=tmp_path)
     assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
+
+
+# --- nothing of the builder's folders in a PDF ------------------------------------------
+
+
+def _link_uris(data: bytes) -> list[str]:
+    return [str(annot.get_object()["/A"].get("/URI")) for page in PdfReader(io.BytesIO(data)).pages
+            for annot in page.get("/Annots") or [] if "/URI" in annot.get_object().get("/A", {})]
+
+
+def _linked_document() -> Document:
+    doc = small_document()
+    links = (Text("见"), Link((Text("另一份"),), "other.html"), Text("、"),
+             Link((Text("上级"),), "../up/index.html#p2"), Text("、"),
+             Link((Text("本机"),), "file:///etc/passwd"), Text("、"),
+             Link((Text("脚本"),), "javascript:alert(1)"), Text("和"),
+             Link((Text("网站"),), "https://example.org/a"), Text("。"))
+    return Document(doc.id, doc.lang, doc.meta, body=(Paragraph(links, "p1"),), annex=doc.annex)
+
+
+def test_relative_links_never_point_into_the_builders_folders() -> None:
+    data = render_pdf(_linked_document(), edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
+    assert _link_uris(data) == ["https://example.org/a"]
+    assert b"file:" not in data and str(REPO).encode() not in data
+
+
+def test_relative_links_resolve_against_the_pages_published_url(tmp_path: Path) -> None:
+    page = "https://docs.example.org/zh-Hans/small/"
+    data = render_pdf(_linked_document(), edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO,
+                      page_url=page)
+    assert _link_uris(data) == ["https://docs.example.org/zh-Hans/small/other.html",
+                                "https://docs.example.org/zh-Hans/up/index.html#p2",
+                                "https://example.org/a"]
+    path = tmp_path / "l.pdf"
+    path.write_bytes(data)
+    assert "见另一份、上级、本机、脚本和网站。" in pdftotext(path)  # unlinked text stays
+
+
+def test_the_same_site_built_in_two_folders_gives_the_same_pdfs(tmp_path: Path) -> None:
+    from docpub.cli import main
+    from sitekit import MINIMAL, make_site
+
+    text = MINIMAL + "\n![地图](map.png)\n\n见[另一份](../other/index.html)。\n"
+    outputs = []
+    for name in ("a", "checkout-b"):
+        site = make_site(tmp_path / name / "site", {"test-doc": text})
+        (site / "content" / "test-doc" / "map.png").write_bytes(PNG)
+        out = tmp_path / name / "out"
+        assert main(["build", str(site), "--out", str(out)]) == 0
+        outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*.pdf")})
+    assert len(outputs[0]) == 4 and outputs[0] == outputs[1]
+    for data in outputs[0].values():
+        assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
+        assert str(tmp_path).encode() not in data and b"file:" not in data

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -58,9 +58,10 @@ _FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")
 
 
 def render_pdf(doc: Document, *, edition: Edition, theme: Theme, site_root: Path,
-               labels: Mapping[str, str] | None = None) -> bytes:
+               labels: Mapping[str, str] | None = None, page_url: str = "") -> bytes:
     """The PDF of ``doc`` in ``edition`` (whose text ``doc`` already is)."""
-    html = print_html(doc, edition=edition, theme=theme, site_root=site_root, labels=labels)
+    html = print_html(doc, edition=edition, theme=theme, site_root=site_root, labels=labels,
+                      page_url=page_url)
     return html_to_pdf(html, theme=theme, site_root=site_root, source=doc.source or doc.id)
 
 
@@ -80,16 +81,32 @@ def html_to_pdf(html: str, *, theme: Theme, site_root: Path, source: str) -> byt
     return pdf
 
 
+# The print HTML names files by these virtual URLs, never by where the site is on disk:
+# WeasyPrint names a PDF's image resources after their URL, and nothing of the builder's
+# file system may reach a PDF. Only the fetcher knows where the files really are.
+THEME_URL = "file:///docpub/theme/"
+SITE_URL = "file:///docpub/site/"
+
+# Link schemes kept live in print; anything else (file:, javascript:, data:) is printed as text.
+_LIVE_SCHEMES = ("http", "https", "mailto")
+
+
 def base_url(theme: Theme) -> str:
-    """Relative URLs in the print HTML (``static/print.css``) resolve in the site's templates
-    folder, and the fetcher looks them up there first, then in the default theme."""
-    return theme.site_folder.as_uri() + "/"
+    """Relative URLs in the print HTML (``static/print.css``) resolve in the theme: the fetcher
+    looks them up in the site's templates folder first, then in the default theme."""
+    del theme  # the same virtual folder for every theme
+    return THEME_URL
 
 
 def print_html(doc: Document, *, edition: Edition, theme: Theme, site_root: Path,
-               labels: Mapping[str, str] | None = None) -> str:
-    """The HTML that WeasyPrint lays out for ``render_pdf``."""
-    doc = _absolute_images(doc, site_root)
+               labels: Mapping[str, str] | None = None, page_url: str = "") -> str:
+    """The HTML that WeasyPrint lays out for ``render_pdf``.
+
+    ``page_url`` is the document page's published URL: relative links in the text resolve
+    against it. Without it they are printed as plain text, never as links into the builder's
+    folders.
+    """
+    doc = _print_links(_site_images(doc, site_root), page_url)
     context = _context(doc, edition, {**_default_labels(edition.tag), **(labels or {})})
     # A kind's own print layout (print.resolution.html.j2 ...) if the theme has one.
     names = [f"print.{doc.meta.kind}.html.j2", TEMPLATE]
@@ -200,17 +217,55 @@ def _font_css(edition: Edition) -> Markup:
         f"h1, h2, h3, h4, h5, h6, .organ-zh, .symbol, .toc-heading {{ font-family: {sans}; }}")
 
 
-def _absolute_images(doc: Document, site_root: Path) -> Document:
-    """Point relative image paths at the document's folder, where the site keeps them."""
-    folder = Path(doc.source).parent if doc.source else site_root / "content" / doc.id
-    prefix = folder.resolve().as_uri() + "/"
+def _site_images(doc: Document, site_root: Path) -> Document:
+    """Point relative image paths at the document's folder, by its place in the site."""
+    root = site_root.resolve()
+    folder = (Path(doc.source).parent if doc.source else root / "content" / doc.id).resolve()
+    if not folder.is_relative_to(root):
+        raise DocpubError(doc.source or doc.id, None, "PDF: the document is outside the site folder")
+    prefix = SITE_URL + "".join(f"{quote(part)}/" for part in folder.relative_to(root).parts)
 
     def fix(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         return tuple(replace(x, src=prefix + x.src)
-                     if isinstance(x, Image) and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/", x.src)
+                     if isinstance(x, Image) and not _SCHEME.match(x.src) and not x.src.startswith("/")
                      else x for x in inlines)
 
     return map_inline_seqs(doc, fix)
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _print_links(doc: Document, page_url: str) -> Document:
+    """Links as print can follow them: web links stay, in-document anchors stay, relative links
+    resolve against the page's published URL (or become text), and other schemes become text."""
+
+    def fix(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for x in inlines:
+            url = _print_url(x.url, page_url) if isinstance(x, Link) else None
+            if isinstance(x, Link) and url is None:
+                out.extend(x.children)
+            elif isinstance(x, Link) and url is not None and url != x.url:
+                out.append(replace(x, url=url))
+            else:
+                out.append(x)
+        return tuple(out)
+
+    return map_inline_seqs(doc, fix)
+
+
+def _print_url(url: str, page_url: str) -> str | None:
+    """Where a link leads in print, or None when it cannot lead anywhere outside the build."""
+    if url.startswith("#"):
+        return url
+    scheme = _SCHEME.match(url)
+    if scheme:
+        return url if scheme.group()[:-1].lower() in _LIVE_SCHEMES else None
+    if not page_url or url.startswith("//"):
+        return None
+    resolved = urljoin(page_url, url)
+    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
 
 
 # --- the fetcher ---------------------------------------------------------------
@@ -241,15 +296,20 @@ class _SiteFetcher(URLFetcher):  # type: ignore[misc]
 
     def _path(self, url: str) -> Path:
         parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            raise DocpubError(url, None,
-                              "PDF resource refused: only the site's own files are used in print")
-        path = Path(unquote(parts.path)).resolve()
-        if path.is_relative_to(self._theme.site_folder):
-            found = self._theme.find(path.relative_to(self._theme.site_folder).as_posix())
+        if parts.query or parts.fragment:
+            raise DocpubError(url, None, "PDF resource refused: only the site's own files are used in print")
+        if url.startswith(THEME_URL):
+            name = unquote(url[len(THEME_URL):])
+            if ".." in Path(name).parts:
+                raise DocpubError(url, None, "PDF resource refused: outside the site folder")
+            found = self._theme.find(name)
             if found is None:
                 raise DocpubError(url, None, "PDF resource not found in the site's templates or the default theme")
             return found
+        if not url.startswith(SITE_URL):
+            raise DocpubError(url, None,
+                              "PDF resource refused: only the site's own files are used in print")
+        path = (self._site_root / unquote(url[len(SITE_URL):])).resolve()
         if not path.is_relative_to(self._site_root):
             raise DocpubError(url, None, "PDF resource refused: outside the site folder")
         if not path.is_file():
