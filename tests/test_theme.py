@@ -12,6 +12,7 @@ import pytest
 
 from docpub.cli import main
 from docpub.config import load_config
+from docpub.newsite import PACKAGE, starter_files
 from docpub.templating import DEFAULT_THEME, Theme, template_error
 from docpub.writers.pdf import base_url, site_url_fetcher
 from sitekit import REPO, make_site, override
@@ -137,12 +138,14 @@ def test_the_repository_site_keeps_only_notes_in_its_templates_folder() -> None:
     assert not list(REPO.glob("templates/**/*.j2"))
 
 
-def test_a_built_wheel_ships_the_whole_theme(tmp_path: Path) -> None:
+def test_a_built_wheel_ships_the_theme_and_the_new_sites_files(tmp_path: Path) -> None:
     source = tmp_path / "source"  # a copy, so the build leaves nothing in the repository
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(REPO / name, source / name)
-    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    shutil.copytree(REPO / "src", source / "src", symlinks=True,
+                    ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    shutil.copytree(REPO / "content" / "glossary", source / "content" / "glossary")  # the package links to it
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
                     str(source)], check=True, capture_output=True)
     (wheel,) = (tmp_path / "dist").glob("docpub-*.whl")
@@ -150,6 +153,8 @@ def test_a_built_wheel_ships_the_whole_theme(tmp_path: Path) -> None:
     theme = {f"docpub/theme/{p.relative_to(DEFAULT_THEME).as_posix()}"
              for p in DEFAULT_THEME.rglob("*") if p.is_file()}
     assert theme and theme <= names
+    starter = {f"docpub/{p.relative_to(PACKAGE).as_posix()}" for p in starter_files().values()}
+    assert len(starter) == 6 and starter <= names
 
 
 def test_an_override_added_later_replaces_a_cached_default(tmp_path: Path) -> None:

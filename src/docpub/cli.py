@@ -67,6 +67,19 @@ def _cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from docpub.newsite import create_site
+    from docpub.templating import DEFAULT_THEME
+
+    site = create_site(Path(args.dir))
+    print(f"created a site in {site.root} ({len(site.files)} files):")
+    for rel in site.files:
+        print(f"  {rel}")
+    print(f"build it with 'docpub build {args.dir}', preview it with 'docpub serve {args.dir}';")
+    print(f"to change the look, copy a file of the default theme ({DEFAULT_THEME}) into its templates/")
+    return 0
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from docpub.importer import run_import
 
@@ -101,6 +114,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
     r.add_argument("--edition", metavar="TAG")
     r.set_defaults(func=_cmd_review)
+
+    n = sub.add_parser("new", help="create a new site: config, a sample document, the glossaries")
+    n.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    n.set_defaults(func=_cmd_new)
 
     i = sub.add_parser("import", help="turn a UN plain-text document into a content file")
     i.add_argument("input", metavar="INPUT.txt", help="the extracted text, or - for stdin")

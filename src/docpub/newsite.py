@@ -1,0 +1,72 @@
+"""``docpub new DIR``: a working site to start from.
+
+The new site holds a commented ``docpub.toml`` with the four editions, a sample letter with an
+annex and citations, and the glossaries (the same files this project's own site uses; the
+package ships them). The site is written into a temporary folder beside DIR and moved into
+place only when complete, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docpub.errors import DocpubError
+
+PACKAGE = Path(__file__).resolve().parent
+STARTER = PACKAGE / "starter"
+GLOSSARIES = PACKAGE / "glossary"
+GLOSSARY_SUFFIXES = (".tsv", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class NewSite:
+    root: Path
+    files: tuple[str, ...]  # relative paths, sorted
+
+
+def starter_files() -> dict[str, Path]:
+    """Every file of a new site (relative path -> the package file it is copied from)."""
+    files = {p.relative_to(STARTER).as_posix(): p for p in STARTER.rglob("*") if p.is_file()}
+    for path in GLOSSARIES.iterdir():
+        if path.is_file() and path.suffix in GLOSSARY_SUFFIXES:
+            files[f"content/glossary/{path.name}"] = path
+    return dict(sorted(files.items()))
+
+
+def create_site(target: Path) -> NewSite:
+    """Write a new site into ``target``, which must not exist or be an empty folder."""
+    _check_target(target)
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    files = starter_files()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        for rel, source in files.items():
+            dest = tmp / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, dest)
+        tmp.chmod(0o777 & ~_umask())
+        if target.is_dir():
+            target.rmdir()  # empty, checked above; fails (and stops) if something appeared since
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return NewSite(target, tuple(files))
+
+
+def _check_target(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise DocpubError(str(target), None, "exists and is not a folder; docpub new needs a new or empty folder")
+    if target.is_dir() and any(target.iterdir()):
+        raise DocpubError(str(target), None, "folder is not empty; docpub new needs a new or empty folder")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
