@@ -80,6 +80,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from docpub.serve import ServeOptions, serve
+
+    return serve(Path(args.site_dir), ServeOptions(host=args.host, port=args.port, pdf=args.pdf))
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from docpub.importer import run_import
 
@@ -118,6 +124,13 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="create a new site: config, a sample document, the glossaries")
     n.add_argument("dir", metavar="DIR", help="a new or empty folder")
     n.set_defaults(func=_cmd_new)
+
+    s = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload pages on change")
+    s.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    s.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
+    s.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--pdf", action="store_true", help="build the PDFs too (slower rebuilds)")
+    s.set_defaults(func=_cmd_serve)
 
     i = sub.add_parser("import", help="turn a UN plain-text document into a content file")
     i.add_argument("input", metavar="INPUT.txt", help="the extracted text, or - for stdin")

@@ -1,0 +1,221 @@
+"""``docpub serve``: serves the built site, rebuilds on change, reloads pages, shows errors."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from docpub.cli import main
+from docpub.config import load_config
+from docpub.serve import Broadcaster, _Server, make_handler
+from docpub.site import build
+from sitekit import MINIMAL, make_site
+
+WAIT = 60.0  # seconds: a rebuild takes a few; the machine may be busy
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout: float = WAIT) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"not seen within {timeout:.0f} s: {what}")
+
+
+class Served:
+    """A ``docpub serve`` subprocess and what it printed."""
+
+    def __init__(self, site: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "docpub", "serve", str(site), "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        self.out: list[str] = []
+        self.err: list[str] = []
+        for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
+            threading.Thread(target=self._read, args=(stream, lines), daemon=True).start()
+        wait_for("the serving line", lambda: any(line.startswith("serving ") for line in self.out))
+        line = next(line for line in self.out if line.startswith("serving "))
+        self.base = line.split(" at ", 1)[1].split(" ", 1)[0]
+
+    @staticmethod
+    def _read(stream: object, lines: list[str]) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            lines.append(line.rstrip("\n"))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8")
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def events(base: str) -> tuple[queue.Queue[tuple[str, str]], Callable[[], None]]:
+    """Listen to the server's events in a thread: (event name, data) pairs arrive on the queue."""
+    found: queue.Queue[tuple[str, str]] = queue.Queue()
+    host, port = base.split("//")[1].rstrip("/").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=WAIT)
+    conn.request("GET", "/__docpub__/events")
+    response = conn.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def read() -> None:
+        name = ""
+        try:
+            for raw in response:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    found.put((name, line[6:]))
+        except (OSError, ValueError):
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
+    return found, conn.close
+
+
+def next_event(found: queue.Queue[tuple[str, str]], name: str) -> str:
+    end = time.monotonic() + WAIT
+    while time.monotonic() < end:
+        got, data = found.get(timeout=max(0.1, end - time.monotonic()))
+        if got == name:
+            return data
+    raise AssertionError(f"no '{name}' event within {WAIT:.0f} s")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Served, Path]]:
+    site = make_site(tmp_path / "s")
+    server = Served(site)
+    try:
+        yield server, site / "content" / "test-doc" / "zh-Hans.md"
+    finally:
+        server.stop()
+
+
+def test_edit_rebuilds_an_error_keeps_the_last_good_site_and_ctrl_c_stops(served: tuple[Served, Path]) -> None:
+    server, doc = served
+    status, page = server.get("zh-Hant/test-doc/")
+    assert status == 200 and "第2512(2020)號決議" in page and "/__docpub__/reload.js" in page
+    found, close = events(server.base)
+    try:
+        first = int(next_event(found, "build"))
+        doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
+        assert int(next_event(found, "build")) == first + 1
+        wait_for("the edited text", lambda: "一致通過了" in server.get("zh-Hant/test-doc/")[1])
+
+        doc.write_text("---\ntitle: 没有日期\n---\n\n文。\n", encoding="utf-8")
+        failure = json.loads(next_event(found, "failed"))["message"]
+        assert f"{doc}:" in failure and "date" in failure
+        wait_for("the error in the terminal", lambda: any(f"docpub: {doc}:" in line for line in server.err))
+        status, page = server.get("zh-Hant/test-doc/")
+        assert status == 200 and "一致通過了" in page  # the last good site is still served
+
+        doc.write_text(MINIMAL.replace("通过了", "再次通过了"), encoding="utf-8")
+        next_event(found, "build")
+        assert "再次通過了" in server.get("zh-Hant/test-doc/")[1]
+    finally:
+        close()
+    assert server.stop() == 0
+    assert server.out[-1] == "stopped"
+    assert not any("Traceback" in line for line in server.err)
+
+
+def test_a_template_added_to_the_site_is_picked_up(served: tuple[Served, Path]) -> None:
+    server, doc = served
+    found, close = events(server.base)
+    try:
+        next_event(found, "build")
+        templates = doc.parents[2] / "templates"
+        templates.mkdir()
+        (templates / "citations.html.j2").write_text(
+            '{% extends "base.html.j2" %}{% block main %}<p>自有模板</p>{% endblock %}\n', encoding="utf-8")
+        next_event(found, "build")
+        wait_for("the site's template", lambda: "自有模板" in server.get("zh-Hans/test-doc/citations.html")[1])
+        # templates/ did not exist at the start: edits inside it are watched from now on
+        (templates / "citations.html.j2").write_text(
+            '{% extends "base.html.j2" %}{% block main %}<p>改过的模板</p>{% endblock %}\n', encoding="utf-8")
+        wait_for("the edited template", lambda: "改过的模板" in server.get("zh-Hans/test-doc/citations.html")[1])
+    finally:
+        close()
+
+
+def test_open_pages_reload_and_show_the_error_over_the_page(served: tuple[Served, Path],
+                                                            browser: webdriver.Chrome) -> None:
+    server, doc = served
+    browser.get(server.base + "zh-Hans/test-doc/")
+    marker = browser.find_element(By.TAG_NAME, "main")
+    doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
+    WebDriverWait(browser, WAIT).until(lambda d: "一致通过了" in d.find_element(By.TAG_NAME, "main").text)
+    assert marker.id != browser.find_element(By.TAG_NAME, "main").id  # the page was reloaded
+
+    doc.write_text("---\ntitle: 没有日期\n---\n\n文。\n", encoding="utf-8")
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.ID, "docpub-error"))
+    overlay = browser.find_element(By.ID, "docpub-error")
+    assert "zh-Hans.md" in overlay.text and "date" in overlay.text and overlay.is_displayed()
+
+    doc.write_text(MINIMAL.replace("通过了", "再次通过了"), encoding="utf-8")
+    WebDriverWait(browser, WAIT).until(lambda d: "再次通过了" in d.find_element(By.TAG_NAME, "main").text)
+    assert not browser.find_elements(By.ID, "docpub-error")
+
+
+def test_the_script_is_only_in_served_pages(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    out = tmp_path / "out"
+    build(load_config(site), out, pdf=False)
+    server = _Server(("127.0.0.1", 0), make_handler(out, Broadcaster()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/zh-Hans/test-doc/index.html") as response:
+            served = response.read()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/site.css") as response:
+            css = response.read()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__docpub__/reload.js") as response:
+            assert b"EventSource" in response.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+    on_disk = (out / "zh-Hans" / "test-doc" / "index.html").read_bytes()
+    assert b"__docpub__" in served and b"__docpub__" not in on_disk
+    assert served.replace(b'<script src="/__docpub__/reload.js" data-build="0"></script>\n', b"") == on_disk
+    assert css == (out / "static" / "site.css").read_bytes()
+    assert not [p for p in out.rglob("*") if p.is_file() and b"__docpub__" in p.read_bytes()]
+
+
+def test_a_port_in_use_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", str(site), "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"docpub: 127.0.0.1:{port}: error: cannot listen") and len(err.splitlines()) == 1
