@@ -219,3 +219,23 @@ def test_a_port_in_use_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureF
         assert main(["serve", str(site), "--port", str(port)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"docpub: 127.0.0.1:{port}: error: cannot listen") and len(err.splitlines()) == 1
+
+
+def test_a_site_that_does_not_build_at_first_is_served_once_fixed(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", {"test-doc": "---\ntitle: 没有日期\n---\n\n文。\n"})
+    doc = site / "content" / "test-doc" / "zh-Hans.md"
+    server = Served(site)
+    try:
+        status, page = server.get("")
+        assert status == 503 and "/__docpub__/reload.js" in page
+        found, close = events(server.base)
+        try:
+            assert f"{doc}:" in json.loads(next_event(found, "failed"))["message"]
+            doc.write_text(MINIMAL, encoding="utf-8")
+            next_event(found, "build")
+        finally:
+            close()
+        status, page = server.get("zh-Hans/test-doc/")
+        assert status == 200 and "第2512(2020)号决议" in page
+    finally:
+        assert server.stop() == 0
