@@ -35,13 +35,30 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def nu_report(site: Path) -> dict[Path, list[str]]:
-    """One run of the checker over every built page and the flawed sample."""
-    return vnu_errors([*sorted(site.rglob("*.html")), site.parent / "flawed" / "flawed.html"])
+def new_site(site: Path) -> Path:
+    """The site ``docpub new`` creates, built: the pages a new user sees first."""
+    root = site.parent / "new"
+    assert main(["new", str(root)]) == 0
+    assert main(["build", str(root), "--no-pdf"]) == 0
+    return root / "build" / "site"
+
+
+@pytest.fixture(scope="module")
+def nu_report(site: Path, new_site: Path) -> dict[Path, list[str]]:
+    """One run of the checker over every built page of both sites and the flawed sample."""
+    pages = [*sorted(site.rglob("*.html")), *sorted(new_site.rglob("*.html"))]
+    return vnu_errors([*pages, site.parent / "flawed" / "flawed.html"])
 
 
 def test_every_page_has_no_nu_html_checker_error(site: Path, nu_report: dict[Path, list[str]]) -> None:
     pages = sorted(p.resolve() for p in site.rglob("*.html"))
+    assert len(pages) >= 15
+    errors = [line for page in pages for line in nu_report.get(page, [])]
+    assert not errors, "\n".join(errors)
+
+
+def test_the_new_sites_pages_have_no_nu_html_checker_error(new_site: Path, nu_report: dict[Path, list[str]]) -> None:
+    pages = sorted(p.resolve() for p in new_site.rglob("*.html"))
     assert len(pages) >= 15
     errors = [line for page in pages for line in nu_report.get(page, [])]
     assert not errors, "\n".join(errors)
