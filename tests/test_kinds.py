@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from docpub.cli import main
 from docpub.config import Edition, UrlTemplates
 from docpub.errors import DocpubError, ManyErrors
 from docpub.model import (
@@ -24,6 +25,7 @@ from docpub.model import (
     Document,
     Footnote,
     FootnoteRef,
+    Link,
     NumberedParagraph,
     OrderedList,
     Paragraph,
@@ -37,11 +39,14 @@ from docpub.model import (
 )
 from docpub.readers.markdown import read_file, read_markdown
 from docpub.templating import default_theme
+from docpub.transforms.citation_grammar import find_symbols
 from docpub.transforms.citations import link_citations
+from docpub.transforms.corpus import paragraph_anchor
 from docpub.writers.html import Alternate, HtmlWriter, Nav, load_labels
 from docpub.writers.json import model_to_json
 from docpub.writers.markdown import write_markdown
 from docpub.writers.pdf import render_pdf
+from sitekit import make_site
 
 REPO = Path(__file__).resolve().parents[1]
 THEME = default_theme()
@@ -377,3 +382,68 @@ def test_a_report_prints_contents_running_header_and_footnotes(pdfs: dict[str, P
     found = words(pdfs["report"])
     call, note = first(found, "安全事件总数"), first(found, "数据由特派团")
     assert note[0] == call[0] and note[1] > first(found, "保障人道主义准入")[1]
+
+
+# --- pinpoint citations -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("重申第2512(2020)号决议第3段。", [("第2512(2020)号决议第3段", "S/RES/2512 (2020)", "3")]),
+    ("见第2512(2020)号决议第3(a)段", [("第2512(2020)号决议第3(a)段", "S/RES/2512 (2020)", "3(a)")]),
+    ("S/PRST/2020/3号主席声明第2 (b)(ii) 段", [("S/PRST/2020/3号主席声明第2 (b)(ii) 段", "S/PRST/2020/3", "2(b)(ii)")]),
+    ("S/2020/139号文件第12段和第5段", [("S/2020/139号文件第12段", "S/2020/139", "12"),
+                                    ("第5段", "S/2020/139", "5")]),
+    ("安理会第8733次会议第2段", [("第8733次会议", "S/PV.8733", "")]),  # meetings have no paragraphs
+    ("第2512(2020)号决议", [("第2512(2020)号决议", "S/RES/2512 (2020)", "")]),
+])
+def test_pinpoints_are_part_of_the_citation(text: str, expected: list[tuple[str, str, str]]) -> None:
+    found = find_symbols(text)
+    assert [(text[f.start:f.end], f.symbol.canonical, f.pinpoint) for f in found] == expected
+
+
+def test_a_paragraph_of_the_document_itself_links_to_its_anchor() -> None:
+    res = load("resolution")
+    p3 = res.body[5]
+    assert isinstance(p3, NumberedParagraph)
+    assert [x for x in p3.inlines if isinstance(x, Link)] == [Link((Text("第2(a)段"),), "#p2-a")]
+    cited = next(x for x in p3.inlines if isinstance(x, Citation))
+    assert (cited.symbol, cited.pinpoint, cited.url) == ("S/RES/2512 (2020)", "3",
+                                                         "https://undocs.org/zh/S/RES/2512(2020)")
+    # Where the document has no such paragraph, the words stay words.
+    letter = link_citations(read("见第2(a)段。", front="title: t\ndate: 2021-01-01\n"), urls=UrlTemplates())
+    assert letter.body[0] == Paragraph((Text("见第2(a)段。"),), "p1")
+
+
+def test_paragraph_anchor() -> None:
+    assert [paragraph_anchor(p) for p in ("3", "3(a)", "2(b)(ii)", "", "x")] == ["p3", "p3-a", "p2-b-ii", "", ""]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("kinds-site")
+    docs = {name: (FIXTURES / f"{name}.md").read_text(encoding="utf-8") for name in NAMES}
+    make_site(root / "src", docs)
+    assert main(["build", str(root / "src"), "--out", str(root / "out")]) == 0
+    return root / "out"
+
+
+def test_a_cited_document_in_the_site_links_to_its_paragraph_in_the_same_edition(site: Path) -> None:
+    for tag in ("zh-Hans", "zh-Hant-TW"):
+        report = (site / tag / "report" / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'<a class="citation cite-resolution" href="\.\./resolution/index\.html#p2-a"[^>]*>'
+                         r'第2999\(2031\)號?号?決?决?議?议?第2\(a\)段</a>', report)
+        assert 'id="p2-a"' in (site / tag / "resolution" / "index.html").read_text(encoding="utf-8")
+    # Not in the site: the UN's page.
+    res = (site / "zh-Hans" / "resolution" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://undocs.org/zh/S/RES/2512(2020)"' in res
+    # The PDF keeps the UN's address: it is read on its own.
+    assert b"../resolution/index.html" not in (site / "zh-Hans" / "report" / "report.pdf").read_bytes()
+
+
+def test_every_kind_builds_in_every_edition(site: Path) -> None:
+    for tag in ("zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK"):
+        res = (site / tag / "resolution" / "index.html").read_text(encoding="utf-8")
+        assert '<article class="resolution" id="letter">' in res and 'class="adoption"' in res
+        assert (site / tag / "statement" / "statement.pdf").stat().st_size > 10_000
+    hant = (site / "zh-Hant" / "resolution" / "index.html").read_text(encoding="utf-8")
+    assert "2031年3月14日安全理事會" in hant  # the adoption line follows the edition's script

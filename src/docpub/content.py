@@ -12,6 +12,7 @@ from docpub.errors import DocpubError, Problem, raise_problems
 from docpub.model import Document, Image, iter_inlines
 from docpub.readers.markdown import read_file
 from docpub.transforms.citations import link_citations
+from docpub.transforms.corpus import link_in_site, site_documents
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
@@ -55,9 +56,14 @@ def read_document(path: Path, config: SiteConfig) -> Document:
 
 
 def load_documents(config: SiteConfig) -> list[Document]:
-    """Read and link every source document; ids are checked before anything renders."""
+    """Read and link every source document; ids are checked before anything renders.
+
+    A citation of a document the site also publishes links to its page there.
+    """
     seen: dict[str, str] = {}
-    return [load_document(path, config, seen) for path in discover(config)]
+    docs = [load_document(path, config, seen) for path in discover(config)]
+    published = site_documents(docs)
+    return [link_in_site(d, published) for d in docs]
 
 
 def load_document(path: Path, config: SiteConfig, seen: dict[str, str]) -> Document:

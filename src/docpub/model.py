@@ -92,6 +92,10 @@ class Citation:
     symbol: str
     kind: CitationKind
     url: str
+    pinpoint: str = ""  # the paragraph cited, as numbered: "3", "3(a)", "2(b)(ii)"
+    # The cited document's page in this site (relative, with the paragraph's anchor)
+    # when the site publishes it; pages link there, the PDF keeps ``url``.
+    site_href: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +398,19 @@ def iter_sections(sections: tuple[Section, ...]) -> Iterator[Section]:
         yield from iter_sections(s.subsections)
 
 
+def iter_blocks(node: Tree) -> Iterator[Node]:
+    """Every node below ``node`` that is not an inline, in document order (parents first)."""
+    if isinstance(node, tuple):
+        for x in node:
+            yield from iter_blocks(x)
+        return
+    if not is_node(node) or isinstance(node, _INLINE_TYPES):
+        return
+    yield node
+    for f in fields(node):
+        yield from iter_blocks(getattr(node, f.name))
+
+
 def iter_paragraphs(node: Tree) -> Iterator[Paragraph]:
     """Every paragraph below ``node`` in document order."""
     if isinstance(node, Paragraph):
@@ -415,5 +432,6 @@ __all__ = [
     "FootnoteRef", "Image", "Inline", "LineBreak", "Link", "ListItem", "Meta", "Node",
     "NumberedParagraph", "OrderedList", "Paragraph", "Rule", "Section", "Signature", "Strong",
     "SubParagraph", "Table", "TableCell", "TableRow", "Text", "Tree",
-    "is_node", "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs", "map_text", "plain_text",
+    "is_node", "iter_blocks", "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs",
+    "map_text", "plain_text",
 ]

@@ -48,11 +48,60 @@ _SENTENCE_END = "。！？；!?;\n"
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A citation found in a string: ``text[start:end]`` is the span to link."""
+    """A citation found in a string: ``text[start:end]`` is the span to link.
+
+    ``pinpoint`` is the paragraph cited (``第3(a)段`` -> ``3(a)``), "" for the whole document.
+    """
 
     start: int
     end: int
     symbol: Symbol
+    pinpoint: str = ""
+
+
+# "第2512(2020)号决议第3段", "S/PRST/2020/3号主席声明第2(b)段", "S/2020/139号文件第12段".
+_SUB = r"(?:[(（][a-z]{1,4}[)）])"
+_PARAGRAPH = rf"第{_SP}(?P<n>\d{{1,4}})(?P<sub>(?:{_SP}{_SUB})*){_SP}段"
+_PINPOINT = re.compile(rf"{_SP}(?:号{_SP})?(?:决议|主席声明|文件|报告)?{_SP}{_PARAGRAPH}")
+_BARE_PINPOINT = re.compile(_PARAGRAPH)
+_MORE_PARAGRAPHS = re.compile(rf"{_SEP}(?P<p>{_PARAGRAPH})")
+_PARAGRAPHED = ("resolution", "presidential_statement", "document")  # meetings have no paragraphs
+# A paragraph number right after a document we could not read cites that document, not this one.
+_AFTER_OTHER = re.compile(r"(?:号(?:决议|主席声明|文件|报告)?|会议|[0-9A-Za-z/)）])[ \t\u00a0\u3000]*$")
+
+
+def _pinpoint(m: re.Match[str]) -> str:
+    subs = re.findall(r"[a-z]+", m["sub"])
+    return m["n"] + "".join(f"({x})" for x in subs)
+
+
+def with_pinpoints(text: str, found: list[Found]) -> list[Found]:
+    """Each citation followed by a paragraph (``……号决议第3段``) takes it as its pinpoint;
+    more paragraphs listed after it (``第3段和第5段``) are citations of the same document."""
+    out: list[Found] = []
+    for i, f in enumerate(found):
+        limit = found[i + 1].start if i + 1 < len(found) else len(text)
+        m = _PINPOINT.match(text, f.end) if f.symbol.kind in _PARAGRAPHED else None
+        if m is None or m.end() > limit:
+            out.append(f)
+            continue
+        out.append(Found(f.start, m.end(), f.symbol, _pinpoint(m)))
+        more = _MORE_PARAGRAPHS.match(text, m.end())
+        while more is not None and more.end() <= limit:
+            out.append(Found(more.start("p"), more.end(), f.symbol, _pinpoint(more)))
+            more = _MORE_PARAGRAPHS.match(text, more.end())
+    return out
+
+
+def bare_pinpoints(text: str, found: list[Found]) -> list[tuple[int, int, str]]:
+    """``第3(a)段`` standing alone (``本决议第3(a)段``, ``上文第12段``): a paragraph of this document."""
+    taken = [(f.start, f.end) for f in found]
+    out = []
+    for m in _BARE_PINPOINT.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken) or _AFTER_OTHER.search(text, 0, m.start()):
+            continue
+        out.append((m.start(), m.end(), _pinpoint(m)))
+    return out
 
 
 def _resolution_lists(text: str) -> Iterator[Found]:
@@ -98,7 +147,7 @@ def find_symbols(text: str) -> list[Found]:
     for f in found:
         if not kept or f.start >= kept[-1].end:
             kept.append(f)
-    return kept
+    return with_pinpoints(text, kept)
 
 
 # --- suspects -----------------------------------------------------------------
@@ -124,4 +173,4 @@ def find_suspects(text: str) -> list[str]:
     return out
 
 
-__all__ = ["Found", "find_suspects", "find_symbols"]
+__all__ = ["Found", "bare_pinpoints", "find_suspects", "find_symbols", "with_pinpoints"]

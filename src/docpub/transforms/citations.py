@@ -26,19 +26,24 @@ from docpub.model import (
     Document,
     Emphasis,
     Inline,
+    Link,
     Meta,
     Node,
+    NumberedParagraph,
     Paragraph,
     Signature,
     Strong,
+    SubParagraph,
     Text,
     Tree,
     is_node,
+    iter_blocks,
     iter_inlines,
     plain_text,
 )
 from docpub.symbols import Symbol, parse_symbol, url_for
-from docpub.transforms.citation_grammar import Found, find_suspects, find_symbols
+from docpub.transforms.citation_grammar import Found, bare_pinpoints, find_suspects, find_symbols
+from docpub.transforms.corpus import paragraph_anchor
 from docpub.transforms.dates import Dating, date_years, document_year
 
 # --- the transform ------------------------------------------------------------
@@ -50,6 +55,7 @@ class _Context:
     overrides: dict[str, str]
     dating: Dating
     year: int  # the press-release year when the text gives none of its own
+    anchors: frozenset[str] = frozenset()  # this document's numbered paragraphs: p3, p3-a ...
 
     def within(self, text: str) -> _Context:
         years = date_years(text, self.dating)
@@ -73,15 +79,24 @@ def _url(symbol: Symbol, before: str, ctx: _Context) -> str:
 
 
 def _link_text(text: str, ctx: _Context) -> list[Inline]:
-    out: list[Inline] = []
-    at = 0
-    for f in find_symbols(text):
-        if f.start > at:
-            out.append(Text(text[at:f.start]))
+    found = find_symbols(text)
+    spans: list[tuple[int, int, Inline]] = []
+    for f in found:
         url = _url(f.symbol, text[:f.start], ctx)
         children = (Text(text[f.start:f.end]),)
-        out.append(Citation(children, f.symbol.canonical, f.symbol.kind, url))
-        at = f.end
+        spans.append((f.start, f.end, Citation(children, f.symbol.canonical, f.symbol.kind, url, f.pinpoint)))
+    # "本决议第2(a)段": a paragraph of this very document, when it has one so numbered.
+    for start, end, pinpoint in bare_pinpoints(text, found):
+        anchor = paragraph_anchor(pinpoint)
+        if anchor in ctx.anchors:
+            spans.append((start, end, Link((Text(text[start:end]),), f"#{anchor}")))
+    out: list[Inline] = []
+    at = 0
+    for start, end, node in sorted(spans, key=lambda s: s[0]):
+        if start > at:
+            out.append(Text(text[at:start]))
+        out.append(node)
+        at = end
     if at < len(text):
         out.append(Text(text[at:]))
     return out
@@ -139,7 +154,8 @@ def link_citations(doc: Document, *, urls: UrlTemplates) -> Document:
     without its year is dated as ``docpub.transforms.dates`` says. ``meta.links``
     overrides any computed URL.
     """
-    ctx = _Context(urls, _overrides(doc.meta), Dating.of(doc.meta), document_year(doc.meta))
+    anchors = frozenset(x.id for x in iter_blocks(doc) if isinstance(x, (NumberedParagraph, SubParagraph)))
+    ctx = _Context(urls, _overrides(doc.meta), Dating.of(doc.meta), document_year(doc.meta), anchors)
     linked: Document = _rebuild(doc, ctx)
     return linked
 

@@ -76,6 +76,7 @@ class NodeRenderer:
     # puts it in place (the print style floats it to the page foot); later
     # calls print the number only. Empty on the site, where calls link to the list.
     footnote_text: MutableMapping[int, Markup] = field(default_factory=dict)
+    site_links: bool = True  # citations of the site's own documents link to their pages
 
     def inlines(self, inlines: tuple[Inline, ...]) -> Markup:
         return Markup("").join(self.inline(x) for x in inlines)
@@ -84,8 +85,10 @@ class NodeRenderer:
         if isinstance(x, Text):
             return self.text(x.text)
         if isinstance(x, Citation):
+            # A document the site publishes is read here, at the paragraph cited; print keeps the UN's.
+            href = x.site_href if x.site_href and self.site_links else x.url
             return Markup('<a class="citation cite-{}" href="{}" title="{}" data-symbol="{}">{}</a>').format(
-                x.kind.replace("_", "-"), safe_url(x.url), x.symbol, x.symbol, self.inlines(x.children))
+                x.kind.replace("_", "-"), safe_url(href), x.symbol, x.symbol, self.inlines(x.children))
         if isinstance(x, Emphasis):
             return Markup("<em>{}</em>").format(self.inlines(x.children))
         if isinstance(x, Strong):

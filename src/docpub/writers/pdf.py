@@ -133,7 +133,7 @@ class TocEntry:
 
 def _renderer(doc: Document) -> NodeRenderer:
     """Print nodes with the print typesetter; each footnote's text goes where it is first called."""
-    plain = renderer_for(doc, NodeRenderer(text=typeset))
+    plain = renderer_for(doc, NodeRenderer(text=typeset, site_links=False))
     notes = {n.number: plain.footnote_body(n) for n in doc.footnotes}
     return replace(plain, footnote_text=notes)
 
