@@ -88,7 +88,7 @@ def test_shape() -> None:
     inlines = data["annex"]["sections"][0]["blocks"][0]["inlines"]
     assert inlines[1] == {
         "type": "citation", "symbol": "S/RES/2512 (2020)", "kind": "resolution",
-        "url": "https://undocs.org/zh/S/RES/2512(2020)",
+        "url": "https://undocs.org/zh/S/RES/2512(2020)", "pinpoint": "", "site_href": "",
         "children": [{"type": "text", "text": "第2512(2020)号决议"}],
     }
 
