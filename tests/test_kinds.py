@@ -38,6 +38,8 @@ from docpub.model import (
     plain_text,
 )
 from docpub.readers.markdown import read_file, read_markdown
+from docpub.readers.untext import read_untext
+from docpub.readers.untext.kinds import detect_kind
 from docpub.templating import default_theme
 from docpub.transforms.citation_grammar import find_symbols
 from docpub.transforms.citations import link_citations
@@ -447,3 +449,50 @@ def test_every_kind_builds_in_every_edition(site: Path) -> None:
         assert (site / tag / "statement" / "statement.pdf").stat().st_size > 10_000
     hant = (site / "zh-Hant" / "resolution" / "index.html").read_text(encoding="utf-8")
     assert "2031年3月14日安全理事會" in hant  # the adoption line follows the edition's script
+
+
+# --- import: recognising the kind of a plain-text document ---------------------------
+
+UNTEXT = REPO / "tests" / "fixtures" / "untext"
+
+
+@pytest.mark.parametrize("name", ["resolution", "statement"])
+def test_import_writes_the_kinds_front_matter_and_structure(name: str, regen_golden: bool) -> None:
+    doc, _report = read_untext((UNTEXT / f"{name}.zh-Hans.txt").read_text(encoding="utf-8"), doc_id=name)
+    written = write_markdown(doc)
+    check_golden(UNTEXT / f"{name}.zh-Hans.md", written, regen_golden)
+    # What was written reads back as the very model the importer built.
+    assert read_markdown(written, doc_id=name, source=doc.source) == doc
+
+
+def test_an_imported_resolution_has_its_meeting_numbers_and_labels() -> None:
+    doc, report = read_untext((UNTEXT / "resolution.zh-Hans.txt").read_text(encoding="utf-8"), doc_id="r")
+    m = doc.meta
+    assert (m.kind, m.symbol, m.meeting, str(m.meeting_date)) == ("resolution", "S/RES/2999 (2031)", 9901,
+                                                                  "2031-03-14")
+    assert numbered_ids(doc.body) == ["pp1", "pp2", "pp3", "p1", "p2", "p2-a", "p2-b", "p3"]
+    assert plain_text(doc.caption) == "2031年3月14日安全理事会第9901次会议通过"
+    assert any("running header" in n.message for n in report.repairs)  # the page-2 header is furniture
+    assert report.missing == ("title_en",)
+
+
+def test_an_imported_statement_has_its_header_as_data() -> None:
+    doc, _ = read_untext((UNTEXT / "statement.zh-Hans.txt").read_text(encoding="utf-8"), doc_id="s")
+    assert (doc.meta.kind, doc.meta.meeting, doc.meta.agenda_item) == ("presidential-statement", 9930,
+                                                                       "维持国际和平与安全")
+    assert doc.meta.title == "安全理事会主席的声明" and len(doc.body) == 2
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("第1(2031)号决议\n\n2031年1月2日安全理事会第9000次会议通过\n\n1. 决定。\n", "resolution"),
+    ("联合国\nS/PRST/2031/1\n\n声明。\n", "presidential-statement"),
+    ((REPO / "tests" / "fixtures" / "untext" / "second.zh-Hans.txt").read_text(encoding="utf-8"), "letter"),
+])
+def test_the_kind_is_recognised_from_the_text(text: str, kind: str) -> None:
+    assert detect_kind(text) == kind
+
+
+def test_import_cli_writes_a_resolution(tmp_path: Path) -> None:
+    assert main(["import", str(UNTEXT / "resolution.zh-Hans.txt"), "--site", str(tmp_path), "--id", "res"]) == 0
+    doc = read_file(tmp_path / "content" / "res" / "zh-Hans.md")
+    assert doc.meta.kind == "resolution" and isinstance(doc.body[-1], NumberedParagraph)

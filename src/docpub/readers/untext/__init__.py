@@ -17,6 +17,7 @@ from docpub.errors import DocpubError
 from docpub.model import Annex, Block, Document, Meta, Paragraph, Text
 from docpub.readers.sections import Heading, nest
 from docpub.readers.untext.flow import HeadingLine, Item, Piece
+from docpub.readers.untext.kinds import detect_kind, read_kind
 from docpub.readers.untext.letter import (
     AnnexParts,
     annex_parts,
@@ -34,6 +35,9 @@ __all__ = ["ImportReport", "Note", "read_untext"]
 def read_untext(text: str, *, doc_id: str, source: str = "<string>"
                 ) -> tuple[Document, ImportReport]:
     """Build the Document the Markdown reader would build from the clean text."""
+    kind = detect_kind(text)
+    if kind != "letter":
+        return read_kind(text, kind=kind, doc_id=doc_id, source=source)
     log = Log()
     blocks, symbol = read_blocks(text, log)
     if not blocks:
