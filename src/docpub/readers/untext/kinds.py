@@ -46,7 +46,8 @@ def detect_kind(text: str) -> DocumentKind:
     lines = [line.strip() for line in text.splitlines()]
     if any(_ADOPTION.fullmatch(t) or _RES_SYMBOL.fullmatch(t) for t in lines):
         return "resolution"
-    if any(_PRST_SYMBOL.fullmatch(t) for t in lines) or _HEADER.search(text.replace("\n", "")):
+    paragraphs = ("".join(t.strip() for t in block.splitlines()) for block in re.split(r"\n\s*\n", text))
+    if any(_PRST_SYMBOL.fullmatch(t) for t in lines) or any(_HEADER.fullmatch(p) for p in paragraphs):
         return "presidential-statement"
     return "letter"
 
