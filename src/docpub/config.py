@@ -57,6 +57,11 @@ class SiteConfig:
     # A larger content file is refused before it is read: a UN document is far smaller,
     # and laying out thousands of PDF pages would take minutes and gigabytes.
     max_content_kib: int = 2048
+    # Where the site is published ("https://example.org/docs/"), always ending in "/".
+    # Empty: every link stays relative and the site works from file://; set, the pages
+    # get absolute canonical and hreflang links, and the build adds a sitemap, robots.txt
+    # and feeds, which need absolute addresses.
+    base_url: str = ""
 
     @property
     def content_path(self) -> Path:
@@ -82,7 +87,9 @@ class SiteConfig:
         )
 
 
-_SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib"}
+_SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib", "base_url"}
+# An absolute http(s) address of a folder: no query, no fragment, no spaces or quotes.
+_BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 _EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", "font_sans", "quotes"}
 QUOTE_STYLES: tuple[QuoteStyle, ...] = ("curly", "corner")
 _URL_KEYS = {"document", "press_release", "document_lang"}
@@ -179,6 +186,8 @@ def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
             raise DocpubError(str(path), _line_of(path, "max_content_kib"),
                               "'site.max_content_kib' must be a positive whole number")
         kwargs["max_content_kib"] = limit
+    if "base_url" in kwargs:
+        kwargs["base_url"] = _base_url(path, kwargs["base_url"])
     if editions:
         kwargs["editions"] = editions
     config = SiteConfig(root=root, urls=urls, **kwargs)
@@ -189,6 +198,17 @@ def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
         raise DocpubError(str(path), None,
                           f"site.source_lang '{config.source_lang}' is not one of the editions")
     return config
+
+
+def _base_url(path: Path, value: str) -> str:
+    """The site's address, ending in "/" so that page paths join it as they are."""
+    if not value:
+        return ""
+    if not _BASE_URL.match(value):
+        raise DocpubError(str(path), _line_of(path, "base_url"),
+                          f"'site.base_url' must be an http(s) address such as https://example.org/docs/, "
+                          f"not '{value}'")
+    return value if value.endswith("/") else value + "/"
 
 
 def _edition(path: Path, index: int, raw: Any) -> Edition:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from jinja2 import Environment, StrictUndefined
 
+from docpub.archive import CorpusCitation, by_month
 from docpub.config import Edition
 from docpub.errors import DocpubError
 from docpub.model import (
@@ -53,16 +54,62 @@ class Alternate:
     label: str
     href: str
     current: bool
+    path: str = ""  # the same page from the site root, for absolute links
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """One step of the breadcrumbs; the current page has no href."""
+
+    label: str
+    href: str = ""
+
+
+# Open Graph names locales by territory; the editions by script and region.
+_OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "zh-Hant-TW": "zh_TW", "zh-Hant-HK": "zh_HK"}
 
 
 @dataclass(frozen=True, slots=True)
 class Nav:
     edition: Edition
-    root: str  # relative prefix from this page to the site root ("../../" or "")
+    root: str  # prefix from this page to the site root ("../../", "" or the base URL)
     alternates: tuple[Alternate, ...]
     labels: Mapping[str, str]  # UI strings, already in this edition's script
     pdf_href: str = ""
     extra: tuple[tuple[str, str], ...] = ()  # (label, href)
+    path: str = ""  # this page from the site root
+    base_url: str = ""  # "" keeps every link relative
+    crumbs: tuple[Crumb, ...] = ()
+    description: str = ""
+    noindex: bool = False  # editors' pages: kept out of search engines and the site search
+    canonical_path: str = ""  # the page this one duplicates (the home page duplicates an edition's)
+    feed_path: str = ""  # the edition's Atom feed, when the site has one
+    og_type: str = "website"
+
+    def url(self, path: str) -> str:
+        """A page given from the site root, absolute when the site has a base URL."""
+        return (self.base_url or self.root) + path
+
+    @property
+    def canonical(self) -> str:
+        if self.base_url and (self.canonical_path or self.path):
+            return self.base_url + (self.canonical_path or self.path)
+        return self.root + self.canonical_path if self.canonical_path else ""
+
+    def alternate_href(self, a: Alternate) -> str:
+        return self.base_url + a.path if self.base_url and a.path else a.href
+
+    @property
+    def home_href(self) -> str:
+        return f"{self.root}{self.edition.tag}/index.html"
+
+    @property
+    def search_href(self) -> str:
+        return f"{self.root}{self.edition.tag}/search/index.html"
+
+    @property
+    def og_locale(self) -> str:
+        return _OG_LOCALES.get(self.edition.tag, self.edition.tag.replace("-", "_"))
 
     @property
     def x_default(self) -> Alternate | None:
@@ -81,6 +128,7 @@ class IndexEntry:
     date: str
     symbol: str
     editions: tuple[tuple[str, str, str], ...]  # (tag, label, href)
+    kind: str = ""  # what the document is (a CitationKind), "" when unknown
 
 
 class CitedLike(Protocol):
@@ -110,11 +158,12 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class KindGroup:
     kind: str
-    items: tuple[CitedLike, ...]
+    items: tuple[Any, ...]  # CitedLike on a document's page, CorpusCitation on the archive's
 
 
 class HtmlWriter:
-    def __init__(self, theme: Theme, *, site_title: str, site_title_en: str) -> None:
+    def __init__(self, theme: Theme, *, site_title: str, site_title_en: str,
+                 english_marker: str = "") -> None:
         self.theme = theme
         self.site_title = site_title
         self.site_title_en = site_title_en
@@ -129,7 +178,7 @@ class HtmlWriter:
         self.env.globals.update(site_title=site_title, site_title_en=site_title_en)
         self.env.filters["en_date"] = english_date
         self.env.filters["safe_url"] = safe_url
-        self.renderer = NodeRenderer()
+        self.renderer = NodeRenderer(english_marker=english_marker)
 
     def render_document(self, doc: Document, nav: Nav) -> str:
         """The document's page, laid out by ``document.<kind>.html.j2`` if the theme has one."""
@@ -150,7 +199,18 @@ class HtmlWriter:
 
     def render_index(self, entries: Sequence[IndexEntry], nav: Nav) -> str:
         own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
-        return self.render_template("index.html.j2", entries=tuple(entries), own=own, nav=nav)
+        return self.render_template("index.html.j2", years=by_month(entries), own=own, nav=nav)
+
+    def render_corpus_citations(self, docs: Sequence[Document], cited: Sequence[CorpusCitation], nav: Nav) -> str:
+        """The archive's citations page: every cited symbol, by kind, with every citing paragraph."""
+        places = {d.id: paragraph_places(d) for d in docs}
+        groups = tuple(
+            KindGroup(kind, tuple(c for c in cited if c.kind == kind)) for kind in CITATION_KINDS
+        )
+        return self.render_template(
+            "archive_citations.html.j2", nav=nav, groups=tuple(g for g in groups if g.items),
+            places=places, total=len(cited),
+        )
 
     def render_template(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
@@ -265,6 +325,6 @@ def _toc_sections(doc: Document) -> tuple[Section, ...]:
 
 
 __all__ = [
-    "Alternate", "CitedLike", "HtmlWriter", "IndexEntry", "KindGroup", "Nav", "Place",
+    "Alternate", "CitedLike", "Crumb", "HtmlWriter", "IndexEntry", "KindGroup", "Nav", "Place",
     "document_templates", "english_date", "load_labels", "paragraph_places", "renderer_for",
 ]

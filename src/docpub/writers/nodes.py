@@ -77,6 +77,9 @@ class NodeRenderer:
     # calls print the number only. Empty on the site, where calls link to the list.
     footnote_text: MutableMapping[int, Markup] = field(default_factory=dict)
     site_links: bool = True  # citations of the site's own documents link to their pages
+    # Shown inside a link to a press release, which the UN publishes in English only
+    # (the site's pages set it; the PDF does not).
+    english_marker: str = ""
 
     def inlines(self, inlines: tuple[Inline, ...]) -> Markup:
         return Markup("").join(self.inline(x) for x in inlines)
@@ -85,10 +88,7 @@ class NodeRenderer:
         if isinstance(x, Text):
             return self.text(x.text)
         if isinstance(x, Citation):
-            # A document the site publishes is read here, at the paragraph cited; print keeps the UN's.
-            href = x.site_href if x.site_href and self.site_links else x.url
-            return Markup('<a class="citation cite-{}" href="{}" title="{}" data-symbol="{}">{}</a>').format(
-                x.kind.replace("_", "-"), safe_url(href), x.symbol, x.symbol, self.inlines(x.children))
+            return self._citation(x)
         if isinstance(x, Emphasis):
             return Markup("<em>{}</em>").format(self.inlines(x.children))
         if isinstance(x, Strong):
@@ -111,6 +111,17 @@ class NodeRenderer:
         if text is not None:
             return Markup('<span class="footnote" id="fn{}" data-n="{}">{}</span>').format(n, n, text)
         return Markup('<sup class="fnref"><a href="#fn{}" role="doc-noteref">{}</a></sup>').format(n, n)
+
+    def _citation(self, x: Citation) -> Markup:
+        # A document the site publishes is read here, at the paragraph cited; print keeps the UN's.
+        href = x.site_href if x.site_href and self.site_links else x.url
+        english = self.english_marker and x.kind == "press_release" and "://" in href
+        lang = Markup(' hreflang="en"') if english else Markup("")
+        marker = Markup("")
+        if english:
+            marker = Markup('<span class="tag tag-en" data-pagefind-ignore>{}</span>').format(self.english_marker)
+        return Markup('<a class="citation cite-{}" href="{}" title="{}" data-symbol="{}"{}>{}{}</a>').format(
+            x.kind.replace("_", "-"), safe_url(href), x.symbol, x.symbol, lang, self.inlines(x.children), marker)
 
     def unlinked(self, inlines: tuple[Inline, ...]) -> Markup:
         """Like ``inlines`` but without links, for text that is itself a link (a contents entry)."""

@@ -12,7 +12,7 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from docpub.model import Block, Document, Paragraph, Section, Signature, Text
+from docpub.model import Block, Document, Paragraph, Section, Text, plain_text
 from docpub.writers.nodes import NodeRenderer
 
 RowKind = Literal["title", "heading", "paragraph", "block"]
@@ -25,23 +25,30 @@ class Row:
     level: int  # heading level; 0 for other rows
     source: Markup
     target: Markup
+    name: str = ""  # what the unit is called in the target edition: its heading, or "" for a paragraph
+
+    @property
+    def number(self) -> str:
+        """The paragraph's number, from its anchor (p12 -> 12); "" for other units."""
+        digits = self.anchor[1:] if self.anchor.startswith("p") else ""
+        return digits if digits.isdigit() else ""
 
 
 def parallel_rows(source: Document, target: Document, renderer: NodeRenderer) -> tuple[Row, ...]:
     pairs = zip(_units(source, renderer), _units(target, renderer), strict=True)
-    return tuple(Row(kind=s[0], anchor=s[1], level=s[2], source=s[3], target=t[3]) for s, t in pairs)
+    return tuple(Row(kind=s[0], anchor=s[1], level=s[2], source=s[3], target=t[3], name=t[4]) for s, t in pairs)
 
 
-Unit = tuple[RowKind, str, int, Markup]
+Unit = tuple[RowKind, str, int, Markup, str]
 
 
 def _units(doc: Document, r: NodeRenderer) -> Iterator[Unit]:
-    yield "title", "letter", 1, r.inlines((Text(doc.meta.title),))
+    yield "title", "letter", 1, r.inlines((Text(doc.meta.title),)), doc.meta.title
     yield from _blocks(doc.body, r)
     yield from _sections(doc.sections, r)
     if doc.annex is not None:
-        yield "paragraph", "annex", 0, r.inlines(doc.annex.caption)
-        yield "title", "", 1, r.inlines(doc.annex.title)
+        yield "paragraph", "annex", 0, r.inlines(doc.annex.caption), plain_text(doc.annex.caption)
+        yield "title", "", 1, r.inlines(doc.annex.title), plain_text(doc.annex.title)
         yield from _blocks(doc.annex.blocks, r)
         yield from _sections(doc.annex.sections, r)
 
@@ -49,15 +56,13 @@ def _units(doc: Document, r: NodeRenderer) -> Iterator[Unit]:
 def _blocks(blocks: tuple[Block, ...], r: NodeRenderer) -> Iterator[Unit]:
     for b in blocks:
         if isinstance(b, Paragraph):
-            yield "paragraph", b.id, 0, r.inlines(b.inlines)
-        elif isinstance(b, Signature):
-            yield "block", "", 0, r.block(b)
+            yield "paragraph", b.id, 0, r.inlines(b.inlines), ""
         else:
-            yield "block", "", 0, r.block(b)
+            yield "block", "", 0, r.block(b), ""
 
 
 def _sections(sections: tuple[Section, ...], r: NodeRenderer) -> Iterator[Unit]:
     for s in sections:
-        yield "heading", s.id, s.level, r.inlines(s.title)
+        yield "heading", s.id, s.level, r.inlines(s.title), plain_text(s.title)
         yield from _blocks(s.blocks, r)
         yield from _sections(s.subsections, r)

@@ -1,0 +1,103 @@
+"""The editors' area (``review/``): conversion reviews, apart from what readers see.
+
+Each Traditional edition of each document gets a review page at
+``review/<edition>/<doc-id>.html`` naming its document and linking back to it,
+and ``review/index.html`` lists them. The pages say ``noindex``, carry no
+``data-pagefind-body`` (so the search leaves them out), are absent from the
+sitemap and are linked from no reader's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docpub.config import SiteConfig
+from docpub.model import Document, iter_paragraphs, iter_sections
+from docpub.pages import EditionContext
+from docpub.review import Review, review
+from docpub.writers.html import Alternate, Crumb, Nav
+
+AREA = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One document in the editors' index: its page, and each edition's review with its size."""
+
+    title: str
+    doc_href: str
+    editions: tuple[tuple[str, str, str, int], ...]  # (tag, label, href, items)
+
+
+def review_path(tag: str, doc_id: str) -> str:
+    return f"{AREA}/{tag}/{doc_id}.html"
+
+
+def editors_pages(config: SiteConfig, contexts: Mapping[str, EditionContext], docs: Sequence[Document],
+                  by_edition: Mapping[str, Sequence[Document]]) -> Iterator[tuple[str, bytes]]:
+    """Every review page, then the area's index."""
+    converted = [e for e in config.editions if e.opencc]
+    counts: dict[tuple[str, str], int] = {}
+    for edition in converted:
+        ctx = contexts[edition.tag]
+        for source, doc in zip(docs, by_edition[edition.tag], strict=True):
+            result = review(source, edition=edition, root=config.root)
+            counts[edition.tag, doc.id] = len(result.ambiguous) + len(result.hits) + len(result.forms)
+            yield review_path(edition.tag, doc.id), _review_page(config, ctx, source, doc, result)
+    home = contexts[config.source_lang]
+    rows = [ReviewRow(d.meta.title, f"../{config.source_lang}/{d.id}/index.html", tuple(
+        (e.tag, e.label, f"{e.tag}/{d.id}.html", counts[e.tag, d.id]) for e in converted)) for d in docs]
+    nav = Nav(edition=home.edition, root="../", alternates=(), labels=home.labels, path=f"{AREA}/index.html",
+              noindex=True, crumbs=(Crumb(home.labels["home"], f"../{config.source_lang}/index.html"),
+                                    Crumb(home.labels["editors_area"])))
+    yield f"{AREA}/index.html", home.writer.render_template("review_index.html.j2", nav=nav, rows=rows).encode()
+
+
+def _review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: Document,
+                 result: Review) -> bytes:
+    tag = ctx.edition.tag
+    doc_href = f"../../{tag}/{doc.id}/index.html"
+    anchors = _anchors(source)
+
+    def href(where: str) -> str:
+        return f"{doc_href}#{where}" if where in anchors else ""
+
+    items: list[dict[str, Any]] = [
+        {"location": u.where, "href": href(u.where), "source": u.source_context,
+         "converted": u.converted_context, "edition": tag,
+         "note": f"{u.char} → {u.chosen}" + (f" ({u.entry})" if u.entry else "")}
+        for u in result.ambiguous
+    ] + [
+        {"location": h.where, "href": href(h.where), "source": h.source or h.term, "converted": h.target,
+         "edition": tag, "note": f"{h.reason} ({h.entry})" if h.reason else h.entry}
+        for h in result.hits
+    ] + [
+        {"location": "", "href": "", "source": f.opencc, "converted": f.printed, "edition": tag,
+         "note": f"×{f.count}: {f.reason} ({f.entry})" if f.reason else f"×{f.count} ({f.entry})"}
+        for f in result.forms
+    ]
+    L = ctx.labels
+    alternates = tuple(Alternate(tag=e.tag, label=e.label, current=e.tag == tag,
+                                 href=f"../../{review_path(e.tag, doc.id)}", path=review_path(e.tag, doc.id))
+                       for e in config.editions if e.opencc)
+    nav = Nav(edition=ctx.edition, root="../../", alternates=alternates, labels=L, path=review_path(tag, doc.id),
+              noindex=True, crumbs=(Crumb(L["editors_area"], "../index.html"), Crumb(doc.meta.title, doc_href),
+                                    Crumb(L["review"])))
+    return ctx.writer.render_template(
+        "review.html.j2", nav=nav, items=items, doc=doc, doc_href=doc_href,
+        title=f"{L['review']} · {ctx.edition.label}",
+    ).encode("utf-8")
+
+
+def _anchors(doc: Document) -> set[str]:
+    """The ids the document page has for its parts: letter, annex, sections, paragraphs."""
+    sections = (*doc.sections, *(doc.annex.sections if doc.annex else ()))
+    ids = {"letter"} | ({"annex"} if doc.annex else set())
+    ids.update(s.id for s in iter_sections(sections))
+    ids.update(p.id for p in iter_paragraphs(doc) if p.id)
+    return ids
+
+
+__all__ = ["AREA", "ReviewRow", "editors_pages", "review_path"]
