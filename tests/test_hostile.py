@@ -46,12 +46,15 @@ def assert_inert(html: str) -> None:
     parsed = Elements()
     parsed.feed(html)
     assert "iframe" not in parsed.tags and "svg" not in parsed.tags and "img" not in parsed.tags
-    # the templates' own: one <style> naming the edition's faces, one <script> for the switcher
-    assert parsed.tags.count("style") <= 1 and parsed.tags.count("script") <= 1
+    # the templates' own: one <style> naming the edition's faces, one <script> for the switcher,
+    # and on the search page the site's own search script
+    assert parsed.tags.count("style") <= 1 and parsed.tags.count("script") <= 2
+    assert all(v.endswith("static/search.js") for k, v in parsed.attrs if k == "src")
     assert not [k for k, _ in parsed.attrs if k.startswith("on")]
     assert not [v for _, v in parsed.attrs if v.strip().lower().startswith("javascript:")]
-    # the only scripts are the templates' own (none of them carries the payload)
-    assert "alert(1)" not in "".join(v for _, v in parsed.attrs)
+    # the only scripts are the templates' own (none of them carries the payload); the text may
+    # appear, escaped, only as a value: a meta description or a search-page message
+    assert "alert(1)" not in "".join(v for k, v in parsed.attrs if k != "content" and not k.startswith("data-"))
 
 
 def hostile_document(payload: str) -> str:

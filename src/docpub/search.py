@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from docpub.errors import DocpubError
 BUNDLE = "pagefind"  # the folder of the index and its scripts, under the site root
 # A page Pagefind should index carries this on the element holding its text.
 BODY_MARKER = b"data-pagefind-body"
+ENTRY = f"{BUNDLE}/pagefind-entry.json"  # names each language's index
 
 
 def pagefind_version() -> str:
@@ -56,6 +58,8 @@ def indexed_pages(files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
     """Index ``pages`` (path from the site root -> HTML) with Pagefind: the bundle's files by path."""
+    if not pages:
+        return {}
     with tempfile.TemporaryDirectory(prefix="docpub-search-") as tmp:
         out = Path(tmp) / BUNDLE
         try:
@@ -65,8 +69,18 @@ def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
                               "install docpub's dependencies again (pip install -e .)") from None
         except Exception as exc:  # the service reports its failures as bare Exceptions
             raise DocpubError(BUNDLE, None, f"Pagefind could not build the search index: {exc}") from None
-        return {f"{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                for p in sorted(out.rglob("*")) if p.is_file()}
+        files = {f"{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                 for p in sorted(out.rglob("*")) if p.is_file()}
+    if ENTRY in files:
+        files[ENTRY] = _sorted_entry(files[ENTRY])
+    return files
+
+
+def _sorted_entry(data: bytes) -> bytes:
+    """Pagefind lists the languages in no fixed order; sorted, two builds give equal bytes."""
+    entry = json.loads(data)
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 async def _index(pages: Mapping[str, bytes], out: Path) -> None:

@@ -1,0 +1,295 @@
+"""The archive as readers and crawlers meet it: months, breadcrumbs, corpus-wide citations,
+base URL (canonical, sitemap, robots, feeds), 404, favicon, the editors' area and the search
+index. A small archive of three synthetic documents in two months, one citing another."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from docpub.cli import main
+from sitekit import make_site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "archive"
+TAGS = ["zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK"]
+RES, A, B = "res-2999", "letter-2021-11-a", "letter-2021-11-b"
+BASE = "https://docs.example.org/council/"
+
+
+class Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.starts.append((tag, a))
+        if "id" in a:
+            self.ids.add(a["id"])
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def links(self, **where: str) -> list[dict[str, str]]:
+        return [a for tag, a in self.starts if tag in ("a", "link")
+                and all(a.get(k, "") == v or (k == "cls" and v in a.get("class", "")) for k, v in where.items())]
+
+    @property
+    def hrefs(self) -> list[str]:
+        return [a["href"] for tag, a in self.starts if tag == "a" and "href" in a]
+
+    def all_text(self) -> str:
+        return "".join(self.text)
+
+
+def read(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def archive_site(root: Path, *, base_url: str = "") -> Path:
+    docs = {p.stem: p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.md"))}
+    site = make_site(root, docs)
+    if base_url:
+        config = (site / "docpub.toml").read_text(encoding="utf-8")
+        (site / "docpub.toml").write_text(config.replace("[site]\n", f'[site]\nbase_url = "{base_url}"\n', 1),
+                                          encoding="utf-8")
+    return site
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("archive")
+    out = root / "out"
+    assert main(["build", str(archive_site(root / "site")), "--out", str(out), "--no-pdf"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("archive-url")
+    out = root / "out"
+    assert main(["build", str(archive_site(root / "site", base_url=BASE)), "--out", str(out), "--no-pdf"]) == 0
+    return out
+
+
+# --- archive navigation ---------------------------------------------------------------------
+
+
+def test_edition_index_groups_by_year_and_month_newest_first(plain: Path) -> None:
+    page = read(plain / "zh-Hant" / "index.html")
+    html = (plain / "zh-Hant" / "index.html").read_text(encoding="utf-8")
+    assert html.index('id="m2021-11"') < html.index(f'id="{B}"') < html.index(f'id="{A}"') \
+        < html.index('id="m2021-10"') < html.index(f'id="{RES}"')
+    text = page.all_text()
+    for shown in ("2021年", "2021年11月", "2021年10月", "S/RES/2999 (2021)", "S/2021/950", "2021-10-15"):
+        assert shown in text, shown
+    res_entry = html[html.index(f'id="{RES}"'):]
+    assert "<dt>類別</dt><dd>決議</dd>" in res_entry  # the kind, in the edition's script
+    assert "#m2021-10" in page.hrefs  # the month list leads to the month
+
+
+def test_every_reader_page_has_breadcrumbs_leading_home(plain: Path) -> None:
+    for tag in TAGS:
+        for rel in (f"{A}/index.html", f"{A}/citations.html", "citations/index.html", "search/index.html"):
+            html = (plain / tag / rel).read_text(encoding="utf-8")
+            crumbs = re.search(r'<nav class="breadcrumbs"[^>]*>(.*?)</nav>', html, re.S)
+            assert crumbs, f"{tag}/{rel}"
+            assert 'href="../index.html"' in crumbs.group(1) and 'aria-current="page"' in crumbs.group(1)
+    doc = (plain / "zh-Hans" / A / "index.html").read_text(encoding="utf-8")
+    assert 'href="../index.html#m2021-11">2021年11月</a>' in doc
+    assert "m2021-11" in read(plain / "zh-Hans" / "index.html").ids
+
+
+def test_document_text_has_contents_beside_it_and_a_way_back_to_top(plain: Path) -> None:
+    html = (plain / "zh-Hans" / "res-2999" / "index.html").read_text(encoding="utf-8")
+    assert 'href="#top"' in html and 'id="top"' in html
+    assert html.count("data-pagefind-body") == 1
+    body = html[html.index("data-pagefind-body"):]
+    assert 'class="masthead"' not in body and 'class="toc"' not in body  # only the text is indexed
+
+
+# --- corpus-wide citations -------------------------------------------------------------------
+
+
+def test_corpus_citations_list_every_symbol_with_every_citing_paragraph(plain: Path) -> None:
+    for tag in TAGS:
+        page = read(plain / tag / "citations" / "index.html")
+        html = (plain / tag / "citations" / "index.html").read_text(encoding="utf-8")
+        text = page.all_text()
+        for symbol in ("S/RES/2999 (2021)", "S/RES/2512 (2020)", "S/PRST/2021/20", "SC/14700", "S/2021/901"):
+            assert symbol in text, (tag, symbol)
+        # kinds in the reader's order: resolutions, presidential statements, press releases, documents
+        assert html.index('id="resolution"') < html.index('id="presidential-statement"') \
+            < html.index('id="press-release"') < html.index('id="document"')
+        # S/RES/2999 (2021) is cited by both letters: both, and each citing paragraph, are linked
+        for doc in (A, B):
+            target = read(plain / tag / doc / "index.html")
+            backs = [h.split("#", 1)[1] for h in page.hrefs if h.startswith(f"../{doc}/index.html#")]
+            assert backs and set(backs) <= target.ids, (tag, doc)
+
+
+def test_a_symbol_published_in_the_site_leads_to_its_page_in_the_readers_edition(plain: Path) -> None:
+    for tag in TAGS:
+        corpus = read(plain / tag / "citations" / "index.html")
+        assert "../res-2999/index.html" in corpus.hrefs and "../letter-2021-11-a/index.html" in corpus.hrefs
+        assert "https://undocs.org/zh/S/RES/2999(2021)" not in corpus.hrefs
+        assert "https://undocs.org/zh/S/RES/2512(2020)" in corpus.hrefs  # not published here: the UN's
+        cites = {a["data-symbol"]: a["href"] for a in read(plain / tag / B / "index.html").links(cls="citation")}
+        assert cites["S/RES/2999 (2021)"] == "../res-2999/index.html"
+        assert cites["S/2021/901"] == "../letter-2021-11-a/index.html"
+        assert (plain / tag / "res-2999" / "index.html").is_file()
+
+
+def test_press_releases_say_they_are_in_english(plain: Path) -> None:
+    for path in (plain / "zh-Hant" / A / "index.html", plain / "zh-Hant" / "citations" / "index.html",
+                 plain / "zh-Hant" / A / "citations.html"):
+        html = path.read_text(encoding="utf-8")
+        link = re.search(r'<a [^>]*href="https://press\.un\.org/[^"]*"[^>]*>.*?</a>'
+                         r'(\s*<span class="tag tag-en">.*?</span>)?', html, re.S)
+        assert link and 'hreflang="en"' in link.group(0), path
+        assert "英文" in link.group(0), path  # a visible marker, in the edition's script
+
+
+# --- base URL, crawlers, feeds ---------------------------------------------------------------
+
+
+def test_without_a_base_url_every_link_stays_relative(plain: Path) -> None:
+    assert not (plain / "sitemap.xml").exists() and not (plain / "robots.txt").exists()
+    assert not list(plain.glob("*/feed.xml"))
+    own = re.compile(r'(?:href|src|action)="(https?://[^"]*)"')
+    for page in plain.rglob("*.html"):
+        for url in own.findall(page.read_text(encoding="utf-8")):
+            assert url.startswith(("https://undocs.org/", "https://press.un.org/")), (page, url)
+    root = read(plain / "index.html")
+    assert root.links(rel="canonical") == [{"rel": "canonical", "href": "zh-Hans/index.html"}]
+    assert (plain / "404.html").is_file() and (plain / "static" / "favicon.svg").is_file()
+    assert read(plain / "zh-Hans" / A / "index.html").links(rel="icon")[0]["href"] == "../../static/favicon.svg"
+
+
+def test_with_a_base_url_links_are_absolute_and_pages_describe_themselves(published: Path) -> None:
+    page = read(published / "zh-Hant-TW" / A / "index.html")
+    assert page.links(rel="canonical")[0]["href"] == f"{BASE}zh-Hant-TW/{A}/index.html"
+    alternates = {a["hreflang"]: a["href"] for a in page.links(rel="alternate") if "hreflang" in a}
+    expected = {t: f"{BASE}{t}/{A}/index.html" for t in TAGS}
+    assert alternates == {**expected, "x-default": f"{BASE}zh-Hans/{A}/index.html"}
+    meta = {a.get("property") or a.get("name"): a.get("content", "") for tag, a in page.starts if tag == "meta"}
+    assert meta["og:url"] == f"{BASE}zh-Hant-TW/{A}/index.html" and meta["og:type"] == "article"
+    assert meta["og:locale"] == "zh_TW" and meta["og:title"].startswith("2021年11月2日")
+    assert meta["description"].startswith("謹提請注意") and meta["og:description"] == meta["description"]
+    root = read(published / "index.html")
+    assert root.links(rel="canonical")[0]["href"] == f"{BASE}zh-Hans/index.html"
+    assert page.links(type="application/atom+xml")[0]["href"] == f"{BASE}zh-Hant-TW/feed.xml"
+
+
+def test_sitemap_lists_every_reader_page_with_its_editions(published: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    tree = ET.parse(published / "sitemap.xml")
+    urls = {u.findtext("s:loc", namespaces=ns): u for u in tree.getroot().findall("s:url", ns)}
+    for tag in TAGS:
+        for doc in (RES, A, B):
+            u = urls[f"{BASE}{tag}/{doc}/index.html"]
+            alts = {x.get("hreflang"): x.get("href") for x in u.findall("x:link", ns)}
+            assert set(alts) == {*TAGS, "x-default"} and all(h and h.startswith(BASE) for h in alts.values())
+        assert f"{BASE}{tag}/citations/index.html" in urls
+    assert not [u for u in urls if "/review/" in u or "search" in u or "404" in u or "parallel" in u]
+    robots = (published / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {BASE}sitemap.xml" in robots and "Disallow: /council/review/" in robots
+
+
+def test_each_edition_has_an_atom_feed_newest_first(published: Path) -> None:
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for tag in TAGS:
+        feed = ET.parse(published / tag / "feed.xml").getroot()
+        links = [e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)]  # type: ignore[union-attr]
+        assert links == [f"{BASE}{tag}/{d}/index.html" for d in (B, A, RES)]
+        assert feed.findtext("a:updated", namespaces=ns) == "2021-11-24T00:00:00Z"
+    hant = (published / "zh-Hant" / "feed.xml").read_text(encoding="utf-8")
+    assert "另一國" in hant and "另一国" not in hant
+
+
+def test_a_bad_base_url_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = archive_site(tmp_path / "site", base_url="javascript:alert(1)")
+    assert main(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and re.match(r"docpub: .*docpub\.toml:\d+: error: 'site\.base_url' must be", err[0])
+
+
+def test_404_page_works_at_any_depth(plain: Path, published: Path) -> None:
+    page = read(published / "404.html")
+    assert all(h.startswith(BASE) for h in page.hrefs if not h.startswith("#"))
+    assert page.links(rel="stylesheet")[0]["href"] == f"{BASE}static/site.css"
+    assert ("meta", {"name": "robots", "content": "noindex"}) in page.starts
+    assert "找不到该页面" in read(plain / "404.html").all_text()
+
+
+# --- the editors' area -----------------------------------------------------------------------
+
+
+def test_review_pages_are_apart_from_readers(plain: Path) -> None:
+    reviews = sorted((plain / "review").rglob("*.html"))
+    assert {p.relative_to(plain).as_posix() for p in reviews} >= {
+        f"review/{t}/{d}.html" for t in TAGS[1:] for d in (RES, A, B)} | {"review/index.html"}
+    for page in reviews:
+        html = page.read_text(encoding="utf-8")
+        assert '<meta name="robots" content="noindex">' in html and "data-pagefind-body" not in html
+    readers = [p for p in plain.rglob("*.html") if "review" not in p.relative_to(plain).parts]
+    for page in readers:
+        assert not [h for h in read(page).hrefs if "review" in h], page
+    one = read(plain / "review" / "zh-Hant-TW" / f"{A}.html")
+    assert "2021年11月2日" in one.all_text() and f"../../zh-Hant-TW/{A}/index.html" in one.hrefs
+
+
+# --- parallel page ---------------------------------------------------------------------------
+
+
+def test_parallel_links_have_real_names_and_no_left_right_wording(plain: Path) -> None:
+    html = (plain / "zh-Hant" / A / "parallel.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="unit-link"[^>]*>(.*?)</a>', html)
+    assert links
+    for inner in links:
+        assert '<span aria-hidden="true">¶</span>' in inner
+        assert re.search(r'<span class="visually-hidden">在文件中閱讀：\S+</span>', inner), inner
+    assert "左" not in html and "右" not in html
+
+
+# --- search index ----------------------------------------------------------------------------
+
+
+def test_search_index_holds_one_index_per_edition_of_document_pages_only(plain: Path) -> None:
+    import json
+
+    entry = json.loads((plain / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == sorted(t.lower() for t in TAGS)
+    assert all(lang["page_count"] == 3 for lang in entry["languages"].values())
+
+
+def test_search_index_is_rebuilt_only_when_pages_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import docpub.search
+
+    runs: list[int] = []
+    real = docpub.search.build_index
+
+    def counting(pages: dict[str, bytes]) -> dict[str, bytes]:
+        runs.append(len(pages))
+        return real(pages)
+
+    monkeypatch.setattr(docpub.search, "build_index", counting)
+    site = archive_site(tmp_path / "site")
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
+    assert runs == [12]
+    before = (out / "pagefind" / "pagefind-entry.json").read_bytes()
+    doc = site / "content" / A / "zh-Hans.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("四十二口水井", "五十口水井"), encoding="utf-8")
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
+    assert runs == [12, 12]
+    assert (out / "pagefind" / "pagefind-entry.json").read_bytes() != before
