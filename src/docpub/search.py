@@ -14,11 +14,11 @@ running Pagefind again.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
@@ -57,18 +57,19 @@ def indexed_pages(files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Index ``pages`` (path from the site root -> HTML) with Pagefind: the bundle's files by path."""
+    """Index ``pages`` (path from the site root -> HTML) with Pagefind: the bundle's files by path.
+
+    The pages are written to a scratch folder and indexed by Pagefind's program, which has
+    written every file when it exits (its Python service answers before its writes end).
+    """
     if not pages:
         return {}
     with tempfile.TemporaryDirectory(prefix="docpub-search-") as tmp:
-        out = Path(tmp) / BUNDLE
-        try:
-            asyncio.run(_index(pages, out))
-        except FileNotFoundError as exc:
-            raise DocpubError(BUNDLE, None, f"the Pagefind program is missing ({exc}): "
-                              "install docpub's dependencies again (pip install -e .)") from None
-        except Exception as exc:  # the service reports its failures as bare Exceptions
-            raise DocpubError(BUNDLE, None, f"Pagefind could not build the search index: {exc}") from None
+        site, out = Path(tmp) / "site", Path(tmp) / BUNDLE
+        for path, data in pages.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(data)
+        _run_pagefind(site, out)
         files = {f"{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
                  for p in sorted(out.rglob("*")) if p.is_file()}
     if ENTRY in files:
@@ -76,21 +77,29 @@ def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
     return files
 
 
+def _run_pagefind(site: Path, out: Path) -> None:
+    from pagefind.service import get_executable
+
+    program = get_executable()
+    if program is None:
+        raise DocpubError(BUNDLE, None, "the Pagefind program is missing: install docpub's dependencies "
+                          "again (pip install -e .), which bring pagefind[extended]")
+    # --keep-index-url: the site links to index.html everywhere, so it works from file:// too.
+    command = [str(program), "--site", str(site), "--output-path", str(out), "--keep-index-url", "--quiet"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise DocpubError(str(program), None, f"cannot run Pagefind: {exc.strerror}") from None
+    if done.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
+        raise DocpubError(BUNDLE, None, f"Pagefind could not build the search index: {last[0]}")
+
+
 def _sorted_entry(data: bytes) -> bytes:
     """Pagefind lists the languages in no fixed order; sorted, two builds give equal bytes."""
     entry = json.loads(data)
     entry["languages"] = dict(sorted(entry["languages"].items()))
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-async def _index(pages: Mapping[str, bytes], out: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    # keep_index_url: the site links to index.html everywhere, so it works from file:// too.
-    config = IndexConfig(keep_index_url=True, output_path=str(out))
-    async with PagefindIndex(config=config) as index:
-        for path in sorted(pages):
-            await index.add_html_file(content=pages[path].decode("utf-8"), url="/" + path)
 
 
 class SearchCache:
