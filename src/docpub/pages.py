@@ -88,7 +88,7 @@ def index_entries(config: SiteConfig, docs: Sequence[Document], *, from_root: bo
     return [
         IndexEntry(
             doc_id=d.id, title=d.meta.title, title_en=d.meta.title_en, date=d.meta.date.isoformat(),
-            symbol=d.meta.symbol, kind=document_kind(d) or "",
+            symbol=d.meta.symbol, kind=document_kind(d),
             editions=tuple((e.tag, e.label, f"{prefix}{e.tag}/{d.id}/index.html") for e in config.editions),
         )
         for d in newest_first(docs)

@@ -128,7 +128,7 @@ class IndexEntry:
     date: str
     symbol: str
     editions: tuple[tuple[str, str, str], ...]  # (tag, label, href)
-    kind: str = ""  # what the document is (a CitationKind), "" when unknown
+    kind: str = ""  # what the document is (a DocumentKind: letter, resolution ...)
 
 
 class CitedLike(Protocol):
