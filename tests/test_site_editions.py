@@ -147,9 +147,9 @@ def test_review_page_lists_one_to_many_characters_and_glossary_hits(site: Path) 
 
 
 def test_review_page_shows_each_entrys_reason(site: Path) -> None:
-    tw = "".join(read(site / "zh-Hant-TW" / DOC / "review.html").text)
+    tw = "".join(read(site / "review" / "zh-Hant-TW" / f"{DOC}.html").text)
     assert "通过[视频]" in tw and "透過" in tw and "via video conference or link" in tw
-    hk = "".join(read(site / "zh-Hant-HK" / DOC / "review.html").text)
+    hk = "".join(read(site / "review" / "zh-Hant-HK" / f"{DOC}.html").text)
     assert "説" in hk and "說" in hk and "兌 component: Big5 form" in hk  # a character form, with its reason
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from docpub.config import SiteConfig
 from docpub.model import Document, iter_paragraphs, iter_sections
-from docpub.pages import EditionContext
 from docpub.review import Review, review
+from docpub.site_pages import EditionContext
 from docpub.writers.html import Alternate, Crumb, Nav
 
 AREA = "review"

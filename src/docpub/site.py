@@ -21,8 +21,8 @@ from docpub.content import image_sources, load_documents
 from docpub.editors import editors_pages
 from docpub.model import Document
 from docpub.outdir import MARKER, MARKER_TEXT, atomic_output, check_replaceable
-from docpub.pages import EditionContext, description, document_crumbs, edition_pages, make_nav, site_pages
 from docpub.search import SearchCache, indexed_pages
+from docpub.site_pages import EditionContext, description, document_crumbs, edition_pages, make_nav, site_pages
 from docpub.templating import template_error
 from docpub.transforms.citations import collect_citations
 from docpub.transforms.editions import convert_document, convert_label
