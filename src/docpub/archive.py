@@ -134,7 +134,7 @@ def link_published(doc: Document, published: Published, *, prefix: str = "../") 
 
     def seq(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         following = (*inlines[1:], None)
-        return tuple(_relink(x, after, published, prefix) for x, after in zip(inlines, following, strict=True))
+        return tuple(_relink(x, after, published, prefix) for x, after in zip(inlines, following, strict=False))
 
     return map_inline_seqs(doc, seq)
 
