@@ -40,9 +40,13 @@ def page_type(rel: Path, editions: Iterable[str]) -> tuple[str, ...]:
     parts = list(rel.parts)
     if parts and parts[0] in set(editions):
         parts[0] = "<edition>"
-        if len(parts) > 2:
+        if len(parts) > 2 and parts[1] not in EDITION_FOLDERS:
             parts[1] = "<doc>"
     return tuple(parts)
+
+
+# An edition's own pages in folders of their own, each a page type (not documents).
+EDITION_FOLDERS = ("citations", "search")
 
 
 def one_page_per_type(site: Path, editions: Sequence[str]) -> dict[tuple[str, ...], Path]:
