@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -167,22 +168,28 @@ def test_a_template_added_to_the_site_is_picked_up(served: tuple[Served, Path]) 
         close()
 
 
+# A page may reload between finding an element and reading it: try again.
+RELOADING = (StaleElementReferenceException,)
+
+
 def test_open_pages_reload_and_show_the_error_over_the_page(served: tuple[Served, Path],
                                                             browser: webdriver.Chrome) -> None:
     server, doc = served
     browser.get(server.base + "zh-Hans/test-doc/")
     marker = browser.find_element(By.TAG_NAME, "main")
     doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
-    WebDriverWait(browser, WAIT).until(lambda d: "一致通过了" in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(browser, WAIT, ignored_exceptions=RELOADING).until(
+        lambda d: "一致通过了" in d.find_element(By.TAG_NAME, "main").text)
     assert marker.id != browser.find_element(By.TAG_NAME, "main").id  # the page was reloaded
 
     doc.write_text("---\ntitle: 没有日期\n---\n\n文。\n", encoding="utf-8")
-    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.ID, "docpub-error"))
+    WebDriverWait(browser, WAIT, ignored_exceptions=RELOADING).until(lambda d: d.find_elements(By.ID, "docpub-error"))
     overlay = browser.find_element(By.ID, "docpub-error")
     assert "zh-Hans.md" in overlay.text and "date" in overlay.text and overlay.is_displayed()
 
     doc.write_text(MINIMAL.replace("通过了", "再次通过了"), encoding="utf-8")
-    WebDriverWait(browser, WAIT).until(lambda d: "再次通过了" in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(browser, WAIT, ignored_exceptions=RELOADING).until(
+        lambda d: "再次通过了" in d.find_element(By.TAG_NAME, "main").text)
     assert not browser.find_elements(By.ID, "docpub-error")
 
 
