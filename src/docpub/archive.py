@@ -9,27 +9,13 @@ publishes resolves to that document's page instead of the UN's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from docpub.model import (
-    CITATION_KINDS,
-    Citation,
-    CitationKind,
-    Document,
-    DocumentKind,
-    Inline,
-    Meta,
-    NumberedParagraph,
-    Paragraph,
-    Text,
-    Tree,
-    is_node,
-    map_inline_seqs,
-)
-from docpub.symbols import parse_symbol
+from docpub.model import CITATION_KINDS, CitationKind, Document, DocumentKind
 from docpub.transforms.citations import collect_citations
+from docpub.transforms.corpus import site_documents
 
 # --- the listing ------------------------------------------------------------------
 
@@ -81,70 +67,22 @@ def document_kind(doc: Document) -> DocumentKind:
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """Canonical symbol -> id of the document of the site that carries it, and that page's anchors."""
+    """Canonical symbol -> id of the document of the site that carries it.
+
+    (A citation in the text carries its own ``site_href``, with the paragraph it pinpoints;
+    this is for the lists of cited documents.)
+    """
 
     ids: Mapping[str, str]
-    anchors: Mapping[str, frozenset[str]]  # document id -> ids of its paragraphs
 
     @classmethod
     def of(cls, docs: Iterable[Document]) -> Published:
-        ids: dict[str, str] = {}
-        anchors: dict[str, frozenset[str]] = {}
-        for doc in sorted(docs, key=lambda d: d.id):  # two documents with one symbol: the first id wins
-            symbol = parse_symbol(doc.meta.symbol) if doc.meta.symbol else None
-            if symbol is not None and symbol.canonical not in ids:
-                ids[symbol.canonical] = doc.id
-                anchors[doc.id] = frozenset(_paragraph_ids(doc))
-        return cls(ids, anchors)
+        return cls(site_documents(sorted(docs, key=lambda d: d.id, reverse=True)))  # one symbol: first id wins
 
-    def href(self, symbol: str, *, paragraph: int | None = None, prefix: str = "../") -> str:
-        """The page of ``symbol`` in the same edition, from a page two folders down; "" if unpublished.
-
-        ``paragraph`` (a pinpoint, ``第3段``) adds that paragraph's anchor when the page has it.
-        """
+    def href(self, symbol: str) -> str:
+        """The page of ``symbol`` in the same edition, from a page two folders down; "" if unpublished."""
         doc_id = self.ids.get(symbol)
-        if doc_id is None:
-            return ""
-        anchor = f"p{paragraph}" if paragraph is not None else ""
-        found = anchor in self.anchors.get(doc_id, frozenset())
-        return f"{prefix}{doc_id}/index.html" + (f"#{anchor}" if found else "")
-
-
-def _paragraph_ids(node: Tree) -> Iterator[str]:
-    """The anchors of every paragraph, numbered (``p3`` of a resolution) or not."""
-    if isinstance(node, tuple):
-        for x in node:
-            yield from _paragraph_ids(x)
-    elif is_node(node) and not isinstance(node, Meta):
-        if isinstance(node, (Paragraph, NumberedParagraph)) and node.id:
-            yield node.id
-        for f in fields(node):
-            yield from _paragraph_ids(getattr(node, f.name))
-
-
-# A pinpoint right after a citation: 第2512(2020)号决议第3段 -> paragraph 3 of that resolution.
-_PINPOINT = re.compile(r"第(\d{1,3})段")
-
-
-def link_published(doc: Document, published: Published, *, prefix: str = "../") -> Document:
-    """``doc`` with every citation of a document the site publishes leading to that page.
-
-    For the site's pages only: the PDF keeps the UN's addresses, since it travels alone.
-    """
-
-    def seq(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        following = (*inlines[1:], None)
-        return tuple(_relink(x, after, published, prefix) for x, after in zip(inlines, following, strict=False))
-
-    return map_inline_seqs(doc, seq)
-
-
-def _relink(x: Inline, after: Inline | None, published: Published, prefix: str) -> Inline:
-    if not isinstance(x, Citation):
-        return x
-    pinpoint = _PINPOINT.match(after.text) if isinstance(after, Text) else None
-    href = published.href(x.symbol, paragraph=int(pinpoint[1]) if pinpoint else None, prefix=prefix)
-    return replace(x, url=href) if href else x
+        return f"../{doc_id}/index.html" if doc_id is not None else ""
 
 
 # --- corpus-wide citations ----------------------------------------------------------
@@ -200,5 +138,5 @@ def _natural(symbol: str) -> tuple[tuple[int, str], ...]:
 
 __all__ = [
     "Citing", "CorpusCitation", "Dated", "MonthGroup", "Published", "YearGroup", "by_month",
-    "corpus_citations", "document_kind", "link_published", "newest_first",
+    "corpus_citations", "document_kind", "newest_first",
 ]

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import jinja2
 
-from docpub.archive import Published, link_published
+from docpub.archive import Published
 from docpub.cache import PdfCache, pdf_key
 from docpub.config import CONFIG_NAME, Edition, SiteConfig
 from docpub.content import image_sources, load_documents
@@ -102,7 +102,6 @@ def render_document_files(
     pdf_name = f"{doc.id}.pdf" if pdf else ""
     converted = ctx.edition.tag != config.source_lang
     extra = ((ctx.labels["parallel"], "parallel.html"),) if converted else ()
-    page = link_published(doc, published)  # the PDF travels alone and keeps the UN's addresses
     L = ctx.labels
 
     def nav(name: str, here: str = "") -> Nav:
@@ -110,14 +109,13 @@ def render_document_files(
                         crumbs=document_crumbs(ctx, doc, here=here), description=description(doc),
                         og_type="article")
 
-    yield f"{base}/index.html", ctx.writer.render_document(page, nav("index.html")).encode("utf-8")
+    yield f"{base}/index.html", ctx.writer.render_document(doc, nav("index.html")).encode("utf-8")
     yield from _images(source, base)
-    cited = collect_citations(page)
+    cited = collect_citations(doc)
     yield f"{base}/citations.html", ctx.writer.render_citations(
-        page, cited, nav("citations.html", L["citations"])).encode("utf-8")
+        doc, cited, nav("citations.html", L["citations"]), site=published.ids).encode("utf-8")
     if converted:
-        yield f"{base}/parallel.html", _parallel_page(
-            config, ctx, link_published(source, published), page, nav("parallel.html", L["parallel"]))
+        yield f"{base}/parallel.html", _parallel_page(config, ctx, source, doc, nav("parallel.html", L["parallel"]))
     if pdf:
         yield f"{base}/{pdf_name}", _pdf(config, ctx, doc, cache)
 

@@ -186,7 +186,9 @@ class HtmlWriter:
         return template.render(doc=doc, nav=nav, r=renderer_for(doc, self.renderer),
                                toc=_toc_sections(doc))
 
-    def render_citations(self, doc: Document, cited: Sequence[CitedLike], nav: Nav) -> str:
+    def render_citations(self, doc: Document, cited: Sequence[CitedLike], nav: Nav, *,
+                         site: Mapping[str, str] | None = None) -> str:
+        """``site``: canonical symbol -> id of the site's own document, whose page a cited symbol leads to."""
         places = paragraph_places(doc)
         groups = tuple(
             KindGroup(kind, tuple(c for c in cited if c.kind == kind))
@@ -194,7 +196,7 @@ class HtmlWriter:
         )
         return self.render_template(
             "citations.html.j2", doc=doc, nav=nav, r=self.renderer,
-            groups=tuple(g for g in groups if g.items), places=places, total=len(cited),
+            groups=tuple(g for g in groups if g.items), places=places, total=len(cited), site=site or {},
         )
 
     def render_index(self, entries: Sequence[IndexEntry], nav: Nav) -> str:
