@@ -246,3 +246,29 @@ def test_a_site_that_does_not_build_at_first_is_served_once_fixed(tmp_path: Path
         assert status == 200 and "第2512(2020)号决议" in page
     finally:
         assert server.stop() == 0
+
+
+def test_config_and_a_glossary_outside_content_are_watched(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    config = site / "docpub.toml"
+    (site / "terms").mkdir()
+    extra = site / "terms" / "site.tsv"
+    extra.write_text("# the site's own terms\n", encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace(
+        '"content/glossary/zh-Hant-TW.tsv"]', '"content/glossary/zh-Hant-TW.tsv", "terms/site.tsv"]')
+    config.write_text(text, encoding="utf-8")
+    server = Served(site)
+    try:
+        found, close = events(server.base)
+        try:
+            next_event(found, "build")
+            extra.write_text("安全理事会\t安理會本會\tthe site's own wording\n", encoding="utf-8")
+            next_event(found, "build")
+            assert "安理會本會" in server.get("zh-Hant-TW/test-doc/")[1]
+            config.write_text(text.replace('title = "安全理事会文件"', 'title = "本站文件汇编"'), encoding="utf-8")
+            next_event(found, "build")
+            assert "本站文件汇编" in server.get("zh-Hans/test-doc/")[1]
+        finally:
+            close()
+    finally:
+        assert server.stop() == 0
