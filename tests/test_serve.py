@@ -272,3 +272,30 @@ def test_config_and_a_glossary_outside_content_are_watched(tmp_path: Path) -> No
             close()
     finally:
         assert server.stop() == 0
+
+
+def test_search_works_on_the_served_site_and_follows_edits(served: tuple[Served, Path],
+                                                           browser: webdriver.Chrome) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    server, doc = served
+
+    def search(query: str) -> list[str]:
+        browser.get(server.base + "zh-Hans/index.html")
+        box = browser.find_element(By.ID, "site-search")
+        box.send_keys(query, Keys.ENTER)
+        WebDriverWait(browser, WAIT).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results a")
+            or "没有" in d.find_element(By.ID, "search-status").text)
+        return [str(a.get_attribute("href")) for a in browser.find_elements(By.CSS_SELECTOR, "#search-results a")]
+
+    assert search("决议") == [server.base + "zh-Hans/test-doc/index.html"]
+    assert search("维和特派团") == []
+    found, close = events(server.base)
+    try:
+        next_event(found, "build")
+        doc.write_text(MINIMAL.replace("。", "，并延长了维和特派团的任务期限。"), encoding="utf-8")
+        next_event(found, "build")
+    finally:
+        close()
+    assert search("维和特派团") == [server.base + "zh-Hans/test-doc/index.html"]
