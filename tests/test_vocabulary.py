@@ -344,3 +344,30 @@ def test_forms_setting_errors(tmp_path: Path, setting: str, reason: str) -> None
         f'[[editions]]\ntag = "zh-Hant-HK"\nlabel = "香港"\nopencc = "s2hk"\n{setting}\n', encoding="utf-8")
     problems = [str(p) for p in check_site(tmp_path)]
     assert any(reason in p for p in problems), problems
+
+
+# --- the audit: every entry an edition applies --------------------------------------
+
+
+def test_review_entries_lists_every_entry_with_reason_and_uses(capsys: pytest.CaptureFixture[str]) -> None:
+    from docpub.cli import main
+
+    assert main(["review", str(ROOT), "--entries", "--edition", "zh-Hant-HK"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"zh-Hant-HK: \d+ entries, \d+ unused in these documents, 0 without a reason", lines[0])
+    rows = {tuple(re.split(r" {2,}", line)[:4]) for line in lines[3:] if line}
+    assert ("通过[视频]", "透過", "3", "content/glossary/regional.tsv:9") in rows
+    assert ("视频会议", "視像會議", "3") in {r[:3] for r in rows}
+    assert ("説", "說", "4") in {r[:3] for r in rows}  # a character form, as printed in the seed
+    assert ("索马里", "索馬里") in {r[:2] for r in rows}  # the Hong Kong entry, not common.tsv's
+    assert not any(r[0] == "周年" for r in rows)  # not an entry of this edition
+
+
+def test_review_entries_show_missing_reasons(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from docpub.cli import main
+
+    _site(tmp_path, "布隆迪\t蒲隆地\tBurundi in Taiwan\n也门\t葉門\n")
+    assert main(["review", str(tmp_path), "--entries"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("zh-Hant: 2 entries, 2 unused in these documents, 1 without a reason")
+    assert re.search(r"也门 +葉門 +0 +g\.tsv:2 +\(no reason given\)", out)

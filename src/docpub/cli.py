@@ -7,10 +7,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docpub import __version__
 from docpub.errors import DocpubError, ManyErrors
 from docpub.outdir import Terminated
+
+if TYPE_CHECKING:
+    from docpub.config import Edition, SiteConfig
+    from docpub.model import Document
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -60,10 +65,24 @@ def _cmd_review(args: argparse.Namespace) -> int:
 
     config = load_config(Path(args.site_dir))
     editions = [config.edition(args.edition)] if args.edition else [e for e in config.editions if e.opencc]
+    if args.entries:
+        return _print_audit(config, editions, load_documents(config))
     for doc in load_documents(config):
         for edition in editions:
             print(f"== {doc.id} · {edition.tag}")
             print(format_table(review(doc, edition=edition, root=config.root)))
+    return 0
+
+
+def _print_audit(config: SiteConfig, editions: list[Edition], docs: Sequence[Document]) -> int:
+    from docpub.audit import audit, edition_entries, format_audit
+    from docpub.review import iter_texts
+    from docpub.transforms.editions import converter_for
+
+    texts = [text for doc in docs for _, text in iter_texts(doc)]
+    for edition in editions:
+        entries, forms = edition_entries(edition, config.root)
+        print(format_audit(edition.tag, audit(converter_for(edition, config.root), entries, forms, texts=texts)))
     return 0
 
 
@@ -119,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("review", help="list one-to-many conversions and glossary hits for editors")
     r.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
     r.add_argument("--edition", metavar="TAG")
+    r.add_argument("--entries", action="store_true",
+                   help="list every glossary entry and character form the edition applies, with its reason and uses")
     r.set_defaults(func=_cmd_review)
 
     n = sub.add_parser("new", help="create a new site: config, a sample document, the glossaries")
