@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from browser import VNU_JAR, missing_tools
 from docpub.cli import main
 from docpub.config import Edition, UrlTemplates
 from docpub.errors import DocpubError, ManyErrors
@@ -48,6 +49,7 @@ from docpub.writers.html import Alternate, HtmlWriter, Nav, load_labels
 from docpub.writers.json import model_to_json
 from docpub.writers.markdown import write_markdown
 from docpub.writers.pdf import render_pdf
+from gates import vnu_errors
 from sitekit import make_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -496,3 +498,11 @@ def test_import_cli_writes_a_resolution(tmp_path: Path) -> None:
     assert main(["import", str(UNTEXT / "resolution.zh-Hans.txt"), "--site", str(tmp_path), "--id", "res"]) == 0
     doc = read_file(tmp_path / "content" / "res" / "zh-Hans.md")
     assert doc.meta.kind == "resolution" and isinstance(doc.body[-1], NumberedParagraph)
+
+
+def test_every_page_of_every_kind_passes_the_nu_html_checker(site: Path) -> None:
+    missing = missing_tools(VNU_JAR)
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: run 'make test-setup'")
+    report = vnu_errors(sorted(site.rglob("*.html")))
+    assert [e for errors in report.values() for e in errors] == []

@@ -12,7 +12,7 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from docpub.model import Block, Document, Paragraph, Section, Text, plain_text
+from docpub.model import Block, Document, NumberedParagraph, Paragraph, Section, SubParagraph, Text, plain_text
 from docpub.writers.nodes import NodeRenderer
 
 RowKind = Literal["title", "heading", "paragraph", "block"]
@@ -44,6 +44,8 @@ Unit = tuple[RowKind, str, int, Markup, str]
 
 def _units(doc: Document, r: NodeRenderer) -> Iterator[Unit]:
     yield "title", "letter", 1, r.inlines((Text(doc.meta.title),)), doc.meta.title
+    if doc.caption:  # a resolution's adoption line, a statement's header
+        yield "paragraph", "", 0, r.inlines(doc.caption), ""
     yield from _blocks(doc.body, r)
     yield from _sections(doc.sections, r)
     if doc.annex is not None:
@@ -51,12 +53,20 @@ def _units(doc: Document, r: NodeRenderer) -> Iterator[Unit]:
         yield "title", "", 1, r.inlines(doc.annex.title), plain_text(doc.annex.title)
         yield from _blocks(doc.annex.blocks, r)
         yield from _sections(doc.annex.sections, r)
+    for note in doc.footnotes:
+        yield "block", "", 0, Markup("<sup>{}</sup> ").format(note.number) + r.footnote_body(note), ""
 
 
 def _blocks(blocks: tuple[Block, ...], r: NodeRenderer) -> Iterator[Unit]:
     for b in blocks:
         if isinstance(b, Paragraph):
             yield "paragraph", b.id, 0, r.inlines(b.inlines), ""
+        elif isinstance(b, (NumberedParagraph, SubParagraph)):
+            # A row per numbered paragraph and per sub-paragraph, each showing its number.
+            number = f"{b.number}." if isinstance(b, NumberedParagraph) else f"({b.label})"
+            text = Markup('<span class="num">{}</span> {}').format(number, r.inlines(b.inlines))
+            yield "paragraph", b.id, 0, text, ""
+            yield from _blocks(b.blocks, r)
         else:
             yield "block", "", 0, r.block(b), ""
 
