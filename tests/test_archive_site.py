@@ -273,9 +273,11 @@ def test_parallel_links_have_real_names_and_no_left_right_wording(plain: Path) -
 def test_search_index_holds_one_index_per_edition_of_document_pages_only(plain: Path) -> None:
     import json
 
-    entry = json.loads((plain / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == sorted(t.lower() for t in TAGS)
-    assert all(lang["page_count"] == 3 for lang in entry["languages"].values())
+    for tag in TAGS:
+        entry = json.loads((plain / "pagefind" / tag / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [tag.lower()] and entry["languages"][tag.lower()]["page_count"] == 3
+        search = (plain / tag / "search" / "index.html").read_text(encoding="utf-8")
+        assert f'data-bundle="../../pagefind/{tag}/pagefind.js"' in search
 
 
 def test_search_index_is_rebuilt_only_when_pages_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -293,10 +295,10 @@ def test_search_index_is_rebuilt_only_when_pages_change(tmp_path: Path, monkeypa
     out = tmp_path / "out"
     for _ in range(2):
         assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
-    assert runs == [12]
-    before = (out / "pagefind" / "pagefind-entry.json").read_bytes()
+    assert runs == [3, 3, 3, 3]  # one run per edition, none the second time
+    before = (out / "pagefind" / "zh-Hant" / "pagefind-entry.json").read_bytes()
     doc = site / "content" / A / "zh-Hans.md"
     doc.write_text(doc.read_text(encoding="utf-8").replace("四十二口水井", "五十口水井"), encoding="utf-8")
     assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
-    assert runs == [12, 12]
-    assert (out / "pagefind" / "pagefind-entry.json").read_bytes() != before
+    assert runs == [3] * 8  # the document is in every edition
+    assert (out / "pagefind" / "zh-Hant" / "pagefind-entry.json").read_bytes() != before

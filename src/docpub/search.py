@@ -1,15 +1,16 @@
-"""Full-text search: a Pagefind index of the reader pages, one index per edition.
+"""Full-text search: a Pagefind index of the reader pages, one bundle per edition.
 
-Pagefind's extended build segments Chinese text into words; it reads each
-page's ``<html lang>`` and writes one index per language, and its browser
-script loads the index of the page it runs on, so a reader searches their own
-edition. Only what a page marks ``data-pagefind-body`` (the text of a
-document) is indexed: navigation, citation lists, parallel and review pages
-are left out, which also keeps indexing fast.
+Pagefind's extended build segments Chinese text into words. Each edition's
+pages are indexed on their own into ``pagefind/<edition>/``, whose search
+script the edition's search page loads, so a reader searches their own
+edition; one edition at a time also keeps Pagefind's memory to a quarter of
+indexing the whole site at once. Only what a page marks ``data-pagefind-body``
+(the text of a document) is indexed: navigation, citation lists, parallel and
+review pages are left out, which also keeps indexing fast.
 
-The index is a pure function of the pages it reads, so it is cached by their
-hash: a build whose document pages did not change reuses it instead of
-running Pagefind again.
+An edition's bundle is a pure function of the pages it reads, so it is cached
+by their hash: a build whose document pages did not change in an edition
+reuses that edition's bundle instead of running Pagefind again.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from pathlib import Path
 from docpub import __version__
 from docpub.errors import DocpubError
 
-BUNDLE = "pagefind"  # the folder of the index and its scripts, under the site root
+BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<edition>/
 # A page Pagefind should index carries this on the element holding its text.
 BODY_MARKER = b"data-pagefind-body"
-ENTRY = f"{BUNDLE}/pagefind-entry.json"  # names each language's index
+ENTRY = "pagefind-entry.json"  # names the bundle's index, in each bundle
 
 
 def pagefind_version() -> str:
@@ -41,7 +42,7 @@ def pagefind_version() -> str:
 
 
 def search_key(pages: Mapping[str, bytes]) -> str:
-    """Hash of everything the index is made from: the indexed pages and the versions."""
+    """Hash of everything a bundle is made from: its pages and the versions."""
     digest = hashlib.sha256()
     for part in (__version__.encode(), pagefind_version().encode()):
         digest.update(len(part).to_bytes(8, "big") + part)
@@ -56,11 +57,20 @@ def indexed_pages(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in files.items() if path.endswith(".html") and BODY_MARKER in data}
 
 
-def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Index ``pages`` (path from the site root -> HTML) with Pagefind: the bundle's files by path.
+def by_edition(pages: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """Pages grouped by their edition, the first folder of their path."""
+    groups: dict[str, dict[str, bytes]] = {}
+    for path, data in sorted(pages.items()):
+        groups.setdefault(path.split("/", 1)[0], {})[path] = data
+    return groups
 
-    The pages are written to a scratch folder and indexed by Pagefind's program, which has
-    written every file when it exits (its Python service answers before its writes end).
+
+def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Index ``pages`` (of one edition: path from the site root -> HTML) with Pagefind.
+
+    Returns the bundle's files by their path inside the bundle. The pages are written
+    to a scratch folder and indexed by Pagefind's program, which has written every file
+    when it exits (its Python service answers before its writes end).
     """
     if not pages:
         return {}
@@ -70,10 +80,8 @@ def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             (site / path).write_bytes(data)
         _run_pagefind(site, out)
-        files = {f"{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                 for p in sorted(out.rglob("*")) if p.is_file()}
-    if ENTRY in files:
-        files[ENTRY] = _sorted_entry(files[ENTRY])
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    files[ENTRY] = _sorted_entry(files[ENTRY])
     return files
 
 
@@ -90,56 +98,65 @@ def _run_pagefind(site: Path, out: Path) -> None:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise DocpubError(str(program), None, f"cannot run Pagefind: {exc.strerror}") from None
-    if done.returncode != 0 or not (out / "pagefind-entry.json").is_file():
+    if done.returncode != 0 or not (out / ENTRY).is_file():
         last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
         raise DocpubError(BUNDLE, None, f"Pagefind could not build the search index: {last[0]}")
 
 
 def _sorted_entry(data: bytes) -> bytes:
-    """Pagefind lists the languages in no fixed order; sorted, two builds give equal bytes."""
+    """Pagefind lists languages in no fixed order; sorted, two builds give equal bytes."""
     entry = json.loads(data)
     entry["languages"] = dict(sorted(entry["languages"].items()))
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class SearchCache:
-    """Search bundles by key, beside the output; only the one the last build used is kept."""
+    """Each edition's bundle by key, beside the output; only those the last build used are kept."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder  # None: caching off
 
     def get(self, pages: Mapping[str, bytes]) -> dict[str, bytes]:
-        if self.folder is None:
-            return build_index(pages)
-        key = search_key(pages)
-        entry = self.folder / key
-        if entry.is_dir():
-            return {f"{BUNDLE}/{p.relative_to(entry).as_posix()}": p.read_bytes()
-                    for p in sorted(entry.rglob("*")) if p.is_file()}
-        files = build_index(pages)
-        self._store(entry, files)
+        """The bundles of every edition of ``pages``, by path from the site root."""
+        files: dict[str, bytes] = {}
+        used: set[str] = set()
+        for tag, group in by_edition(pages).items():
+            key = search_key(group)
+            used.add(key)
+            bundle = self._bundle(key, group)
+            files.update({f"{BUNDLE}/{tag}/{name}": data for name, data in bundle.items()})
+        self._prune(used)
         return files
 
+    def _bundle(self, key: str, pages: Mapping[str, bytes]) -> dict[str, bytes]:
+        if self.folder is None:
+            return build_index(pages)
+        entry = self.folder / key
+        if entry.is_dir():
+            return {p.relative_to(entry).as_posix(): p.read_bytes() for p in sorted(entry.rglob("*")) if p.is_file()}
+        bundle = build_index(pages)
+        self._store(entry, bundle)
+        return bundle
+
     def _store(self, entry: Path, files: Mapping[str, bytes]) -> None:
-        self.folder_or_fail().mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=self.folder_or_fail(), prefix=".tmp-"))
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".tmp-"))
         try:
-            for path, data in files.items():
-                target = tmp / path.removeprefix(f"{BUNDLE}/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+            for name, data in files.items():
+                (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / name).write_bytes(data)
             os.replace(tmp, entry)  # a reader never sees half a bundle
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
             if not entry.is_dir():
                 raise
-        for other in self.folder_or_fail().iterdir():
-            if other.name != entry.name:
+
+    def _prune(self, used: set[str]) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for other in self.folder.iterdir():
+            if other.name not in used:
                 shutil.rmtree(other, ignore_errors=True)
 
-    def folder_or_fail(self) -> Path:
-        assert self.folder is not None
-        return self.folder
 
-
-__all__ = ["BODY_MARKER", "BUNDLE", "SearchCache", "build_index", "indexed_pages", "search_key"]
+__all__ = ["BODY_MARKER", "BUNDLE", "SearchCache", "build_index", "by_edition", "indexed_pages", "search_key"]
