@@ -1,4 +1,4 @@
-"""writers/typography.py: print typesetting adds layout hooks, never characters."""
+"""writers/typography.py: print typesetting adds layout hooks, never a visible character."""
 
 from __future__ import annotations
 
@@ -9,47 +9,49 @@ from markupsafe import Markup
 
 from docpub.model import Paragraph, Text
 from docpub.writers.nodes import NodeRenderer
-from docpub.writers.typography import typeset
+from docpub.writers.typography import typeset, typeset_centred, typesetter
 
 
 def visible_text(html: str) -> str:
-    """What a reader copies: the markup's text with entities decoded."""
+    """What a reader copies out of the PDF: the markup's text, entities decoded; the word
+    joiner has no glyph, so it is not in the PDF's text."""
     from html import unescape
 
-    return unescape(re.sub(r"<[^>]+>", "", html))
+    return unescape(re.sub(r"<[^>]+>", "", html)).replace(WJ, "")
+
+
+WJ = "\u2060"
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("第2512(2020)号决议",
-     '第<span class="latin han-before han-after">2512(2020)</span>号决议'),
-    ("2月14日", '<span class="latin han-after">2</span>月<span class="latin han-before han-after">14</span>日'),
-    ("组织Je Klere基金会", '组织<span class="latin han-before han-after">Je Klere</span>基金会'),
-    ("PRST/2020/3号", '<span class="latin han-after">PRST/2020/3</span>号'),
+    ("第2512(2020)号决议", f"第{WJ}2512(2020){WJ}号决议"),
+    ("2月14日", f"2{WJ}月14{WJ}日"),
+    ("举行了4次会议", f"举行了4{WJ}次会议"),
+    ("2020年", f"2020{WJ}年"),
+    ("PRST/2020/3号", f"PRST/2020/3{WJ}号"),
+    ("约15个", f"约{WJ}15{WJ}个"),
 ])
-def test_latin_runs_beside_han_are_wrapped(text: str, expected: str) -> None:
+def test_a_number_is_joined_to_its_unit_and_to_the_ordinal_mark(text: str, expected: str) -> None:
     assert typeset(text) == expected
 
 
-@pytest.mark.parametrize("text", ["(S/2020/139)。", "以下事项：(a) 在实地", "Distr.: General", "只有汉字。"])
-def test_runs_without_a_han_neighbour_are_left_alone(text: str) -> None:
-    assert "latin" not in typeset(text)
+@pytest.mark.parametrize("text", ["组织Je Klere基金会", "执行主任Marie表示", "在2020.", "(S/2020/139)。",
+                                  "以下事项：(a) 在实地", "Distr.: General", "只有汉字。"])
+def test_words_and_runs_without_a_unit_after_them_are_left_alone(text: str) -> None:
+    assert WJ not in typeset(text)
     assert visible_text(typeset(text)) == text
 
 
-def test_a_space_between_han_and_digits_is_replaced_by_the_margin() -> None:
-    # The source's "2 月 14 日" artefact: the gap becomes layout, the copy is clean.
-    out = typeset("2 月 14 日，第 2512(2020)号")
-    assert visible_text(out) == "2月14日，第2512(2020)号"
-    assert "han-before" in out and "han-after" in out
-
-
-def test_spaces_between_latin_words_stay() -> None:
+def test_a_space_between_han_and_digits_is_dropped() -> None:
+    # The source's "2 月 14 日" artefact.
+    assert visible_text(typeset("2 月 14 日，第 2512(2020)号")) == "2月14日，第2512(2020)号"
     assert visible_text(typeset("主任 Marie Yolène Gilles 也")) == "主任Marie Yolène Gilles也"
 
 
 def test_a_trailing_full_stop_or_outer_parenthesis_is_not_part_of_the_run() -> None:
-    assert '<span class="latin han-before">2020</span>.' in typeset("在2020.")
-    assert '<span class="latin han-before">a</span>)' in typeset("号a)")
+    assert typeset("在2020.") == "在2020."
+    assert typeset("号a)") == "号a)"
+    assert typeset("(第3段)") == f"(第{WJ}3{WJ}段)"
 
 
 @pytest.mark.parametrize("text, halted", [
@@ -64,6 +66,29 @@ def test_the_right_mark_of_a_pair_is_halved(text: str, halted: str) -> None:
     assert out.count('class="halt"') == 1
     assert f'<span class="halt">{halted}</span>' in out
     assert visible_text(out) == text
+
+
+@pytest.mark.parametrize("text, halted", [
+    ("強調，《政", "《"),  # a centred comma has no blank half: the opener gives its left half
+    ("說：「好", "「"),
+    ("（「好", "「"),
+])
+def test_in_faces_with_centred_marks_the_opener_is_halved(text: str, halted: str) -> None:
+    out = typeset_centred(text)
+    assert out.count('class="halt"') == 1
+    assert f'<span class="halt">{halted}</span>' in out
+    assert visible_text(out) == text
+
+
+@pytest.mark.parametrize("text", ["好。」然後", "好。）"])
+def test_in_faces_with_centred_marks_a_centred_mark_before_a_closer_keeps_its_width(text: str) -> None:
+    assert "halt" not in typeset_centred(text)
+    assert "halt" in typeset(text)  # Simplified faces: the full stop's blank right half goes
+
+
+def test_each_edition_has_its_typesetter() -> None:
+    assert typesetter("zh-Hans") is typeset
+    assert {typesetter(t) for t in ("zh-Hant", "zh-Hant-TW", "zh-Hant-HK")} == {typeset_centred}
 
 
 def test_single_marks_are_not_touched() -> None:
@@ -86,4 +111,4 @@ def test_no_character_is_ever_added() -> None:
 
 def test_works_as_the_node_renderer_text_function() -> None:
     html = NodeRenderer(text=typeset).block(Paragraph((Text("举行了26次公开会议。"),), id="p1"))
-    assert html == '<p id="p1">举行了<span class="latin han-before han-after">26</span>次公开会议。</p>'
+    assert html == f'<p id="p1">举行了26{WJ}次公开会议。</p>'

@@ -222,7 +222,8 @@ def test_no_line_starts_with_closing_punctuation(pdf_path: Path, reader: PdfRead
     # next glyph's nominal box, so its plain output cannot be read per line.)
     bbox = pdftotext(pdf_path, "-bbox")
     words = re.findall(r'<word xMin="([\d.]+)"[^>]*>(.*?)</word>', bbox)
-    left = min(float(x) for x, _ in words)
+    starts = [round(float(x)) for x, _ in words]
+    left = max(set(starts), key=starts.count)  # the text's left edge: where most lines start
     at_line_start = [html.unescape(w) for x, w in words if float(x) < left + 3]
     assert len(at_line_start) > 100
     assert [w for w in at_line_start if w[0] in FORBIDDEN_LINE_START] == []
@@ -255,7 +256,7 @@ def test_masthead_omits_an_unknown_symbol_and_heads_pages_with_the_annex_title()
     out = print_html(small_document(), edition=EDITIONS["zh-Hans"], theme=THEME,
                      site_root=REPO)
     assert 'class="symbol"' not in out
-    assert '<div class="running-header" aria-hidden="true">工作评估</div>' in out
+    assert '@top-right { content: "工作评估"; }' in out
     assert "Original:" not in out  # unknown original language: no line
 
 

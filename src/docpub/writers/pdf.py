@@ -37,8 +37,9 @@ from docpub.model import (
     plain_text,
 )
 from docpub.templating import Theme
+from docpub.writers.justify import inter_character_justification
 from docpub.writers.nodes import NodeRenderer, renderer_for
-from docpub.writers.typography import typeset
+from docpub.writers.typography import WORD_JOINER, TextFn, typesetter
 
 TEMPLATE = "print.html.j2"
 
@@ -67,10 +68,8 @@ def render_pdf(doc: Document, *, edition: Edition, theme: Theme, site_root: Path
 
 def html_to_pdf(html: str, *, theme: Theme, site_root: Path, source: str) -> bytes:
     """Lay out print HTML (from ``print_html``) and write the PDF; ``source`` names it in errors."""
-    fetcher = site_url_fetcher(site_root, theme)
     try:
-        pdf = HTML(string=html, base_url=base_url(theme), url_fetcher=fetcher).write_pdf(
-            **PDF_OPTIONS)
+        pdf = lay_out(html, theme=theme, site_root=site_root).write_pdf(**PDF_OPTIONS)
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps the fetcher's refusal; give the user the refusal.
         cause = exc.__cause__
@@ -81,6 +80,16 @@ def html_to_pdf(html: str, *, theme: Theme, site_root: Path, source: str) -> byt
     return pdf
 
 
+def lay_out(html: str, *, theme: Theme, site_root: Path) -> Any:
+    """WeasyPrint's laid-out document of print HTML: Chinese lines justified between characters,
+    the outline's titles as written."""
+    fetcher = site_url_fetcher(site_root, theme)
+    with inter_character_justification():
+        document = HTML(string=html, base_url=base_url(theme), url_fetcher=fetcher).render()
+    _plain_bookmarks(document)
+    return document
+
+
 # The print HTML names files by these virtual URLs, never by where the site is on disk:
 # WeasyPrint names a PDF's image resources after their URL, and nothing of the builder's
 # file system may reach a PDF. Only the fetcher knows where the files really are.
@@ -89,6 +98,13 @@ SITE_URL = "file:///docpub/site/"
 
 # Link schemes kept live in print; anything else (file:, javascript:, data:) is printed as text.
 _LIVE_SCHEMES = ("http", "https", "mailto")
+
+
+def _plain_bookmarks(document: Any) -> None:
+    """The outline shows headings as written: without the typesetter's word joiners."""
+    for page in document.pages:
+        page.bookmarks = [(level, label.replace(WORD_JOINER, ""), *rest)
+                          for level, label, *rest in page.bookmarks]
 
 
 def base_url(theme: Theme) -> str:
@@ -131,16 +147,17 @@ class TocEntry:
     title: Markup
 
 
-def _renderer(doc: Document) -> NodeRenderer:
+def _renderer(doc: Document, text: TextFn) -> NodeRenderer:
     """Print nodes with the print typesetter; each footnote's text goes where it is first called."""
-    plain = renderer_for(doc, NodeRenderer(text=typeset, site_links=False))
+    plain = renderer_for(doc, NodeRenderer(text=text, site_links=False))
     notes = {n.number: plain.footnote_body(n) for n in doc.footnotes}
     return replace(plain, footnote_text=notes)
 
 
 def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict[str, Any]:
     meta = doc.meta
-    render = _renderer(doc)
+    text = typesetter(edition.tag)
+    render = _renderer(doc, text)
     letter = Markup("\n").join(x for x in (render.blocks(doc.body), render.sections(doc.sections)) if x)
     annex = None
     running = meta.symbol or meta.title
@@ -168,18 +185,33 @@ def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict
         "created": meta.date.isoformat(),
         "font_css": _font_css(edition),
         "labels": labels,
-        "running_title": running,
+        "page_css": _page_css(running=running),
         "symbol": meta.symbol,
         "distribution": meta.distribution,
         "distributed": english_date(meta.date),
         "original_language": meta.original_language,
-        "letter_title": typeset(meta.title),
+        "letter_title": text(meta.title),
         "kind": meta.kind,
         "caption": render.inlines(doc.caption),
         "toc": toc,
         "letter": letter,
         "annex": annex,
     }
+
+
+def _page_css(*, running: str) -> Markup:
+    """The running header: the symbol (or the title) at the top outer corner of every page
+    but the first, whose masthead carries it."""
+    header = css_string(running)
+    return Markup(
+        f"@page :right {{ @top-right {{ content: {header}; }} }}\n"
+        f"@page :left {{ @top-left {{ content: {header}; }} }}\n"
+        "@page :first { @top-right { content: none; } }")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: anything but letters, digits and spaces is escaped."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def _unlinked(title: tuple[Inline, ...]) -> tuple[Inline, ...]:

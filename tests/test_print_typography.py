@@ -1,0 +1,344 @@
+"""Print typography measured on the built PDFs: glyph positions from pdftotext -bbox, font sizes
+and colours from the PDF's content streams (pypdf), never from the style sheet alone."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import subprocess
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from docpub.model import Document, Meta, Paragraph, Text, iter_sections, plain_text
+from docpub.templating import default_theme
+from docpub.writers.pdf import render_pdf
+from test_writer_pdf import BENCH, EDITIONS, _in_edition
+
+THEME = default_theme()
+REPO = Path(__file__).resolve().parents[1]
+BODY_PT = 11.0
+MEASURE_PT = 42 * BODY_PT
+HAN = re.compile("[\u3400-\u9fff]")
+
+
+class Word(NamedTuple):
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+class Line(NamedTuple):
+    page: int
+    words: tuple[Word, ...]
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def height(self) -> float:
+        return max(w.y1 - w.y0 for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words)
+
+
+def words(path: Path) -> list[Word]:
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    found = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        for x0, y0, x1, y1, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page):
+            found.append(Word(number, float(x0), float(y0), float(x1), float(y1), html.unescape(text)))
+    return found
+
+
+def lines(path: Path) -> list[Line]:
+    """Words grouped by page and baseline, left to right, top to bottom."""
+    rows: dict[tuple[int, int], list[Word]] = defaultdict(list)
+    for w in words(path):
+        rows[(w.page, round(w.y1))].append(w)
+    return [Line(page, tuple(sorted(ws))) for (page, _), ws in sorted(rows.items())]
+
+
+def write(tmp_path: Path, data: bytes, name: str = "doc.pdf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@cache
+def _seed_pdf(tag: str, folder: Path) -> Path:
+    edition = EDITIONS[tag]
+    data = render_pdf(_in_edition(BENCH.seed_document(), edition), edition=edition, theme=THEME,
+                      site_root=REPO)
+    return write(folder, data, f"{tag}.pdf")
+
+
+@pytest.fixture(scope="module")
+def pdf_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("seed")
+
+
+@pytest.fixture(params=["zh-Hans", "zh-Hant-HK"])
+def seed_pdf(request: pytest.FixtureRequest, pdf_folder: Path) -> tuple[str, Path]:
+    return request.param, _seed_pdf(request.param, pdf_folder)
+
+
+# --- the right edge ----------------------------------------------------------------------
+
+
+def _body_lines(path: Path) -> tuple[list[Line], float]:
+    """Body text lines (11 pt, starting at the text's left edge or 2 em in), and the left edge."""
+    height = _body_height(path)
+    found = [x for x in lines(path) if HAN.search(x.text) and "…" not in x.text and abs(x.height - height) < 0.5]
+    # The most common start (a line may start with a half-width opening mark drawn half an em
+    # to the left of its nominal position).
+    starts = [round(x.x0, 1) for x in found]
+    left = max(set(starts), key=starts.count)
+    return [x for x in found if abs(x.x0 - left) < 0.5 or abs(x.x0 - left - 2 * BODY_PT) < 0.5], left
+
+
+def _body_height(path: Path) -> float:
+    heights = [round(x.height, 1) for x in lines(path)]
+    return max(set(heights), key=heights.count)
+
+
+def test_full_lines_end_flush_with_the_right_margin(seed_pdf: tuple[str, Path]) -> None:
+    tag, path = seed_pdf
+    body, left = _body_lines(path)
+    right = left + MEASURE_PT
+    # A line is a full (non-final) one when the next line on its page continues its paragraph:
+    # a continuation line starts at the left edge, a new paragraph 2 em in.
+    full = [a for a, b in zip(body, body[1:], strict=False)
+            if a.page == b.page and abs(b.x0 - left) < 0.5 and 0 < b.words[0].y0 - a.words[0].y0 < 2.5 * BODY_PT]
+    assert len(full) >= 100, tag
+
+    def flush(line: Line) -> bool:
+        # A half-width mark at the end is measured by its full nominal width in the PDF's font.
+        end = line.x1 - (BODY_PT / 2 if line.text[-1] in "，。、；：）”’」』》" and line.x1 > right + 0.5 else 0)
+        return abs(end - right) <= 0.5
+
+    ragged = [(x.x1 - right, x.text[-12:]) for x in full if not flush(x)]
+    assert len(ragged) <= 0.05 * len(full), ragged
+
+
+def test_copied_text_is_the_documents_text(seed_pdf: tuple[str, Path]) -> None:
+    """Nothing inserted, nothing lost: every paragraph, spaces aside, in the PDF's text."""
+    tag, path = seed_pdf
+    pages = len(PdfReader(path).pages)
+    # The text area only (no running header or page number), pages joined.
+    text = "".join(subprocess.run(
+        ["pdftotext", "-f", str(n), "-l", str(n), "-x", "0", "-y", "64", "-W", "595", "-H", "718",
+         str(path), "-"], check=True, capture_output=True, text=True).stdout for n in range(1, pages + 1))
+    flat = re.sub(r"\s", "", text)
+    assert "\u2060" not in text
+    doc = _in_edition(BENCH.seed_document(), EDITIONS[tag])
+    paragraphs = [plain_text(b.inlines) for s in iter_sections(doc.annex.sections) for b in s.blocks
+                  if isinstance(b, Paragraph)]
+    assert len(paragraphs) >= 30
+    missing = [p for p in paragraphs if re.sub(r"\s", "", p) not in flat]
+    assert missing == []
+
+
+# --- numbers and their units ----------------------------------------------------------------
+
+
+def test_a_number_never_parts_from_its_unit(tmp_path: Path) -> None:
+    # Numbers at every position along the line, so some fall at its end.
+    sentence = "安理会于2020年2月3日举行了第4次会议并通过了第2512(2020)号决议，共有15个成员出席。"
+    paragraphs = tuple(Paragraph((Text("会" * k + sentence * 3),), f"p{k}") for k in range(42))
+    doc = Document("units", "zh-Hans", Meta(title="测试", date=date(2021, 3, 1)), body=paragraphs)
+    path = write(tmp_path, render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO))
+    found = [x.text for x in lines(path) if HAN.search(x.text)]
+    assert len(found) > 100
+    split = [(a[-3:], b[:3]) for a, b in zip(found, found[1:], strict=False)
+             if (re.search(r"[0-9)]$", a) and HAN.match(b)) or (a.endswith("第") and b[:1].isdigit())]
+    assert split == []
+
+
+# --- punctuation -------------------------------------------------------------------------------
+
+
+def _ink_runs(path: Path, line: Line, dpi: int = 300) -> list[tuple[float, float]]:
+    """Horizontal extents (points) of the inked column runs of ``line``, from a raster of it."""
+    scale = dpi / 72
+    args = ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(line.page), "-l", str(line.page),
+            "-x", str(int(line.x0 * scale) - 20), "-y", str(int(line.words[0].y0 * scale)),
+            "-W", str(int((line.x1 - line.x0) * scale) + 40), "-H", str(int(line.height * scale)), str(path)]
+    data = subprocess.run(args, check=True, capture_output=True).stdout
+    header = data.split(b"\n", 3)
+    width, height = map(int, header[1].split())
+    pixels = header[3]
+    inked = [any(pixels[y * width + x] < 128 for y in range(height)) for x in range(width)]
+    runs, start = [], None
+    for x, ink in enumerate([*inked, False]):
+        if ink and start is None:
+            start = x
+        elif not ink and start is not None:
+            runs.append(((int(line.x0 * scale) - 20 + start) / scale, (int(line.x0 * scale) - 20 + x) / scale))
+            start = None
+    return runs
+
+
+def test_centred_marks_in_traditional_faces_keep_clear_of_the_character_before(tmp_path: Path) -> None:
+    # In Traditional faces the comma and colon sit in the centre of the em; halving them pulls
+    # them onto the character before. The opening mark after them gives up its blank half instead.
+    text = "他強調，《政治》與說：「好」"
+    doc = Document("p", "zh-Hant-HK", Meta(title="測試", date=date(2021, 3, 1)), body=(Paragraph((Text(text),), "p1"),))
+    path = write(tmp_path, render_pdf(doc, edition=EDITIONS["zh-Hant-HK"], theme=THEME, site_root=REPO))
+    line = next(x for x in lines(path) if "強調" in x.text)
+    runs = _ink_runs(path, line)
+    origin = line.x0  # characters 1 em apart up to the first compressed pair
+    for index in (text.index("，"), text.index("：") - 0.5):  # the colon comes after one compressed pair
+        cell = origin + index * BODY_PT
+        mark = [r for r in runs if cell - 0.1 * BODY_PT < r[0] and r[1] < cell + 1.1 * BODY_PT]
+        before = max(r[1] for r in runs if r[1] <= mark[0][0])
+        assert mark[0][0] - before > 0.35 * BODY_PT, (index, mark, before)  # halved: about 0.22 em
+    assert line.x1 - line.x0 == pytest.approx((len(text) - 1) * BODY_PT, abs=0.6)  # two pairs, half an em each
+
+
+def test_a_mark_pair_is_compressed_in_every_face(tmp_path: Path) -> None:
+    text = "他強調，《政治協議》是唯一的框架。"
+    for tag in ("zh-Hans", "zh-Hant-HK"):
+        doc = Document("p", tag, Meta(title="測試", date=date(2021, 3, 1)), body=(Paragraph((Text(text),), "p1"),))
+        path = write(tmp_path, render_pdf(doc, edition=EDITIONS[tag], theme=THEME, site_root=REPO), f"{tag}.pdf")
+        line = next(x for x in lines(path) if "強調" in x.text)
+        # 17 characters, one pair compressed by half an em.
+        assert line.x1 - line.x0 == pytest.approx(16.5 * BODY_PT, abs=0.6), tag
+
+
+# --- headings, title, colours ----------------------------------------------------------------
+
+
+def _text_runs(reader: PdfReader) -> list[tuple[str, str, float]]:
+    """(text, font name, size in points) of every text run."""
+    runs: list[tuple[str, str, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if text.strip() and font is not None:
+            runs.append((text.strip(), str(font.get("/BaseFont")), abs(size * tm[3] * cm[3]) or size))
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_heading_levels_are_distinct_from_each_other_and_from_body() -> None:
+    seed = BENCH.seed_document()
+    data = render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
+    runs = _text_runs(PdfReader(io.BytesIO(data)))
+    sections = list(iter_sections(seed.annex.sections))
+
+    def size_of(level: int) -> set[float]:
+        titles = {plain_text(s.title) for s in sections if s.level == level}
+        return {round(size, 1) for text, _, size in runs if text in titles and size > BODY_PT + 0.1} or {
+            round(size, 1) for text, _, size in runs if text in titles}
+
+    sizes = [round(size, 1) for text, _, size in runs if len(text) > 30]
+    body = max(set(sizes), key=sizes.count)
+    h2, h3 = size_of(2), size_of(3)
+    assert body == BODY_PT
+    assert min(h2) > max(h3) > BODY_PT + 1
+    heading_fonts = {font for text, font, _ in runs if text in {plain_text(s.title) for s in sections}}
+    assert any("Sans-CJK" in f and "Bold" in f for f in heading_fonts)
+
+
+def test_the_letter_title_is_bold_and_flush_left(tmp_path: Path) -> None:
+    seed = BENCH.seed_document()
+    path = write(tmp_path, render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO))
+    first = [x for x in lines(path) if x.page == 1]
+    body, left = _body_lines(path)
+    title = next(x for x in first if x.text.startswith(seed.meta.title[:8]))
+    assert abs(title.x0 - left) < 0.5
+    assert title.height > _body_height(path) + 1
+
+
+def test_citations_print_in_the_text_colour_and_stay_links() -> None:
+    seed = BENCH.seed_document()
+    data = render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
+    reader = PdfReader(io.BytesIO(data))
+    colours = set()
+    for page in reader.pages:
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op in (b"rg", b"sc", b"scn", b"k", b"g"):
+                colours.add(tuple(round(float(x), 3) for x in operands))
+    assert colours <= {(0.0, 0.0, 0.0), (0.0,)}, colours
+    uris = [a.get_object()["/A"]["/URI"] for page in reader.pages for a in page.get("/Annots") or []
+            if "/URI" in a.get_object().get("/A", {})]
+    assert len(uris) >= 10
+
+
+# --- UN layout ---------------------------------------------------------------------------------
+
+
+def test_the_symbol_stands_top_right_and_heads_the_following_pages(tmp_path: Path) -> None:
+    seed = BENCH.seed_document()
+    symbol = "S/2020/1150"
+    doc = replace(seed, meta=replace(seed.meta, symbol=symbol))
+    path = write(tmp_path, render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO))
+    found = [w for w in words(path) if w.text == symbol]
+    pages = len(PdfReader(path).pages)
+    assert {w.page for w in found} == set(range(1, pages + 1))
+    _, left = _body_lines(path)
+    for w in found:
+        assert w.y0 < 80, w  # at the top
+        if w.page % 2:  # right-hand pages (the first is one): top right
+            assert w.x1 > left + MEASURE_PT - 5, w
+        else:
+            assert w.x0 < left + 5, w
+
+
+# --- headings on the site ----------------------------------------------------------------------
+
+
+SECTIONS = """---
+title: 测试文件
+date: 2021-03-01
+---
+
+## 导言
+
+安全理事会通过了决议。
+
+### 布隆迪
+
+安全理事会举行了会议。
+"""
+
+
+def test_site_heading_levels_are_distinct_and_none_is_smaller_than_the_text(
+        tmp_path: Path, browser: Any) -> None:
+    from browser import serve_folder
+    from docpub.cli import main
+    from sitekit import make_site
+
+    site = make_site(tmp_path / "site", {"test-doc": SECTIONS})
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
+    with serve_folder(out) as base:
+        browser.get(base + "zh-Hans/test-doc/index.html")
+        sizes = browser.execute_script(
+            "const px = (s, t) => parseFloat(getComputedStyle([...document.querySelectorAll(s)]"
+            "  .find(e => e.textContent.includes(t))).fontSize);"
+            "return [px('h2', '导言'), px('h3', '布隆迪'), px('p', '举行了会议')];")
+    h2, h3, text = sizes
+    assert h2 > h3 >= text * 1.05, sizes
