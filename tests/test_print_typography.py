@@ -342,3 +342,77 @@ def test_site_heading_levels_are_distinct_and_none_is_smaller_than_the_text(
             "return [px('h2', '导言'), px('h3', '布隆迪'), px('p', '举行了会议')];")
     h2, h3, text = sizes
     assert h2 > h3 >= text * 1.05, sizes
+
+
+# --- full-width parentheses, per edition ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("会议(包括1次公开辩论)和", "会议（包括1次公开辩论）和"),
+    ("发表了谈话(SC/14133)。", "发表了谈话（SC/14133）。"),
+    ("以下事项：(a) 在实地", "以下事项：（a） 在实地"),
+    ("第2512(2020)号决议", "第2512（2020）号决议"),
+    ("(见附件)", "（见附件）"),
+    ("Assessment (2020) of work", "Assessment (2020) of work"),  # Latin text
+    ("一个(括号没有结束", "一个(括号没有结束"),  # unmatched
+    ("结束)了", "结束)了"),
+])
+def test_ascii_parentheses_in_chinese_text_become_full_width(text: str, expected: str) -> None:
+    from docpub.transforms.typography import fullwidth_parentheses
+
+    doc = Document("p", "zh-Hans", Meta(title="t", date=date(2021, 3, 1)), body=(Paragraph((Text(text),), "p1"),))
+    assert plain_text(fullwidth_parentheses(doc).body[0].inlines) == expected  # type: ignore[union-attr]
+
+
+def test_a_pair_around_a_citation_or_in_code_is_judged_by_the_whole_run() -> None:
+    from docpub.model import Citation, Code
+    from docpub.transforms.typography import fullwidth_parentheses
+
+    cited = Citation((Text("SC/14133"),), "SC/14133", "press_release", "https://press.un.org/x")
+    inlines = (Text("谈话("), cited, Text(")。代码"), Code("f(x)"))
+    doc = Document("p", "zh-Hans", Meta(title="t", date=date(2021, 3, 1)), body=(Paragraph(inlines, "p1"),))
+    out = fullwidth_parentheses(doc).body[0].inlines  # type: ignore[union-attr]
+    assert plain_text(out) == "谈话（SC/14133）。代码f(x)"
+    assert out[1] == cited
+
+
+PARENS = """---
+title: 测试文件
+date: 2021-03-01
+---
+
+安理会举行了26次公开会议(包括1次公开辩论)。
+"""
+
+
+def test_the_edition_option_turns_parentheses_full_width_in_its_pages_and_pdf(tmp_path: Path) -> None:
+    from docpub.cli import main
+    from sitekit import REPO as SITE_REPO
+    from sitekit import make_site
+
+    config = (SITE_REPO / "docpub.toml").read_text(encoding="utf-8").replace(
+        'tag = "zh-Hant-HK"', 'tag = "zh-Hant-HK"\nfullwidth_parentheses = true', 1)
+    assert "fullwidth_parentheses" in config
+    site = make_site(tmp_path / "site", {"test-doc": PARENS}, config=config)
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out)]) == 0
+    for tag, opening in (("zh-Hans", "("), ("zh-Hant-HK", "（")):
+        folder = out / tag / "test-doc"
+        text = subprocess.run(["pdftotext", str(folder / "test-doc.pdf"), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        assert f"{opening}包括1" in text
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        assert f"{opening}包括1" in page
+
+
+def test_the_edition_option_must_be_true_or_false(tmp_path: Path) -> None:
+    from docpub.config import load_config
+    from docpub.errors import DocpubError
+    from sitekit import REPO as SITE_REPO
+    from sitekit import make_site
+
+    config = (SITE_REPO / "docpub.toml").read_text(encoding="utf-8").replace(
+        'tag = "zh-Hans"', 'tag = "zh-Hans"\nfullwidth_parentheses = "yes"', 1)
+    site = make_site(tmp_path / "site", config=config)
+    with pytest.raises(DocpubError, match="'fullwidth_parentheses' must be true or false"):
+        load_config(site)

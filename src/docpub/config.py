@@ -33,6 +33,8 @@ class Edition:
     font_sans: str = "Noto Sans CJK SC"
     # "corner": “ ” ‘ ’ become 「 」 『 』, as Taiwan and Hong Kong print them.
     quotes: QuoteStyle = "curly"
+    # ASCII parentheses in Chinese text become full-width （） (transforms/typography.py).
+    fullwidth_parentheses: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,8 @@ class SiteConfig:
 _SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib", "base_url"}
 # An absolute http(s) address of a folder: no query, no fragment, no spaces or quotes.
 _BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
-_EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", "font_sans", "quotes"}
+_EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", "font_sans", "quotes",
+                 "fullwidth_parentheses"}
 QUOTE_STYLES: tuple[QuoteStyle, ...] = ("curly", "corner")
 _URL_KEYS = {"document", "press_release", "document_lang"}
 _TOP_KEYS = {"site", "urls", "editions"}
@@ -224,14 +227,19 @@ def _edition(path: Path, index: int, raw: Any) -> Edition:
                           f"edition tag '{tag}' is not a BCP 47 tag of letters, digits and '-'")
     glossaries, forms = _paths(path, raw, "glossaries"), _paths(path, raw, "forms")
     values = {k: _str(path, f"editions.{k}", v) for k, v in raw.items()
-              if k not in ("glossaries", "forms", "quotes")}
+              if k not in ("glossaries", "forms", "quotes", "fullwidth_parentheses")}
     # Traditional editions print corner quotes unless told otherwise.
     quotes = _quote_style(path, raw.get("quotes", "corner" if raw.get("opencc") else "curly"))
     for key in ("font_serif", "font_sans"):
         if key in values and not SAFE_FONT.match(values[key]):
             raise DocpubError(str(path), _line_of(path, key),
                               f"'{key}' must be a font family name (letters, digits, spaces, '-' and '_')")
-    return Edition(**values, glossaries=glossaries, forms=forms, quotes=quotes)
+    parentheses = raw.get("fullwidth_parentheses", False)
+    if not isinstance(parentheses, bool):
+        raise DocpubError(str(path), _line_of(path, "fullwidth_parentheses"),
+                          "'fullwidth_parentheses' must be true or false")
+    return Edition(**values, glossaries=glossaries, forms=forms, quotes=quotes,
+                   fullwidth_parentheses=parentheses)
 
 
 def _paths(path: Path, raw: dict[str, Any], key: str) -> tuple[str, ...]:

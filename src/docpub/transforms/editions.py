@@ -32,6 +32,7 @@ from docpub.transforms.glossary import (
     merge,
     site_file,
 )
+from docpub.transforms.typography import fullwidth_parentheses
 
 HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
 
@@ -168,6 +169,8 @@ def clear_converters() -> None:
 
 def convert_document(doc: Document, *, edition: Edition, root: Path) -> Document:
     """``doc`` in ``edition``'s script: prose and masthead text, nothing else."""
+    if edition.fullwidth_parentheses:
+        doc = fullwidth_parentheses(doc)
     if not edition.opencc:
         return replace(doc, lang=edition.tag)
     convert = converter_for(edition, root).convert_text
