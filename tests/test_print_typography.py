@@ -416,3 +416,26 @@ def test_the_edition_option_must_be_true_or_false(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", config=config)
     with pytest.raises(DocpubError, match="'fullwidth_parentheses' must be true or false"):
         load_config(site)
+
+
+def test_the_job_number_is_in_the_first_pages_footer_only(tmp_path: Path) -> None:
+    seed = BENCH.seed_document()
+    job = "20-15807 (C)"
+    doc = replace(seed, meta=replace(seed.meta, job=job))
+    path = write(tmp_path, render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO))
+    found = [w for w in words(path) if w.text in ("20-15807", "(C)")]
+    assert {(w.page, w.text) for w in found} == {(1, "20-15807"), (1, "(C)")}
+    _, left = _body_lines(path)
+    start = min(w.x0 for w in found)
+    assert start < left + 1 and min(w.y0 for w in found) > 842 - 22 / 25.4 * 72  # bottom left, below the text
+    # Without a job number the footer has none.
+    plain = write(tmp_path, render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO), "p.pdf")
+    assert not [w for w in words(plain) if w.page == 1 and w.x0 < left + 1 and w.y0 > 842 - 22 / 25.4 * 72]
+
+
+def test_the_job_number_is_read_from_the_front_matter(tmp_path: Path) -> None:
+    from docpub.readers.markdown import read_file
+
+    path = tmp_path / "zh-Hans.md"
+    path.write_text("---\ntitle: 测试\ndate: 2021-03-01\njob: 21-03001 (C)\n---\n\n正文。\n", encoding="utf-8")
+    assert read_file(path).meta.job == "21-03001 (C)"

@@ -245,6 +245,7 @@ class Meta:
     meeting: int | None = None  # the Council meeting that adopted or heard it
     meeting_date: dt.date | None = None
     agenda_item: str = ""  # a statement's agenda item, as the Council names it
+    job: str = ""  # the UN's job number ("20-15807 (C)"), printed in the first page's footer
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from docpub.readers.urls import scheme
 # The order the Markdown writer uses; also the set of allowed keys.
 FRONT_MATTER_KEYS: tuple[str, ...] = (
     "title", "title_en", "kind", "symbol", "date", "letter_date", "meeting", "meeting_date",
-    "agenda_item", "distribution", "original_language", "author", "author_en", "presidency",
+    "agenda_item", "job", "distribution", "original_language", "author", "author_en", "presidency",
     "period", "annex_title_en", "links",
 )
 # The title may instead be the text's first level-1 heading (readers/markdown.py).

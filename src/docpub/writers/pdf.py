@@ -185,7 +185,7 @@ def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict
         "created": meta.date.isoformat(),
         "font_css": _font_css(edition),
         "labels": labels,
-        "page_css": _page_css(running=running),
+        "page_css": _page_css(running=running, job=meta.job),
         "symbol": meta.symbol,
         "distribution": meta.distribution,
         "distributed": english_date(meta.date),
@@ -199,14 +199,15 @@ def _context(doc: Document, edition: Edition, labels: Mapping[str, str]) -> dict
     }
 
 
-def _page_css(*, running: str) -> Markup:
+def _page_css(*, running: str, job: str) -> Markup:
     """The running header: the symbol (or the title) at the top outer corner of every page
-    but the first, whose masthead carries it."""
+    but the first, whose masthead carries it; the first page's footer: the job number."""
     header = css_string(running)
+    first = f"@bottom-left {{ content: {css_string(job)}; }}" if job else ""
     return Markup(
         f"@page :right {{ @top-right {{ content: {header}; }} }}\n"
         f"@page :left {{ @top-left {{ content: {header}; }} }}\n"
-        "@page :first { @top-right { content: none; } }")
+        f"@page :first {{ @top-right {{ content: none; }} {first} }}")
 
 
 def css_string(text: str) -> str:
