@@ -436,3 +436,18 @@ def test_the_same_site_built_in_two_folders_gives_the_same_pdfs(tmp_path: Path) 
     for data in outputs[0].values():
         assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
         assert str(tmp_path).encode() not in data and b"file:" not in data
+
+
+def test_a_built_pdf_links_relative_links_to_the_published_site(tmp_path: Path) -> None:
+    from docpub.cli import main
+    from sitekit import MINIMAL, make_site
+
+    config = (REPO / "docpub.toml").read_text(encoding="utf-8").replace(
+        "[site]\n", '[site]\nbase_url = "https://docs.example.org/archive/"\n', 1)
+    site = make_site(tmp_path / "site", {"test-doc": MINIMAL + "\n见[另一份](../other/index.html)。\n"},
+                     config=config)
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out)]) == 0
+    uris = _link_uris((out / "zh-Hant" / "test-doc" / "test-doc.pdf").read_bytes())
+    assert "https://docs.example.org/archive/zh-Hant/other/index.html" in uris
+    assert not [u for u in uris if u.startswith("file:")]

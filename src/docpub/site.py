@@ -132,8 +132,10 @@ def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache
 
     from docpub.writers import pdf
 
+    # Relative links in the text lead to the published site, when its address is known.
+    page_url = f"{config.base_url}{ctx.edition.tag}/{doc.id}/" if config.base_url else ""
     html = pdf.print_html(doc, edition=ctx.edition, theme=config.theme,
-                          site_root=config.root, labels=ctx.labels)
+                          site_root=config.root, labels=ctx.labels, page_url=page_url)
     key = pdf_key(html, static_files=config.theme.static_files().values(), engine_version=weasyprint.__version__,
                   options=repr(sorted(pdf.PDF_OPTIONS.items())))
     return cache.get(key, lambda: pdf.html_to_pdf(html, theme=config.theme,
