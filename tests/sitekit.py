@@ -8,6 +8,8 @@ from pathlib import Path
 from docpub.templating import DEFAULT_THEME
 
 REPO = Path(__file__).resolve().parents[1]
+# The plain text the seed document was imported from (as extracted from the UN's PDF).
+SEED_SOURCE = REPO / "tests" / "fixtures" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
 
 MINIMAL = """---
 title: 测试文件

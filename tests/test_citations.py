@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -29,9 +28,9 @@ from docpub.transforms.citations import (
     find_symbols,
     link_citations,
 )
-from sitekit import SEED_CITATIONS
+from sitekit import SEED_CITATIONS, SEED_SOURCE
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
+SEED = SEED_SOURCE
 URLS = UrlTemplates()
 
 

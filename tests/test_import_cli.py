@@ -10,6 +10,7 @@ import pytest
 
 from docpub.cli import main
 from docpub.readers.markdown import read_file
+from sitekit import SEED_SOURCE
 
 FIXTURE = Path(__file__).parent / "fixtures" / "untext" / "second.zh-Hans.txt"
 
@@ -123,7 +124,7 @@ def test_empty_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_import_with_english_metadata_gives_the_content_file_exactly(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parents[1]
-    seed = repo.parent / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
+    seed = SEED_SOURCE
     expected = repo / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
     code = main(["import", str(seed), "--site", str(tmp_path),
                  "--title-en", "Letter dated 9 November 2020 from the Permanent Representative of Belgium "
@@ -137,8 +138,7 @@ def test_import_with_english_metadata_gives_the_content_file_exactly(tmp_path: P
 
 
 def test_import_symbol_is_checked_and_made_canonical(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    repo = Path(__file__).resolve().parents[1]
-    seed = repo.parent / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
+    seed = SEED_SOURCE
     assert main(["import", str(seed), "--stdout", "--symbol", "S/RES/2512(2020)"]) == 0
     assert "symbol: S/RES/2512 (2020)" in capsys.readouterr().out
     assert main(["import", str(seed), "--stdout", "--symbol", "not-a-symbol"]) == 1

@@ -31,10 +31,11 @@ from docpub.model import (
     plain_text,
 )
 from docpub.readers.markdown import read_file, read_markdown
+from sitekit import SEED_SOURCE
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
+SEED = SEED_SOURCE
 FIXTURES = ROOT / "tests" / "fixtures" / "markdown"
 GOLDEN = ROOT / "tests" / "golden" / "reader"
 FM = "---\ntitle: 标题\ndate: 2020-11-30\n---\n"  # body starts on line 5
@@ -313,8 +314,12 @@ def test_front_matter_and_file_errors(text: str, line: int | None, reason: str) 
     ("> ::: annex\n> x\n> :::", 5, "top level"),
     ("::: signature\n- 甲\n:::", 6, "only lines of text"),
     ("## 甲 {#a b}", 5, None),
-    ("## 甲 {#letter}", 5, "reserved or used twice"),
-    ("## 甲 {#x}\n\n## 乙 {#x}", 7, "reserved or used twice"),
+    ("## 甲 {#letter}", 5, "id of the page itself"),
+    ("## 甲 {#main}", 5, "id of the page itself"),
+    ("## 甲 {#contents-title}", 5, "id of the page itself"),
+    ("## 甲 {#p1}", 5, "how paragraphs are numbered"),
+    ("一\n\n## 甲 {#p12}", 7, "how paragraphs are numbered"),
+    ("## 甲 {#x}\n\n## 乙 {#x}", 7, "used twice"),
     ("## 甲 {#x!}", 5, "letters, digits"),
 ])
 def test_body_errors(body: str, line: int, reason: str | None) -> None:
@@ -418,7 +423,7 @@ def test_body_problems_everywhere_in_the_tree() -> None:
         (10, "a signature holds only lines of text"),
         (10, "not URLs"),
         (13, "'..' would leave"),
-        (14, "reserved or used twice"),
+        (14, "id of the page itself"),
         (17, "nothing may follow the annex"),
         (17, "link to 'file:///etc/passwd'"),
     ])

@@ -14,9 +14,10 @@ from docpub.model import Document, Paragraph, Section, Signature, Text, iter_sec
 from docpub.readers.markdown import read_file, read_markdown
 from docpub.readers.untext import ImportReport, Note, read_untext
 from docpub.writers.markdown import write_markdown
+from sitekit import SEED_SOURCE
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "sources" / "assessment-belgium-2020-02.zh-Hans.txt"
+SEED = SEED_SOURCE
 CONTENT = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
 FIXTURES = Path(__file__).parent / "fixtures" / "untext"
 
@@ -59,8 +60,6 @@ def messages(notes: tuple[Note, ...]) -> str:
 
 @pytest.fixture(scope="module")
 def seed() -> tuple[Document, ImportReport]:
-    if not SEED.exists():
-        pytest.skip(f"seed source not present: {SEED}")
     return read_untext(SEED.read_text(encoding="utf-8"), doc_id="assessment-belgium-2020-02",
                        source=str(SEED))
 

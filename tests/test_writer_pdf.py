@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import http.server
-import importlib.util
 import io
 import re
 import shutil
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from docpub.config import Edition
+from docpub.config import Edition, load_config
 from docpub.errors import DocpubError
 from docpub.model import (
     Annex,
@@ -33,7 +32,9 @@ from docpub.model import (
     iter_sections,
     plain_text,
 )
+from docpub.readers.markdown import read_file
 from docpub.templating import default_theme
+from docpub.transforms.citations import link_citations
 from docpub.writers.pdf import SITE_URL, base_url, english_date, print_html, render_pdf, site_url_fetcher
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,21 +48,15 @@ HAN_SPACE_DIGIT = re.compile(r"\p{Han} [0-9]|[0-9] \p{Han}".replace(r"\p{Han}", 
 
 
 
-def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_pdf", REPO / "benchmarks" / "bench_pdf.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH = _bench()
-EDITIONS = {e.tag: e for e in BENCH.editions()}
+EDITIONS = {e.tag: e for e in load_config(REPO).editions}
 
 
 @pytest.fixture(scope="module")
 def seed() -> Document:
-    return BENCH.seed_document()  # type: ignore[no-any-return]
+    """The authored seed document, with its citations linked."""
+    config = load_config(REPO)
+    return link_citations(read_file(REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"),
+                          urls=config.urls)
 
 
 @pytest.fixture(scope="module")

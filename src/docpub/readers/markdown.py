@@ -17,7 +17,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from docpub.anchors import AnchorSet, slugify
+from docpub.anchors import AnchorSet, reserved_reason, slugify
 from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
 from docpub.model import (
     Alignment,
@@ -205,8 +205,10 @@ class _Reader:
     def _claim_explicit(self, wanted: str, line: int) -> None:
         if not _VALID_ID.fullmatch(wanted):
             self.report(line, f"anchor '{{#{wanted}}}': use letters, digits, '-' and '_'")
+        elif reason := reserved_reason(wanted):
+            self.report(line, f"anchor {reason}; choose another")
         elif self.anchors.claim(wanted) != wanted:
-            self.report(line, f"anchor '#{wanted}' is reserved or used twice")
+            self.report(line, f"anchor '#{wanted}' is used twice")
 
     def annex(self, node: SyntaxTreeNode) -> Annex:
         caption = self.inline_text(node.info.strip()[len("annex"):].strip(), _line(node))
