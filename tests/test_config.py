@@ -98,3 +98,32 @@ def test_unknown_opencc_config_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(DocpubError, match="unknown OpenCC config 's2tx'") as info:
         converter_for(config.edition("zh-Hant"), tmp_path)
     assert info.value.problem.line == 11
+
+
+@pytest.mark.parametrize("key, template, reason", [
+    ("document", "https://x.org/{lang}/{page}/{symbol}", "unknown field '{page}'"),
+    ("document", "https://x.org/{0}/{symbol}", "unknown field '{0}'"),
+    ("document", "https://x.org/{}/{symbol}", "unknown field '{}'"),
+    ("document", "https://x.org/{lang.upper}/{symbol}", "unknown field '{lang.upper}'"),
+    ("document", "https://x.org/{symbol.__class__}", "unknown field"),
+    ("document", "https://x.org/{symbol[0]}", "unknown field"),
+    ("document", "https://x.org/{symbol!r}", "no format or conversion"),
+    ("document", "https://x.org/{symbol:>999999}", "no format or conversion"),
+    ("document", "https://x.org/{symbol", "brace"),
+    ("document", "https://x.org/}{symbol}", "brace"),
+    ("document", "https://x.org/{lang}", "must contain {symbol}"),
+    ("press_release", "https://x.org/{year}/{symbol}", "unknown field '{symbol}'"),
+    ("press_release", "https://x.org/{year}", "must contain {number}"),
+])
+def test_url_templates_are_checked_when_the_config_loads(tmp_path: Path, key: str, template: str,
+                                                         reason: str) -> None:
+    write(tmp_path, f'[site]\ntitle = "x"\n\n[urls]\n{key} = "{template}"\n')
+    with pytest.raises(DocpubError) as info:
+        load_config(tmp_path)
+    assert info.value.problem.line == 5
+    assert f"urls.{key}: " in info.value.problem.reason and reason in info.value.problem.reason
+
+
+def test_braces_written_twice_are_text(tmp_path: Path) -> None:
+    write(tmp_path, '[urls]\ndocument = "https://x.org/{{x}}/{symbol}"\n')
+    assert load_config(tmp_path).urls.document == "https://x.org/{{x}}/{symbol}"

@@ -283,12 +283,34 @@ def error_of(text: str) -> tuple[str, int | None, str]:
     ("---\ntitle: t\ndate: 2020-01-01\nlinks: {a: 'javascript:x'}\n---\n", 4, "https"),
     ("---\ntitle: 2020\ndate: 2020-01-01\n---\n", 2, "'title' must be text"),
     ("---\ntitle: t\ndate: 2020-01-01\nperiod: February\n---\n", 4, "'period'"),
+    ("---\ntitle: t\ndate: 2020-01-01\nperiod: 2020-13\n---\n", 4, "'period'"),
+    ("---\ntitle: t\ndate: 2020-01-01\nperiod: 2020-00\n---\n", 4, "'period'"),
+    ("---\ntitle: t\ndate: 2020-01-01\nperiod: 2020-02-30/2020-03-01\n---\n", 4, "'period'"),
+    ("---\ntitle: t\ndate: 2020-01-01\nperiod: 2020-03-01/2020-02-01\n---\n", 4, "in order"),
+    ("---\ntitle: t\ndate: 2020-01-01\ndistribution: Secret\n---\n", 4, "General or Limited, not 'Secret'"),
+    ("---\ntitle: t\ndate: 2020-01-01\ndistribution: general\n---\n", 4, "General or Limited"),
+    # '...' may end YAML, but then the lines up to a later '---' would become text
+    ("---\ntitle: t\ndate: 2020-01-01\n...\nnotes\n---\n\n正文\n", 4, "not '...'"),
+    ("---\ntitle: t\ndate: 2020-01-01\n...\n\n正文\n", 4, "not '...'"),
+    # aliases could expand a few lines into gigabytes: refused, the value never repeated
+    ("---\ntitle: &a t\nsymbol: *a\ndate: 2020-01-01\n---\n", 3, "aliases ('*name') are not allowed"),
+    ("---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "date: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: t\n---\n", 3, "aliases"),
+    # escapes can write half a UTF-16 pair, which no file can hold
+    ("---\ntitle: \"\\ud800\"\ndate: 2020-01-01\n---\n", 2, "half of a UTF-16 pair"),
+    ("---\ntitle: t\ndate: 2020-01-01\nlinks: {\"S/1\": \"https://x.org/\\udfff\"}\n---\n", 4, "UTF-16"),
     (FM + "a\0b", 5, "NUL"),
 ])
 def test_front_matter_and_file_errors(text: str, line: int | None, reason: str) -> None:
     file, got_line, got_reason = error_of(text)
     assert (file, got_line) == ("doc.md", line)
     assert reason in got_reason
+    assert len(got_reason) < 200  # a bad value is never repeated at length
+
+
+def test_a_bad_value_is_shown_short() -> None:
+    _, line, reason = error_of("---\ntitle: t\ndate: " + "x" * 100_000 + "\n---\n")
+    assert line == 3 and reason.endswith("…") and len(reason) < 120
 
 
 @pytest.mark.parametrize("body, line, reason", [

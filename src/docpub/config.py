@@ -7,6 +7,7 @@ key and the file, with a suggestion when one is close.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,8 @@ _EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", 
                  "fullwidth_parentheses"}
 QUOTE_STYLES: tuple[QuoteStyle, ...] = ("curly", "corner")
 _URL_KEYS = {"document", "press_release", "document_lang"}
+# The fields of each URL template: the required one first.
+URL_FIELDS: dict[str, tuple[str, ...]] = {"document": ("symbol", "lang"), "press_release": ("number", "year")}
 _TOP_KEYS = {"site", "urls", "editions"}
 
 
@@ -176,11 +179,8 @@ def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
     urls_raw = data.get("urls", {})
     _check_keys(path, "urls", urls_raw, _URL_KEYS)
     urls = UrlTemplates(**{k: _str(path, f"urls.{k}", v) for k, v in urls_raw.items()})
-    for key, fields_ in (("document", ("{symbol}",)), ("press_release", ("{number}",))):
-        template = getattr(urls, key)
-        if not all(f in template for f in fields_):
-            raise DocpubError(str(path), _line_of(path, key),
-                              f"urls.{key} must contain {', '.join(fields_)}")
+    for key, (required, *optional) in URL_FIELDS.items():
+        _check_url_template(path, key, getattr(urls, key), required=required, allowed=(required, *optional))
     editions = tuple(_edition(path, i, raw) for i, raw in enumerate(data.get("editions", [])))
     kwargs: dict[str, Any] = {k: _str(path, f"site.{k}", v) for k, v in site.items() if k != "max_content_kib"}
     if "max_content_kib" in site:
@@ -212,6 +212,27 @@ def _base_url(path: Path, value: str) -> str:
                           f"'site.base_url' must be an http(s) address such as https://example.org/docs/, "
                           f"not '{value}'")
     return value if value.endswith("/") else value + "/"
+
+
+def _check_url_template(path: Path, key: str, template: str, *, required: str,
+                        allowed: tuple[str, ...]) -> None:
+    """Only ``{name}`` fields of ``allowed``, ``required`` among them: checked here, not when a link is made."""
+    def fail(reason: str) -> DocpubError:
+        return DocpubError(str(path), _line_of(path, key), f"urls.{key}: {reason}")
+
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template)
+                  if name is not None]
+    except ValueError as exc:  # a lone '{' or '}'
+        raise fail(f"{exc} (write a brace as '{{{{' or '}}}}')") from None
+    names = ", ".join("{" + f + "}" for f in allowed)
+    for name, spec, conv in fields:
+        if name not in allowed:
+            raise fail(f"unknown field '{{{name}}}'; the fields are {names}")
+        if spec or conv:
+            raise fail(f"field '{{{name}}}' takes no format or conversion; write it as {{{name}}}")
+    if required not in (name for name, _, _ in fields):
+        raise fail(f"must contain {{{required}}}")
 
 
 def _edition(path: Path, index: int, raw: Any) -> Edition:

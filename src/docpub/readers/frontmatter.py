@@ -23,7 +23,9 @@ FRONT_MATTER_KEYS: tuple[str, ...] = (
 REQUIRED_KEYS = ("date",)
 _DATE_KEYS = ("date", "letter_date", "meeting_date")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PERIOD = re.compile(r"\d{4}-\d{2}|\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+DISTRIBUTIONS = ("General", "Limited")
+_SHOWN = 40  # characters of a bad value an error message repeats
 
 _Entries = dict[str, tuple[int, Any]]  # key -> (line in the file, value)
 
@@ -31,6 +33,33 @@ _Entries = dict[str, tuple[int, Any]]  # key -> (line in the file, value)
 PLACEHOLDER_META = Meta(title="?", date=date(1970, 1, 1))
 NO_TITLE = ""  # Meta.title until the text's first '# ' heading gives one
 _REPORTED = object()  # an entry's value that could not be read; already reported
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without aliases: ``*name`` would let a few lines expand to gigabytes ("billion laughs")."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases ('*name') are not allowed in front matter; write the value out", mark)
+        return super().compose_node(parent, index)
+
+
+def check_front_matter_end(text: str, source: str) -> None:
+    """A '...' line ending the front matter: YAML allows it, but the format ends it with '---'.
+
+    Accepting both would make the text after '...' (up to a later '---') silently part
+    of the page, so it is an error at that line.
+    """
+    if not text.startswith("---\n"):
+        return
+    for number, line in enumerate(text.split("\n")[1:], 2):
+        stripped = line.rstrip()
+        if stripped.startswith("---") and not stripped.strip("-"):
+            return
+        if stripped == "...":
+            raise DocpubError(source, number, "front matter must end with a '---' line, not '...'")
 
 
 class _Invalid(Exception):
@@ -85,7 +114,7 @@ def collect_front_matter(block: str | None, *, file_text: str, source: str,
 
 def _yaml_mapping(text: str, report: _Report) -> _Entries | None:
     """YAML starts on line 2 of the file; None (reported) if it holds no mapping."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -120,12 +149,12 @@ def _yaml_entries(loader: yaml.SafeLoader, root: yaml.MappingNode, report: _Repo
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in FRONT_MATTER_KEYS:
             hint = did_you_mean(str(key), FRONT_MATTER_KEYS)
-            report.add(line, f"unknown front matter key '{key}'{hint}")
+            report.add(line, f"unknown front matter key {_shown(key)}{hint}")
         elif key in out:
             report.add(line, f"front matter key '{key}' is given twice")
         else:
             try:
-                out[key] = (line, loader.construct_object(value_node, deep=True))
+                out[key] = (line, _no_surrogates(loader.construct_object(value_node, deep=True)))
             except ValueError as e:  # YAML accepts 2020-13-45 as a timestamp, Python does not
                 out[key] = (line, _REPORTED)
                 report.add(line, f"'{key}': {e}")
@@ -133,6 +162,29 @@ def _yaml_entries(loader: yaml.SafeLoader, root: yaml.MappingNode, report: _Repo
                 out[key] = (line, _REPORTED)
                 report.add(_yaml_error_line(e), _yaml_reason(e))
     return out
+
+
+def _no_surrogates(value: Any) -> Any:
+    """YAML escapes can write half a UTF-16 pair ("\\ud800"), which is no character at all."""
+    if isinstance(value, str) and (m := _SURROGATE.search(value)):
+        raise ValueError(f"'\\u{ord(m.group()):04x}' is half of a UTF-16 pair, not a character")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _no_surrogates(k)
+            _no_surrogates(v)
+    elif isinstance(value, list):
+        for x in value:
+            _no_surrogates(x)
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(value: Any) -> str:
+    """A bad value as an error message repeats it: short, whatever its size."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def _meta_from(entries: _Entries, report: _Report) -> Meta | None:
@@ -161,18 +213,34 @@ def _meta_value(key: str, value: Any, report: _Report, line: int) -> Any:
         return _links(value, report, line)
     if key == "meeting":
         if type(value) is not int or value < 1:
-            raise report.add(line, f"'meeting' must be the meeting's number, e.g. 8733, not {value!r}")
+            raise report.add(line, f"'meeting' must be the meeting's number, e.g. 8733, not {_shown(value)}")
         return value
     if not isinstance(value, str):
         raise report.add(line, f"'{key}' must be text; put the value in quotes")
-    if key == "period" and not _PERIOD.fullmatch(value):
-        raise report.add(line, "'period' must be YYYY-MM or YYYY-MM-DD/YYYY-MM-DD")
+    if key == "period" and not _period_ok(value):
+        raise report.add(line, "'period' must be YYYY-MM (a real month) or YYYY-MM-DD/YYYY-MM-DD "
+                         f"(real dates, in order), not {_shown(value)}")
+    if key == "distribution" and value not in DISTRIBUTIONS:
+        raise report.add(line, f"'distribution' must be {' or '.join(DISTRIBUTIONS)}, not {_shown(value)}")
     if key == "title" and not value:
         raise report.add(line, "'title' is empty")
     if key == "kind" and value not in DOCUMENT_KINDS:
         hint = did_you_mean(value, DOCUMENT_KINDS)
-        raise report.add(line, f"unknown kind '{value}'{hint}; known: {', '.join(DOCUMENT_KINDS)}")
+        raise report.add(line, f"unknown kind {_shown(value)}{hint}; known: {', '.join(DOCUMENT_KINDS)}")
     return value
+
+
+def _period_ok(value: str) -> bool:
+    """``2020-02`` or ``2020-02-01/2020-02-29``: real months and dates, the start not after the end."""
+    if m := _MONTH.fullmatch(value):
+        return 1 <= int(m.group(2)) <= 12
+    start, _, end = value.partition("/")
+    if not (_ISO_DATE.fullmatch(start) and _ISO_DATE.fullmatch(end)):
+        return False
+    try:
+        return date.fromisoformat(start) <= date.fromisoformat(end)
+    except ValueError:
+        return False
 
 
 def _date(key: str, value: Any, report: _Report, line: int) -> date:
@@ -183,7 +251,7 @@ def _date(key: str, value: Any, report: _Report, line: int) -> date:
             raise report.add(line, f"'{key}': {e}") from None
     if isinstance(value, date) and type(value) is date:  # datetime is a date subclass
         return value
-    raise report.add(line, f"'{key}' must be a date written YYYY-MM-DD, not {value!r}")
+    raise report.add(line, f"'{key}' must be a date written YYYY-MM-DD, not {_shown(value)}")
 
 
 def _links(value: Any, report: _Report, line: int) -> tuple[tuple[str, str], ...]:

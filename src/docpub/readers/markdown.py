@@ -50,7 +50,7 @@ from docpub.model import (
     Text,
     plain_text,
 )
-from docpub.readers.frontmatter import FRONT_MATTER_KEYS, NO_TITLE, collect_front_matter
+from docpub.readers.frontmatter import FRONT_MATTER_KEYS, NO_TITLE, check_front_matter_end, collect_front_matter
 from docpub.readers.kinds import caption, default_title
 from docpub.readers.linebreaks import SOFT, SoftBreak, resolve_soft_breaks, split_lines
 from docpub.readers.numbered import numbered_paragraph, split_label
@@ -95,6 +95,7 @@ def read_markdown(
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocpubError(source, line, "NUL character: this looks like a binary file")
+    check_front_matter_end(text, source)
     env: dict[str, Any] = {}
     tree = SyntaxTreeNode(_MD.parse(text, env))
     first = tree.children[0] if tree.children else None
