@@ -173,15 +173,15 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
-def test_images_are_published_beside_the_page(tmp_path: Path) -> None:
+def test_images_are_published_in_the_pages_media_folder(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s", {"x": MINIMAL + "\n![地图](images/map.png)\n"})
     (site / "content" / "x" / "images").mkdir()
     (site / "content" / "x" / "images" / "map.png").write_bytes(PNG)
     out = tmp_path / "out"
     assert main(["build", str(site), "--out", str(out)]) == 0
     for tag in ("zh-Hans", "zh-Hant-TW"):
-        assert (out / tag / "x" / "images" / "map.png").read_bytes() == PNG
-        assert 'src="images/map.png"' in (out / tag / "x" / "index.html").read_text(encoding="utf-8")
+        assert (out / tag / "x" / "media" / "images" / "map.png").read_bytes() == PNG
+        assert 'src="media/images/map.png"' in (out / tag / "x" / "index.html").read_text(encoding="utf-8")
 
 
 def test_missing_image_is_an_error_of_the_content_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

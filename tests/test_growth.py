@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from docpub.config import UrlTemplates
 from docpub.readers.markdown import read_markdown
+from docpub.readers.untext import read_untext
+from docpub.transforms.citation_grammar import find_suspects
+from docpub.transforms.citations import link_citations
 from growth import assert_linear
+from sitekit import SEED_SOURCE
 
 FM = "---\ntitle: 标题\ndate: 2020-11-30\n---\n"
 
@@ -23,3 +30,50 @@ def reading(body: Callable[[int], str]) -> Callable[[int], Callable[[], object]]
 
 def test_identical_headings() -> None:
     assert_linear(reading(lambda n: "## 同一个标题\n\n" * n), 2500)
+
+
+def linking(body: Callable[[int], str]) -> Callable[[int], Callable[[], object]]:
+    """Reading and linking the citations of a file whose body is ``body(n)``."""
+    def make(n: int) -> Callable[[], object]:
+        doc = read_markdown(FM + body(n), doc_id="x")
+        return lambda: link_citations(doc, urls=UrlTemplates())
+    return make
+
+
+@pytest.mark.parametrize("unit", [
+    "第1(2000)、",  # a list of resolutions that never ends in 号决议
+    "第1(2000)号、",
+    "大会第68/1号、",
+    "安理会第1234次会议",  # meetings in one long sentence
+    "委员会第1234次会议",
+    "S/2020/1，",
+    "SC/14128，2020年2月3日，",  # press releases dated by the dates before them
+    "2月3日，SC/14128",
+    "第2512(2020)号决议",
+])
+def test_citation_grammar(unit: str) -> None:
+    assert_linear(linking(lambda n: unit * n + "\n"), 2000)
+
+
+@pytest.mark.parametrize("unit", ["S/RES/abc ", "第xx号决议", "S/2020/1 S/x "])
+def test_suspects(unit: str) -> None:
+    assert_linear(lambda n: (lambda text=unit * n: find_suspects(text)), 10_000)
+
+
+def importing(lines: Callable[[int], list[str]]) -> Callable[[int], Callable[[], object]]:
+    head = SEED_SOURCE.read_text(encoding="utf-8").split("比利时担任安全理事会轮值主席期间")[0]
+
+    def make(n: int) -> Callable[[], object]:
+        text = head + "比利时担任安全理事会轮值主席期间安全理事会工作评估(2020年2月)\n\n" + "\n\n".join(lines(n))
+        return lambda: read_untext(text + "\n\n正文。\n", doc_id="x")
+    return make
+
+
+@pytest.mark.parametrize("lines, n", [
+    (lambda n: [f"标题{i}" for i in range(n)], 400),  # headings, each under the last
+    (lambda n: ["短" * (i % 7 + 1) for i in range(n)], 400),
+    (lambda n: [f"第{i}段没有句号" for i in range(n)], 400),  # paragraphs split as if by page breaks
+    (lambda n: ["\n".join(f"行{i}" for i in range(n))], 4000),  # one block of short lines
+])
+def test_importer(lines: Callable[[int], list[str]], n: int) -> None:
+    assert_linear(importing(lines), n)

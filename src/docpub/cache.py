@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from docpub import __version__
-
-_FILE_URI = re.compile(r"""file://[^"'\s)<>]+""")
 
 
 class PdfCache:
@@ -64,18 +60,13 @@ def pdf_key(html: str, *, static_files: Iterable[Path], engine_version: str, opt
     digest = hashlib.sha256()
     for part in (__version__, engine_version, options, html):
         _add(digest, part.encode("utf-8"))
-    for path in sorted(set(static_files) | set(_referenced_files(html))):
+    for path in sorted(set(static_files)):  # named by the caller: nothing is read from a path in the text
         _add(digest, str(path).encode("utf-8"))
         try:
             _add(digest, path.read_bytes())
         except OSError:
             _add(digest, b"<missing>")  # the render will report it
     return digest.hexdigest()
-
-
-def _referenced_files(html: str) -> Iterable[Path]:
-    for uri in _FILE_URI.findall(html):
-        yield Path(unquote(urlsplit(uri).path))
 
 
 def _add(digest: hashlib._Hash, data: bytes) -> None:

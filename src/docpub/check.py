@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import tempfile
 from collections.abc import Iterator
@@ -82,12 +83,17 @@ def _suspects(doc: Document, path: Path) -> Iterator[Problem]:
     """Citation-like strings that did not parse: worth a look, not an error."""
     from docpub.transforms.citations import find_suspects
 
-    text_lines = path.read_text(encoding="utf-8").splitlines()
+    text = path.read_text(encoding="utf-8")
+    line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    cursor = 0  # suspects come in the order of the text: each is looked for from the last one on
     for node in iter_inlines((doc.body, doc.sections, doc.annex)):
         if not isinstance(node, Text):
             continue
         for suspect in find_suspects(node.text):
-            line = next((n for n, t in enumerate(text_lines, 1) if suspect in t), None)
+            at = text.find(suspect, cursor)
+            at = text.find(suspect) if at < 0 else at
+            cursor = max(at, cursor)
+            line = bisect.bisect_right(line_starts, at) if at >= 0 else None
             yield Problem(str(path), line, f"'{suspect}' looks like a UN document symbol but is not one",
                           "warning")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docpub.errors import DocpubError, did_you_mean
+from docpub.files import read_regular_text
 from docpub.templating import Theme, site_theme
 
 CONFIG_NAME = "docpub.toml"
@@ -65,6 +66,8 @@ class SiteConfig:
     # get absolute canonical and hreflang links, and the build adds a sitemap, robots.txt
     # and feeds, which need absolute addresses.
     base_url: str = ""
+    # A larger image is refused: the site is for documents, not for hosting files.
+    max_image_kib: int = 5120
 
     @property
     def content_path(self) -> Path:
@@ -90,7 +93,9 @@ class SiteConfig:
         )
 
 
-_SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib", "base_url"}
+_SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib", "max_image_kib",
+              "base_url"}
+_LIMIT_KEYS = ("max_content_kib", "max_image_kib")
 # An absolute http(s) address of a folder: no query, no fragment, no spaces or quotes.
 _BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 _EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", "font_sans", "quotes",
@@ -119,14 +124,10 @@ def load_config(root: Path) -> SiteConfig:
     if not path.exists():
         return SiteConfig(root=root)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise DocpubError(str(path), None, "not UTF-8 text") from None
+        data = tomllib.loads(read_regular_text(path))
     except tomllib.TOMLDecodeError as exc:
         line = _toml_line(str(exc))
         raise DocpubError(str(path), line, f"invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise DocpubError(str(path), None, f"cannot read: {exc.strerror}") from None
     return _parse(root, path, data)
 
 
@@ -182,13 +183,13 @@ def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
     for key, (required, *optional) in URL_FIELDS.items():
         _check_url_template(path, key, getattr(urls, key), required=required, allowed=(required, *optional))
     editions = tuple(_edition(path, i, raw) for i, raw in enumerate(data.get("editions", [])))
-    kwargs: dict[str, Any] = {k: _str(path, f"site.{k}", v) for k, v in site.items() if k != "max_content_kib"}
-    if "max_content_kib" in site:
-        limit = site["max_content_kib"]
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-            raise DocpubError(str(path), _line_of(path, "max_content_kib"),
-                              "'site.max_content_kib' must be a positive whole number")
-        kwargs["max_content_kib"] = limit
+    kwargs: dict[str, Any] = {k: _str(path, f"site.{k}", v) for k, v in site.items() if k not in _LIMIT_KEYS}
+    for key in _LIMIT_KEYS:
+        if key in site:
+            limit = site[key]
+            if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+                raise DocpubError(str(path), _line_of(path, key), f"'site.{key}' must be a positive whole number")
+            kwargs[key] = limit
     if "base_url" in kwargs:
         kwargs["base_url"] = _base_url(path, kwargs["base_url"])
     if editions:

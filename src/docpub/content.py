@@ -5,16 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote
 
 from docpub.config import SiteConfig
-from docpub.errors import DocpubError, Problem, raise_problems
-from docpub.model import Document, Image, iter_inlines
+from docpub.errors import DocpubError, Problem
+from docpub.media import document_images
+from docpub.model import Document
 from docpub.readers.markdown import read_file
 from docpub.transforms.citations import link_citations
 from docpub.transforms.corpus import link_in_site, site_documents
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+# A document's folder sits beside what the build writes for each edition: its
+# home page, the corpus-wide pages and the shared folders. An id may be none of
+# those, nor end like a file name (``index.html``, ``feed.xml``).
+RESERVED_IDS = frozenset({"citations", "search", "archive", "editors", "static", "media", "pagefind", "feeds"})
+_FILE_NAME_END = re.compile(r"\.[a-z]+$")
 
 
 def discover(config: SiteConfig) -> list[Path]:
@@ -31,7 +36,7 @@ def discover(config: SiteConfig) -> list[Path]:
     for entry in sorted(root.iterdir()):
         if entry.is_dir():
             candidate = entry / name
-            if candidate.is_file() or candidate.is_symlink():  # a broken link is reported, not skipped
+            if candidate.exists() or candidate.is_symlink():  # a broken link or a FIFO is reported, not skipped
                 found.append(candidate)
         elif entry.suffix == ".md" and entry.name.lower() != "readme.md":
             found.append(entry)
@@ -73,32 +78,20 @@ def load_document(path: Path, config: SiteConfig, seen: dict[str, str]) -> Docum
     doc = read_document(path, config)
     check_doc_id(doc.id, path)
     check_unique(doc.id, path, seen)
-    check_images(doc, path)
+    document_images(doc, max_bytes=config.max_image_kib * 1024)
     return link_citations(doc, urls=config.urls)
 
 
 def check_inside(path: Path, config: SiteConfig) -> None:
-    """A content file that is a link must still lead to a file of this site."""
-    target = path.resolve()
-    if path.is_symlink() and path.exists() and config.root.resolve() not in target.parents:
-        raise DocpubError(str(path), None, f"links to {target}, outside the site: content must live in the site")
-
-
-def image_sources(doc: Document) -> list[str]:
-    """Every distinct image path the document uses, in order (relative to its folder)."""
-    seen = dict.fromkeys(x.src for x in iter_inlines(doc) if isinstance(x, Image))
-    return list(seen)
-
-
-def check_images(doc: Document, path: Path) -> None:
-    """Every image is a file beside the content file; missing ones are errors of the content file."""
-    folder = path.parent.resolve()
-    missing = [src for src in image_sources(doc) if not (folder / unquote(src)).is_file()]
-    if not missing:
-        return
-    lines = path.read_text(encoding="utf-8").splitlines()
-    raise_problems(Problem(str(path), next((n for n, t in enumerate(lines, 1) if src in t), None),
-                           f"image '{src}' not found (looked for {folder / unquote(src)})") for src in missing)
+    """A content file, or the document folder holding it, may be a link, but only to a place in the site."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return  # missing, a broken link or a loop: the reader reports it
+    site = config.root.resolve()
+    if not target.is_relative_to(site):
+        raise DocpubError(str(path), None, f"leads to {target}, outside the site (by a link): "
+                          "content must live in the site")
 
 
 def check_unique(doc_id: str, path: Path, seen: dict[str, str]) -> None:
@@ -123,6 +116,10 @@ def check_size(path: Path, config: SiteConfig) -> None:
 
 
 def check_doc_id(doc_id: str, path: Path) -> None:
+    if doc_id in RESERVED_IDS or _FILE_NAME_END.search(doc_id):
+        raise DocpubError(str(path), None,
+                          f"document id '{doc_id}' (from the file or folder name) is a name the build writes "
+                          "itself or looks like a file name; rename the document")
     if not SAFE_ID.match(doc_id):
         raise DocpubError(
             str(path), None,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docpub.config import Edition
 from docpub.errors import DocpubError
+from docpub.files import read_regular_text
 from docpub.model import Annex, Document, Paragraph, Section, Signature, Text, is_node
 from docpub.transforms.editions import META_FIELDS, Converter, Piece, converter_for
 
@@ -68,10 +69,7 @@ class Review:
 
 def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
     """``char -> forms`` from ``char<TAB>form form ...`` lines."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocpubError(name, None, "list of ambiguous characters not found") from None
+    text = read_regular_text(path, name=name, what="list of ambiguous characters")
     table: dict[str, tuple[str, ...]] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 import jinja2
 
 from docpub.archive import Published
 from docpub.cache import PdfCache, pdf_key
 from docpub.config import CONFIG_NAME, Edition, SiteConfig
-from docpub.content import image_sources, load_documents
+from docpub.content import load_documents
 from docpub.editors import editors_pages
+from docpub.media import document_images, read_image
 from docpub.model import Document
 from docpub.outdir import MARKER, MARKER_TEXT, atomic_output, check_replaceable
 from docpub.search import SearchCache, indexed_pages
@@ -110,7 +110,7 @@ def render_document_files(
                         og_type="article")
 
     yield f"{base}/index.html", ctx.writer.render_document(doc, nav("index.html")).encode("utf-8")
-    yield from _images(source, base)
+    yield from _images(config, source, base)
     cited = collect_citations(doc)
     yield f"{base}/citations.html", ctx.writer.render_citations(
         doc, cited, nav("citations.html", L["citations"]), site=published.ids).encode("utf-8")
@@ -120,11 +120,11 @@ def render_document_files(
         yield f"{base}/{pdf_name}", _pdf(config, ctx, doc, cache)
 
 
-def _images(doc: Document, base: str) -> Iterator[tuple[str, bytes]]:
-    """The document's images, beside its page at the same relative paths (checked when read)."""
-    folder = Path(doc.source).parent
-    for src in image_sources(doc):
-        yield f"{base}/{unquote(src)}", (folder / unquote(src)).read_bytes()
+def _images(config: SiteConfig, doc: Document, base: str) -> Iterator[tuple[str, bytes]]:
+    """The document's images, in the ``media/`` folder beside its page (checked when read)."""
+    limit = config.max_image_kib * 1024
+    for image in document_images(doc, max_bytes=limit):
+        yield f"{base}/{image.name}", read_image(image, max_bytes=limit)
 
 
 def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache) -> bytes:
@@ -136,7 +136,10 @@ def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache
     page_url = f"{config.base_url}{ctx.edition.tag}/{doc.id}/" if config.base_url else ""
     html = pdf.print_html(doc, edition=ctx.edition, theme=config.theme,
                           site_root=config.root, labels=ctx.labels, page_url=page_url)
-    key = pdf_key(html, static_files=config.theme.static_files().values(), engine_version=weasyprint.__version__,
+    # The files the print HTML may fetch come from the site and the model, never from its text.
+    images = tuple(i.path for i in document_images(doc, max_bytes=config.max_image_kib * 1024))
+    key = pdf_key(html, static_files=(*config.theme.static_files().values(), *images),
+                  engine_version=weasyprint.__version__,
                   options=repr(sorted(pdf.PDF_OPTIONS.items())))
     return cache.get(key, lambda: pdf.html_to_pdf(html, theme=config.theme,
                                                   site_root=config.root, source=doc.source or doc.id))

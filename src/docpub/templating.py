@@ -8,9 +8,10 @@ Jinja errors become a DocpubError naming the template file actually used and its
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -103,6 +104,29 @@ def template_error(exc: BaseException, theme: Theme) -> DocpubError:
         return DocpubError(name, exc.lineno, f"template syntax error: {exc.message}")
     file, line = _template_frame(exc, theme)
     return DocpubError(file, line, f"template error: {exc}")
+
+
+def render_template(env: jinja2.Environment, name: str | Sequence[str], theme: Theme, **context: Any) -> str:
+    """``name`` (or the first of the names that exists) rendered; whatever the template's own
+    code raises becomes one error line.
+
+    A template is code the site owner writes: ``{{ 1 // 0 }}``, a macro calling
+    itself for ever or a file that is not UTF-8 must not end in a traceback.
+    """
+    names = [name] if isinstance(name, str) else list(name)
+    try:
+        template = env.get_template(name) if isinstance(name, str) else env.select_template(names)
+        return template.render(**context)
+    except DocpubError:
+        raise
+    except UnicodeDecodeError:
+        raise DocpubError(str(theme.path_for(names[0])), None,
+                          "template (or one it includes) is not UTF-8 text") from None
+    except RecursionError:
+        raise DocpubError(str(theme.path_for(names[0])), None,
+                          "template error: it calls itself without end (a macro, include or extends loop)") from None
+    except Exception as exc:  # the template's own code failed: its file and line are the reason
+        raise template_error(exc, theme) from None
 
 
 def _template_frame(exc: BaseException, theme: Theme) -> tuple[str, int | None]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -19,6 +20,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from docpub.anchors import AnchorSet, reserved_reason, slugify
 from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
+from docpub.files import read_regular
 from docpub.model import (
     Alignment,
     Annex,
@@ -67,15 +69,13 @@ _ALIGN: dict[str, Alignment] = {"text-align:left": "left", "text-align:center": 
 # A footnote call whose label no definition gives stays text; it is reported.
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
 _FOOTNOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
+_LEAF_OPENERS = ("paragraph_open", "heading_open")  # hold only inline text, never dropped
 
 
 def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None) -> Document:
     """Read ``content/<doc_id>/<lang>.md`` (or any file, given its id and language)."""
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise DocpubError(source, None, f"cannot read file: {e.strerror or e}") from None
+    data = read_regular(path, what="content file")  # a FIFO or a folder is an error, never a wait
     return read_markdown(_decode(data, source), doc_id=doc_id or path.parent.name, source=source,
                          lang=lang or path.stem)
 
@@ -97,7 +97,9 @@ def read_markdown(
         raise DocpubError(source, line, "NUL character: this looks like a binary file")
     check_front_matter_end(text, source)
     env: dict[str, Any] = {}
-    tree = SyntaxTreeNode(_MD.parse(text, env))
+    tokens = _MD.parse(text, env)
+    _check_nesting(tokens, source)
+    tree = SyntaxTreeNode(tokens)
     first = tree.children[0] if tree.children else None
     block = first.content if first is not None and first.type == "front_matter" else None
     problems: list[Problem] = []
@@ -108,6 +110,16 @@ def read_markdown(
     _report_unused_footnotes(env, text, reader)
     raise_problems(problems)
     return doc
+
+
+def _check_nesting(tokens: list[Token], source: str) -> None:
+    """Quotes and lists nested so deep that markdown-it would silently drop what is inside."""
+    limit = _MD.options["maxNesting"] - 1  # a container opened at this level has its content dropped
+    for token in tokens:
+        if token.nesting == 1 and token.level >= limit and token.type not in _LEAF_OPENERS:
+            raise DocpubError(source, token.map[0] + 1 if token.map else None,
+                              "quotes and lists nested too deeply here: their text would be lost; "
+                              "flatten the nesting")
 
 
 def _decode(data: bytes, source: str) -> str:

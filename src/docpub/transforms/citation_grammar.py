@@ -10,6 +10,7 @@ typists and PDF extraction leave between the parts (``第 8733 次会议``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,18 +23,22 @@ _GA_NO = r"(?P<s>\d{1,3})/(?P<n>\d{1,4})"
 _SEP = rf"{_SP}(?:、|，|,|以及|和|及|与|或){_SP}"
 
 
-def _list_pattern(number: str) -> re.Pattern[str]:
+def _run_pattern(number: str) -> re.Pattern[str]:
     # "第825(1993)号、第1540(2004)号和第1928(2010)号决议": the last number carries 决议.
+    # The run of numbers is matched whole (atomically), and what follows it checked
+    # apart: a run that turns out not to end in 号决议 is never tried again from each
+    # of its numbers, so a long run costs its length, not its length squared.
     bare = re.sub(r"\?P<\w+>", "", number)
-    return re.compile(
-        rf"第{_SP}{bare}(?:{_SP}号?{_SEP}第?{_SP}{bare})*{_SP}号{_SP}(?:等{_SP})?决议"
-    )
+    return re.compile(rf"第{_SP}{bare}(?>(?:{_SP}号?{_SEP}第?{_SP}{bare})*)")
 
 
-_SC_LIST = _list_pattern(_SC_NO)
+_SC_RUN = _run_pattern(_SC_NO)
+_GA_RUN = _run_pattern(_GA_NO)
+_RESOLUTION_END = re.compile(rf"{_SP}号{_SP}(?:等{_SP})?决议")
 # Only the General Assembly numbers resolutions "session/serial"; other organs
 # that do (人权理事会第31/1号决议) have symbols we cannot build, so 大会 is required.
-_GA_LIST = re.compile(rf"大会{_SP}(?P<list>{_list_pattern(_GA_NO).pattern})")
+_GA_BEFORE = re.compile(rf"大会{_SP}\Z")
+_LOOK_BACK = 40  # characters before a run searched for 大会 (and for another body, below)
 _SC_ITEM = re.compile(rf"第?{_SP}{_SC_NO}(?:{_SP}号)?")
 _GA_ITEM = re.compile(rf"第?{_SP}{_GA_NO}(?:{_SP}号)?")
 
@@ -95,19 +100,31 @@ def with_pinpoints(text: str, found: list[Found]) -> list[Found]:
 
 def bare_pinpoints(text: str, found: list[Found]) -> list[tuple[int, int, str]]:
     """``第3(a)段`` standing alone (``本决议第3(a)段``, ``上文第12段``): a paragraph of this document."""
-    taken = [(f.start, f.end) for f in found]
+    starts = [f.start for f in found]  # in order, none overlapping another
     out = []
     for m in _BARE_PINPOINT.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken) or _AFTER_OTHER.search(text, 0, m.start()):
+        n = bisect.bisect_left(starts, m.end()) - 1  # the one citation that could overlap it
+        if (n >= 0 and found[n].end > m.start()) or _AFTER_OTHER.search(
+                text, max(0, m.start() - _LOOK_BACK), m.start()):
             continue
         out.append((m.start(), m.end(), _pinpoint(m)))
     return out
 
 
+def _resolution_runs(text: str, run: re.Pattern[str], *, after_ga: bool) -> Iterator[tuple[int, str]]:
+    """``(start, span)`` of each list of resolution numbers that ends in 号决议."""
+    for m in run.finditer(text):
+        end = _RESOLUTION_END.match(text, m.end())
+        if end is None:
+            continue
+        if after_ga and not _GA_BEFORE.search(text, max(0, m.start() - _LOOK_BACK), m.start()):
+            continue
+        yield m.start(), text[m.start():end.end()]
+
+
 def _resolution_lists(text: str) -> Iterator[Found]:
-    for pattern, item, group in ((_SC_LIST, _SC_ITEM, 0), (_GA_LIST, _GA_ITEM, "list")):
-        for m in pattern.finditer(text):
-            base, span = m.start(group), m.group(group)
+    for run, item, after_ga in ((_SC_RUN, _SC_ITEM, False), (_GA_RUN, _GA_ITEM, True)):
+        for base, span in _resolution_runs(text, run, after_ga=after_ga):
             items = list(item.finditer(span))
             for i, it in enumerate(items):
                 end = len(span) if i == len(items) - 1 else it.end()
@@ -122,17 +139,31 @@ def _resolution_symbol(m: re.Match[str]) -> Symbol | None:
     return parse_symbol(f"A/RES/{m['s']}/{m['n']}")
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
-    rights = [i for i in (text.find(c, end) for c in _SENTENCE_END) if i >= 0]
-    return text[left:min(rights, default=len(text))]
+class _Sentences:
+    """Whether the sentence around a place names the Council: each sentence looked at once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [i for i, c in enumerate(text) if c in _SENTENCE_END]
+        self.council: dict[int, bool] = {}
+
+    def name_the_council(self, at: int) -> bool:
+        """Does the sentence holding ``text[at]`` name the Council?"""
+        n = bisect.bisect_left(self.ends, at)  # sentence n ends at ends[n] (or at the end of the text)
+        if n not in self.council:
+            left = self.ends[n - 1] + 1 if n else 0
+            right = self.ends[n] if n < len(self.ends) else len(self.text)
+            self.council[n] = _COUNCIL.search(self.text, left, right) is not None
+        return self.council[n]
 
 
 def _meetings(text: str) -> Iterator[Found]:
+    sentences = _Sentences(text)
     for m in _MEETING.finditer(text):
-        if _OTHER_BODY.search(text, 0, m.start()):
+        # (a look-behind still sees the characters before ``pos``)
+        if _OTHER_BODY.search(text, max(0, m.start() - _LOOK_BACK), m.start()):
             continue
-        if _COUNCIL.search(_sentence(text, m.start(), m.end())):
+        if sentences.name_the_council(m.start()):  # a meeting holds no sentence end
             symbol = parse_symbol(f"S/PV.{m['n']}")
             if symbol is not None:
                 yield Found(m.start(), m.end(), symbol)
@@ -164,11 +195,13 @@ def find_suspects(text: str) -> list[str]:
     For ``docpub check``: ``S/RES/abc``, ``第xx号决议``, ``第2512号决议`` (no
     year), and symbols of series this grammar does not know (``A/HRC/RES/31/1``).
     """
-    spans = [(f.start, f.end) for f in find_symbols(text)]
+    found = find_symbols(text)  # in order, none overlapping another
+    starts = [f.start for f in found]
     out: list[str] = []
     for m in _SUSPECT.finditer(text):
         start, end = m.start(), m.start() + len(m.group().rstrip("."))
-        if not any(s <= start and end <= e for s, e in spans):
+        n = bisect.bisect_right(starts, start) - 1  # the one citation that could hold it
+        if n < 0 or end > found[n].end:
             out.append(text[start:end])
     return out
 

@@ -14,6 +14,7 @@ rule.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar, overload
@@ -44,7 +45,7 @@ from docpub.model import (
 from docpub.symbols import Symbol, parse_symbol, url_for
 from docpub.transforms.citation_grammar import Found, bare_pinpoints, find_suspects, find_symbols
 from docpub.transforms.corpus import paragraph_anchor
-from docpub.transforms.dates import Dating, date_years, document_year
+from docpub.transforms.dates import Dating, date_years, dated_ends, document_year
 
 # --- the transform ------------------------------------------------------------
 
@@ -70,19 +71,21 @@ def _overrides(meta: Meta) -> dict[str, str]:
     return out
 
 
-def _url(symbol: Symbol, before: str, ctx: _Context) -> str:
+def _url(symbol: Symbol, year: int | None, ctx: _Context) -> str:
+    """``year``: of the last date written before the symbol in its text, if any."""
     if symbol.canonical in ctx.overrides:
         return ctx.overrides[symbol.canonical]
-    years = date_years(before, ctx.dating)
-    year = years[-1] if years else ctx.year
-    return url_for(symbol, ctx.urls, year=year)
+    return url_for(symbol, ctx.urls, year=ctx.year if year is None else year)
 
 
 def _link_text(text: str, ctx: _Context) -> list[Inline]:
     found = find_symbols(text)
     spans: list[tuple[int, int, Inline]] = []
+    dated = dated_ends(text, ctx.dating)  # once per text, not once per symbol
+    ends = [end for end, _ in dated]
     for f in found:
-        url = _url(f.symbol, text[:f.start], ctx)
+        before = bisect.bisect_right(ends, f.start)
+        url = _url(f.symbol, dated[before - 1][1] if before else None, ctx)
         children = (Text(text[f.start:f.end]),)
         spans.append((f.start, f.end, Citation(children, f.symbol.canonical, f.symbol.kind, url, f.pinpoint)))
     # "本决议第2(a)段": a paragraph of this very document, when it has one so numbered.

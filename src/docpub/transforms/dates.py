@@ -102,16 +102,21 @@ class Dating:
 
 def date_years(text: str, dating: Dating) -> list[int]:
     """The year of each date written in ``text``, in order; see the module docstring."""
-    years: list[int] = []
+    return [year for _, year in dated_ends(text, dating)]
+
+
+def dated_ends(text: str, dating: Dating) -> list[tuple[int, int]]:
+    """``(end, year)`` of each date written in ``text``, in order: one pass for the whole text."""
+    out: list[tuple[int, int]] = []
     full: dt.date | None = None  # the last full date so far
     for m in _DATE.finditer(text):
         month, day = int(m["m"]), int(m["d"])
         if m["y"] is not None:
-            years.append(int(m["y"]))  # a year written is a year meant, even on "2月30日"
+            out.append((m.end(), int(m["y"])))  # a year written is a year meant, even on "2月30日"
             full = _on(int(m["y"]), month, day) or full
         elif (year := dating.year(month, day, full)) is not None:
-            years.append(year)
-    return years
+            out.append((m.end(), year))
+    return out
 
 
 def document_year(meta: Meta) -> int:
@@ -120,4 +125,4 @@ def document_year(meta: Meta) -> int:
     return int(m.group(1)) if m else meta.date.year
 
 
-__all__ = ["Dating", "date_years", "document_year", "nearest_year", "period_span"]
+__all__ = ["Dating", "date_years", "dated_ends", "document_year", "nearest_year", "period_span"]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from docpub.errors import DocpubError, Problem
+from docpub.files import read_regular_text
 
 # The characters a source term may hold: Han and CJK punctuation (the same set
 # the editions convert); anything else could never match and is an error.
@@ -94,12 +95,7 @@ def load_forms(path: Path, *, name: str) -> tuple[FormEntry, ...]:
 
 
 def _load(path: Path, name: str, parse: Callable[[list[str], str, int], Entry], what: str) -> tuple[Entry, ...]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocpubError(name, None, f"{what} file not found") from None
-    except UnicodeDecodeError:
-        raise DocpubError(name, None, f"{what} is not UTF-8 text") from None
+    text = read_regular_text(path, name=name, what=f"{what} file")  # a folder or a FIFO is an error line
     entries: list[Entry] = []
     first_line: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):

@@ -19,6 +19,7 @@ from jinja2 import Environment, StrictUndefined
 from docpub.archive import CorpusCitation, by_month
 from docpub.config import Edition
 from docpub.errors import DocpubError
+from docpub.media import MEDIA_PREFIX
 from docpub.model import (
     CITATION_KINDS,
     Annex,
@@ -35,7 +36,7 @@ from docpub.model import (
     Tree,
     plain_text,
 )
-from docpub.templating import Theme
+from docpub.templating import Theme, render_template
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
 
 LABELS_NAME = "labels.toml"
@@ -178,13 +179,13 @@ class HtmlWriter:
         self.env.globals.update(site_title=site_title, site_title_en=site_title_en)
         self.env.filters["en_date"] = english_date
         self.env.filters["safe_url"] = safe_url
-        self.renderer = NodeRenderer(english_marker=english_marker)
+        # images are published in media/
+        self.renderer = NodeRenderer(english_marker=english_marker, image_prefix=MEDIA_PREFIX)
 
     def render_document(self, doc: Document, nav: Nav) -> str:
         """The document's page, laid out by ``document.<kind>.html.j2`` if the theme has one."""
-        template = self.env.select_template(document_templates(doc))
-        return template.render(doc=doc, nav=nav, r=renderer_for(doc, self.renderer),
-                               toc=_toc_sections(doc))
+        return self.render_template(document_templates(doc), doc=doc, nav=nav,
+                                    r=renderer_for(doc, self.renderer), toc=_toc_sections(doc))
 
     def render_citations(self, doc: Document, cited: Sequence[CitedLike], nav: Nav, *,
                          site: Mapping[str, str] | None = None) -> str:
@@ -214,8 +215,8 @@ class HtmlWriter:
             places=places, total=len(cited),
         )
 
-    def render_template(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context)
+    def render_template(self, name: str | Sequence[str], **context: Any) -> str:
+        return render_template(self.env, name, self.theme, **context)
 
     def static_files(self) -> list[tuple[str, bytes]]:
         """The theme's static files (the site's override a default one of the same name)."""

@@ -36,7 +36,7 @@ from docpub.model import (
     map_inline_seqs,
     plain_text,
 )
-from docpub.templating import Theme
+from docpub.templating import Theme, render_template
 from docpub.writers.justify import inter_character_justification
 from docpub.writers.nodes import NodeRenderer, renderer_for
 from docpub.writers.typography import WORD_JOINER, TextFn, typesetter
@@ -126,7 +126,7 @@ def print_html(doc: Document, *, edition: Edition, theme: Theme, site_root: Path
     context = _context(doc, edition, {**_default_labels(edition.tag), **(labels or {})})
     # A kind's own print layout (print.resolution.html.j2 ...) if the theme has one.
     names = [f"print.{doc.meta.kind}.html.j2", TEMPLATE]
-    return _environment(theme).select_template(names).render(context)
+    return render_template(_environment(theme), names, theme, **context)
 
 
 @lru_cache(maxsize=8)

@@ -27,6 +27,7 @@ _NARRATES = re.compile(r"(?<![为除])了(?!解)")
 # A heading over other headings (a region) is short: one longer than this, and
 # than twice the document's typical heading, is a sentence that lost its 。.
 _PARENT_MAX = 20
+MAX_LEVEL = 6  # the deepest heading Markdown writes ('######')
 
 # Hints only: a heading followed by prose is a level-2 heading when its name is a
 # region or a closing part, even after a region with sub-headings.
@@ -64,8 +65,11 @@ def flow(blocks: list[TextBlock], log: Log) -> list[Item]:
     _drop_long_parents(pieces, heads, log)
     levels = _levels(pieces, heads)
     items: list[Item] = []
-    for piece, level in zip(pieces, levels, strict=True):
+    for i, (piece, level) in enumerate(zip(pieces, levels, strict=True)):
         items.append(HeadingLine(piece.line, piece.text, level) if level else piece)
+        if level == MAX_LEVEL and i and levels[i - 1] == MAX_LEVEL:
+            log.doubt(piece.line, f"headings nested deeper than level {MAX_LEVEL}, which Markdown cannot write; "
+                      f"kept at level {MAX_LEVEL}")
         if not level and heading_like(piece.text) and piece is pieces[-1]:
             log.doubt(piece.line, "a short line with nothing after it; kept as a paragraph")
     return items
@@ -156,7 +160,7 @@ def _levels(pieces: list[Piece], heads: list[bool]) -> list[int]:
         if not heads[i]:
             levels.append(0)
         elif i and heads[i - 1]:
-            levels.append(levels[-1] + 1)
+            levels.append(min(levels[-1] + 1, MAX_LEVEL))
         elif i + 1 < len(heads) and heads[i + 1]:
             levels.append(2)
             inside = True

@@ -1,0 +1,64 @@
+"""Reading the site's own files: regular files only, never blocking, never past a limit.
+
+A FIFO, socket or device named like a content file, image or glossary would
+hang a build or feed it without end; a folder would raise deep inside Python.
+Each is one error line naming the file instead.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from docpub.errors import DocpubError
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+)
+
+
+def not_regular(mode: int) -> str:
+    """What a file of ``mode`` is when it is not a regular file ("" when it is)."""
+    if stat.S_ISREG(mode):
+        return ""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular(path: Path, *, name: str | None = None, what: str = "file", limit: int | None = None) -> bytes:
+    """The bytes of ``path``, which must be a regular file of at most ``limit`` bytes.
+
+    ``name`` is how errors cite the file (default: the path); ``what`` names it in
+    the reason ("glossary", "image").
+    """
+    shown = name or str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens without waiting
+    except FileNotFoundError:
+        raise DocpubError(shown, None, f"{what} not found") from None
+    except OSError as exc:
+        raise DocpubError(shown, None, f"cannot read {what}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if kind := not_regular(info.st_mode):
+            raise DocpubError(shown, None, f"{what} is {kind}, not a regular file")
+        if limit is not None and info.st_size > limit:
+            raise DocpubError(shown, None, f"{what} is {info.st_size} bytes, over the limit of {limit}")
+        try:
+            data = f.read() if limit is None else f.read(limit + 1)
+        except OSError as exc:
+            raise DocpubError(shown, None, f"cannot read {what}: {exc.strerror or exc}") from None
+    if limit is not None and len(data) > limit:  # it grew while being read
+        raise DocpubError(shown, None, f"{what} is over the limit of {limit} bytes")
+    return data
+
+
+def read_regular_text(path: Path, *, name: str | None = None, what: str = "file") -> str:
+    """``read_regular`` decoded as UTF-8 (an error line if it is not)."""
+    data = read_regular(path, name=name, what=what)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DocpubError(name or str(path), line, f"{what} is not UTF-8 text") from None

@@ -1,0 +1,157 @@
+"""What a document's images may be: only pictures, only from its own folder, only under media/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from docpub.cli import main
+from docpub.media import published_name, sniff
+from sitekit import MINIMAL, make_site
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+       b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 60 + b"\xff\xd9"
+WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+HTML = b"<!doctype html><script>alert(1)</script>"
+
+
+def site_with(tmp_path: Path, body: str, files: dict[str, bytes], *, config: str | None = None) -> Path:
+    site = make_site(tmp_path / "s", {"x": MINIMAL + "\n" + body + "\n"}, config=config)
+    for name, data in files.items():
+        path = site / "content" / "x" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return site
+
+
+def build(site: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["build", str(site), "--out", str(out), "--no-pdf"])
+    return code, capsys.readouterr().err
+
+
+def published(out: Path) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+
+def test_every_raster_type_is_published_under_media(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {"a.png": PNG, "b.gif": GIF, "c.jpg": JPEG, "d.jpeg": JPEG, "e.webp": WEBP, "sub/f.PNG": PNG}
+    body = "\n\n".join(f"![{n}]({n})" for n in files) + "\n\n![again](./a.png)"
+    site = site_with(tmp_path, body, files)
+    out = tmp_path / "out"
+    assert build(site, out, capsys) == (0, "")
+    for name, data in files.items():
+        assert (out / "zh-Hant" / "x" / "media" / name).read_bytes() == data
+    page = (out / "zh-Hans" / "x" / "index.html").read_text(encoding="utf-8")
+    assert 'src="media/a.png"' in page and 'src="media/sub/f.PNG"' in page
+    assert not [p for p in published(out) if p.endswith((".png", ".gif", ".jpg", ".jpeg", ".webp", ".PNG"))
+                and "/media/" not in p]
+
+
+def test_an_image_named_like_a_page_cannot_replace_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An image called index.html would have replaced the document page (stored XSS)."""
+    site = site_with(tmp_path, "![x](index.html)", {"index.html": HTML})
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1 and "x/zh-Hans.md:8: error: image 'index.html' only PNG, JPEG" in err
+    # a real picture given a page's name is published where no page lives
+    site = site_with(tmp_path / "t", "![x](x.pdf.png)\n\n![y](citations.png)", {"x.pdf.png": PNG, "citations.png": PNG})
+    out = tmp_path / "out2"
+    assert build(site, out, capsys) == (0, "")
+    assert (out / "zh-Hans" / "x" / "media" / "citations.png").read_bytes() == PNG
+    assert (out / "zh-Hans" / "x" / "citations.html").read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("a.svg", SVG, "SVG and other documents are refused"),
+    ("a.html", HTML, "only PNG, JPEG"),
+    ("a.png", SVG, "is not a PNG picture"),
+    ("a.png", HTML, "is not a PNG picture"),
+    ("a.gif", PNG, "is a PNG picture named like a GIF one"),
+    ("a.jpg", b"", "is not a JPEG picture"),
+])
+def test_only_pictures_by_content_and_name(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           name: str, data: bytes, reason: str) -> None:
+    site = site_with(tmp_path, f"![x]({name})", {name: data})
+    out = tmp_path / "out"
+    code, err = build(site, out, capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert f"x/zh-Hans.md:8: error: image '{name}' " in err and reason in err
+    assert not out.exists()
+
+
+def test_a_link_out_of_the_documents_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(PNG)  # even a real picture: it is not the document's
+    site = site_with(tmp_path, "![x](a.png)\n\n![y](b.png)", {})
+    os.symlink(secret, site / "content" / "x" / "a.png")
+    os.symlink(site / "docpub.toml", site / "content" / "x" / "b.png")  # in the site, not in the folder
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1
+    assert "x/zh-Hans.md:8: error: image 'a.png' leads outside the document's folder" in err
+    assert "x/zh-Hans.md:10: error: image 'b.png' leads outside the document's folder" in err
+    assert "secret" not in err.replace(str(tmp_path), "")  # nothing about the target is told
+
+
+def test_a_link_inside_the_folder_is_fine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = site_with(tmp_path, "![x](a.png)", {"real/b.png": PNG})
+    os.symlink("real/b.png", site / "content" / "x" / "a.png")
+    out = tmp_path / "out"
+    assert build(site, out, capsys) == (0, "")
+    assert (out / "zh-Hans" / "x" / "media" / "a.png").read_bytes() == PNG
+
+
+@pytest.mark.parametrize("make", ["fifo", "folder", "device"])
+def test_only_regular_files(tmp_path: Path, capsys: pytest.CaptureFixture[str], make: str) -> None:
+    site = site_with(tmp_path, "![x](a.png)", {})
+    path = site / "content" / "x" / "a.png"
+    if make == "fifo":
+        os.mkfifo(path)  # reading it would wait for a writer for ever
+    elif make == "folder":
+        path.mkdir()
+    else:
+        os.symlink("/dev/zero", path)  # outside the folder, and endless
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1 and "x/zh-Hans.md:8: error: image 'a.png' " in err
+
+
+def test_size_limit_with_its_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    big = PNG + b"\0" * 2048
+    config = (Path(__file__).resolve().parents[1] / "docpub.toml").read_text(encoding="utf-8").replace(
+        'source_lang = "zh-Hans"', 'source_lang = "zh-Hans"\nmax_image_kib = 1')
+    site = site_with(tmp_path, "![x](a.png)", {"a.png": big}, config=config)
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1 and "over the limit of 1 KiB (site.max_image_kib in docpub.toml)" in err
+    site = site_with(tmp_path / "t", "![x](a.png)", {"a.png": big})  # the default is far larger
+    assert build(site, tmp_path / "out", capsys) == (0, "")
+
+
+def test_names_differing_only_in_case_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = site_with(tmp_path, "![x](a.png)\n\n![y](A.png)", {"a.png": PNG, "A.png": PNG})
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1 and "image 'A.png' differs from 'media/a.png' only in upper/lower case" in err
+
+
+def test_a_document_folder_linked_from_outside_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "elsewhere" / "leak"
+    outside.mkdir(parents=True)
+    (outside / "zh-Hans.md").write_text(MINIMAL, encoding="utf-8")
+    site = make_site(tmp_path / "s")
+    os.symlink(outside, site / "content" / "leak")
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1 and "leak/zh-Hans.md: error: leads to" in err and "outside the site" in err
+    (site / "content" / "leak").unlink()
+    os.symlink(outside / "zh-Hans.md", site / "content" / "single.md")  # a single-file document too
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1 and "single.md: error: leads to" in err
+
+
+def test_sniffing_and_names() -> None:
+    assert [sniff(x[:16]) for x in (PNG, GIF, JPEG, WEBP, SVG, HTML, b"")] == [
+        "PNG", "GIF", "JPEG", "WebP", "", "", ""]
+    assert published_name("img/a%20b.png") == "media/img/a b.png"
+    assert published_name("./a.png") == "media/a.png"
