@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 
 # Linear work grows 4x from n to 4n, n·log n a little more; quadratic work grows 16x.
-MAX_RATIO = 6.0
+# The margin is for a machine busy with other work while the two are measured.
+MAX_RATIO = 7.0
 
 
 def best_time(run: Callable[[], object], *, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
+        gc.collect()
+        gc.disable()  # the collector's passes over many live objects are not the work measured
+        try:
+            start = time.perf_counter()
+            run()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            gc.enable()
     return best
 
 
@@ -27,6 +34,8 @@ def growth(make: Callable[[int], Callable[[], object]], n: int) -> float:
 
 def assert_linear(make: Callable[[int], Callable[[], object]], n: int) -> None:
     ratio = growth(make, n)
-    if ratio >= MAX_RATIO:  # one retry: a busy machine can slow a single measurement
+    for _ in range(2):  # retries: a busy machine can slow a single measurement
+        if ratio < MAX_RATIO:
+            break
         ratio = min(ratio, growth(make, n))
     assert ratio < MAX_RATIO, f"4x the input took {ratio:.1f}x the time (linear: about 4)"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docpub import __version__
-from docpub.errors import DocpubError, ManyErrors
+from docpub.errors import DocpubError, ManyErrors, Problem
 from docpub.outdir import Terminated
 
 if TYPE_CHECKING:
@@ -191,6 +191,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Terminated:
         print("docpub: terminated; the previous output is unchanged", file=sys.stderr)
         return 143
+    except OSError as exc:  # the machine's side: a read-only or full disk, a file where a folder must be
+        if args.debug:
+            raise
+        print(f"docpub: {os_error(exc)}", file=sys.stderr)
+        return 1
+
+
+def os_error(exc: OSError) -> Problem:
+    """A failed read or write of the machine's files, as one line."""
+    where = exc.filename if exc.filename is not None else "docpub"
+    reason = exc.strerror or str(exc)
+    if exc.filename2 is not None:
+        reason += f" ({exc.filename2})"
+    return Problem(str(where), None, reason)
 
 
 if __name__ == "__main__":

@@ -39,19 +39,33 @@ def read_regular(path: Path, *, name: str | None = None, what: str = "file", lim
         raise DocpubError(shown, None, f"{what} not found") from None
     except OSError as exc:
         raise DocpubError(shown, None, f"cannot read {what}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as f:
+    try:
         info = os.fstat(fd)
-        if kind := not_regular(info.st_mode):
+        if kind := not_regular(info.st_mode):  # before anything reads (or refuses to open) it
             raise DocpubError(shown, None, f"{what} is {kind}, not a regular file")
         if limit is not None and info.st_size > limit:
             raise DocpubError(shown, None, f"{what} is {info.st_size} bytes, over the limit of {limit}")
-        try:
-            data = f.read() if limit is None else f.read(limit + 1)
-        except OSError as exc:
-            raise DocpubError(shown, None, f"cannot read {what}: {exc.strerror or exc}") from None
+        data = _read_all(fd, limit)
+    except OSError as exc:
+        raise DocpubError(shown, None, f"cannot read {what}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     if limit is not None and len(data) > limit:  # it grew while being read
         raise DocpubError(shown, None, f"{what} is over the limit of {limit} bytes")
     return data
+
+
+def _read_all(fd: int, limit: int | None) -> bytes:
+    """Everything up to ``limit`` + 1 bytes (enough to tell it is over the limit)."""
+    chunks: list[bytes] = []
+    size = 0
+    while limit is None or size <= limit:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def read_regular_text(path: Path, *, name: str | None = None, what: str = "file") -> str:
