@@ -1,0 +1,35 @@
+"""Nothing is ever read from a path written in the text: not by the PDF cache, not by the renderer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from docpub.cache import pdf_key
+from sitekit import MINIMAL, make_site
+
+
+def test_the_pdf_cache_key_reads_no_path_found_in_the_html(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("one\n", encoding="utf-8")
+    html = f"<p>see {secret.as_uri()} and file:///dev/zero</p>"
+    key = pdf_key(html, static_files=(), engine_version="x", options="")
+    secret.write_text("two\n", encoding="utf-8")  # a key that read it would change
+    assert pdf_key(html, static_files=(), engine_version="x", options="") == key
+
+
+def test_a_build_with_paths_in_its_text_reads_none_of_them(tmp_path: Path) -> None:
+    """A FIFO named in a paragraph would hang a build that opened it; /dev/zero would fill memory."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    text = MINIMAL + f"\n文件 {fifo.as_uri()} 与 file:///dev/zero 只是文字。\n"
+    site = make_site(tmp_path / "s", {"x": text})
+    proc = subprocess.run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "zh-Hans" / "x" / "index.html").read_text(encoding="utf-8")
+    sentence = page[page.index("文件 file://"):page.index("只是文字")]
+    assert "file:///dev/zero" in sentence and "<a " not in sentence  # text, shown as text
+    assert (tmp_path / "out" / "zh-Hans" / "x" / "x.pdf").read_bytes().startswith(b"%PDF")
