@@ -163,7 +163,7 @@ FAULTS: dict[str, Fault] = {
                                        "docpub.toml", 10, "unknown field '{lang.upper}'"),
     "template divides by zero": Fault(in_template("{{ 1 // 0 }}"), "templates/document.html.j2", 22, "division"),
     "template calls itself": Fault(in_template("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"),
-                                   "templates/document.html.j2", None, "calls itself without end"),
+                                   "templates/document.html.j2", 22, "calls itself without end"),
     "template not UTF-8": Fault(in_template(b"\xff\xfe caf\xe9"), "templates/document.html.j2", None, "not UTF-8"),
     "glossary is a folder": Fault(special("folder", "content/glossary/common.tsv"), "content/glossary/common.tsv",
                                   None, "is a folder, not a regular file"),

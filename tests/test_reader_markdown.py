@@ -507,8 +507,8 @@ def test_read_file_binary(tmp_path: Path) -> None:
 
 def test_read_file_unreadable(tmp_path: Path) -> None:
     missing = tmp_path / "d" / "zh-Hans.md"
-    with pytest.raises(DocpubError, match="cannot read") as info:
+    with pytest.raises(DocpubError, match="content file not found") as info:
         read_file(missing)
     assert info.value.problem.file == str(missing) and info.value.problem.line is None
-    with pytest.raises(DocpubError, match="cannot read"):
+    with pytest.raises(DocpubError, match="content file is a folder, not a regular file"):
         read_file(tmp_path)  # a directory

@@ -120,11 +120,12 @@ def render_template(env: jinja2.Environment, name: str | Sequence[str], theme: T
     except DocpubError:
         raise
     except UnicodeDecodeError:
-        raise DocpubError(str(theme.path_for(names[0])), None,
-                          "template (or one it includes) is not UTF-8 text") from None
-    except RecursionError:
-        raise DocpubError(str(theme.path_for(names[0])), None,
-                          "template error: it calls itself without end (a macro, include or extends loop)") from None
+        used = next((path for n in names if (path := theme.find(n))), theme.path_for(names[0]))
+        raise DocpubError(str(used), None, "template (or one it includes) is not UTF-8 text") from None
+    except RecursionError as exc:
+        file, line = _template_frame(exc, theme)
+        raise DocpubError(file, line, "template error: it calls itself without end "
+                          "(a macro, include or extends loop)") from None
     except Exception as exc:  # the template's own code failed: its file and line are the reason
         raise template_error(exc, theme) from None
 
