@@ -173,7 +173,7 @@ FAULTS: dict[str, Fault] = {
                                 "a name the build writes"),
     # corrupt or leaky output
     "explicit id main": Fault(doc(FM + "## 甲 {#main}\n"), "x/zh-Hans.md", 6, "id of the page itself"),
-    "explicit id p1": Fault(doc(FM + "正文。\n\n## 甲 {#p1}\n"), "x/zh-Hans.md", 8, "how paragraphs are numbered"),
+    "explicit id p1": Fault(doc(FM + "正文。\n\n## 甲 {#p1}\n"), "x/zh-Hans.md", 8, "are numbered"),
     "period 2020-13": Fault(doc("---\ntitle: t\ndate: 2021-03-01\nperiod: 2020-13\n---\n\n正文。\n"),
                             "x/zh-Hans.md", 4, "'period' must be"),
     "distribution Secret": Fault(doc("---\ntitle: t\ndate: 2021-03-01\ndistribution: Secret\n---\n\n正文。\n"),

@@ -339,8 +339,11 @@ def test_a_bad_value_is_shown_short() -> None:
     ("## 甲 {#letter}", 5, "id of the page itself"),
     ("## 甲 {#main}", 5, "id of the page itself"),
     ("## 甲 {#contents-title}", 5, "id of the page itself"),
-    ("## 甲 {#p1}", 5, "how paragraphs are numbered"),
-    ("一\n\n## 甲 {#p12}", 7, "how paragraphs are numbered"),
+    ("## 甲 {#p1}", 5, "are numbered"),
+    ("一\n\n## 甲 {#p12}", 7, "are numbered"),
+    ("## 甲 {#fn1}", 5, "are numbered"),
+    ("## 甲 {#p3-a}", 5, "are numbered"),
+    ("## 甲 {#annex-contents}", 5, "id of the page itself"),
     ("## 甲 {#x}\n\n## 乙 {#x}", 7, "used twice"),
     ("## 甲 {#x!}", 5, "letters, digits"),
 ])

@@ -8,9 +8,10 @@ import unicodedata
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 # Ids the pages give their own parts; a section may never take one of them.
-PAGE_IDS = ("main", "letter", "annex", "contents", "contents-title")
-# Paragraphs are numbered p1, p2, ... on the page.
-_PARAGRAPH_ID = re.compile(r"p[0-9]+")
+PAGE_IDS = ("main", "letter", "annex", "contents", "contents-title", "annex-contents", "annex-contents-title")
+# Numbered parts of the page: paragraphs p1, p2 ... (pp1 and u1 in some kinds, p3-a for
+# sub-paragraphs) and footnotes fn1, fn2 ...
+_NUMBERED_ID = re.compile(r"(?:p|pp|u|fn)[0-9]+(?:-[a-z0-9]+)*")
 
 
 def slugify(text: str) -> str:
@@ -24,8 +25,8 @@ def reserved_reason(anchor: str) -> str:
     """Why ``anchor`` belongs to the page itself ("" if a section may have it)."""
     if anchor.casefold() in PAGE_IDS:
         return f"'#{anchor}' is an id of the page itself"
-    if _PARAGRAPH_ID.fullmatch(anchor.casefold()):
-        return f"'#{anchor}' is how paragraphs are numbered (p1, p2, ...)"
+    if _NUMBERED_ID.fullmatch(anchor.casefold()):
+        return f"'#{anchor}' is how paragraphs and footnotes are numbered (p1, p2, ..., fn1, ...)"
     return ""
 
 
