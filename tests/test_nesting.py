@@ -78,3 +78,21 @@ def test_imported_headings_stop_at_level_six(n: int) -> None:
     assert max(levels) == 6 and len(levels) == n
     assert any("deeper than level 6" in note.message for note in report.unsure)
     assert read_markdown(write_markdown(doc), doc_id="x").annex is not None  # it reads back
+
+
+@pytest.mark.parametrize("body, line", [
+    ("*" * 3000 + "深" + "*" * 3000, 5),  # each level was a step of recursion: a crash, not an error
+    ("_" * 3000 + "深" + "_" * 3000, 5),
+    ("*a " * 2000 + "深" + " a*" * 2000, 5),
+    ("一\n\n## " + "*" * 3000 + "深" + "*" * 3000 + " {#x}", 7),
+    ("一\n\n::: annex " + "*" * 3000 + "附件" + "*" * 3000 + "\n正文\n:::", 7),
+])
+def test_emphasis_nested_without_end_is_an_error(body: str, line: int) -> None:
+    with pytest.raises(DocpubError) as info:
+        read_markdown(FM + body + "\n", doc_id="x", source="doc.md")
+    assert info.value.problem.line == line and "nested" in info.value.problem.reason
+
+
+def test_emphasis_a_text_needs_is_kept() -> None:
+    doc = read_markdown(FM + "*" * 30 + "深处" + "*" * 30 + "\n", doc_id="x")
+    assert [x.text for x in iter_inlines(doc) if isinstance(x, Text)] == ["深处"]

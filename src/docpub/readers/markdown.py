@@ -113,13 +113,25 @@ def read_markdown(
 
 
 def _check_nesting(tokens: list[Token], source: str) -> None:
-    """Quotes and lists nested so deep that markdown-it would silently drop what is inside."""
+    """Quotes and lists nested so deep that markdown-it would silently drop what is inside,
+    and emphasis or links nested deeper than any text needs (each level is a step of recursion)."""
     limit = _MD.options["maxNesting"] - 1  # a container opened at this level has its content dropped
     for token in tokens:
+        line = token.map[0] + 1 if token.map else None
         if token.nesting == 1 and token.level >= limit and token.type not in _LEAF_OPENERS:
-            raise DocpubError(source, token.map[0] + 1 if token.map else None,
-                              "quotes and lists nested too deeply here: their text would be lost; "
+            raise DocpubError(source, line, "quotes and lists nested too deeply here: their text would be lost; "
                               "flatten the nesting")
+        if token.type == "inline" and _inline_depth(token.children or []) > limit:
+            raise DocpubError(source, line, f"emphasis or links nested more than {limit} deep here; "
+                              "flatten the nesting")
+
+
+def _inline_depth(children: list[Token]) -> int:
+    depth = deepest = 0
+    for child in children:
+        depth += child.nesting
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -377,7 +389,11 @@ class _Reader:
         return Signature(tuple(lines))
 
     def inline_text(self, text: str, line: int) -> tuple[Inline, ...]:
-        parsed = SyntaxTreeNode(_MD.parseInline(text))
+        tokens = _MD.parseInline(text)
+        if any(_inline_depth(t.children or []) > _MD.options["maxNesting"] - 1 for t in tokens):
+            self.report(line, "emphasis or links nested too deeply here; flatten the nesting")
+            return ()
+        parsed = SyntaxTreeNode(tokens)
         return self.inlines(parsed.children[0], line) if parsed.children else ()
 
     def inlines(self, inline: SyntaxTreeNode, line: int) -> tuple[Inline, ...]:
