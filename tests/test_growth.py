@@ -50,6 +50,9 @@ def linking(body: Callable[[int], str]) -> Callable[[int], Callable[[], object]]
     "SC/14128，2020年2月3日，",  # press releases dated by the dates before them
     "2月3日，SC/14128",
     "第2512(2020)号决议",
+    "第2512(2020)号决议第3段和第5段、",  # paragraphs cited after a resolution
+    "本决议第3(a)段，",  # paragraphs of the document itself
+    "S/2020/1第3段",
 ])
 def test_citation_grammar(unit: str) -> None:
     assert_linear(linking(lambda n: unit * n + "\n"), 2000)
