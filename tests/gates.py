@@ -36,12 +36,18 @@ def vnu_errors(pages: Sequence[Path]) -> dict[Path, list[str]]:
 
 
 def page_type(rel: Path, editions: Iterable[str]) -> tuple[str, ...]:
-    """A page's kind: its path with the edition and the document id replaced by placeholders."""
+    """A page's kind: its path with the edition and the document id replaced by placeholders
+    (``zh-Hant/<doc>/index.html``, and ``review/zh-Hant/<doc>.html`` in the editors' area)."""
     parts = list(rel.parts)
-    if parts and parts[0] in set(editions):
-        parts[0] = "<edition>"
-        if len(parts) > 2 and parts[1] not in EDITION_FOLDERS:
-            parts[1] = "<doc>"
+    tags = set(editions)
+    at = next((i for i, part in enumerate(parts) if part in tags), None)
+    if at is not None:
+        parts[at] = "<edition>"
+        rest = parts[at + 1:]
+        if len(rest) > 1 and rest[0] not in EDITION_FOLDERS:
+            parts[at + 1] = "<doc>"
+        elif len(rest) == 1 and at > 0 and rest[0] != "index.html":
+            parts[at + 1] = "<doc>" + Path(rest[0]).suffix
     return tuple(parts)
 
 
