@@ -21,7 +21,7 @@ from pypdf.generic import ContentStream
 from docpub.model import Document, Meta, Paragraph, Text, iter_sections, plain_text
 from docpub.templating import default_theme
 from docpub.writers.pdf import render_pdf
-from test_writer_pdf import BENCH, EDITIONS, _in_edition
+from test_writer_pdf import EDITIONS, _in_edition, seed_document
 
 THEME = default_theme()
 REPO = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def write(tmp_path: Path, data: bytes, name: str = "doc.pdf") -> Path:
 @cache
 def _seed_pdf(tag: str, folder: Path) -> Path:
     edition = EDITIONS[tag]
-    data = render_pdf(_in_edition(BENCH.seed_document(), edition), edition=edition, theme=THEME,
+    data = render_pdf(_in_edition(seed_document(), edition), edition=edition, theme=THEME,
                       site_root=REPO)
     return write(folder, data, f"{tag}.pdf")
 
@@ -151,7 +151,7 @@ def test_copied_text_is_the_documents_text(seed_pdf: tuple[str, Path]) -> None:
          str(path), "-"], check=True, capture_output=True, text=True).stdout for n in range(1, pages + 1))
     flat = re.sub(r"\s", "", text)
     assert "\u2060" not in text
-    doc = _in_edition(BENCH.seed_document(), EDITIONS[tag])
+    doc = _in_edition(seed_document(), EDITIONS[tag])
     paragraphs = [plain_text(b.inlines) for s in iter_sections(doc.annex.sections) for b in s.blocks
                   if isinstance(b, Paragraph)]
     assert len(paragraphs) >= 30
@@ -243,7 +243,7 @@ def _text_runs(reader: PdfReader) -> list[tuple[str, str, float]]:
 
 
 def test_heading_levels_are_distinct_from_each_other_and_from_body() -> None:
-    seed = BENCH.seed_document()
+    seed = seed_document()
     data = render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
     runs = _text_runs(PdfReader(io.BytesIO(data)))
     sections = list(iter_sections(seed.annex.sections))
@@ -263,7 +263,7 @@ def test_heading_levels_are_distinct_from_each_other_and_from_body() -> None:
 
 
 def test_the_letter_title_is_bold_and_flush_left(tmp_path: Path) -> None:
-    seed = BENCH.seed_document()
+    seed = seed_document()
     path = write(tmp_path, render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO))
     first = [x for x in lines(path) if x.page == 1]
     body, left = _body_lines(path)
@@ -273,7 +273,7 @@ def test_the_letter_title_is_bold_and_flush_left(tmp_path: Path) -> None:
 
 
 def test_citations_print_in_the_text_colour_and_stay_links() -> None:
-    seed = BENCH.seed_document()
+    seed = seed_document()
     data = render_pdf(seed, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
     reader = PdfReader(io.BytesIO(data))
     colours = set()
@@ -291,7 +291,7 @@ def test_citations_print_in_the_text_colour_and_stay_links() -> None:
 
 
 def test_the_symbol_stands_top_right_and_heads_the_following_pages(tmp_path: Path) -> None:
-    seed = BENCH.seed_document()
+    seed = seed_document()
     symbol = "S/2020/1150"
     doc = replace(seed, meta=replace(seed.meta, symbol=symbol))
     path = write(tmp_path, render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO))
@@ -419,7 +419,7 @@ def test_the_edition_option_must_be_true_or_false(tmp_path: Path) -> None:
 
 
 def test_the_job_number_is_in_the_first_pages_footer_only(tmp_path: Path) -> None:
-    seed = BENCH.seed_document()
+    seed = seed_document()
     job = "20-15807 (C)"
     doc = replace(seed, meta=replace(seed.meta, job=job))
     path = write(tmp_path, render_pdf(doc, edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO))

@@ -51,12 +51,16 @@ HAN_SPACE_DIGIT = re.compile(r"\p{Han} [0-9]|[0-9] \p{Han}".replace(r"\p{Han}", 
 EDITIONS = {e.tag: e for e in load_config(REPO).editions}
 
 
-@pytest.fixture(scope="module")
-def seed() -> Document:
+def seed_document() -> Document:
     """The authored seed document, with its citations linked."""
     config = load_config(REPO)
     return link_citations(read_file(REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"),
                           urls=config.urls)
+
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return seed_document()
 
 
 @pytest.fixture(scope="module")
