@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,47 @@ def test_build_never_replaces_the_site_itself(tmp_path: Path, where: str,
     assert main(["build", str(site), "--out", str(site / where), "--no-pdf"]) == 1
     assert "output folder cannot be" in capsys.readouterr().err
     assert tree(site) == before
+
+
+def test_next_build_removes_what_a_killed_build_left(tmp_path: Path) -> None:
+    from docpub.outdir import output_lock
+
+    out = tmp_path / "site"
+    out.mkdir()
+    # What a build killed with SIGKILL leaves: its temporary folder, or the old site mid-swap.
+    for name in (".site.tmp-abc123", ".site.old-def456"):
+        (tmp_path / name / "zh-Hans").mkdir(parents=True)
+        (tmp_path / name / "zh-Hans" / "index.html").write_text("half", encoding="utf-8")
+    (tmp_path / ".other.tmp-keep").mkdir()  # another output's: left alone
+    with output_lock(out), atomic_output(out) as tmp:
+        (tmp / "index.html").write_text("new", encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp-keep", "site"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+
+
+def test_swap_replaces_a_site_in_one_step(tmp_path: Path) -> None:
+    from docpub.outdir import _exchange
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "which").write_text("a", encoding="utf-8")
+    (b / "which").write_text("b", encoding="utf-8")
+    assert _exchange(a, b)  # Linux: renameat2(RENAME_EXCHANGE)
+    assert (a / "which").read_text(encoding="utf-8") == "b" and (b / "which").read_text(encoding="utf-8") == "a"
+
+
+def test_builds_of_one_output_take_turns(tmp_path: Path) -> None:
+    import fcntl
+
+    from docpub.outdir import output_lock
+
+    out = tmp_path / "site"
+    other = os.open(tmp_path, os.O_RDONLY)
+    try:
+        with output_lock(out):
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the build ends
+    finally:
+        os.close(other)

@@ -2,15 +2,26 @@
 
 A build writes into a fresh temporary folder beside the output and swaps it in
 only when everything succeeded. A failure, Ctrl-C or SIGTERM halfway leaves the
-previous output exactly as it was and removes the temporary folder.
+previous output exactly as it was and removes the temporary folder; a build
+killed outright (SIGKILL, power loss) leaves it behind, and the next build
+removes it. Builds of one output take turns (a lock file beside it).
+
+On Linux the swap is one ``renameat2(RENAME_EXCHANGE)``: at every moment the
+output path holds either the whole old site or the whole new one. Elsewhere
+(or on a file system without it) the old folder is renamed aside first, which
+leaves a moment with no folder at the output path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +95,12 @@ def _swap(tmp: Path, out: Path) -> None:
     if not out.exists():
         os.replace(tmp, out)
         return
+    if _exchange(tmp, out):
+        # tmp now holds the old site: rename it out of the way of any reader, then remove it.
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(tmp, old / out.name)
+        shutil.rmtree(old, ignore_errors=True)
+        return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.replace(out, old / out.name)
     try:
@@ -93,3 +110,52 @@ def _swap(tmp: Path, out: Path) -> None:
         raise
     finally:
         shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2``); False where that is not available."""
+    libc = ctypes.CDLL(None, use_errno=True)  # the C library the interpreter is linked with
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # the kernel or the file system cannot: fall back to two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """One build at a time beside ``out``; then leftovers of killed builds are removed.
+
+    The lock is an flock on the folder holding the output (no lock file is left beside the
+    site), released by the kernel when a build dies, so a killed build never leaves it held.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"docpub: waiting for another build in {out.parent} to finish", file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        remove_stale(out)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_stale(out: Path) -> None:
+    """Temporary folders of ``out`` left by a build that was killed (only called under the lock)."""
+    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*"):
+        for path in out.parent.glob(pattern):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)

@@ -20,7 +20,7 @@ from docpub.content import load_documents
 from docpub.editors import editors_pages
 from docpub.media import document_images, read_image
 from docpub.model import Document
-from docpub.outdir import MARKER, MARKER_TEXT, atomic_output, check_replaceable
+from docpub.outdir import MARKER, MARKER_TEXT, atomic_output, check_replaceable, output_lock
 from docpub.search import SearchCache, indexed_pages
 from docpub.site_pages import EditionContext, description, document_crumbs, edition_pages, make_nav, site_pages
 from docpub.templating import template_error
@@ -49,14 +49,16 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     docs = load_documents(config)
     cache = PdfCache(cache_folder(out) if use_cache else None)
     search = SearchCache(cache_folder(out, "search") if use_cache else None)
-    with atomic_output(out) as tmp:
-        (tmp / MARKER).write_bytes(MARKER_TEXT)
-        try:
-            files = write_site(config, docs, tmp, pdf=pdf, cache=cache, search=search)
-        except jinja2.TemplateError as exc:
-            raise template_error(exc, config.theme) from None
-    if pdf:
-        cache.prune()
+    # One build of ``out`` at a time; the lock also covers removing what killed builds left.
+    with output_lock(out):
+        with atomic_output(out) as tmp:
+            (tmp / MARKER).write_bytes(MARKER_TEXT)
+            try:
+                files = write_site(config, docs, tmp, pdf=pdf, cache=cache, search=search)
+            except jinja2.TemplateError as exc:
+                raise template_error(exc, config.theme) from None
+        if pdf:
+            cache.prune()
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=files)
 
 
