@@ -70,3 +70,38 @@ def test_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
     doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
     assert main(["build", str(site), "--out", str(out)]) == 0
     assert len(list((tmp_path / "build" / ".docpub-cache" / "pdf").glob("*.pdf"))) == 4
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty"])
+def test_a_damaged_cache_entry_is_laid_out_again_never_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str,
+) -> None:
+    site = make_site(tmp_path / "s")
+    out = tmp_path / "build" / "site"
+    assert main(["build", str(site), "--out", str(out)]) == 0
+    good = pdf_bytes(out)
+    entries = sorted((tmp_path / "build" / ".docpub-cache" / "pdf").glob("*.pdf"))
+    assert len(entries) == 4
+    for entry in entries:
+        data = entry.read_bytes()
+        if damage == "truncate":
+            entry.write_bytes(data[: len(data) // 2])
+        elif damage == "flip":
+            entry.write_bytes(data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:])
+        else:
+            entry.write_bytes(b"")
+    rendered: list[str] = []
+    real = pdf.html_to_pdf
+
+    def counting(html: str, **kwargs: object) -> bytes:
+        rendered.append(html)
+        return real(html, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert len(rendered) == 4  # every damaged entry was laid out again
+    assert pdf_bytes(out) == good
+    monkeypatch.setattr(pdf, "html_to_pdf", real)
+    rendered.clear()
+    assert main(["build", str(site), "--out", str(out)]) == 0  # and the repaired entries are used again
+    assert pdf_bytes(out) == good

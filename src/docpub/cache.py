@@ -5,6 +5,10 @@ the text, the fonts named and the labels), every file it can fetch (the
 style sheets and the images it references), and the versions of docpub and
 WeasyPrint. Equal key, equal bytes: a cache hit gives the very PDF a fresh
 render would. Entries not used by a successful build are removed.
+
+Each entry starts with the SHA-256 of the PDF that follows, and is checked on
+every read: a truncated or altered entry is laid out again and replaced, never
+published.
 """
 
 from __future__ import annotations
@@ -28,12 +32,11 @@ class PdfCache:
             return render()
         self.used.add(key)
         path = self.folder / f"{key}.pdf"
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
+        cached = _verified(path)
+        if cached is not None:
+            return cached
         data = render()
-        self._store(path, data)
+        self._store(path, hashlib.sha256(data).digest() + data)
         return data
 
     def _store(self, path: Path, data: bytes) -> None:
@@ -54,6 +57,21 @@ class PdfCache:
         for path in self.folder.iterdir():
             if path.suffix == ".pdf" and path.stem not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _verified(path: Path) -> bytes | None:
+    """The PDF stored at ``path`` if it is whole; None if missing, short or altered."""
+    try:
+        entry = path.read_bytes()
+    except OSError:
+        return None
+    digest, data = entry[:_DIGEST], entry[_DIGEST:]
+    if len(digest) < _DIGEST or hashlib.sha256(data).digest() != digest:
+        return None
+    return data
+
+
+_DIGEST = hashlib.sha256().digest_size
 
 
 def pdf_key(html: str, *, static_files: Iterable[Path], engine_version: str, options: str) -> str:
