@@ -15,6 +15,19 @@ def pdf_bytes(out: Path, doc: str = "test-doc", tag: str = "zh-Hans") -> bytes:
     return (out / tag / doc / f"{doc}.pdf").read_bytes()
 
 
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The print HTML of every PDF laid out from now on."""
+    rendered: list[str] = []
+    real = pdf.html_to_pdf
+
+    def counting(html: str, **kwargs: object) -> bytes:
+        rendered.append(html)
+        return real(html, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    return rendered
+
+
 def test_rebuild_reuses_unchanged_pdfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site(tmp_path / "s")
     out = tmp_path / "build" / "site"
@@ -33,14 +46,7 @@ def test_changed_text_or_style_is_laid_out_again(tmp_path: Path, monkeypatch: py
     site = make_site(tmp_path / "s")
     out = tmp_path / "build" / "site"
     assert main(["build", str(site), "--out", str(out)]) == 0
-    rendered: list[str] = []
-    real = pdf.html_to_pdf
-
-    def counting(html: str, **kwargs: object) -> bytes:
-        rendered.append(html)
-        return real(html, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    rendered = count_layouts(monkeypatch)
     doc = site / "content" / "test-doc" / "zh-Hans.md"
     doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
     assert main(["build", str(site), "--out", str(out)]) == 0
@@ -90,18 +96,11 @@ def test_a_damaged_cache_entry_is_laid_out_again_never_published(
             entry.write_bytes(data[:-100] + bytes([data[-100] ^ 0xFF]) + data[-99:])
         else:
             entry.write_bytes(b"")
-    rendered: list[str] = []
-    real = pdf.html_to_pdf
-
-    def counting(html: str, **kwargs: object) -> bytes:
-        rendered.append(html)
-        return real(html, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pdf, "html_to_pdf", counting)
+    rendered = count_layouts(monkeypatch)
     assert main(["build", str(site), "--out", str(out)]) == 0
     assert len(rendered) == 4  # every damaged entry was laid out again
     assert pdf_bytes(out) == good
-    monkeypatch.setattr(pdf, "html_to_pdf", real)
     rendered.clear()
-    assert main(["build", str(site), "--out", str(out)]) == 0  # and the repaired entries are used again
+    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert rendered == []  # the repaired entries are used again
     assert pdf_bytes(out) == good
