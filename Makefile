@@ -14,6 +14,9 @@ SYS_STAMP := $(VENV)/.system-packages
 GATE_STAMP := $(VENV)/.gate-packages
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := $(TOOLS)/.installed
+# The peer pipeline benchmarks/bench_archive.py compares against: OpenCC's and pandoc's CLIs.
+BENCH_DEB_PKGS := opencc pandoc
+BENCH_STAMP := $(VENV)/.bench-packages
 
 .PHONY: all setup test-setup build test bench clean lint
 
@@ -55,12 +58,16 @@ $(NPM_STAMP): Makefile
 	npm install --prefix $(TOOLS) --no-audit --no-fund --save-exact --silent $(NPM_TOOLS)
 	@touch $@
 
+$(BENCH_STAMP): Makefile
+	$(call deb_install,$(BENCH_DEB_PKGS))
+	@mkdir -p $(VENV) && touch $@
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(PY_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,cluster]'
 	@touch $@
 
 build: setup
@@ -69,7 +76,7 @@ build: setup
 test: test-setup
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: setup $(BENCH_STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

@@ -31,12 +31,12 @@ from docpub.model import (
     plain_text,
 )
 from docpub.readers.markdown import read_file
-from docpub.review import display_width, format_table, review
+from docpub.review import AMBIGUOUS_FILE, display_width, format_table, load_ambiguous, review
 from docpub.transforms.editions import (
     HAN_CHARS,
-    clear_converters,
     convert_document,
     convert_label,
+    convert_traced,
     converter_for,
     load_glossary,
 )
@@ -48,6 +48,7 @@ GOLDEN = Path(__file__).parent / "golden" / "editions"
 # The repository's own editions, as docpub.toml defines them.
 SOURCE, HANT, TW, HK = (load_config(ROOT).edition(tag) for tag in ("zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK"))
 TRADITIONAL = (HANT, TW, HK)
+TABLE = load_ambiguous(ROOT / AMBIGUOUS_FILE, name=AMBIGUOUS_FILE)
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def _render(node: object) -> Iterator[str]:
 
 def converted_text(seed: Document, edition: Edition) -> str:
     """The rendered text without anchors, which stay Simplified in every edition."""
-    rendered = render(convert_document(seed, edition=edition, root=ROOT))
+    rendered = render(convert_document(seed, converter=converter_for(edition, ROOT)))
     return "\n".join(line.partition("\t")[2] for line in rendered.splitlines())
 
 
@@ -103,7 +104,7 @@ def converted_text(seed: Document, edition: Edition) -> str:
 
 @pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
 def test_golden(seed: Document, edition: Edition, regen: bool) -> None:
-    text = render(convert_document(seed, edition=edition, root=ROOT))
+    text = render(convert_document(seed, converter=converter_for(edition, ROOT)))
     path = GOLDEN / f"{edition.tag}.txt"
     if regen or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,11 +113,11 @@ def test_golden(seed: Document, edition: Edition, regen: bool) -> None:
 
 
 def test_source_edition_is_the_document(seed: Document) -> None:
-    assert convert_document(seed, edition=SOURCE, root=ROOT) == replace(seed, lang="zh-Hans")
+    assert convert_document(seed, converter=converter_for(SOURCE, ROOT)) == replace(seed, lang="zh-Hans")
 
 
 def test_lang_is_the_edition_tag(seed: Document) -> None:
-    assert convert_document(seed, edition=TW, root=ROOT).lang == "zh-Hant-TW"
+    assert convert_document(seed, converter=converter_for(TW, ROOT)).lang == "zh-Hant-TW"
 
 
 # --- vocabulary: what s2twp would break and what OpenCC gets wrong -------------------
@@ -221,7 +222,7 @@ PROTECTED_DOC = Document(
 
 @pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
 def test_protected_spans_are_byte_identical(edition: Edition) -> None:
-    out = convert_document(PROTECTED_DOC, edition=edition, root=ROOT)
+    out = convert_document(PROTECTED_DOC, converter=converter_for(edition, ROOT))
     para = out.body[0]
     assert isinstance(para, Paragraph)
     first, citation, code, link, digits = para.inlines
@@ -238,7 +239,7 @@ def test_protected_spans_are_byte_identical(edition: Edition) -> None:
 
 @pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
 def test_meta_prose_only(edition: Edition) -> None:
-    meta = convert_document(PROTECTED_DOC, edition=edition, root=ROOT).meta
+    meta = convert_document(PROTECTED_DOC, converter=converter_for(edition, ROOT)).meta
     src = PROTECTED_DOC.meta
     assert meta.title == "比利時常駐聯合國代表給安全理事會主席的信"
     assert meta.author == "比利時常駐聯合國代表" and meta.presidency == "比利時"
@@ -303,16 +304,18 @@ def test_repository_glossaries_load() -> None:
         assert load_glossary(ROOT / "content" / "glossary" / name, name=name)
 
 
-def test_converters_are_built_once() -> None:
-    assert converter_for(TW, ROOT) is converter_for(TW, ROOT / ".")
-    clear_converters()
-    assert converter_for(TW, ROOT).convert_text("也门") == "葉門"
+def test_an_edited_glossary_is_read_by_the_next_converter(tmp_path: Path) -> None:
+    # No converter is kept behind the caller's back: a new one reads the files as they are now.
+    edition = _edition_with(tmp_path, "也门\t葉門\n")
+    assert converter_for(edition, tmp_path).convert_text("也门") == "葉門"
+    (tmp_path / "g0.tsv").write_text("也门\t也門\n", encoding="utf-8")
+    assert converter_for(edition, tmp_path).convert_text("也门") == "也門"
 
 
 def test_convert_label() -> None:
-    assert convert_label("下载 PDF 文件", HANT, ROOT) == "下載 PDF 文件"
-    assert convert_label("目录", TW) == "目錄"
-    assert convert_label("目录", SOURCE) == "目录"
+    assert convert_label("下载 PDF 文件", converter=converter_for(HANT, ROOT)) == "下載 PDF 文件"
+    assert convert_label("目录", converter=converter_for(TW, None)) == "目錄"
+    assert convert_label("目录", converter=converter_for(SOURCE, ROOT)) == "目录"
 
 
 # --- review ---------------------------------------------------------------------------
@@ -321,7 +324,7 @@ def test_convert_label() -> None:
 def test_review_lists_choices_and_hits() -> None:
     doc = replace(PROTECTED_DOC, body=(Paragraph((Text("按照联合国惯例，并为了提高布隆迪的工作透明度"),), "p5"),),
                   meta=replace(PROTECTED_DOC.meta, title="比利时代表团分发的信"))
-    r = review(doc, edition=TW, root=ROOT)
+    r = review(doc, converter=converter_for(TW, ROOT), table=TABLE)
     bing = [u for u in r.ambiguous if u.char == "并"]
     assert len(bing) == 1
     assert bing[0].where == "p5" and bing[0].chosen == "並"
@@ -337,11 +340,31 @@ def test_review_lists_choices_and_hits() -> None:
 
 
 def test_review_table_columns_line_up(seed: Document) -> None:
-    lines = format_table(review(seed, edition=HK, root=ROOT)).splitlines()
+    lines = format_table(review(seed, converter=converter_for(HK, ROOT), table=TABLE)).splitlines()
     table = lines[2:lines.index("", 2)]
     assert len(table) > 20
     starts = {tuple(_column_starts(row, 3)) for row in table if not row.startswith("-")}
     assert len(starts) == 1, starts
+
+
+@pytest.mark.parametrize("edition", TRADITIONAL, ids=lambda e: e.tag)
+def test_review_from_the_conversion_trace_converts_nothing_again(seed: Document, edition: Edition) -> None:
+    converter = converter_for(edition, ROOT)
+    traced = convert_traced(seed, converter=converter)
+    assert traced.document == convert_document(seed, converter=converter)
+    fresh = review(seed, converter=converter, table=TABLE)
+
+    class Refusing:
+        tag = converter.tag
+        forms = converter.forms
+        join = converter.join
+
+        def pieces(self, s: str) -> object:
+            raise AssertionError(f"converted a second time: {s[:20]}")
+
+    reused = review(seed, converter=Refusing(), table=TABLE, pieces=traced.pieces)  # type: ignore[arg-type]
+    assert reused == fresh
+    assert fresh.ambiguous and fresh.hits
 
 
 def _column_starts(row: str, n: int) -> list[int]:

@@ -164,7 +164,7 @@ FAULTS: dict[str, Fault] = {
     "template divides by zero": Fault(in_template("{{ 1 // 0 }}"), "templates/document.html.j2", 22, "division"),
     "template calls itself": Fault(in_template("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"),
                                    "templates/document.html.j2", 22, "calls itself without end"),
-    "template not UTF-8": Fault(in_template(b"\xff\xfe caf\xe9"), "templates/document.html.j2", None, "not UTF-8"),
+    "template not UTF-8": Fault(in_template(b"\xff\xfe caf\xe9"), "templates/document.html.j2", 22, "not UTF-8"),
     "glossary is a folder": Fault(special("folder", "content/glossary/common.tsv"), "content/glossary/common.tsv",
                                   None, "is a folder, not a regular file"),
     "document id index.html": Fault(content_file("index.html.md"), "content/index.html.md", None,

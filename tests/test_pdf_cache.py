@@ -31,29 +31,29 @@ def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_rebuild_reuses_unchanged_pdfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site(tmp_path / "s")
     out = tmp_path / "build" / "site"
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
     first = pdf_bytes(out)
 
     def refuse(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("an unchanged PDF was laid out again")
 
     monkeypatch.setattr(pdf, "html_to_pdf", refuse)
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0  # in this process, patched
     assert pdf_bytes(out) == first
 
 
 def test_changed_text_or_style_is_laid_out_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site(tmp_path / "s")
     out = tmp_path / "build" / "site"
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
     rendered = count_layouts(monkeypatch)
     doc = site / "content" / "test-doc" / "zh-Hans.md"
     doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0  # in this process, patched
     assert len(rendered) == 4  # the one document, in each of the four editions
     css = override(site, "static/print.css")
     css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
     assert len(rendered) == 8
 
 
@@ -71,11 +71,11 @@ def test_cache_hit_equals_a_fresh_render(tmp_path: Path) -> None:
 def test_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s")
     out = tmp_path / "build" / "site"
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
     doc = site / "content" / "test-doc" / "zh-Hans.md"
     doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
-    assert main(["build", str(site), "--out", str(out)]) == 0
-    assert len(list((tmp_path / "build" / ".docpub-cache" / "pdf").glob("*.pdf"))) == 4
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
+    assert len(list((tmp_path / "build" / ".docpub-cache").rglob("*.pdf"))) == 4
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty"])
@@ -84,9 +84,9 @@ def test_a_damaged_cache_entry_is_laid_out_again_never_published(
 ) -> None:
     site = make_site(tmp_path / "s")
     out = tmp_path / "build" / "site"
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
     good = pdf_bytes(out)
-    entries = sorted((tmp_path / "build" / ".docpub-cache" / "pdf").glob("*.pdf"))
+    entries = sorted((tmp_path / "build" / ".docpub-cache").rglob("*.pdf"))
     assert len(entries) == 4
     for entry in entries:
         data = entry.read_bytes()
@@ -97,10 +97,10 @@ def test_a_damaged_cache_entry_is_laid_out_again_never_published(
         else:
             entry.write_bytes(b"")
     rendered = count_layouts(monkeypatch)
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
     assert len(rendered) == 4  # every damaged entry was laid out again
     assert pdf_bytes(out) == good
     rendered.clear()
-    assert main(["build", str(site), "--out", str(out)]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "1"]) == 0
     assert rendered == []  # the repaired entries are used again
     assert pdf_bytes(out) == good

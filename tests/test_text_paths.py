@@ -7,17 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from docpub.cache import pdf_key
 from sitekit import MINIMAL, make_site
-
-
-def test_the_pdf_cache_key_reads_no_path_found_in_the_html(tmp_path: Path) -> None:
-    secret = tmp_path / "secret.txt"
-    secret.write_text("one\n", encoding="utf-8")
-    html = f"<p>see {secret.as_uri()} and file:///dev/zero</p>"
-    key = pdf_key(html, static_files=(), engine_version="x", options="")
-    secret.write_text("two\n", encoding="utf-8")  # a key that read it would change
-    assert pdf_key(html, static_files=(), engine_version="x", options="") == key
 
 
 def test_a_build_with_paths_in_its_text_reads_none_of_them(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from docpub.check import check_site
 from docpub.config import Edition, load_config
 from docpub.errors import DocpubError
 from docpub.readers.markdown import read_file
-from docpub.review import format_table, review
+from docpub.review import AMBIGUOUS_FILE, format_table, load_ambiguous, review
 from docpub.transforms.editions import convert_label, converter_for
 from docpub.transforms.glossary import load_forms, load_glossary
 from docpub.writers.html import load_labels
@@ -25,22 +25,25 @@ CONFIG = load_config(ROOT)
 HANT, TW, HK = (CONFIG.edition(tag) for tag in ("zh-Hant", "zh-Hant-TW", "zh-Hant-HK"))
 
 
+CONVERTERS = {e.tag: converter_for(e, ROOT) for e in (HANT, TW, HK)}  # built once, as a build does
+
+
 def tw(s: str) -> str:
-    return converter_for(TW, ROOT).convert_text(s)
+    return CONVERTERS[TW.tag].convert_text(s)
 
 
 def hk(s: str) -> str:
-    return converter_for(HK, ROOT).convert_text(s)
+    return CONVERTERS[HK.tag].convert_text(s)
 
 
 def hant(s: str) -> str:
-    return converter_for(HANT, ROOT).convert_text(s)
+    return CONVERTERS[HANT.tag].convert_text(s)
 
 
 def seed_text(edition: Edition) -> str:
     from docpub.review import iter_texts
 
-    converter = converter_for(edition, ROOT)
+    converter = CONVERTERS[edition.tag]
     return "\n".join(converter.convert_text(text) for _, text in iter_texts(read_file(SEED)))
 
 
@@ -75,14 +78,14 @@ VIA = [
 @pytest.mark.parametrize("edition", [TW, HK], ids=lambda e: e.tag)
 @pytest.mark.parametrize("text", ADOPTED)
 def test_adopted_tongguo_stays(edition: Edition, text: str) -> None:
-    out = converter_for(edition, ROOT).convert_text(text)
+    out = CONVERTERS[edition.tag].convert_text(text)
     assert "通過" in out and "透過" not in out
 
 
 @pytest.mark.parametrize("edition", [TW, HK], ids=lambda e: e.tag)
 @pytest.mark.parametrize(("text", "expected"), VIA)
 def test_via_tongguo_becomes_touguo(edition: Edition, text: str, expected: str) -> None:
-    out = converter_for(edition, ROOT).convert_text(text)
+    out = CONVERTERS[edition.tag].convert_text(text)
     assert expected in out and "通過" not in out
 
 
@@ -215,9 +218,9 @@ def test_forms_apply_to_glossary_targets(tmp_path: Path) -> None:
 
 def test_labels_go_through_the_glossaries() -> None:
     labels = load_labels(CONFIG.theme)
-    assert convert_label(labels["document_links"], TW, ROOT) == "文件連結"
-    assert convert_label(labels["document_links"], HK, ROOT) == "文件連結"
-    assert convert_label(labels["document_links"], HANT, ROOT) == "文件鏈接"
+    assert convert_label(labels["document_links"], converter=CONVERTERS[TW.tag]) == "文件連結"
+    assert convert_label(labels["document_links"], converter=CONVERTERS[HK.tag]) == "文件連結"
+    assert convert_label(labels["document_links"], converter=CONVERTERS[HANT.tag]) == "文件鏈接"
 
 
 def test_traditional_editions_print_corner_quotes() -> None:
@@ -309,7 +312,8 @@ def test_check_warns_about_an_entry_without_a_reason(tmp_path: Path) -> None:
 
 
 def test_review_shows_reasons_and_forms() -> None:
-    r = review(read_file(SEED), edition=HK, root=ROOT)
+    table = load_ambiguous(ROOT / AMBIGUOUS_FILE, name=AMBIGUOUS_FILE)
+    r = review(read_file(SEED), converter=CONVERTERS[HK.tag], table=table)
     hit = next(h for h in r.hits if h.source == "通过[视频]")
     assert (hit.term, hit.target, hit.reason) == ("通过", "透過", "via video conference or link")
     assert hit.entry.startswith("content/glossary/regional.tsv:")
@@ -325,7 +329,7 @@ def test_no_entry_is_shadowed(edition: Edition) -> None:
     """Each entry fires on its own source: no longer or overlapping entry hides it."""
     from docpub.transforms.glossary import merge
 
-    converter = converter_for(edition, ROOT)
+    converter = CONVERTERS[edition.tag]
     entries = merge(tuple(load_glossary(ROOT / g, name=g) for g in edition.glossaries))
     hidden = [e.where for e in entries.values()
               if not any(p.entry is not None and p.entry.where == e.where

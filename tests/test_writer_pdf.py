@@ -193,10 +193,10 @@ def test_each_edition_embeds_its_own_faces_as_subsets(seed: Document, tag: str, 
 
 def _in_edition(doc: Document, edition: Edition) -> Document:
     try:
-        from docpub.transforms.editions import convert_document
+        from docpub.transforms.editions import convert_document, converter_for
     except ImportError:
         return doc
-    return convert_document(doc, edition=edition, root=REPO)  # type: ignore[no-any-return]
+    return convert_document(doc, converter=converter_for(edition, REPO))  # type: ignore[no-any-return]
 
 
 # --- text ------------------------------------------------------------------------------

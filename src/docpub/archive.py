@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from docpub.model import CITATION_KINDS, CitationKind, Document, DocumentKind
-from docpub.transforms.citations import collect_citations
+from docpub.transforms.citations import CitedDocument
 from docpub.transforms.corpus import site_documents
 
 # --- the listing ------------------------------------------------------------------
@@ -111,18 +111,28 @@ class CorpusCitation:
         return sum(c.count for c in self.citing)
 
 
-def corpus_citations(docs: Sequence[Document], published: Published) -> tuple[CorpusCitation, ...]:
-    """Every symbol cited anywhere in ``docs``, by kind, then in natural order of the symbol.
+class Citer(Protocol):
+    """What the corpus citations need of a citing document (``docpub.facts.Facts``)."""
 
-    Citing documents are listed newest first. The first document (newest) to
-    cite a symbol gives its UN address (a press release's year comes from its
-    context).
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def cited(self) -> Sequence[CitedDocument]: ...
+
+
+def corpus_citations(docs: Sequence[Citer], published: Published) -> tuple[CorpusCitation, ...]:
+    """Every symbol cited anywhere in ``docs`` (newest first), by kind, then in natural order of the symbol.
+
+    The first document (newest) to cite a symbol gives its UN address (a press
+    release's year comes from its context).
     """
     found: dict[str, tuple[CitationKind, str, list[Citing]]] = {}
-    for doc in newest_first(docs):
-        for c in collect_citations(doc):
+    for doc in docs:
+        for c in doc.cited:
             kind, url, citing = found.setdefault(c.symbol, (c.kind, c.url, []))
-            citing.append(Citing(doc.id, doc.meta.title, c.count, c.paragraph_ids))
+            citing.append(Citing(doc.doc_id, doc.title, c.count, c.paragraph_ids))
     order = {kind: i for i, kind in enumerate(CITATION_KINDS)}
     out = []
     for symbol, (kind, url, citing) in found.items():

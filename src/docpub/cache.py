@@ -1,92 +1,149 @@
-"""A content-addressed cache of rendered PDFs, so an unchanged document is not laid out again.
+"""A content store keyed by what an entry is made of, verified whenever it is read.
 
-The key covers everything the PDF is made from: the print HTML (which carries
-the text, the fonts named and the labels), every file it can fetch (the
-style sheets and the images it references), and the versions of docpub and
-WeasyPrint. Equal key, equal bytes: a cache hit gives the very PDF a fresh
-render would. Entries not used by a successful build are removed.
-
-Each entry starts with the SHA-256 of the PDF that follows, and is checked on
-every read: a truncated or altered entry is laid out again and replaced, never
-published.
+Entries are the outputs of earlier builds (pages, PDFs, copies) and the models
+of loaded documents, stored as ``objects/<k[:2]>/<key><suffix>``. The index
+(``index.json``) records each entry's checksum: an entry whose bytes no longer
+match (truncated, overwritten, damaged on disk) is treated as missing, so it is
+rendered again and never published. A published file is a hard link to its
+entry, so an unchanged site is not copied. Entries no build used are removed
+when a build succeeds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterator
 from pathlib import Path
 
-from docpub import __version__
+INDEX = "index.json"
 
 
-class PdfCache:
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder  # None: caching off
+def checksum(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Store:
+    """Entries by key in ``folder``; what one build used is remembered for pruning."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._index: dict[str, str] = _read_index(folder / INDEX)  # key -> "checksum suffix"
         self.used: set[str] = set()
 
-    def get(self, key: str, render: Callable[[], bytes]) -> bytes:
-        if self.folder is None:
-            return render()
-        self.used.add(key)
-        path = self.folder / f"{key}.pdf"
-        cached = _verified(path)
-        if cached is not None:
-            return cached
-        data = render()
-        self._store(path, hashlib.sha256(data).digest() + data)
-        return data
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / "objects" / key[:2] / f"{key}{suffix}"
 
-    def _store(self, path: Path, data: bytes) -> None:
+    def get(self, key: str) -> Path | None:
+        """The entry's file if it exists and its bytes are what was stored, else None."""
+        entry = self._index.get(key)
+        if entry is None:
+            return None
+        sum_, _, suffix = entry.partition(" ")
+        path = self._path(key, suffix)
+        try:
+            with path.open("rb") as f:
+                ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_
+        except OSError:
+            ok = False
+        if not ok:
+            del self._index[key]
+            return None
+        self.used.add(key)
+        return path
+
+    def read(self, key: str) -> bytes | None:
+        path = self.get(key)
+        return path.read_bytes() if path is not None else None
+
+    def put(self, key: str, data: bytes, *, suffix: str = "") -> Path:
+        """Store ``data``; a reader never sees half an entry (written aside, then renamed)."""
+        path = self._path(key, suffix)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            os.replace(tmp, path)  # a reader never sees half a file
+            os.chmod(tmp, 0o644)  # the published file is this very inode
+            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self._index[key] = f"{checksum(data)} {suffix}"
+        self.used.add(key)
+        return path
 
-    def prune(self) -> None:
-        """Forget what the last build did not use, so the cache does not grow without end."""
-        if self.folder is None or not self.folder.is_dir():
+    def save(self, *, prune: bool) -> None:
+        """Write the index; with ``prune``, forget and delete every entry this build did not use."""
+        if prune:
+            for key in set(self._index) - self.used:
+                _, _, suffix = self._index.pop(key).partition(" ")
+                self._path(key, suffix).unlink(missing_ok=True)
+            self._remove_strays()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(self._index, f, sort_keys=True)
+        os.replace(tmp, self.folder / INDEX)
+
+    def _remove_strays(self) -> None:
+        """Files the index does not know (left by a build that was killed) and empty folders."""
+        objects = self.folder / "objects"
+        if not objects.is_dir():
             return
-        for path in self.folder.iterdir():
-            if path.suffix == ".pdf" and path.stem not in self.used:
-                path.unlink(missing_ok=True)
+        known = {self._path(k, v.partition(" ")[2]) for k, v in self._index.items()}
+        for sub in objects.iterdir():
+            for path in sub.iterdir() if sub.is_dir() else ():
+                if path not in known:
+                    path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                sub.rmdir()  # only when empty
 
 
-def _verified(path: Path) -> bytes | None:
-    """The PDF stored at ``path`` if it is whole; None if missing, short or altered."""
+def _read_index(path: Path) -> dict[str, str]:
     try:
-        entry = path.read_bytes()
-    except OSError:
-        return None
-    digest, data = entry[:_DIGEST], entry[_DIGEST:]
-    if len(digest) < _DIGEST or hashlib.sha256(data).digest() != digest:
-        return None
-    return data
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no index, or a damaged one: every entry is unverifiable, so none is used
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-_DIGEST = hashlib.sha256().digest_size
+def cache_folder(out: Path) -> Path:
+    """Beside the output, never inside it: the output folder is replaced whole."""
+    return out.resolve().parent / ".docpub-cache"
 
 
-def pdf_key(html: str, *, static_files: Iterable[Path], engine_version: str, options: str) -> str:
-    digest = hashlib.sha256()
-    for part in (__version__, engine_version, options, html):
-        _add(digest, part.encode("utf-8"))
-    for path in sorted(set(static_files)):  # named by the caller: nothing is read from a path in the text
-        _add(digest, str(path).encode("utf-8"))
+def search_cache_folder(out: Path) -> Path:
+    """The search index's bundles (kept by ``docpub.search.SearchCache``) inside the cache folder."""
+    return cache_folder(out) / "search"
+
+
+@contextlib.contextmanager
+def open_store(out: Path, *, use_cache: bool) -> Iterator[Store]:
+    """The build's store: the cache beside ``out``, or a scratch folder removed afterwards."""
+    if use_cache:
+        folder = cache_folder(out)
+        existed = folder.is_dir()
+        store = Store(folder)
         try:
-            _add(digest, path.read_bytes())
-        except OSError:
-            _add(digest, b"<missing>")  # the render will report it
-    return digest.hexdigest()
-
-
-def _add(digest: hashlib._Hash, data: bytes) -> None:
-    digest.update(len(data).to_bytes(8, "big"))
-    digest.update(data)
+            yield store
+        except BaseException:
+            if existed:
+                store.save(prune=False)  # what was rendered stays useful to the next build
+            else:  # a first build that failed leaves nothing behind
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+        store.save(prune=True)
+        return
+    out = out.resolve()
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-scratch-", dir=out.parent))
+    try:
+        yield Store(scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -66,12 +66,11 @@ def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
 
 def _check_render(config: SiteConfig, docs: list[Document]) -> list[Problem]:
     """Render every page (not the PDFs) into a scratch folder: what the build would hit, found now."""
-    from docpub.cache import PdfCache
-    from docpub.site import write_site
+    from docpub.site import build
 
     with tempfile.TemporaryDirectory(prefix="docpub-check-") as scratch:
         try:
-            write_site(config, docs, Path(scratch), pdf=False, cache=PdfCache(None))
+            build(config, Path(scratch) / "site", pdf=False, use_cache=False, search=False)
         except jinja2.TemplateError as exc:
             return [template_error(exc, config.theme).problem]
         except DocpubError as exc:

@@ -22,21 +22,35 @@ Command = Callable[[argparse.Namespace], int]
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from docpub.config import load_config
-    from docpub.site import build
+    from docpub.progress import progress_bar
+    from docpub.site import build, default_jobs
 
     config = load_config(Path(args.site_dir))
     out = Path(args.out) if args.out else config.root / "build" / "site"
-    report = build(config, out, pdf=not args.no_pdf, use_cache=not args.no_cache)
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    with progress_bar(sys.stderr) as progress:
+        report = build(config, out, pdf=not args.no_pdf, use_cache=not args.no_cache, jobs=jobs,
+                       scheduler=args.scheduler or "", progress=progress, search=not args.no_search)
     print(f"built {report.documents} document(s) in {report.editions} edition(s): "
-          f"{report.files} files in {report.out}")
+          f"{report.files} files in {report.out} ({report.rendered} rendered, {report.reused} reused)")
     return 0
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
 
 
 def _cmd_model(args: argparse.Namespace) -> int:
     from docpub.config import find_site_root, load_config
     from docpub.content import check_size, read_document
     from docpub.transforms.citations import link_citations
-    from docpub.transforms.editions import convert_document
+    from docpub.transforms.editions import convert_document, converter_for
     from docpub.writers.json import model_to_json
 
     path = Path(args.file)
@@ -44,7 +58,7 @@ def _cmd_model(args: argparse.Namespace) -> int:
     check_size(path, config)
     doc = link_citations(read_document(path, config), urls=config.urls)
     if args.edition:
-        doc = convert_document(doc, edition=config.edition(args.edition), root=config.root)
+        doc = convert_document(doc, converter=converter_for(config.edition(args.edition), config.root))
     sys.stdout.write(model_to_json(doc))
     return 0
 
@@ -61,16 +75,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_review(args: argparse.Namespace) -> int:
     from docpub.config import load_config
     from docpub.content import load_documents
-    from docpub.review import format_table, review
+    from docpub.review import AMBIGUOUS_FILE, format_table, load_ambiguous, review
+    from docpub.transforms.editions import converter_for
 
     config = load_config(Path(args.site_dir))
     editions = [config.edition(args.edition)] if args.edition else [e for e in config.editions if e.opencc]
     if args.entries:
         return _print_audit(config, editions, load_documents(config))
+    converters = [converter_for(e, config.root) for e in editions]
+    table = load_ambiguous(config.root / AMBIGUOUS_FILE, name=AMBIGUOUS_FILE)
     for doc in load_documents(config):
-        for edition in editions:
-            print(f"== {doc.id} · {edition.tag}")
-            print(format_table(review(doc, edition=edition, root=config.root)))
+        for converter in converters:
+            print(f"== {doc.id} · {converter.tag}")
+            print(format_table(review(doc, converter=converter, table=table)))
     return 0
 
 
@@ -121,8 +138,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
     b.add_argument("--out", metavar="DIR", help="output folder (default SITE_DIR/build/site)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDFs (faster previews)")
+    b.add_argument("--no-search", action="store_true", help="leave the search index out (faster previews)")
     b.add_argument("--no-cache", action="store_true",
-                   help="lay out every PDF again instead of reusing unchanged ones")
+                   help="render every page and PDF again instead of reusing unchanged ones")
+    b.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                   help="render on N processes (default: the number of cores; 1: in this process)")
+    b.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="render on the workers of this Dask scheduler (needs docpub[cluster])")
     b.set_defaults(func=_cmd_build)
 
     m = sub.add_parser("model", help="print a document's model as JSON")

@@ -9,13 +9,14 @@ sitemap and are linked from no reader's page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from docpub.config import SiteConfig
+from docpub.facts import Facts
 from docpub.model import Document, iter_paragraphs, iter_sections
-from docpub.review import Review, review
+from docpub.review import Review
 from docpub.site_pages import EditionContext
 from docpub.writers.html import Alternate, Crumb, Nav
 
@@ -35,27 +36,22 @@ def review_path(tag: str, doc_id: str) -> str:
     return f"{AREA}/{tag}/{doc_id}.html"
 
 
-def editors_pages(config: SiteConfig, contexts: Mapping[str, EditionContext], docs: Sequence[Document],
-                  by_edition: Mapping[str, Sequence[Document]]) -> Iterator[tuple[str, bytes]]:
-    """Every review page, then the area's index."""
+def review_index_page(config: SiteConfig, contexts: Mapping[str, EditionContext],
+                      facts: Mapping[str, Sequence[Facts]]) -> bytes:
+    """The area's index: every document, with each converted edition's review and its size."""
     converted = [e for e in config.editions if e.opencc]
-    counts: dict[tuple[str, str], int] = {}
-    for edition in converted:
-        ctx = contexts[edition.tag]
-        for source, doc in zip(docs, by_edition[edition.tag], strict=True):
-            result = review(source, edition=edition, root=config.root)
-            counts[edition.tag, doc.id] = len(result.ambiguous) + len(result.hits) + len(result.forms)
-            yield review_path(edition.tag, doc.id), _review_page(config, ctx, source, doc, result)
+    counts = {(tag, f.doc_id): f.review_count for tag, group in facts.items() for f in group}
     home = contexts[config.source_lang]
-    rows = [ReviewRow(d.meta.title, f"../{config.source_lang}/{d.id}/index.html", tuple(
-        (e.tag, e.label, f"{e.tag}/{d.id}.html", counts[e.tag, d.id]) for e in converted)) for d in docs]
+    rows = [ReviewRow(d.title, f"../{config.source_lang}/{d.doc_id}/index.html", tuple(
+        (e.tag, e.label, f"{e.tag}/{d.doc_id}.html", counts[e.tag, d.doc_id]) for e in converted))
+        for d in facts[config.source_lang]]
     nav = Nav(edition=home.edition, root="../", alternates=(), labels=home.labels, path=f"{AREA}/index.html",
               noindex=True, crumbs=(Crumb(home.labels["home"], f"../{config.source_lang}/index.html"),
                                     Crumb(home.labels["editors_area"])))
-    yield f"{AREA}/index.html", home.writer.render_template("review_index.html.j2", nav=nav, rows=rows).encode()
+    return home.writer.render_template("review_index.html.j2", nav=nav, rows=rows).encode()
 
 
-def _review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: Document,
+def review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: Document,
                  result: Review) -> bytes:
     tag = ctx.edition.tag
     doc_href = f"../../{tag}/{doc.id}/index.html"
@@ -100,4 +96,4 @@ def _anchors(doc: Document) -> set[str]:
     return ids
 
 
-__all__ = ["AREA", "ReviewRow", "editors_pages", "review_path"]
+__all__ = ["AREA", "ReviewRow", "review_index_page", "review_page", "review_path"]

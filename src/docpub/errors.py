@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -31,6 +31,11 @@ class DocpubError(Exception):
         self.problem = Problem(str(file), line, reason)
         super().__init__(str(self.problem))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its problem when it crosses a process boundary (a build's worker).
+        p = self.problem
+        return (DocpubError, (p.file, p.line, p.reason))
+
 
 class ManyErrors(DocpubError):
     """Several problems found in one pass (``docpub check``, a build's content check)."""
@@ -40,6 +45,9 @@ class ManyErrors(DocpubError):
         first = self.problems[0]
         Exception.__init__(self, "\n".join(str(p) for p in self.problems))
         self.problem = first
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ManyErrors, (self.problems,))
 
 
 def raise_problems(problems: Iterable[Problem]) -> None:

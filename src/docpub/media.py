@@ -12,6 +12,7 @@ page, a PDF or anything else the build writes.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -65,12 +66,16 @@ def document_images(doc: Document, *, max_bytes: int) -> list[MediaFile]:
 
     ``doc.source`` is the content file: images are looked for beside it.
     """
-    source = Path(doc.source)
+    return check_image_sources(Path(doc.source), image_sources(doc), max_bytes=max_bytes)
+
+
+def check_image_sources(source: Path, sources: Iterable[str], *, max_bytes: int) -> list[MediaFile]:
+    """The images named ``sources`` in the content file ``source``, checked (see ``document_images``)."""
     folder = source.parent.resolve()
     found: dict[str, MediaFile] = {}
     by_case: dict[str, str] = {}
     bad: list[tuple[str, str]] = []
-    for src in image_sources(doc):
+    for src in sources:
         path, reason = _check(folder, src, max_bytes)
         name = published_name(src)
         if not reason and by_case.setdefault(name.casefold(), name) != name:

@@ -159,3 +159,21 @@ def remove_stale(out: Path) -> None:
         for path in out.parent.glob(pattern):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
+
+
+class Publisher:
+    """Places files into the new site folder: hard links to the store's entries where possible."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files = 0
+
+    def place(self, rel: str, entry: Path) -> None:
+        dest = self.folder / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(entry, dest)
+        except OSError:  # another file system, or links not allowed: copy
+            shutil.copyfile(entry, dest)
+            os.chmod(dest, 0o644)
+        self.files += 1

@@ -11,15 +11,14 @@ as an HTML page.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from docpub.config import Edition
 from docpub.errors import DocpubError
 from docpub.files import read_regular_text
 from docpub.model import Annex, Document, Paragraph, Section, Signature, Text, is_node
-from docpub.transforms.editions import META_FIELDS, Converter, Piece, converter_for
+from docpub.transforms.editions import META_FIELDS, Converter, Piece
 
 AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
 CONTEXT = 8  # characters shown on each side
@@ -66,6 +65,11 @@ class Review:
     hits: tuple[GlossaryHit, ...]
     forms: tuple[FormUse, ...] = ()
 
+    @property
+    def size(self) -> int:
+        """How many things an editor has to look at."""
+        return len(self.ambiguous) + len(self.hits) + len(self.forms)
+
 
 def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
     """``char -> forms`` from ``char<TAB>form form ...`` lines."""
@@ -83,20 +87,24 @@ def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
     return table
 
 
-def review(doc: Document, *, edition: Edition, root: Path,
-           ambiguous_file: str = AMBIGUOUS_FILE) -> Review:
-    """Every ambiguous character and glossary hit in ``doc`` as ``edition`` prints it."""
-    table = load_ambiguous(root / ambiguous_file, name=ambiguous_file)
-    converter = converter_for(edition, root)
+def review(doc: Document, *, converter: Converter, table: Mapping[str, tuple[str, ...]],
+           pieces: Mapping[str, tuple[Piece, ...]] | None = None) -> Review:
+    """Every ambiguous character, glossary hit and form in ``doc`` as the converter's edition prints it.
+
+    ``pieces`` is the trace of the conversion already made (``convert_traced``):
+    with it, no string is converted a second time.
+    """
+    known = pieces or {}
     uses: list[AmbiguousUse] = []
     hits: list[GlossaryHit] = []
     printed: list[str] = []
     for where, text in iter_texts(doc):
-        found_uses, found_hits = _review_text(text, where, converter, table)
+        cut = known.get(text) or tuple(converter.pieces(text))
+        found_uses, found_hits = _review_text(text, where, cut, table)
         uses.extend(found_uses)
         hits.extend(found_hits)
-        printed.append(converter.convert_text(text))
-    return Review(doc.id, edition.tag, tuple(uses), tuple(hits), _form_uses(converter, "".join(printed)))
+        printed.append(converter.join(cut))
+    return Review(doc.id, converter.tag, tuple(uses), tuple(hits), _form_uses(converter, "".join(printed)))
 
 
 def _form_uses(converter: Converter, printed: str) -> tuple[FormUse, ...]:
@@ -129,9 +137,8 @@ def _walk(node: object, where: str) -> Iterator[tuple[str, str]]:
             yield from _walk(getattr(node, f.name), where)
 
 
-def _review_text(text: str, where: str, converter: Converter,
-                 table: dict[str, tuple[str, ...]]) -> tuple[list[AmbiguousUse], list[GlossaryHit]]:
-    pieces = list(converter.pieces(text))
+def _review_text(text: str, where: str, pieces: tuple[Piece, ...],
+                 table: Mapping[str, tuple[str, ...]]) -> tuple[list[AmbiguousUse], list[GlossaryHit]]:
     converted = "".join(p.target for p in pieces)
     uses: list[AmbiguousUse] = []
     hits: list[GlossaryHit] = []

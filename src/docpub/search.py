@@ -15,7 +15,6 @@ reuses that edition's bundle instead of running Pagefind again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -41,48 +40,33 @@ def pagefind_version() -> str:
         return ""
 
 
-def search_key(pages: Mapping[str, bytes]) -> str:
-    """Hash of everything a bundle is made from: its pages and the versions."""
-    digest = hashlib.sha256()
-    for part in (__version__.encode(), pagefind_version().encode()):
-        digest.update(len(part).to_bytes(8, "big") + part)
-    for path in sorted(pages):
-        for part in (path.encode("utf-8"), pages[path]):
-            digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.hexdigest()
+def build_index(pages: Mapping[str, Path], out: Path) -> None:
+    """Index ``pages`` (of one edition: path from the site root -> the page's file) with Pagefind into ``out``.
 
-
-def indexed_pages(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The HTML pages of ``files`` that mark text to be indexed."""
-    return {path: data for path, data in files.items() if path.endswith(".html") and BODY_MARKER in data}
-
-
-def by_edition(pages: Mapping[str, bytes]) -> dict[str, dict[str, bytes]]:
-    """Pages grouped by their edition, the first folder of their path."""
-    groups: dict[str, dict[str, bytes]] = {}
-    for path, data in sorted(pages.items()):
-        groups.setdefault(path.split("/", 1)[0], {})[path] = data
-    return groups
-
-
-def build_index(pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """Index ``pages`` (of one edition: path from the site root -> HTML) with Pagefind.
-
-    Returns the bundle's files by their path inside the bundle. The pages are written
-    to a scratch folder and indexed by Pagefind's program, which has written every file
-    when it exits (its Python service answers before its writes end).
+    Only pages that mark text to index are given to Pagefind, linked (or copied)
+    into a scratch folder; Pagefind's program has written every file when it
+    exits (its Python service answers before its writes end).
     """
-    if not pages:
-        return {}
     with tempfile.TemporaryDirectory(prefix="docpub-search-") as tmp:
-        site, out = Path(tmp) / "site", Path(tmp) / BUNDLE
-        for path, data in pages.items():
+        site = Path(tmp) / "site"
+        site.mkdir()
+        marked = 0
+        for path, file in pages.items():
+            with file.open("rb") as f:
+                if BODY_MARKER not in f.read():
+                    continue
             (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_bytes(data)
+            try:
+                os.link(file, site / path)
+            except OSError:
+                shutil.copyfile(file, site / path)
+            marked += 1
+        if not marked:
+            out.mkdir(parents=True)
+            return
         _run_pagefind(site, out)
-        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    files[ENTRY] = _sorted_entry(files[ENTRY])
-    return files
+    entry = out / ENTRY
+    entry.write_bytes(_sorted_entry(entry.read_bytes()))
 
 
 def _run_pagefind(site: Path, out: Path) -> None:
@@ -111,52 +95,47 @@ def _sorted_entry(data: bytes) -> bytes:
 
 
 class SearchCache:
-    """Each edition's bundle by key, beside the output; only those the last build used are kept."""
+    """Each edition's bundle by key, in a folder beside the output (a scratch one when caching is off)."""
 
     def __init__(self, folder: Path | None) -> None:
-        self.folder = folder  # None: caching off
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="docpub-search-cache-"))
+        self.scratch = folder is None
+        self.used: set[str] = set()
 
-    def get(self, pages: Mapping[str, bytes]) -> dict[str, bytes]:
-        """The bundles of every edition of ``pages``, by path from the site root."""
-        files: dict[str, bytes] = {}
-        used: set[str] = set()
-        for tag, group in by_edition(pages).items():
-            key = search_key(group)
-            used.add(key)
-            bundle = self._bundle(key, group)
-            files.update({f"{BUNDLE}/{tag}/{name}": data for name, data in bundle.items()})
-        self._prune(used)
-        return files
+    @staticmethod
+    def versions() -> str:
+        return f"{__version__} {pagefind_version()}"
 
-    def _bundle(self, key: str, pages: Mapping[str, bytes]) -> dict[str, bytes]:
-        if self.folder is None:
-            return build_index(pages)
+    @staticmethod
+    def prefix(tag: str) -> str:
+        """Where an edition's bundle is published, from the site root."""
+        return f"{BUNDLE}/{tag}"
+
+    def bundle(self, tag: str, key: str, pages: Mapping[str, Path]) -> Path:
+        """The folder of the bundle of ``pages`` (an edition's), made when no bundle has ``key``."""
+        self.used.add(key)
         entry = self.folder / key
-        if entry.is_dir():
-            return {p.relative_to(entry).as_posix(): p.read_bytes() for p in sorted(entry.rglob("*")) if p.is_file()}
-        bundle = build_index(pages)
-        self._store(entry, bundle)
-        return bundle
-
-    def _store(self, entry: Path, files: Mapping[str, bytes]) -> None:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".tmp-"))
+        if entry.is_dir():  # renamed into place whole
+            return entry
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
         try:
-            for name, data in files.items():
-                (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-                (tmp / name).write_bytes(data)
-            os.replace(tmp, entry)  # a reader never sees half a bundle
-        except OSError:
+            build_index(pages, tmp / "bundle")
+            shutil.rmtree(entry, ignore_errors=True)
+            os.replace(tmp / "bundle", entry)  # a reader never sees half a bundle
+        finally:
             shutil.rmtree(tmp, ignore_errors=True)
-            if not entry.is_dir():
-                raise
+        return entry
 
-    def _prune(self, used: set[str]) -> None:
-        if self.folder is None or not self.folder.is_dir():
+    def prune(self) -> None:
+        """Remove the bundles this build did not use (all of them when caching is off)."""
+        if not self.folder.is_dir():
             return
         for other in self.folder.iterdir():
-            if other.name not in used:
+            if self.scratch or other.name not in self.used:
                 shutil.rmtree(other, ignore_errors=True)
+        if self.scratch:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-__all__ = ["BODY_MARKER", "BUNDLE", "SearchCache", "build_index", "by_edition", "indexed_pages", "search_key"]
+__all__ = ["BODY_MARKER", "BUNDLE", "SearchCache", "build_index", "pagefind_version"]

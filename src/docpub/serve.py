@@ -286,10 +286,8 @@ def _url_host(host: str) -> str:
 def _rebuild(root: Path, out: Path, state: Broadcaster, options: ServeOptions) -> SiteConfig | None:
     """One build into ``out``; on failure the error goes to the terminal and the open pages."""
     from docpub.site import build
-    from docpub.transforms.editions import clear_converters
 
     started = time.perf_counter()
-    clear_converters()  # a converter holds its glossaries as read: read them again
     try:
         config = load_config(root)
         report = build(config, out, pdf=options.pdf)

@@ -1,33 +1,43 @@
-"""Plans documents x editions x formats and writes the site atomically.
+"""The build: load -> link -> editions -> plan -> execute -> publish.
 
-``build(config, out)`` reads like the pipeline: read every document, link its
-citations, derive each edition, render pages and PDFs into a temporary folder
-beside ``out``, and swap it in only when all of that succeeded.
+``build(config, out)`` reads like the pipeline. Loading reads and checks every
+content file (and links its citations); the edge reads the theme, glossaries
+and review table once; planning lists every output with the key of what it is
+made of; executing reuses what the store holds and renders the rest (here, on a
+process pool or on a Dask cluster), each document in each edition leaving the
+facts the listing pages are then made from; publishing links each file into a
+temporary folder that replaces the output whole when everything succeeded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
+from multiprocessing import get_context
 from pathlib import Path
 
 import jinja2
 
-from docpub.archive import Published
-from docpub.cache import PdfCache, pdf_key
-from docpub.config import CONFIG_NAME, Edition, SiteConfig
-from docpub.content import load_documents
-from docpub.editors import editors_pages
-from docpub.media import document_images, read_image
-from docpub.model import Document
-from docpub.outdir import MARKER, MARKER_TEXT, atomic_output, check_replaceable, output_lock
-from docpub.search import SearchCache, indexed_pages
-from docpub.site_pages import EditionContext, description, document_crumbs, edition_pages, make_nav, site_pages
+from docpub import __version__
+from docpub.cache import Store, open_store, search_cache_folder
+from docpub.config import CONFIG_NAME, SiteConfig
+from docpub.execute import Tick, execute, execute_listings
+from docpub.facts import Facts
+from docpub.inputs import digest, read_inputs
+from docpub.load import load_sources
+from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_replaceable, output_lock
+from docpub.pages import KINDS, Listing, Shared
+from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
+from docpub.search import SearchCache
 from docpub.templating import template_error
-from docpub.transforms.citations import collect_citations
-from docpub.transforms.editions import convert_document, convert_label
-from docpub.writers.html import HtmlWriter, Nav, load_labels
-from docpub.writers.parallel import parallel_rows
+
+__all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,127 +46,147 @@ class BuildReport:
     documents: int
     editions: int
     files: int
+    rendered: int = 0
+    reused: int = 0
 
 
-def cache_folder(out: Path, kind: str = "pdf") -> Path:
-    """Beside the output, never inside it: the output folder is replaced whole."""
-    return out.resolve().parent / ".docpub-cache" / kind
+# Told how many outputs the plan has, then given a tick per output done.
+Progress = Callable[[int], Tick]
 
 
-def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = True) -> BuildReport:
+def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = True, jobs: int = 1,
+          scheduler: str = "", progress: Progress | None = None, search: bool = True) -> BuildReport:
+    """Build the site of ``config`` into ``out``, reusing what the cache beside it holds.
+
+    ``jobs`` > 1 renders on a process pool; ``scheduler`` (tcp://host:port) on a
+    Dask cluster. ``search`` False leaves the search index out (``docpub check``).
+    """
     # The site's own sources may hold the output (build/site) but never be inside or under it.
     check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
-    docs = load_documents(config)
-    cache = PdfCache(cache_folder(out) if use_cache else None)
-    search = SearchCache(cache_folder(out, "search") if use_cache else None)
-    # One build of ``out`` at a time; the lock also covers removing what killed builds left.
-    with output_lock(out):
-        with atomic_output(out) as tmp:
+    code = code_identity()
+    with output_lock(out), open_store(out, use_cache=use_cache) as store:
+        docs = load_sources(config, store, code=code)
+        shared = Shared(config, read_inputs(config), pdf)
+        outputs = plan_documents(shared, docs, code=code)
+        slots = listing_slots(shared)
+        tick = progress(len(outputs) + len(slots)) if progress else None
+        with atomic_output(out) as tmp, _executor(jobs, scheduler) as (executor, window):
             (tmp / MARKER).write_bytes(MARKER_TEXT)
+            publisher = Publisher(tmp)
+            publish = _publish(publisher)
             try:
-                files = write_site(config, docs, tmp, pdf=pdf, cache=cache, search=search)
+                stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
+                                window=window, publish=publish, tick=tick)
+                facts = _facts(shared, docs, outputs, store)
+                listings = plan_listings(shared, docs, facts, code=code)
+                published = published_ids(docs)
+                stats += execute_listings(listings, store=store, publish=publish, tick=tick, listing=lambda o: Listing(
+                    shared, shared.inputs.edition(o.edition or config.source_lang), facts, published))
             except jinja2.TemplateError as exc:
                 raise template_error(exc, config.theme) from None
-        if pdf:
-            cache.prune()
-    return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=files)
+            if search:
+                cache = SearchCache(search_cache_folder(out) if use_cache else None)
+                _search(cache, tmp, publisher, [*outputs, *listings], code)
+    return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=publisher.files,
+                       rendered=stats.rendered, reused=stats.reused)
 
 
-def edition_context(config: SiteConfig, edition: Edition, labels: dict[str, str]) -> EditionContext:
-    def conv(s: str) -> str:
-        return convert_label(s, edition, config.root)
-
-    converted = {k: conv(v) for k, v in labels.items()}
-    writer = HtmlWriter(config.theme, site_title=conv(config.title), site_title_en=config.title_en,
-                        english_marker=converted["in_english"])
-    return EditionContext(edition, writer, converted)
-
-
-def write_site(config: SiteConfig, docs: list[Document], tmp: Path, *, pdf: bool, cache: PdfCache,
-               search: SearchCache | None = None) -> int:
-    """Render every file into ``tmp``; without ``search`` (``docpub check``) there is no search index."""
-    labels = load_labels(config.theme)
-    contexts = {e.tag: edition_context(config, e, labels) for e in config.editions}
-    files: dict[str, bytes] = dict(contexts[config.source_lang].writer.static_files())
-    by_edition = {e.tag: [convert_document(d, edition=e, root=config.root) for d in docs]
-                  for e in config.editions}
-    published = Published.of(docs)
-    for edition in config.editions:
-        ctx = contexts[edition.tag]
-        for source, doc in zip(docs, by_edition[edition.tag], strict=True):
-            files.update(render_document_files(config, ctx, source, doc, published, pdf=pdf, cache=cache))
-        files.update(edition_pages(config, ctx, by_edition[edition.tag], published))
-    files.update(site_pages(config, contexts[config.source_lang], by_edition[config.source_lang]))
-    files.update(editors_pages(config, contexts, docs, by_edition))
-    if search is not None:
-        files.update(search.get(indexed_pages(files)))  # after the pages: it reads them
-    for rel, data in sorted(files.items()):
-        _write(tmp / rel, data)
-    return len(files)
+def _facts(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store) -> dict[str, list[Facts]]:
+    """Every document's facts in every edition (by id), from the store where the jobs left them."""
+    entries = {(o.edition, o.doc): o.key for o in outputs if o.kind == "facts"}
+    out: dict[str, list[Facts]] = {}
+    for spec in shared.inputs.editions:
+        tag = spec.edition.tag
+        group = out[tag] = []
+        for doc in sorted(docs, key=lambda d: d.id):
+            data = store.read(entries[tag, doc.id])
+            if data is None:  # removed while this build ran: nothing to publish that is not known
+                raise RuntimeError(f"the build cache lost an entry of {doc.path} during the build")
+            group.append(Facts.from_bytes(data))
+    return out
 
 
-def render_document_files(
-    config: SiteConfig, ctx: EditionContext, source: Document, doc: Document, published: Published, *,
-    pdf: bool, cache: PdfCache,
-) -> Iterator[tuple[str, bytes]]:
-    """The files of one document in one edition: page, citations and parallel pages, PDF."""
-    base = f"{ctx.edition.tag}/{doc.id}"
-    pdf_name = f"{doc.id}.pdf" if pdf else ""
-    converted = ctx.edition.tag != config.source_lang
-    extra = ((ctx.labels["parallel"], "parallel.html"),) if converted else ()
-    L = ctx.labels
-
-    def nav(name: str, here: str = "") -> Nav:
-        return make_nav(config, ctx, doc.id, name, depth=2, pdf_href=pdf_name, extra=extra,
-                        crumbs=document_crumbs(ctx, doc, here=here), description=description(doc),
-                        og_type="article")
-
-    yield f"{base}/index.html", ctx.writer.render_document(doc, nav("index.html")).encode("utf-8")
-    yield from _images(config, source, base)
-    cited = collect_citations(doc)
-    yield f"{base}/citations.html", ctx.writer.render_citations(
-        doc, cited, nav("citations.html", L["citations"]), site=published.ids).encode("utf-8")
-    if converted:
-        yield f"{base}/parallel.html", _parallel_page(config, ctx, source, doc, nav("parallel.html", L["parallel"]))
-    if pdf:
-        yield f"{base}/{pdf_name}", _pdf(config, ctx, doc, cache)
+def _search(cache: SearchCache, tmp: Path, publisher: Publisher, outputs: list[Output], code: str) -> None:
+    """Each edition's search bundle: reused while none of the edition's pages changed."""
+    pages: dict[str, list[Output]] = {}
+    for o in outputs:
+        if o.path.endswith(".html") and o.edition and KINDS[o.kind].published and not o.path.startswith("review/"):
+            pages.setdefault(o.edition, []).append(o)
+    for tag, group in sorted(pages.items()):
+        key = digest(code, cache.versions(), tag, *(p for o in sorted(group, key=lambda o: o.path)
+                                                    for p in (o.path, o.key)))
+        folder = cache.bundle(tag, key, {o.path: tmp / o.path for o in group})
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            publisher.place(f"{cache.prefix(tag)}/{path.relative_to(folder).as_posix()}", path)
+    cache.prune()
 
 
-def _images(config: SiteConfig, doc: Document, base: str) -> Iterator[tuple[str, bytes]]:
-    """The document's images, in the ``media/`` folder beside its page (checked when read)."""
-    limit = config.max_image_kib * 1024
-    for image in document_images(doc, max_bytes=limit):
-        yield f"{base}/{image.name}", read_image(image, max_bytes=limit)
+def _publish(publisher: Publisher) -> Callable[[Output, Path], None]:
+    def publish(output: Output, entry: Path) -> None:
+        if KINDS[output.kind].published:
+            publisher.place(output.path, entry)
+
+    return publish
 
 
-def _pdf(config: SiteConfig, ctx: EditionContext, doc: Document, cache: PdfCache) -> bytes:
-    import weasyprint  # heavy: loaded only when PDFs are wanted
+@contextmanager
+def _executor(jobs: int, scheduler: str) -> Iterator[tuple[Executor | None, int]]:
+    """This process (``jobs`` 1), a process pool, or a Dask cluster's workers."""
+    if scheduler:
+        from docpub.cluster import dask_executor
 
-    from docpub.writers import pdf
-
-    # Relative links in the text lead to the published site, when its address is known.
-    page_url = f"{config.base_url}{ctx.edition.tag}/{doc.id}/" if config.base_url else ""
-    html = pdf.print_html(doc, edition=ctx.edition, theme=config.theme,
-                          site_root=config.root, labels=ctx.labels, page_url=page_url)
-    # The files the print HTML may fetch come from the site and the model, never from its text.
-    images = tuple(i.path for i in document_images(doc, max_bytes=config.max_image_kib * 1024))
-    key = pdf_key(html, static_files=(*config.theme.static_files().values(), *images),
-                  engine_version=weasyprint.__version__,
-                  options=repr(sorted(pdf.PDF_OPTIONS.items())))
-    return cache.get(key, lambda: pdf.html_to_pdf(html, theme=config.theme,
-                                                  site_root=config.root, source=doc.source or doc.id))
-
-
-
-
-def _parallel_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: Document, nav: Nav) -> bytes:
-    rows = parallel_rows(source, doc, ctx.writer.renderer)
-    src = config.edition(config.source_lang)
-    return ctx.writer.render_template(
-        "parallel.html.j2", doc=doc, nav=nav, rows=rows, source_tag=src.tag, source_label=src.label,
-    ).encode("utf-8")
+        with dask_executor(scheduler) as (executor, workers):
+            yield executor, 4 * workers
+        return
+    if jobs <= 1:
+        yield None, 1
+        return
+    pool = _LazyPool(jobs)
+    try:
+        yield pool, 2 * jobs
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+class _LazyPool(Executor):
+    """A process pool started on the first job, so a build with nothing to render starts none."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pool is None:
+            # fork is quick, but only safe with one thread; a progress bar runs a thread, and then
+            # workers start from a clean process that has docpub imported (forkserver).
+            if threading.active_count() == 1:
+                self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"))
+            else:
+                server = get_context("forkserver")
+                server.set_forkserver_preload(["docpub.execute"])
+                self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=server)
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def code_identity() -> str:
+    """docpub's version and the digest of its own files: a changed docpub renders everything anew."""
+    h = hashlib.blake2b(__version__.encode("utf-8"), digest_size=16)
+    root = Path(str(resources.files("docpub")))
+    for path in sorted(_package_files(root)):
+        h.update(path.relative_to(root).as_posix().encode("utf-8"))
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _package_files(root: Path) -> Iterator[Path]:
+    for path in root.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".json", ".tsv", ".j2", ".css", ".toml", ".js", ".svg"):
+            yield path

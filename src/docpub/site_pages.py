@@ -7,17 +7,15 @@ none touches the disk. Paths are the site's addresses: ``<edition>/<doc-id>/inde
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from docpub.archive import Published, corpus_citations, document_kind, newest_first
+from docpub.archive import Published, corpus_citations
 from docpub.config import Edition, SiteConfig
-from docpub.model import Document, iter_paragraphs, plain_text
+from docpub.facts import Facts, description
+from docpub.model import Document
 from docpub.writers.feeds import FeedEntry, PageSet, atom_feed, robots_txt, sitemap_xml
 from docpub.writers.html import Alternate, Crumb, HtmlWriter, IndexEntry, Nav
-
-DESCRIPTION_CHARS = 120
-Files = Iterator[tuple[str, bytes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,63 +68,80 @@ def document_crumbs(ctx: EditionContext, doc: Document, *, here: str = "") -> tu
     return (*steps, Crumb(doc.meta.title))
 
 
-def description(doc: Document) -> str:
-    """The document's first words (its first paragraph), for search engines and link previews."""
-    for p in iter_paragraphs((doc.body, doc.sections, doc.annex)):
-        text = " ".join(plain_text(p.inlines).split())
-        if text:
-            return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS - 1] + "…"
-    return doc.meta.title
-
-
 # --- the pages of an edition ------------------------------------------------------------
 
 
-def index_entries(config: SiteConfig, docs: Sequence[Document], *, from_root: bool = False) -> list[IndexEntry]:
-    """The archive's list: newest first, then by id, so the order never depends on the disk."""
+def newest_first(facts: Iterable[Facts]) -> list[Facts]:
+    """Newest first, then by id, so the order never depends on the disk."""
+    return sorted(sorted(facts, key=lambda f: f.doc_id), key=lambda f: f.date, reverse=True)
+
+
+def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool = False) -> list[IndexEntry]:
+    """The archive's list, newest first."""
     prefix = "" if from_root else "../"
     return [
         IndexEntry(
-            doc_id=d.id, title=d.meta.title, title_en=d.meta.title_en, date=d.meta.date.isoformat(),
-            symbol=d.meta.symbol, kind=document_kind(d),
-            editions=tuple((e.tag, e.label, f"{prefix}{e.tag}/{d.id}/index.html") for e in config.editions),
+            doc_id=f.doc_id, title=f.title, title_en=f.title_en, date=f.date, symbol=f.symbol, kind=f.kind,
+            editions=tuple((e.tag, e.label, f"{prefix}{e.tag}/{f.doc_id}/index.html") for e in config.editions),
         )
-        for d in newest_first(docs)
+        for f in newest_first(facts)
     ]
 
 
-def edition_pages(config: SiteConfig, ctx: EditionContext, docs: Sequence[Document], published: Published) -> Files:
-    """An edition's home, its corpus-wide citations, its search page and (with a base URL) its feed."""
-    tag, L = ctx.edition.tag, ctx.labels
-    yield f"{tag}/index.html", _html(ctx.writer.render_index(
-        index_entries(config, docs), make_nav(config, ctx, "", "index.html", depth=1)))
+def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -> bytes:
+    """An edition's home: its documents by year and month."""
+    nav = make_nav(config, ctx, "", "index.html", depth=1)
+    return _html(ctx.writer.render_index(index_entries(config, facts), nav))
+
+
+def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts], published: Mapping[str, str]) -> bytes:
+    """Every symbol cited anywhere in the archive, with every citing paragraph."""
+    L = ctx.labels
     crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["all_citations"]))
     nav = make_nav(config, ctx, "", "citations/index.html", depth=2, crumbs=crumbs)
-    yield f"{tag}/citations/index.html", _html(ctx.writer.render_corpus_citations(
-        docs, corpus_citations(docs, published), nav))
+    ordered = newest_first(facts)
+    cited = corpus_citations(ordered, Published(published))
+    places = {f.doc_id: dict(f.places) for f in ordered}
+    return _html(ctx.writer.render_corpus_citations(places, cited, nav))
+
+
+def search_page(config: SiteConfig, ctx: EditionContext) -> bytes:
+    L = ctx.labels
     crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["search_title"]))
     nav = make_nav(config, ctx, "", "search/index.html", depth=2, crumbs=crumbs)
-    yield f"{tag}/search/index.html", _html(ctx.writer.render_template("search.html.j2", nav=nav))
-    if config.base_url:
-        yield f"{tag}/feed.xml", atom_feed(
-            base_url=config.base_url, lang=tag, title=ctx.writer.site_title, path=f"{tag}/feed.xml",
-            home=f"{tag}/index.html", entries=[
-                FeedEntry(d.meta.title, f"{tag}/{d.id}/index.html", d.meta.date.isoformat(), description(d),
-                          d.meta.symbol) for d in newest_first(docs)])
+    return _html(ctx.writer.render_template("search.html.j2", nav=nav))
+
+
+def feed_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -> bytes:
+    """The edition's Atom feed (only with a base URL: a feed needs absolute addresses)."""
+    tag = ctx.edition.tag
+    return atom_feed(
+        base_url=config.base_url, lang=tag, title=ctx.writer.site_title, path=f"{tag}/feed.xml",
+        home=f"{tag}/index.html", entries=[
+            FeedEntry(f.title, f"{tag}/{f.doc_id}/index.html", f.date, f.description, f.symbol)
+            for f in newest_first(facts)])
 
 
 # --- the pages of the site --------------------------------------------------------------
 
 
-def site_pages(config: SiteConfig, home: EditionContext, docs: Sequence[Document]) -> Files:
-    """The root page (the source edition's home), 404, and with a base URL sitemap and robots.txt."""
+def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Facts]) -> bytes:
+    """The root page: the source edition's home, its canonical address that home."""
     nav = make_nav(config, home, "", "index.html", depth=0)
     root_nav = replace(nav, path="index.html", canonical_path=f"{config.source_lang}/index.html")
-    yield "index.html", _html(home.writer.render_index(index_entries(config, docs, from_root=True), root_nav))
-    yield "404.html", _html(home.writer.render_template("404.html.j2", nav=not_found_nav(config, home)))
-    if config.base_url:
-        yield "sitemap.xml", sitemap_xml(config.base_url, sitemap_pages(config, docs))
-        yield "robots.txt", robots_txt(config.base_url)
+    return _html(home.writer.render_index(index_entries(config, facts, from_root=True), root_nav))
+
+
+def not_found_page(config: SiteConfig, home: EditionContext) -> bytes:
+    return _html(home.writer.render_template("404.html.j2", nav=not_found_nav(config, home)))
+
+
+def sitemap_page(config: SiteConfig, facts: Sequence[Facts]) -> bytes:
+    return sitemap_xml(config.base_url, sitemap_pages(config, facts))
+
+
+def robots_page(config: SiteConfig) -> bytes:
+    return robots_txt(config.base_url)
 
 
 def not_found_nav(config: SiteConfig, home: EditionContext) -> Nav:
@@ -138,7 +153,7 @@ def not_found_nav(config: SiteConfig, home: EditionContext) -> Nav:
                base_url=config.base_url, noindex=True, description=home.labels["site_description"])
 
 
-def sitemap_pages(config: SiteConfig, docs: Sequence[Document]) -> list[PageSet]:
+def sitemap_pages(config: SiteConfig, facts: Sequence[Facts]) -> list[PageSet]:
     """Every reader page in every edition: homes, corpus citations, documents and their citations."""
     tags = [e.tag for e in config.editions]
 
@@ -147,8 +162,8 @@ def sitemap_pages(config: SiteConfig, docs: Sequence[Document]) -> list[PageSet]
         return PageSet(paths, page_path(config.source_lang, doc_id, page), lastmod)
 
     pages = [every("", "index.html"), every("", "citations/index.html")]
-    for d in newest_first(docs):
-        pages += [every(d.id, "index.html", d.meta.date.isoformat()), every(d.id, "citations.html")]
+    for f in newest_first(facts):
+        pages += [every(f.doc_id, "index.html", f.date), every(f.doc_id, "citations.html")]
     return pages
 
 
@@ -157,6 +172,7 @@ def _html(text: str) -> bytes:
 
 
 __all__ = [
-    "EditionContext", "description", "document_crumbs", "edition_pages", "index_entries", "make_nav",
-    "not_found_nav", "page_path", "site_pages", "sitemap_pages",
+    "EditionContext", "corpus_page", "description", "document_crumbs", "edition_index_page", "feed_page",
+    "index_entries", "make_nav", "newest_first", "not_found_nav", "not_found_page", "page_path", "robots_page",
+    "root_index_page", "search_page", "sitemap_page", "sitemap_pages",
 ]

@@ -10,9 +10,8 @@ goes through OpenCC, so OpenCC's phrase tables cannot undo an editor's choice.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -69,11 +68,13 @@ class Piece:
 class Converter:
     """One edition's Simplified -> Traditional conversion, built once per process."""
 
-    __slots__ = ("tag", "forms", "_opencc", "_matcher", "_forms", "_corner_quotes")
+    __slots__ = ("tag", "forms", "fullwidth_parentheses", "_opencc", "_matcher", "_forms", "_corner_quotes")
 
     def __init__(self, tag: str, config: str, glossary: dict[str, GlossaryEntry], *,
-                 corner_quotes: bool = False, forms: dict[str, FormEntry] | None = None) -> None:
+                 corner_quotes: bool = False, forms: dict[str, FormEntry] | None = None,
+                 fullwidth_parentheses: bool = False) -> None:
         self.tag = tag
+        self.fullwidth_parentheses = fullwidth_parentheses
         self._corner_quotes = corner_quotes
         self._opencc = opencc.OpenCC(config) if config else None
         self.forms = tuple((forms or {}).values())
@@ -84,66 +85,98 @@ class Converter:
                    for source, e in glossary.items()}
         self._matcher = Matcher(glossary, targets)
 
+    @property
+    def converts(self) -> bool:
+        """False for the source edition, whose text is printed as written."""
+        return self._opencc is not None
+
     def convert_text(self, s: str) -> str:
         if self._opencc is None:
             return s
-        converted = "".join(p.target for p in self.pieces(s))
+        return self.join(tuple(self.pieces(s)))
+
+    def join(self, pieces: tuple[Piece, ...]) -> str:
+        """The printed text of ``pieces`` (from ``pieces``): targets joined, quotes as the edition prints them."""
+        converted = "".join(p.target for p in pieces)
         return corner_quotes(converted) if self._corner_quotes else converted
 
     def pieces(self, s: str) -> Iterator[Piece]:
-        """``s`` cut into protected spans, glossary hits and OpenCC-converted spans."""
+        """``s`` cut into protected spans, glossary hits and OpenCC-converted spans.
+
+        Every span OpenCC converts goes through one call per string, joined by
+        newlines (which no phrase spans), not one call per span.
+        """
         if self._opencc is None:
             yield Piece(s, s, converted=False)
             return
+        parts: list[Piece | int] = []  # a Piece, or the index of a span in ``spans``
+        spans: list[str] = []
         end = 0
         for run in HAN_RUN.finditer(s):
             if run.start() > end:
-                yield Piece(s[end:run.start()], s[end:run.start()], converted=False)
-            yield from self._han_pieces(run.group())
+                parts.append(Piece(s[end:run.start()], s[end:run.start()], converted=False))
+            self._han_parts(run.group(), parts, spans)
             end = run.end()
         if end < len(s):
-            yield Piece(s[end:], s[end:], converted=False)
+            parts.append(Piece(s[end:], s[end:], converted=False))
+        targets = self._convert_spans(spans)
+        for part in parts:
+            yield Piece(spans[part], targets[part]) if isinstance(part, int) else part
 
-    def _han_pieces(self, run: str) -> Iterator[Piece]:
+    def _han_parts(self, run: str, parts: list[Piece | int], spans: list[str]) -> None:
         end = 0
         for hit in self._matcher.hits(run):
             if hit.start > end:
-                yield self._opencc_piece(run[end:hit.start])
-            yield Piece(run[hit.start:hit.end], hit.target, hit.entry)
+                parts.append(len(spans))
+                spans.append(run[end:hit.start])
+            parts.append(Piece(run[hit.start:hit.end], hit.target, hit.entry))
             end = hit.end
         if end < len(run):
-            yield self._opencc_piece(run[end:])
+            parts.append(len(spans))
+            spans.append(run[end:])
 
-    def _opencc_piece(self, text: str) -> Piece:
+    def _convert_spans(self, spans: list[str]) -> list[str]:
         assert self._opencc is not None
-        return Piece(text, self._opencc.convert(text).translate(self._forms))
+        if not spans:
+            return []
+        out: list[str] = self._opencc.convert("\n".join(spans)).translate(self._forms).split("\n")
+        if len(out) != len(spans):  # never seen; one span at a time is always right
+            out = [self._opencc.convert(x).translate(self._forms) for x in spans]
+        return out
 
 
 def converter_for(edition: Edition, root: Path | None) -> Converter:
-    """The edition's converter; built on first use and kept for the process.
+    """Build the edition's converter, reading its glossaries; call it once per edition, at the edge.
 
     ``root`` is the site folder the edition's glossary paths are relative to;
     ``None`` gives OpenCC and no glossaries.
     """
-    return _converter(edition, root.resolve() if root is not None else None)
+    check_opencc_config(edition, root)
+    if root is None or not edition.opencc:
+        return build_converter(edition, {})
+    files = tuple(load_glossary(site_file(root, g), name=g) for g in edition.glossaries)
+    forms = tuple(load_forms(site_file(root, f), name=f) for f in edition.forms)
+    return build_converter(edition, merge(files), merge(forms))
 
 
-@functools.cache
-def _converter(edition: Edition, root: Path | None) -> Converter:
+def build_converter(edition: Edition, glossary: dict[str, GlossaryEntry],
+                    forms: dict[str, FormEntry] | None = None) -> Converter:
+    """The converter of ``edition`` with its glossary and forms already read (no file is opened)."""
+    wide = edition.fullwidth_parentheses
     if not edition.opencc:
-        return Converter(edition.tag, "", {})
-    if edition.opencc not in _KNOWN_CONFIGS:
+        return Converter(edition.tag, "", {}, fullwidth_parentheses=wide)
+    return Converter(edition.tag, edition.opencc, glossary, corner_quotes=edition.quotes == "corner",
+                     forms=forms, fullwidth_parentheses=wide)
+
+
+def check_opencc_config(edition: Edition, root: Path | None) -> None:
+    """An OpenCC config OpenCC does not know is an error on its line of docpub.toml."""
+    if edition.opencc and edition.opencc not in _KNOWN_CONFIGS:
         known = ", ".join(sorted(_KNOWN_CONFIGS))
         path = (root or Path.cwd()) / CONFIG_NAME
         raise DocpubError(str(path), line_containing(path, f'"{edition.opencc}"'),
                           f"edition '{edition.tag}': unknown OpenCC config "
                           f"'{edition.opencc}'; known: {known}")
-    corner = edition.quotes == "corner"
-    if root is None:
-        return Converter(edition.tag, edition.opencc, {}, corner_quotes=corner)
-    files = tuple(load_glossary(site_file(root, g), name=g) for g in edition.glossaries)
-    forms = tuple(load_forms(site_file(root, f), name=f) for f in edition.forms)
-    return Converter(edition.tag, edition.opencc, merge(files), corner_quotes=corner, forms=merge(forms))
 
 
 # A ’ between two Latin letters is an apostrophe (d’Ivoire), and ‘ right after
@@ -159,23 +192,38 @@ def corner_quotes(s: str) -> str:
     return _SINGLE_CLOSE.sub("』", _SINGLE_OPEN.sub("『", s))
 
 
-def clear_converters() -> None:
-    """Forget built converters, e.g. after a glossary file changed under `docpub serve`."""
-    _converter.cache_clear()
-
-
 # --- documents and labels --------------------------------------------------------
 
 
-def convert_document(doc: Document, *, edition: Edition, root: Path) -> Document:
-    """``doc`` in ``edition``'s script: prose and masthead text, nothing else."""
-    if edition.fullwidth_parentheses:
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """A converted document and how each of its strings was cut, so a review needs no second pass."""
+
+    document: Document
+    pieces: Mapping[str, tuple[Piece, ...]]  # source string -> its pieces
+
+
+def convert_document(doc: Document, *, converter: Converter) -> Document:
+    """``doc`` in the converter's edition and script: prose and masthead text, nothing else."""
+    return convert_traced(doc, converter=converter).document
+
+
+def convert_traced(doc: Document, *, converter: Converter) -> Conversion:
+    """``convert_document``, keeping the pieces of every string it converted."""
+    if converter.fullwidth_parentheses:
         doc = fullwidth_parentheses(doc)
-    if not edition.opencc:
-        return replace(doc, lang=edition.tag)
-    convert = converter_for(edition, root).convert_text
+    if not converter.converts:
+        return Conversion(replace(doc, lang=converter.tag), {})
+    trace: dict[str, tuple[Piece, ...]] = {}
+
+    def convert(s: str) -> str:
+        pieces = trace.get(s)
+        if pieces is None:
+            pieces = trace[s] = tuple(converter.pieces(s))
+        return converter.join(pieces)
+
     converted: Document = map_text(doc, convert)
-    return replace(converted, lang=edition.tag, meta=_convert_meta(doc.meta, convert))
+    return Conversion(replace(converted, lang=converter.tag, meta=_convert_meta(doc.meta, convert)), trace)
 
 
 def _convert_meta(meta: Meta, convert: Callable[[str], str]) -> Meta:
@@ -184,16 +232,13 @@ def _convert_meta(meta: Meta, convert: Callable[[str], str]) -> Meta:
     return replace(meta, **changes)
 
 
-def convert_label(s: str, edition: Edition, root: Path | None = None) -> str:
-    """A template string (button, heading, caption) in the edition's script.
-
-    Pass the site ``root`` to apply the edition's glossaries as well; without
-    it the label goes through OpenCC alone, which suits short UI words.
-    """
-    return converter_for(edition, root).convert_text(s)
+def convert_label(s: str, *, converter: Converter) -> str:
+    """A template string (button, heading, caption) in the converter's script, glossaries included."""
+    return converter.convert_text(s)
 
 
 __all__ = [
-    "Converter", "FormEntry", "GlossaryEntry", "HAN_CHARS", "META_FIELDS", "Piece", "clear_converters",
-    "convert_document", "convert_label", "converter_for", "corner_quotes", "load_forms", "load_glossary",
+    "Conversion", "Converter", "FormEntry", "GlossaryEntry", "HAN_CHARS", "META_FIELDS", "Piece",
+    "build_converter", "check_opencc_config", "convert_document", "convert_label", "convert_traced",
+    "converter_for", "corner_quotes", "load_forms", "load_glossary",
 ]

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import BaseLoader, Environment, FunctionLoader, StrictUndefined
 
 from docpub.archive import CorpusCitation, by_month
 from docpub.config import Edition
 from docpub.errors import DocpubError
+from docpub.files import read_regular_text
 from docpub.media import MEDIA_PREFIX
 from docpub.model import (
     CITATION_KINDS,
@@ -164,12 +166,12 @@ class KindGroup:
 
 class HtmlWriter:
     def __init__(self, theme: Theme, *, site_title: str, site_title_en: str,
-                 english_marker: str = "") -> None:
+                 english_marker: str = "", loader: BaseLoader | None = None) -> None:
         self.theme = theme
         self.site_title = site_title
         self.site_title_en = site_title_en
         self.env = Environment(
-            loader=theme.loader(),
+            loader=loader or theme.loader(),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -181,6 +183,20 @@ class HtmlWriter:
         self.env.filters["safe_url"] = safe_url
         # images are published in media/
         self.renderer = NodeRenderer(english_marker=english_marker, image_prefix=MEDIA_PREFIX)
+
+    @classmethod
+    def from_sources(cls, theme: Theme, sources: Mapping[str, tuple[str, str]], *, site_title: str,
+                     site_title_en: str, english_marker: str = "") -> HtmlWriter:
+        """A writer over templates given as values (name -> (source, the file it was read from))."""
+
+        def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+            if name not in sources:
+                return None
+            source, filename = sources[name]
+            return source, filename, lambda: True
+
+        return cls(theme, site_title=site_title, site_title_en=site_title_en, english_marker=english_marker,
+                   loader=FunctionLoader(load))
 
     def render_document(self, doc: Document, nav: Nav) -> str:
         """The document's page, laid out by ``document.<kind>.html.j2`` if the theme has one."""
@@ -204,9 +220,12 @@ class HtmlWriter:
         own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
         return self.render_template("index.html.j2", years=by_month(entries), own=own, nav=nav)
 
-    def render_corpus_citations(self, docs: Sequence[Document], cited: Sequence[CorpusCitation], nav: Nav) -> str:
-        """The archive's citations page: every cited symbol, by kind, with every citing paragraph."""
-        places = {d.id: paragraph_places(d) for d in docs}
+    def render_corpus_citations(self, places: Mapping[str, Mapping[str, Place]], cited: Sequence[CorpusCitation],
+                                nav: Nav) -> str:
+        """The archive's citations page: every cited symbol, by kind, with every citing paragraph.
+
+        ``places``: document id -> anchor -> how to name it.
+        """
         groups = tuple(
             KindGroup(kind, tuple(c for c in cited if c.kind == kind)) for kind in CITATION_KINDS
         )
@@ -225,17 +244,20 @@ class HtmlWriter:
 
 def load_labels(theme: Theme) -> dict[str, str]:
     """The UI strings, in Simplified Chinese; the site converts them per edition."""
-    path = theme.path_for(LABELS_NAME)
+    return parse_labels(theme.path_for(LABELS_NAME))[0]
+
+
+def parse_labels(path: Path) -> tuple[dict[str, str], str]:
+    """The labels file's strings and its text (what a page's key covers)."""
+    text = read_regular_text(path, what="labels file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DocpubError(str(path), None, f"cannot read: {exc.strerror}") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DocpubError(str(path), None, f"invalid TOML: {exc}") from None
     for key, value in data.items():
         if not isinstance(value, str):
             raise DocpubError(str(path), None, f"label '{key}' must be a string")
-    return dict(data)
+    return dict(data), text
 
 
 def document_templates(doc: Document, suffix: str = "html.j2") -> list[str]:
@@ -329,5 +351,5 @@ def _toc_sections(doc: Document) -> tuple[Section, ...]:
 
 __all__ = [
     "Alternate", "CitedLike", "Crumb", "HtmlWriter", "IndexEntry", "KindGroup", "Nav", "Place",
-    "document_templates", "english_date", "load_labels", "paragraph_places", "renderer_for",
+    "document_templates", "english_date", "load_labels", "paragraph_places", "parse_labels", "renderer_for",
 ]

@@ -82,7 +82,8 @@ class NodeRenderer:
     english_marker: str = ""
 
     def inlines(self, inlines: tuple[Inline, ...]) -> Markup:
-        return Markup("").join(self.inline(x) for x in inlines)
+        # Every part is Markup already (escaped where it came from the model): joined as text.
+        return Markup("".join([self.inline(x) for x in inlines]))
 
     def inline(self, x: Inline) -> Markup:
         if isinstance(x, Text):
@@ -90,11 +91,11 @@ class NodeRenderer:
         if isinstance(x, Citation):
             return self._citation(x)
         if isinstance(x, Emphasis):
-            return Markup("<em>{}</em>").format(self.inlines(x.children))
+            return Markup(f"<em>{self.inlines(x.children)}</em>")
         if isinstance(x, Strong):
-            return Markup("<strong>{}</strong>").format(self.inlines(x.children))
+            return Markup(f"<strong>{self.inlines(x.children)}</strong>")
         if isinstance(x, Code):
-            return Markup("<code>{}</code>").format(x.text)
+            return Markup(f"<code>{escape(x.text)}</code>")
         if isinstance(x, LineBreak):
             return Markup("<br>")
         if isinstance(x, Link):
@@ -116,12 +117,13 @@ class NodeRenderer:
         # A document the site publishes is read here, at the paragraph cited; print keeps the UN's.
         href = x.site_href if x.site_href and self.site_links else x.url
         english = self.english_marker and x.kind == "press_release" and "://" in href
-        lang = Markup(' hreflang="en"') if english else Markup("")
-        marker = Markup("")
+        lang = ' hreflang="en"' if english else ""
+        marker = ""
         if english:
-            marker = Markup('<span class="tag tag-en" data-pagefind-ignore>{}</span>').format(self.english_marker)
-        return Markup('<a class="citation cite-{}" href="{}" title="{}" data-symbol="{}"{}>{}{}</a>').format(
-            x.kind.replace("_", "-"), safe_url(href), x.symbol, x.symbol, lang, self.inlines(x.children), marker)
+            marker = f'<span class="tag tag-en" data-pagefind-ignore>{escape(self.english_marker)}</span>'
+        symbol = escape(x.symbol)
+        return Markup(f'<a class="citation cite-{escape(x.kind.replace("_", "-"))}" href="{escape(safe_url(href))}" '
+                      f'title="{symbol}" data-symbol="{symbol}"{lang}>{self.inlines(x.children)}{marker}</a>')
 
     def unlinked(self, inlines: tuple[Inline, ...]) -> Markup:
         """Like ``inlines`` but without links, for text that is itself a link (a contents entry)."""
@@ -140,12 +142,12 @@ class NodeRenderer:
         return Markup("").join(out)
 
     def blocks(self, blocks: tuple[Block, ...]) -> Markup:
-        return Markup("\n").join(self.block(b) for b in blocks)
+        return Markup("\n".join([self.block(b) for b in blocks]))
 
     def block(self, b: Block) -> Markup:
         if isinstance(b, Paragraph):
-            anchor = Markup(' id="{}"').format(b.id) if b.id else Markup("")
-            return Markup("<p{}>{}</p>").format(anchor, self.inlines(b.inlines))
+            anchor = f' id="{escape(b.id)}"' if b.id else ""
+            return Markup(f"<p{anchor}>{self.inlines(b.inlines)}</p>")
         if isinstance(b, BulletList):
             return Markup("<ul>\n{}\n</ul>").format(self._items(b.items))
         if isinstance(b, OrderedList):
@@ -173,10 +175,10 @@ class NodeRenderer:
     def _numbered(self, kind: str, pid: str, number: str, inlines: tuple[Inline, ...],
                   blocks: tuple[Block, ...], n: int | None = None) -> Markup:
         # The number is text, not a list marker: it is copied, printed and searched as written.
-        first = Markup('<p><span class="num">{}</span>{}</p>').format(number, self.inlines(inlines))
-        rest = Markup("\n") + self.blocks(blocks) if blocks else Markup("")
-        data = Markup(' data-n="{}"').format(n) if n is not None else Markup("")  # the print outline's label
-        return Markup('<div class="para {}" id="{}"{}>\n{}{}\n</div>').format(kind, pid, data, first, rest)
+        first = f'<p><span class="num">{escape(number)}</span>{self.inlines(inlines)}</p>'
+        rest = f"\n{self.blocks(blocks)}" if blocks else ""
+        data = f' data-n="{n}"' if n is not None else ""  # the print outline's label
+        return Markup(f'<div class="para {escape(kind)}" id="{escape(pid)}"{data}>\n{first}{rest}\n</div>')
 
     def _table(self, t: Table) -> Markup:
         def row(r: TableRow, tag: str) -> Markup:
@@ -214,12 +216,12 @@ class NodeRenderer:
 
     def section(self, s: Section) -> Markup:
         level = min(6, s.level + self.heading_offset)
-        body = [self.blocks(s.blocks)] + [self.section(sub) for sub in s.subsections]
-        return Markup('<section id="{}" class="level{}">\n<h{} class="heading">{}</h{}>\n{}\n</section>').format(
-            s.id, s.level, level, self.inlines(s.title), level, Markup("\n").join(x for x in body if x))
+        body = "\n".join(x for x in [self.blocks(s.blocks), *(self.section(sub) for sub in s.subsections)] if x)
+        return Markup(f'<section id="{escape(s.id)}" class="level{s.level}">\n'
+                      f'<h{level} class="heading">{self.inlines(s.title)}</h{level}>\n{body}\n</section>')
 
     def sections(self, sections: tuple[Section, ...]) -> Markup:
-        return Markup("\n").join(self.section(s) for s in sections)
+        return Markup("\n".join([self.section(s) for s in sections]))
 
 
 def renderer_for(doc: Document, base: NodeRenderer) -> NodeRenderer:

@@ -1,0 +1,210 @@
+"""Archive-scale builds: cold, no-op and one-document-edit times, peak memory, -j1 against -j2,
+a Dask cluster, and the shell pipeline a user would write instead, side by side in one run.
+
+The archive is synthetic but every document is different: the seed's paragraphs are shuffled
+and recombined, and dates, ids, titles and symbols vary, so no cache can share work between
+documents. Each build runs in its own process; peak memory is that process's maximum RSS
+(with -j1 the whole build runs in it).
+
+    python benchmarks/bench_archive.py                  # the full run (several minutes)
+    python benchmarks/bench_archive.py --quick          # small archives, a short run
+    python benchmarks/bench_archive.py --docs 50 --pdf-docs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
+PEER = REPO.parent.parent / "shared" / "bench" / "peer_pipeline.sh"
+if not PEER.exists():
+    PEER = Path("/work/shared/bench/peer_pipeline.sh")
+
+
+# --- the synthetic archive ------------------------------------------------------------------
+
+def split_seed() -> tuple[str, list[str]]:
+    text = SEED.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return front, body.split("\n\n")
+
+
+def _is_prose(block: str) -> bool:
+    text = block.strip()
+    return bool(text) and not text.startswith(("#", ":::", "-", "|", ">")) and "\n" not in text
+
+
+def make_document(n: int, front: str, blocks: list[str], rng: random.Random) -> str:
+    """The seed's structure with its prose paragraphs shuffled, recombined and re-dated."""
+    prose = [b for b in blocks if _is_prose(b)]
+    out = []
+    for block in blocks:
+        if not _is_prose(block):
+            out.append(block)
+            continue
+        a, b = rng.sample(prose, 2)
+        cut_a, cut_b = a.find("，"), b.find("，")
+        mixed = (a[:cut_a] + b[cut_b:]) if cut_a > 0 and cut_b > 0 else a
+        mixed = re.sub(r"(\d{1,2})月(\d{1,2})日", lambda m: f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日", mixed)
+        out.append(mixed)
+    year, month, day = 2000 + n % 25, 1 + n % 12, 1 + n % 28
+    meta = re.sub(r"(?m)^date: .*$", f"date: {year}-{month:02d}-{day:02d}", front)
+    meta = re.sub(r"(?m)^symbol: .*$", f"symbol: S/{year}/{100 + n}", meta)
+    meta = re.sub(r"(?m)^title: (.*)$", lambda m: f"title: {m.group(1)}（第{n}号）", meta)
+    return "---\n" + meta + "---\n" + "\n\n".join(out)
+
+
+def make_archive(folder: Path, docs: int, *, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    front, blocks = split_seed()
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "docpub.toml", folder / "docpub.toml")
+    shutil.copytree(REPO / "content" / "glossary", folder / "content" / "glossary")
+    for n in range(docs):
+        doc = folder / "content" / f"doc-{n:04d}"
+        doc.mkdir(parents=True)
+        (doc / "zh-Hans.md").write_text(make_document(n, front, blocks, rng), encoding="utf-8")
+    return folder
+
+
+def edit_one(site: Path) -> None:
+    path = next(iter(sorted((site / "content").glob("doc-*/zh-Hans.md"))))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("安全理事会", "安理会", 1), encoding="utf-8")
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS MiB of the process itself) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def docpub(site: Path, out: Path, *args: str) -> tuple[float, float]:
+    return run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), *args])
+
+
+def series(site: Path, out: Path, *args: str) -> dict[str, float]:
+    """Cold (empty cache), no-op, and one-document edit."""
+    shutil.rmtree(out.parent, ignore_errors=True)
+    cold, peak = docpub(site, out, *args)
+    noop, _ = docpub(site, out, *args)
+    edit_one(site)
+    edit, _ = docpub(site, out, *args)
+    return {"cold": cold, "noop": noop, "edit": edit, "peak": peak}
+
+
+def peer(site: Path, work: Path) -> float | None:
+    if not PEER.exists() or not shutil.which("opencc") or not shutil.which("pandoc"):
+        print("  peer pipeline skipped: needs ../shared/bench/peer_pipeline.sh, opencc and pandoc (make bench)")
+        return None
+    env_path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    start = time.perf_counter()
+    for md in sorted((site / "content").glob("*/zh-Hans.md")):
+        subprocess.run(["bash", str(PEER), str(md), str(work / md.parent.name)], check=True,
+                       env={**os.environ, "PATH": env_path}, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def row(name: str, s: dict[str, float]) -> None:
+    print(f"  {name:<34} cold {s['cold']:7.2f} s   no-op {s['noop']:6.2f} s ({s['noop'] / s['cold']:.3f}×)"
+          f"   edit {s['edit']:6.2f} s ({s['edit'] / s['cold']:.3f}×)   peak {s['peak']:6.1f} MiB")
+
+
+def identical(a: Path, b: Path) -> bool:
+    files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    other = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    return files == other and all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
+def dask_identical(site: Path, work: Path, *args: str) -> bool | None:
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("  Dask skipped: 'distributed' is not installed (pip install 'docpub[cluster]')")
+        return None
+    local, remote = work / "local" / "site", work / "dask" / "site"
+    docpub(site, local, "--no-cache", "-j", "1", *args)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        docpub(site, remote, "--no-cache", "--scheduler", cluster.scheduler_address, *args)
+    return identical(local, remote)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--docs", type=int, default=200, help="documents of the HTML-only archive (default 200)")
+    p.add_argument("--pdf-docs", type=int, default=20, help="documents of the archive built with PDFs (default 20)")
+    p.add_argument("--big", type=int, default=1000, help="documents of the memory-growth archive (0: skip)")
+    p.add_argument("--quick", action="store_true", help="20/4 documents, no 1,000-document run")
+    args = p.parse_args()
+    if args.quick:
+        args.docs, args.pdf_docs, args.big = 20, 4, 0
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines make times noisy)")
+    with tempfile.TemporaryDirectory(prefix="docpub-bench-") as tmp:
+        work = Path(tmp)
+        print("this repository's site, every edition, HTML and PDF:")
+        repo_site = work / "repo"
+        shutil.copytree(REPO / "content", repo_site / "content")
+        shutil.copy(REPO / "docpub.toml", repo_site / "docpub.toml")
+        cold, _ = docpub(repo_site, work / "repo-out" / "site")
+        peer_time = peer(repo_site, work / "peer-repo")
+        ratio = f"  ({cold / peer_time:.2f}× the peer pipeline, {peer_time:.2f} s; target ≤ 0.4×)" if peer_time else ""
+        print(f"  docpub cold {cold:.2f} s{ratio}")
+
+        pdf_site = make_archive(work / "pdf-archive", args.pdf_docs)
+        print(f"{args.pdf_docs} documents with PDFs:")
+        j1 = series(pdf_site, work / "p1" / "site", "-j", "1")
+        row("-j1", j1)
+        j2 = series(pdf_site, work / "p2" / "site", "-j", "2")
+        row("-j2", j2)
+        print(f"  -j2 speed-up, cold: {j1['cold'] / j2['cold']:.2f}× (target ≥ 1.7×); "
+              f"edit/cold: {j2['edit'] / j2['cold']:.3f} (target ≤ 0.1)")
+        peer_pdf = peer(pdf_site, work / "peer-archive")
+        if peer_pdf:
+            print(f"  peer pipeline on the same documents: {peer_pdf:.2f} s (docpub -j2 cold: "
+                  f"{j2['cold'] / peer_pdf:.2f}×)")
+
+        html_site = make_archive(work / "html-archive", args.docs, seed=2)
+        print(f"{args.docs} documents, HTML only (the search index is Pagefind's work: see the last line):")
+        h2 = series(html_site, work / "h2" / "site", "--no-pdf", "-j", "2")
+        row("-j2, with search", h2)
+        n2 = series(html_site, work / "n2" / "site", "--no-pdf", "--no-search", "-j", "2")
+        row("-j2, no search", n2)
+        h1 = series(html_site, work / "h1" / "site", "--no-pdf", "--no-search", "-j", "1")
+        row("-j1, no search (peak: the whole build)", h1)
+        print(f"  cold -j2: {n2['cold']:.2f} s without search, {h2['cold']:.2f} s with it (target ≤ 10 s); "
+              f"no-op/cold {h2['noop'] / h2['cold']:.3f} (target ≤ 0.05); "
+              f"edit/cold {h2['edit'] / h2['cold']:.3f} with search, {n2['edit'] / n2['cold']:.3f} without "
+              f"(target ≤ 0.1)")
+        print(f"  Pagefind, {args.docs} documents x 4 editions: {h2['cold'] - n2['cold']:.2f} s of the cold build")
+        if args.big:
+            big_site = make_archive(work / "big-archive", args.big, seed=3)
+            _, big_peak = docpub(big_site, work / "big" / "site", "--no-pdf", "--no-search", "-j", "1")
+            print(f"{args.big} documents, HTML only, -j1: peak {big_peak:.1f} MiB "
+                  f"({big_peak / h1['peak']:.2f}× the {args.docs}-document peak; targets ≤ 1.2× and ≤ 200 MiB)")
+        same = dask_identical(pdf_site, work / "dask", *(() if not args.quick else ("--no-pdf",)))
+        if same is not None:
+            print(f"2-worker Dask cluster on the {args.pdf_docs}-document archive: "
+                  f"{'byte-identical' if same else 'DIFFERENT'} to a local build")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Executing a plan: outputs whose key is in the store are reused, the rest rendered.
+
+Renders are grouped into jobs (a document in one edition; its PDF alone; an
+edition's listing pages; the site's) and run in this process, on a process
+pool, or on a Dask cluster, behind ``concurrent.futures.Executor``. A job
+carries plain values (the pickled model, the theme's sources, the config view)
+and returns bytes; only this process touches the store and the output folder,
+writing each result as it arrives.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import cast
+
+import jinja2
+
+from docpub.cache import Store
+from docpub.load import load_model
+from docpub.media import MediaFile, read_image
+from docpub.pages import KINDS, Listing, Page, Render, RenderListing, Shared
+from docpub.plan import DocSource, Output, links_of, published_ids, site_links
+from docpub.templating import template_error
+from docpub.transforms.corpus import link_in_site
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    shared: Shared
+    edition: str
+    outputs: tuple[Output, ...]
+    model: bytes  # the pickled source document
+    links: tuple[tuple[str, str], ...] = ()  # cited documents the site publishes: symbol -> id
+    published: tuple[tuple[str, str], ...] = ()  # the same, as the list of cited documents names them
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    planned: int
+    rendered: int
+    reused: int
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(self.planned + other.planned, self.rendered + other.rendered, self.reused + other.reused)
+
+
+Publish = Callable[[Output, Path], None]
+Tick = Callable[[int], None]
+
+
+def run_job(job: Job) -> tuple[bytes, ...]:
+    """Render every output of ``job``; runs in a worker, so it reads nothing but ``job``."""
+    spec = job.shared.inputs.edition(job.edition)
+    source = link_in_site(pickle.loads(job.model), dict(job.links))
+    page = Page(job.shared, spec, source=source, published=dict(job.published))
+    try:
+        return tuple(cast(Render, KINDS[o.kind].render)(page) for o in job.outputs)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, job.shared.inputs.theme.theme) from None
+
+
+def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
+            publish: Publish, executor: Executor | None, window: int, tick: Tick | None = None) -> Stats:
+    """Reuse or render every output and hand each to ``publish`` as soon as it is in the store."""
+    todo: list[Output] = []
+    reused = 0
+    for o in outputs:
+        path = store.get(o.key)
+        if path is None:
+            todo.append(o)
+            continue
+        publish(o, path)
+        reused += 1
+        if tick:
+            tick(1)
+    by_id = {d.id: d for d in docs}
+    local = [o for o in todo if KINDS[o.kind].local]
+    for o in local:
+        _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, publish, tick)
+    jobs = _jobs([o for o in todo if not KINDS[o.kind].local], shared, docs, store)
+    for job, results in _run(jobs, executor, window):
+        for o, data in zip(job.outputs, results, strict=True):
+            _finish(o, data, store, publish, tick)
+    return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
+
+
+def execute_listings(outputs: list[Output], *, listing: Callable[[Output], Listing], store: Store,
+                     publish: Publish, tick: Tick | None = None) -> Stats:
+    """Reuse or render the listing pages, here: they read the documents' facts, never a model."""
+    rendered = 0
+    for o in outputs:
+        path = store.get(o.key)
+        if path is None:
+            render = cast(RenderListing, KINDS[o.kind].render)
+            path = store.put(o.key, render(listing(o)), suffix=PurePosixPath(o.path).suffix)
+            rendered += 1
+        publish(o, path)
+        if tick:
+            tick(1)
+    return Stats(planned=len(outputs), rendered=rendered, reused=len(outputs) - rendered)
+
+
+def _finish(o: Output, data: bytes, store: Store, publish: Publish, tick: Tick | None) -> None:
+    publish(o, store.put(o.key, data, suffix=PurePosixPath(o.path).suffix))
+    if tick:
+        tick(1)
+
+
+def _copy(o: Output, shared: Shared, by_id: dict[str, DocSource], max_image: int) -> bytes:
+    if o.kind == "static":
+        return dict(shared.inputs.theme.static)[o.item]
+    path = next(Path(real) for name, real, _ in by_id[o.doc].images if name == o.item)
+    return read_image(MediaFile(o.item, path), max_bytes=max_image)
+
+
+def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store: Store) -> Iterator[Job]:
+    """Jobs in the order they should start: PDFs (the slowest) first, then pages, then listings.
+
+    A job's model is read from the store only when the job is made, so no more
+    models are in memory than jobs are in flight.
+    """
+    groups: dict[tuple[str, str, bool], list[Output]] = {}
+    for o in todo:
+        groups.setdefault((o.doc, o.edition, o.kind == "pdf"), []).append(o)
+    by_id = {d.id: d for d in docs}
+    links, listed = site_links(docs), published_ids(docs)
+    order = sorted(groups, key=lambda g: (not g[2], g[0], g[1]))
+    for doc_id, edition, is_pdf in order:
+        doc = by_id[doc_id]
+        yield Job(shared, edition, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),
+                  links=links_of(doc, links), published=links_of(doc, listed))
+
+
+def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterator[tuple[Job, tuple[bytes, ...]]]:
+    """Results as they come; at most ``window`` jobs in flight."""
+    if executor is None:
+        for job in jobs:
+            yield job, run_job(job)
+        return
+    pending: dict[Future[tuple[bytes, ...]], Job] = {}
+    source = iter(jobs)
+    try:
+        for job in source:
+            pending[executor.submit(run_job, job)] = job
+            if len(pending) >= window:
+                yield from _collect(pending)
+        while pending:
+            yield from _collect(pending)
+    finally:
+        for f in pending:
+            f.cancel()
+
+
+def _collect(pending: dict[Future[tuple[bytes, ...]], Job]) -> Iterator[tuple[Job, tuple[bytes, ...]]]:
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for f in sorted(done, key=lambda f: pending[f].outputs[0].path):
+        job = pending.pop(f)
+        yield job, f.result()

@@ -1,0 +1,78 @@
+"""What the pages listing documents need to know of one document in one edition.
+
+A document job leaves its ``Facts`` in the build's store beside its pages; the
+archive's indexes, feeds, sitemap, corpus-wide citations and the editors'
+index are rendered from the facts of every document, never from the models.
+Each listing kind reads some *facets* of the facts, and its key covers exactly
+those, so editing a paragraph does not re-render an index that shows titles.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+
+from docpub.inputs import digest
+from docpub.model import Document, iter_paragraphs, plain_text
+from docpub.transforms.citations import CitedDocument, collect_citations
+from docpub.writers.html import Place, paragraph_places
+
+DESCRIPTION_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    doc_id: str
+    title: str
+    title_en: str
+    date: str  # ISO 8601
+    symbol: str
+    kind: str
+    description: str
+    cited: tuple[CitedDocument, ...]
+    places: tuple[tuple[str, Place], ...]  # the anchors its citations are cited at
+    review_count: int  # -1: the edition is not converted
+
+    def facet(self, name: str) -> str:
+        """A digest of what a listing reading ``name`` shows of this document."""
+        if name == "listing":
+            return digest(self.doc_id, self.title, self.title_en, self.date, self.symbol, self.kind)
+        if name == "description":
+            return digest(self.description)
+        if name == "citations":
+            return digest(repr(self.cited), repr(self.places))
+        if name == "review":
+            return digest(str(self.review_count))
+        raise ValueError(name)
+
+    def to_bytes(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def from_bytes(data: bytes) -> Facts:
+        facts = pickle.loads(data)
+        if not isinstance(facts, Facts):
+            raise ValueError("not the facts of a document")
+        return facts
+
+
+def description(doc: Document) -> str:
+    """The document's first words (its first paragraph), for search engines and link previews."""
+    for p in iter_paragraphs((doc.body, doc.sections, doc.annex)):
+        text = " ".join(plain_text(p.inlines).split())
+        if text:
+            return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS - 1] + "…"
+    return doc.meta.title
+
+
+def document_facts(doc: Document, *, review_count: int = -1) -> Facts:
+    """The facts of ``doc`` (in the script of its edition)."""
+    cited = tuple(collect_citations(doc))
+    anchors = {a for c in cited for a in c.paragraph_ids}
+    places = tuple((k, v) for k, v in paragraph_places(doc).items() if k in anchors)
+    m = doc.meta
+    return Facts(doc.id, m.title, m.title_en, m.date.isoformat(), m.symbol, m.kind, description(doc),
+                 cited, places, review_count)
+
+
+__all__ = ["DESCRIPTION_CHARS", "Facts", "description", "document_facts"]

@@ -1,0 +1,159 @@
+"""The edge of a build: everything read from disk besides the content, read once.
+
+Templates, UI labels, static files, glossaries and the review's table of
+ambiguous characters become plain, picklable values here. Nothing after this
+stage opens a site file: render functions get these values, so a worker (a
+process of the pool or a Dask worker on another machine) needs only docpub.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from docpub import __version__
+from docpub.config import Edition, SiteConfig
+from docpub.files import read_regular, read_regular_text
+from docpub.review import AMBIGUOUS_FILE, load_ambiguous
+from docpub.templating import Theme
+from docpub.transforms.editions import check_opencc_config
+from docpub.transforms.glossary import FormEntry, GlossaryEntry, load_forms, load_glossary, merge, site_file
+from docpub.writers.html import LABELS_NAME, parse_labels
+
+
+def digest(*parts: str | bytes) -> str:
+    """A hex digest of ``parts``, each length-prefixed so that no two sequences collide."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSources:
+    """The theme's templates, UI labels and static files (the site's overrides merged), as values."""
+
+    templates: tuple[tuple[str, str, str], ...]  # (name, source, the file it was read from)
+    labels: tuple[tuple[str, str], ...]
+    labels_source: str
+    static: tuple[tuple[str, bytes], ...]  # ("static/<name>", bytes)
+    folders: tuple[str, ...]  # the theme's search path, for error messages and the PDF's files
+
+    @property
+    def theme(self) -> Theme:
+        return Theme(tuple(Path(f) for f in self.folders))
+
+    @property
+    def sources(self) -> Mapping[str, str]:
+        return {name: source for name, source, _ in self.templates}
+
+    @property
+    def files(self) -> Mapping[str, tuple[str, str]]:
+        return {name: (source, file) for name, source, file in self.templates}
+
+    def closure(self, names: Iterable[str]) -> tuple[str, ...]:
+        """``names`` (which may be patterns: ``document.*.html.j2``) and every template they
+        extend, include or import, sorted."""
+        sources = self.sources
+        env = jinja2.Environment()
+        todo, seen = [n for pattern in names for n in fnmatch.filter(sources, pattern)], set[str]()
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in sources:
+                continue  # a missing template is reported when a page renders
+            seen.add(name)
+            try:
+                refs = meta.find_referenced_templates(env.parse(sources[name]))
+            except jinja2.TemplateSyntaxError:
+                continue  # reported by the render, which has the file and line
+            todo.extend(r for r in refs if r is not None)
+        return tuple(sorted(seen))
+
+    def templates_digest(self, names: Iterable[str]) -> str:
+        """What the pages rendered from ``names`` read of the theme: their templates and the labels."""
+        sources = self.sources
+        parts: list[str] = [self.labels_source]
+        for name in self.closure(names):
+            parts += [name, sources[name]]
+        return digest(*parts)
+
+    def static_digest(self) -> str:
+        return digest(*(part for name, data in self.static for part in (name, data)))
+
+
+@dataclass(frozen=True, slots=True)
+class EditionSpec:
+    """One edition with its glossaries read: all a converter is built from."""
+
+    edition: Edition
+    glossary: tuple[tuple[str, GlossaryEntry], ...]  # source term -> entry, merged
+    forms: tuple[tuple[str, FormEntry], ...] = ()  # character -> the form the edition prints
+
+    @property
+    def identity(self) -> str:
+        """Changes exactly when the edition's conversion can: config, quotes, glossaries, forms, OpenCC."""
+        e = self.edition
+        return digest(e.tag, e.opencc, e.quotes, _version("opencc"), repr(self.glossary), repr(self.forms))
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInputs:
+    theme: ThemeSources
+    editions: tuple[EditionSpec, ...]
+    ambiguous: tuple[tuple[str, tuple[str, ...]], ...]  # the review's characters -> forms
+    ambiguous_source: str
+
+    def edition(self, tag: str) -> EditionSpec:
+        return next(e for e in self.editions if e.edition.tag == tag)
+
+
+def read_inputs(config: SiteConfig) -> SiteInputs:
+    """Read the theme, the glossaries and the review table of ``config``'s site."""
+    theme = read_theme(config.theme)
+    editions = tuple(edition_spec(e, config.root) for e in config.editions)
+    table_path = config.root / AMBIGUOUS_FILE
+    needs_table = any(e.opencc for e in config.editions)
+    table = load_ambiguous(table_path, name=AMBIGUOUS_FILE) if needs_table else {}
+    source = read_regular_text(table_path, name=AMBIGUOUS_FILE) if needs_table else ""
+    return SiteInputs(theme, editions, tuple(table.items()), source)
+
+
+def edition_spec(edition: Edition, root: Path) -> EditionSpec:
+    check_opencc_config(edition, root)
+    if not edition.opencc:
+        return EditionSpec(edition, ())
+    files = tuple(load_glossary(site_file(root, g), name=g) for g in edition.glossaries)
+    forms = tuple(load_forms(site_file(root, f), name=f) for f in edition.forms)
+    return EditionSpec(edition, tuple(merge(files).items()), tuple(merge(forms).items()))
+
+
+def read_theme(theme: Theme) -> ThemeSources:
+    templates = []
+    for name in theme.template_names():
+        path = theme.path_for(name)
+        templates.append((name, read_regular_text(path, what="template"), str(path)))
+    labels, labels_source = parse_labels(theme.path_for(LABELS_NAME))
+    static = tuple((rel, read_regular(path, what="static file")) for rel, path in theme.static_files().items())
+    return ThemeSources(tuple(templates), tuple(labels.items()), labels_source, static,
+                        tuple(str(f) for f in theme.folders))
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def versions(*, pdf: bool) -> str:
+    """docpub's version, and WeasyPrint's when the output is a PDF."""
+    return digest(__version__, _version("weasyprint") if pdf else "")

@@ -1,0 +1,187 @@
+"""Planning: every output of a build as a value, with the key of what it is made of.
+
+The planner never renders. ``plan_documents`` lists, from the loaded documents'
+summaries and the edge's inputs, each document output's kind, edition, path and
+key; ``plan_listings`` does the same for the pages listing documents, once the
+documents' facts are known. A key is a digest of exactly the inputs its kind
+reads (``pages.KINDS``), so one edit changes the keys of exactly the outputs it
+touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from docpub.facts import Facts
+from docpub.inputs import EditionSpec, digest, versions
+from docpub.pages import KINDS, KindDef, PageKind, Shared
+
+
+@dataclass(frozen=True, slots=True)
+class DocSource:
+    """What planning knows of one loaded document (its model stays in the store)."""
+
+    id: str
+    path: str  # the content file, for messages
+    model_key: str  # digest of everything the model is made of (file bytes, id, URL templates, docpub)
+    images: tuple[tuple[str, str, str], ...] = ()  # (published name, the real file, digest of its bytes)
+    cites: tuple[str, ...] = ()  # canonical symbols of the documents it cites
+    symbol: str = ""  # its own canonical symbol ("" for none)
+
+
+def site_links(docs: Sequence[DocSource]) -> dict[str, str]:
+    """Canonical symbol -> id of every document of the site with a symbol (a later one wins)."""
+    return {d.symbol: d.id for d in docs if d.symbol}
+
+
+def published_ids(docs: Sequence[DocSource]) -> dict[str, str]:
+    """As the lists of cited documents name the site's documents: one symbol, the first id."""
+    return {d.symbol: d.id for d in sorted(docs, key=lambda d: d.id, reverse=True) if d.symbol}
+
+
+def links_of(doc: DocSource, published: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The documents ``doc`` cites that the site publishes: what its in-site links are made of."""
+    return tuple((s, published[s]) for s in doc.cites if s in published)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the site: what it is, where it goes, and the key of its inputs."""
+
+    kind: PageKind
+    edition: str  # "" for site-wide outputs
+    doc: str  # "" unless the output belongs to one document
+    path: str  # relative to the site folder, with "/"
+    key: str
+    item: str = ""  # the static file or image it copies
+
+
+def applies(kind: KindDef, shared: Shared, tag: str) -> bool:
+    """Whether ``kind`` has an output in edition ``tag`` ("" for the site) of this build."""
+    config = shared.config
+    converted = tag not in ("", config.source_lang)
+    return {
+        "all": True,
+        "converted": converted,
+        "source": tag in ("", config.source_lang),
+        "pdf": shared.pdf,
+        "base_url": bool(config.base_url),
+        "review": any(e.opencc for e in config.editions),
+    }[kind.when]
+
+
+def plan_documents(shared: Shared, docs: Sequence[DocSource], *, code: str) -> list[Output]:
+    """Every output made from one document (or copied), in a stable order.
+
+    ``code`` identifies docpub itself (version and sources): a new docpub renders everything anew.
+    """
+    keys = _KeyParts(shared, docs, code)
+    out: list[Output] = []
+    for name, kind in KINDS.items():
+        if kind.listing:
+            continue
+        if kind.items == "static":
+            out += [Output(name, "", "", kind.path.format(item=item), keys.static_key(name, item), item)
+                    for item, _ in shared.inputs.theme.static]
+            continue
+        for spec in shared.inputs.editions:
+            tag = spec.edition.tag
+            if not applies(kind, shared, tag):
+                continue
+            for doc in docs:
+                for item in _items(kind, doc):
+                    path = kind.path.format(tag=tag, doc=doc.id, item=item)
+                    out.append(Output(name, tag, doc.id, path, keys.key(name, kind, spec, doc, item, path), item))
+    return out
+
+
+def listing_slots(shared: Shared) -> list[tuple[PageKind, KindDef, str]]:
+    """(kind, its definition, edition tag or "") of every listing output of this build."""
+    slots: list[tuple[PageKind, KindDef, str]] = []
+    for name, kind in KINDS.items():
+        if not kind.listing:
+            continue
+        tags = [e.edition.tag for e in shared.inputs.editions] if kind.scope == "edition" else [""]
+        slots += [(name, kind, tag) for tag in tags if applies(kind, shared, tag)]
+    return slots
+
+
+def plan_listings(shared: Shared, docs: Sequence[DocSource], facts: Mapping[str, Sequence[Facts]], *,
+                  code: str) -> list[Output]:
+    """The pages made from every document's facts; each key covers the facets it shows."""
+    keys = _KeyParts(shared, docs, code)
+    published = repr(sorted(published_ids(docs).items()))
+    out = []
+    for name, kind, tag in listing_slots(shared):
+        path = kind.path.format(tag=tag)
+        groups = [tag] if tag else sorted(facts)
+        parts = [keys.base, name, path, keys.templates(kind.templates)]
+        if "citations" in kind.facets:  # a cited symbol the site publishes leads to its page
+            parts.append(published)
+        parts.append(keys.editions[tag or shared.config.source_lang])  # its labels and titles
+        for group in groups:
+            parts += [f.facet(facet) for f in facts[group] for facet in sorted(kind.facets)]
+        out.append(Output(name, tag, "", path, digest(*parts)))
+    return out
+
+
+def _items(kind: KindDef, doc: DocSource) -> Iterator[str]:
+    if kind.items == "images":
+        yield from (name for name, _, _ in doc.images)
+    else:
+        yield ""
+
+
+class _KeyParts:
+    """The digests keys are made of, each computed once per build."""
+
+    def __init__(self, shared: Shared, docs: Sequence[DocSource], code: str) -> None:
+        inputs = shared.inputs
+        self.code = code
+        self.base = digest(code, repr(shared.config), "pdf" if shared.pdf else "no-pdf")
+        self.links = site_links(docs)
+        self.listed = published_ids(docs)
+        self.static = inputs.theme.static_digest()
+        self.review_table = digest(inputs.ambiguous_source)
+        self.static_items = {name: digest(data) for name, data in inputs.theme.static}
+        self.editions = {e.edition.tag: e.identity for e in inputs.editions}
+        self._templates: dict[tuple[str, ...], str] = {}
+        self._theme = inputs.theme
+        self._engine = ""
+
+    def templates(self, names: tuple[str, ...]) -> str:
+        if names not in self._templates:
+            self._templates[names] = self._theme.templates_digest(names)
+        return self._templates[names]
+
+    def engine(self) -> str:
+        if not self._engine:
+            self._engine = versions(pdf=True)
+        return self._engine
+
+    def static_key(self, name: PageKind, item: str) -> str:
+        return digest(self.code, name, item, self.static_items[item])
+
+    def key(self, name: PageKind, kind: KindDef, spec: EditionSpec, doc: DocSource, item: str, path: str) -> str:
+        if kind.items == "images":  # a copy is made of its file alone
+            return digest(self.code, name, path, next(d for n, _, d in doc.images if n == item))
+        parts = [self.base, name, path, self.templates(kind.templates)]
+        reads = kind.reads
+        if "model" in reads:
+            parts += [doc.model_key, repr(links_of(doc, self.links)), repr(links_of(doc, self.listed))]
+        if "converter" in reads:
+            parts.append(self.editions[spec.edition.tag])
+        if "review_table" in reads:
+            parts.append(self.review_table)
+        if "static" in reads:
+            parts.append(self.static)
+        if "images" in reads:
+            parts += [p for name, _, d in doc.images for p in (name, d)]
+        if "pdf_engine" in reads:
+            parts.append(self.engine())
+        return digest(*parts)
+
+
+__all__ = ["DocSource", "Output", "applies", "links_of", "listing_slots", "plan_documents", "plan_listings",
+           "published_ids", "site_links"]

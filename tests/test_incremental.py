@@ -1,0 +1,232 @@
+"""Incremental builds: exactly the outputs an edit touches are rendered again.
+
+A reused output is a hard link to the same cache entry as before, so its inode
+does not change; a rendered one is a new file. Comparing inodes before and
+after a build tells which outputs were rendered, without looking inside docpub.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from docpub.cli import main
+from sitekit import MINIMAL, make_site, override
+
+SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
+TRADITIONAL = ("zh-Hant", "zh-Hant-TW", "zh-Hant-HK")
+EDITIONS = ("zh-Hans", *TRADITIONAL)
+
+
+def build(site: Path, out: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, int]:
+    """Build; return (rendered, reused) from the summary line."""
+    assert main(["build", str(site), "--out", str(out), "-j", "1", *args]) == 0
+    summary = capsys.readouterr().out
+    found = re.search(r"\((\d+) rendered, (\d+) reused\)", summary)
+    assert found, summary
+    return int(found.group(1)), int(found.group(2))
+
+
+# Every file of the site is an output of the plan, reused or rendered; the search bundles
+# are made from the pages after them (see test_archive_site), the marker names the folder.
+_NOT_PLANNED = re.compile(r"pagefind/|\.docpub-output$")
+# The pages listing every document: what a changed title or date re-renders.
+LISTINGS = {"index.html", "review/index.html"} | {
+    f"{t}/{p}" for t in EDITIONS for p in ("index.html", "citations/index.html")}
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {rel: p.stat().st_ino for p in out.rglob("*")
+            if p.is_file() and not _NOT_PLANNED.match(rel := p.relative_to(out).as_posix())}
+
+
+def reviews(doc: str) -> set[str]:
+    return {f"review/{tag}/{doc}.html" for tag in TRADITIONAL}
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, ino in after.items() if before.get(path) != ino}
+
+
+def doc_pages(doc: str, tags: tuple[str, ...] = EDITIONS) -> set[str]:
+    pages = set()
+    for tag in tags:
+        pages |= {f"{tag}/{doc}/index.html", f"{tag}/{doc}/citations.html"}
+        if tag != "zh-Hans":
+            pages.add(f"{tag}/{doc}/parallel.html")
+    return pages
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "s", {"first": MINIMAL, "second": SECOND})
+
+
+def test_no_op_rebuild_renders_nothing(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    rendered, reused = build(site, out, capsys, "--no-pdf")
+    assert rendered > 0 and reused == 0
+    before = inodes(out)
+    assert build(site, out, capsys, "--no-pdf") == (0, rendered)
+    assert inodes(out) == before  # the very same files, linked, not copied
+
+
+def test_text_edit_renders_only_that_documents_pages(site: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    doc = site / "content" / "first" / "zh-Hans.md"
+    doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    # Its title, date, citations and first words did not change: no listing is rendered.
+    assert changed(before, inodes(out)) == doc_pages("first") | reviews("first")
+    assert rendered == len(doc_pages("first") | reviews("first")) + len(EDITIONS)  # + the facts of each edition
+
+
+def test_title_edit_renders_its_pages_and_the_listings(site: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    (site / "content" / "first" / "zh-Hans.md").write_text(MINIMAL.replace("测试文件", "改过的标题"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    assert changed(before, inodes(out)) == doc_pages("first") | reviews("first") | LISTINGS
+    assert "改过的标题" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_template_edit_renders_the_pages_made_from_it(site: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    parallel = override(site, "parallel.html.j2")
+    parallel.write_text(parallel.read_text(encoding="utf-8") + "{# edited #}\n", encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    assert changed(before, inodes(out)) == {f"{tag}/{d}/parallel.html" for tag in TRADITIONAL
+                                            for d in ("first", "second")}
+    before = inodes(out)
+    base = override(site, "base.html.j2")  # every page extends it; the static files do not
+    base.write_text(base.read_text(encoding="utf-8") + "{# edited #}\n", encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    assert changed(before, inodes(out)) == {p for p in before if not p.startswith("static/")}
+
+
+def test_glossary_edit_renders_the_editions_that_use_it(site: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    glossary = site / "content" / "glossary" / "zh-Hant-TW.tsv"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "决议\t決議案\n", encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    tw = {p for p in before if p.startswith(("zh-Hant-TW/", "review/zh-Hant-TW/"))}
+    # The editors' index shows how many glossary hits each review has: it changes too.
+    assert changed(before, inodes(out)) == tw | {"review/index.html"}
+    assert "決議案" in (out / "zh-Hant-TW" / "first" / "index.html").read_text(encoding="utf-8")
+
+
+def test_config_edit_renders_what_reads_it(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    config = site / "docpub.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('title = "安全理事会文件"', 'title = "安理会文件"'),
+                      encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    # Every page shows the site's title; the style sheets do not read the config.
+    assert changed(before, inodes(out)) == {p for p in before if not p.startswith("static/")}
+
+
+def test_pdf_option_and_pdfs_are_outputs_like_pages(site: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "one")
+    out = tmp_path / "b" / "site"
+    rendered, _ = build(site, out, capsys)
+    assert build(site, out, capsys) == (0, rendered)
+    assert all((out / tag / "test-doc" / "test-doc.pdf").is_file() for tag in EDITIONS)
+
+
+def test_damaged_cache_entry_is_rendered_again(site: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    build(site, out, capsys, "--no-pdf")
+    page = out / "zh-Hant" / "first" / "index.html"
+    entry = next(p for p in (tmp_path / "build" / ".docpub-cache" / "objects").rglob("*.html")
+                 if p.stat().st_ino == page.stat().st_ino)
+    entry.unlink()  # as a damaged disk or a careless clean-up would leave it: a truncated file
+    entry.write_bytes(page.read_bytes()[:100])
+    other = next(p for p in (tmp_path / "build" / ".docpub-cache" / "objects").rglob("*.html")
+                 if p.stat().st_ino == (out / "zh-Hans" / "second" / "citations.html").stat().st_ino)
+    with open(other, "r+b") as f:  # same length, one byte changed
+        f.seek(50)
+        f.write(b"X")
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    assert rendered == 2
+    for path in (page, out / "zh-Hans" / "second" / "citations.html"):
+        assert path.read_bytes() == (fresh / path.relative_to(out)).read_bytes()
+
+
+def test_damaged_cache_index_means_a_cold_build(site: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    (tmp_path / "build" / ".docpub-cache" / "index.json").write_text("{not json", encoding="utf-8")
+    assert build(site, out, capsys, "--no-pdf") == (rendered, 0)
+
+
+def test_cache_is_pruned_of_what_no_build_uses(site: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    cache = tmp_path / "build" / ".docpub-cache" / "objects"
+    count = len([p for p in cache.rglob("*") if p.is_file()])
+    for n in range(3):
+        doc = site / "content" / "first" / "zh-Hans.md"
+        doc.write_text(MINIMAL.replace("通过了", "通过了" * (n + 2)), encoding="utf-8")
+        build(site, out, capsys, "--no-pdf")
+    assert len([p for p in cache.rglob("*") if p.is_file()]) == count
+
+
+def test_stale_temporary_folders_are_removed(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    # What a build killed with SIGKILL leaves: its temporary folder, or the old site mid-swap.
+    for name in (".site.tmp-abc123", ".site.old-def456", ".site.tmp-scratch-x1"):
+        (tmp_path / "build" / name / "zh-Hans").mkdir(parents=True)
+        (tmp_path / "build" / name / "zh-Hans" / "index.html").write_text("half", encoding="utf-8")
+    (tmp_path / "build" / ".other.tmp-keep").mkdir()  # not ours: left alone
+    build(site, out, capsys, "--no-pdf")
+    names = sorted(p.name for p in (tmp_path / "build").iterdir() if not p.name.endswith(".lock"))
+    assert names == [".docpub-cache", ".other.tmp-keep", "site"]
+
+
+def test_unchanged_files_are_linked_not_copied(site: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    build(site, out, capsys, "--no-pdf")
+    assert all(os.stat(out / p).st_nlink >= 2 for p in inodes(out))  # the cache entry and the site
+
+
+def test_a_new_document_the_others_cite_relinks_them(site: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    resolution = MINIMAL.replace("title: 测试文件", "title: 第2512(2020)号决议\nsymbol: S/RES/2512 (2020)")
+    folder = site / "content" / "res-2512"
+    folder.mkdir()
+    (folder / "zh-Hans.md").write_text(resolution.replace("第2512(2020)号决议", "第2511(2020)号决议"),
+                                       encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    # "first" and "second" both cite resolution 2512: their pages now link to its page here.
+    rerendered = changed(before, inodes(out)) - {p for p in inodes(out) if "/res-2512" in p}
+    assert rerendered == doc_pages("first") | doc_pages("second") | reviews("first") | reviews("second") | LISTINGS
+    page = (out / "zh-Hant" / "first" / "index.html").read_text(encoding="utf-8")
+    assert "../res-2512/index.html" in page

@@ -1,0 +1,96 @@
+"""The same site, byte for byte, whether it is rendered in one process, on a pool or on a Dask cluster;
+and a progress bar only on a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docpub.cli import main
+from sitekit import MINIMAL, make_site
+
+SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site(tmp_path_factory.mktemp("parallel") / "s", {"first": MINIMAL, "second": SECOND})
+
+
+@pytest.fixture(scope="module")
+def serial(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("j1") / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", "1", "--no-cache"]) == 0
+    return snapshot(out)
+
+
+def test_pool_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-cache"]) == 0
+    assert snapshot(out) == serial
+    assert any(name.endswith(".pdf") for name in serial)
+
+
+def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        out = tmp_path / "site"
+        assert main(["build", str(site), "--out", str(out), "--scheduler", cluster.scheduler_address,
+                     "--no-cache"]) == 0
+    assert snapshot(out) == serial
+
+
+def test_unreachable_scheduler_is_one_error_line(site: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "site"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", "tcp://127.0.0.1:9"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot reach the Dask scheduler" in err[0]
+    assert not out.exists()
+
+
+def run_build(site: Path, out: Path, *, tty: bool) -> tuple[bytes, bytes]:
+    """Run a build with stderr on a pseudo-terminal or a pipe; return (stdout, stderr)."""
+    cmd = [sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "--no-pdf", "-j", "1"]
+    if not tty:
+        done = subprocess.run(cmd, capture_output=True, check=True, timeout=300)
+        return done.stdout, done.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the build closed the terminal
+            break
+        if not chunk:
+            break
+        err += chunk
+    stdout, _ = proc.communicate(timeout=300)
+    os.close(leader)
+    assert proc.returncode == 0
+    return stdout, err
+
+
+def test_no_progress_without_a_terminal(site: Path, tmp_path: Path) -> None:
+    stdout, stderr = run_build(site, tmp_path / "site", tty=False)
+    assert stderr == b""
+    assert stdout.decode("utf-8").count("\n") == 1 and b"rendered" in stdout and b"reused" in stdout
+
+
+def test_progress_bar_on_a_terminal(site: Path, tmp_path: Path) -> None:
+    stdout, stderr = run_build(site, tmp_path / "site", tty=True)
+    assert b"outputs" in stderr and b"building" in stderr
+    assert b"rendered" in stdout
