@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -147,6 +148,31 @@ def test_edit_rebuilds_an_error_keeps_the_last_good_site_and_ctrl_c_stops(served
     assert server.stop() == 0
     assert server.out[-1] == "stopped"
     assert not any("Traceback" in line for line in server.err)
+
+
+def test_a_rebuild_renders_only_what_the_edit_touched(tmp_path: Path) -> None:
+    second = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
+    third = MINIMAL.replace("测试文件", "第三份测试文件").replace("2021-03-01", "2021-05-01")
+    site = make_site(tmp_path / "s", {"first": MINIMAL, "second": second, "third": third})
+    server = Served(site)
+    try:
+        def counts() -> list[tuple[int, int]]:
+            found = (re.search(r"\((\d+) rendered, (\d+) reused\)$", line) for line in server.out)
+            return [(int(m.group(1)), int(m.group(2))) for m in found if m]
+
+        wait_for("the first build", lambda: len(counts()) == 1)
+        (cold, reused), = counts()
+        assert reused == 0
+        doc = site / "content" / "second" / "zh-Hans.md"
+        doc.write_text(second.replace("通过了", "一致通过了"), encoding="utf-8")
+        wait_for("the rebuild", lambda: len(counts()) == 2)
+        rendered, reused = counts()[1]
+        # One document of three changed, not its title: its own outputs in each edition, nothing else.
+        assert rendered + reused == cold and rendered < cold / 2
+        wait_for("the edited text", lambda: "一致通過了" in server.get("zh-Hant/second/")[1])
+        assert "一致通過了" not in server.get("zh-Hant/first/")[1]
+    finally:
+        server.stop()
 
 
 def test_a_template_added_to_the_site_is_picked_up(served: tuple[Served, Path]) -> None:

@@ -303,7 +303,8 @@ def _rebuild(root: Path, out: Path, state: Broadcaster, options: ServeOptions) -
         print(f"docpub: internal error: {message}", file=sys.stderr, flush=True)
         state.failed(f"internal error: {message}")
         return None
-    print(f"built {report.documents} document(s) in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"built {report.documents} document(s) in {time.perf_counter() - started:.1f} s "
+          f"({report.rendered} rendered, {report.reused} reused)", flush=True)
     state.built()
     return config
 
