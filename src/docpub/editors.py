@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from docpub.config import SiteConfig
 from docpub.facts import Facts
@@ -30,6 +29,18 @@ class ReviewRow:
     title: str
     doc_href: str
     editions: tuple[tuple[str, str, str, int], ...]  # (tag, label, href, items)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One line of a review page (``review.html.j2``)."""
+
+    location: str  # paragraph or section id, or "meta.title"
+    href: str  # the passage in the document's page ("" for none)
+    source: str
+    converted: str
+    edition: str
+    note: str
 
 
 def review_path(tag: str, doc_id: str) -> str:
@@ -60,18 +71,17 @@ def review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: 
     def href(where: str) -> str:
         return f"{doc_href}#{where}" if where in anchors else ""
 
-    items: list[dict[str, Any]] = [
-        {"location": u.where, "href": href(u.where), "source": u.source_context,
-         "converted": u.converted_context, "edition": tag,
-         "note": f"{u.char} → {u.chosen}" + (f" ({u.entry})" if u.entry else "")}
+    items = [
+        ReviewItem(u.where, href(u.where), u.source_context, u.converted_context, tag,
+                   f"{u.char} → {u.chosen}" + (f" ({u.entry})" if u.entry else ""))
         for u in result.ambiguous
     ] + [
-        {"location": h.where, "href": href(h.where), "source": h.source or h.term, "converted": h.target,
-         "edition": tag, "note": f"{h.reason} ({h.entry})" if h.reason else h.entry}
+        ReviewItem(h.where, href(h.where), h.source or h.term, h.target, tag,
+                   f"{h.reason} ({h.entry})" if h.reason else h.entry)
         for h in result.hits
     ] + [
-        {"location": "", "href": "", "source": f.opencc, "converted": f.printed, "edition": tag,
-         "note": f"×{f.count}: {f.reason} ({f.entry})" if f.reason else f"×{f.count} ({f.entry})"}
+        ReviewItem("", "", f.opencc, f.printed, tag,
+                   f"×{f.count}: {f.reason} ({f.entry})" if f.reason else f"×{f.count} ({f.entry})")
         for f in result.forms
     ]
     L = ctx.labels
@@ -96,4 +106,4 @@ def _anchors(doc: Document) -> set[str]:
     return ids
 
 
-__all__ = ["AREA", "ReviewRow", "review_index_page", "review_page", "review_path"]
+__all__ = ["AREA", "ReviewItem", "ReviewRow", "review_index_page", "review_page", "review_path"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import BaseLoader, Environment, FunctionLoader, StrictUndefined
+from jinja2.bccache import Bucket, BytecodeCache
 
 from docpub.archive import CorpusCitation, by_month
 from docpub.config import Edition
@@ -164,6 +165,25 @@ class KindGroup:
     items: tuple[Any, ...]  # CitedLike on a document's page, CorpusCitation on the archive's
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the process, by name and source: the writers of all editions
+    (and every build of a long-running ``docpub serve``) compile each template once."""
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[str, str], bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class HtmlWriter:
     def __init__(self, theme: Theme, *, site_title: str, site_title_en: str,
                  english_marker: str = "", loader: BaseLoader | None = None) -> None:
@@ -172,6 +192,7 @@ class HtmlWriter:
         self.site_title_en = site_title_en
         self.env = Environment(
             loader=loader or theme.loader(),
+            bytecode_cache=_COMPILED,
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
