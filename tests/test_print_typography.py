@@ -346,6 +346,50 @@ def test_site_heading_levels_are_distinct_and_none_is_smaller_than_the_text(
     assert h2 > h3 >= text * 1.05, sizes
 
 
+GAPS = """---
+title: 测试文件
+date: 2021-03-01
+---
+
+执行主任Marie表示，第2512(2020)号决议，2月底，组织Je Klere基金会。
+"""
+
+
+def test_site_pages_show_a_gap_between_han_and_latin_without_a_character(tmp_path: Path, browser: Any) -> None:
+    """The site draws the gap with CSS text-autospace (Chromium adds an eighth of an em to the
+    advance of the character before it); the page's text is the document's."""
+    from browser import serve_folder
+    from docpub.cli import main
+    from sitekit import make_site
+
+    site = make_site(tmp_path / "site", {"test-doc": GAPS})
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
+    sentence = "执行主任Marie表示，第2512(2020)号决议，2月底，组织Je Klere基金会。"
+    with serve_folder(out) as base:
+        browser.get(base + "zh-Hans/test-doc/index.html")
+        # Where each character starts, in ems, with the page's style and with text-autospace off.
+        starts = browser.execute_script(
+            "const p = [...document.querySelectorAll('p')].find(e => e.textContent.includes('执行主任'));"
+            "const size = parseFloat(getComputedStyle(p).fontSize);"
+            "const measure = () => { const walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT),"
+            "  range = document.createRange(), at = [];"
+            "  for (let text = walk.nextNode(); text; text = walk.nextNode())"
+            "    for (let i = 0; i < text.length; i++) { range.setStart(text, i); range.setEnd(text, i + 1);"
+            "      at.push(range.getBoundingClientRect().left / size); }"
+            "  return at; };"
+            "const spaced = measure(); p.style.textAutospace = 'no-autospace'; const plain = measure();"
+            "p.style.textAutospace = ''; return [p.textContent, spaced, plain];")
+    text, spaced, plain = starts
+    assert text == sentence
+    # The gap each character boundary gains: the growth of the distance between two starts.
+    gained = {sentence[i - 1:i + 1]: (spaced[i] - spaced[i - 1]) - (plain[i] - plain[i - 1])
+              for i in range(1, len(sentence))}
+    for pair in ("任M", "e表", "第2", "2月", "织J", "e基"):
+        assert gained[pair] == pytest.approx(0.125, abs=0.01), pair
+    assert max(g for pair, g in gained.items() if pair not in ("任M", "e表", "第2", "2月", "织J", "e基")) < 0.01
+
+
 # --- full-width parentheses, per edition ---------------------------------------------------------
 
 
