@@ -6,27 +6,31 @@ none: a line that ends short of the measure (beside a Latin run, a half-width ma
 character that may not start the next line) stays ragged. While docpub lays out a PDF,
 WeasyPrint's justification step is extended for Chinese lines: the missing width is shared out
 among the line's characters as letter spacing, as CSS ``text-justify: inter-character`` asks.
-No character is added, so the copied text is unchanged.
+Word joiners (``typography.WORD_JOINER``) take none: Pango would give their empty glyph the
+share too, and a number and its unit would stand twice the share apart. No character is added,
+so the copied text is unchanged.
 
 The Han-Latin gap. clreq asks for about a quarter em between Han and a Latin or digit run
 (``执行主任 Marie``, ``第 2512(2020) 号``). Text extractors (pdftotext, pypdf, pdfminer, viewers'
 copy) put a U+0020 into the copied text wherever two glyphs stand apart by a tenth of an em or
-more, so the gap cannot be a space between glyphs. It is made part of the advance of the glyph
-before it instead: the gap's glyph is drawn in a twin of its font whose width table (``/W``)
-has that glyph a quarter em wider. The twin shares the embedded font file, its ToUnicode map
-and its descriptor with the font; only the widths differ. Extractors measure a glyph by its
-width, so they see the glyphs touch and copy the text as written. Three hooks, all scoped:
+so, so the gap cannot be a space between glyphs. It is made part of the advance of the glyph
+before it instead: that glyph is drawn in a twin of its font whose width table (``/W``) has
+it a quarter em wider. The twin shares the embedded font file, the ToUnicode map and the
+descriptor of its font; only the widths differ. Extractors measure a glyph by its width, so
+they see the glyphs touch and copy the text as written. The hooks, all scoped:
 
 - layout (within ``inter_character_justification``): every Pango layout of Chinese text gets
-  the gap as letter spacing on the character before it (``typography.gap_positions``), so line
-  breaking, widths and justification count it;
-- drawing and writing (within ``write_pdf`` of a document laid out here): the glyph after which
-  a gap goes is drawn in the twin font (``_GapStream``), and the twins' font dictionaries are
-  written beside their fonts (``_build_fonts_dictionary``).
+  the gap as letter spacing on the Han character beside it (``typography.gap_positions`` says
+  where gaps go), so line breaking, widths and justification count it;
+- drawing and writing (within ``write_pdf`` of a document laid out here, which is made a
+  ``_SpacedDocument``): the glyph that a gap follows is shown in the twin font
+  (``_GapStream``), and the twins' font dictionaries are written beside their fonts
+  (``build_fonts_dictionary``).
 
-Drawing uses the same rule on the same text as layout, so the drawn line is as wide as the
-laid-out one. A gap is only ever inside one text box: none opens or closes a line, and none is
-made where an inline element's edge (a link) falls between the Han and the Latin character.
+Drawing applies the same rule to the same text as layout did, so a drawn line is as wide as
+the laid-out one. A gap only ever falls inside one text box: none opens or closes a line, and
+none is made where an inline element's edge (a link) falls between the Han and the Latin
+character.
 """
 
 from __future__ import annotations
@@ -332,7 +336,10 @@ class _GapStream:
 
     def show_text(self, string: str) -> None:
         font = self._font
-        if font is None or font.bitmap:
+        if font is None or font.bitmap:  # (a bitmap font's glyph ids have two hex digits)
+            for glyphs, _ in _TJ_TOKEN.findall(string):
+                for _ in range(len(glyphs) // (2 if font is not None and font.bitmap else 4)):
+                    next(self._flags, False)
             self._stream.show_text(string)
             return
         parts: list[str] = []  # glyph strings and numbers as WeasyPrint wrote them: no two numbers meet
