@@ -269,23 +269,28 @@ def _gap_flags(layout: Any) -> list[bool]:
     targets = {start for start, _ in _byte_ranges(text, positions)}
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     line, _ = layout.get_first_line()
+    empty = pango.PANGO_GLYPH_EMPTY
+    stride = ffi.sizeof("PangoGlyphInfo") // 4  # the glyph id is its first 4-byte field
     flags: list[bool] = []
     run = line.runs
     while run != ffi.NULL:
         item = run.data.item
         glyphs = run.data.glyphs
-        clusters = glyphs.log_clusters
         count = glyphs.num_glyphs
+        run = run.next
+        if count == 0:
+            continue
+        offset = item.offset
+        # Read in bulk: a field access through cffi costs as much as the rest of the loop.
+        clusters = [offset + c for c in ffi.unpack(glyphs.log_clusters, count)]
+        ids = memoryview(ffi.buffer(glyphs.glyphs, count * stride * 4)).cast("I")[::stride]
+        ends = [*clusters[1:], offset + item.length]
         rtl = item.analysis.level % 2
         for i in range(count):
-            if glyphs.glyphs[i].glyph == pango.PANGO_GLYPH_EMPTY:
+            if ids[i] == empty:
                 continue
-            start = item.offset + clusters[i]
-            end = item.offset + (item.length if i == count - 1 else clusters[i + 1])
             # The last glyph of a left-to-right cluster that holds the character.
-            last = i == count - 1 or clusters[i + 1] != clusters[i]
-            flags.append(not rtl and last and any(start <= t < end for t in targets))
-        run = run.next
+            flags.append(not rtl and ends[i] != clusters[i] and any(clusters[i] <= t < ends[i] for t in targets))
     return flags if any(flags) else []
 
 
