@@ -7,7 +7,7 @@ import html
 import io
 import re
 import subprocess
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from docpub.model import Document, Meta, Paragraph, Text, iter_sections, plain_text
 from docpub.templating import default_theme
 from docpub.writers.pdf import render_pdf
+from docpub.writers.typography import gap_positions, typeset
 from test_writer_pdf import EDITIONS, _in_edition, seed_document
 
 THEME = default_theme()
@@ -344,6 +346,50 @@ def test_site_heading_levels_are_distinct_and_none_is_smaller_than_the_text(
     assert h2 > h3 >= text * 1.05, sizes
 
 
+GAPS = """---
+title: 测试文件
+date: 2021-03-01
+---
+
+执行主任Marie表示，第2512(2020)号决议，2月底，组织Je Klere基金会。
+"""
+
+
+def test_site_pages_show_a_gap_between_han_and_latin_without_a_character(tmp_path: Path, browser: Any) -> None:
+    """The site draws the gap with CSS text-autospace (Chromium adds an eighth of an em to the
+    advance of the character before it); the page's text is the document's."""
+    from browser import serve_folder
+    from docpub.cli import main
+    from sitekit import make_site
+
+    site = make_site(tmp_path / "site", {"test-doc": GAPS})
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
+    sentence = "执行主任Marie表示，第2512(2020)号决议，2月底，组织Je Klere基金会。"
+    with serve_folder(out) as base:
+        browser.get(base + "zh-Hans/test-doc/index.html")
+        # Where each character starts, in ems, with the page's style and with text-autospace off.
+        starts = browser.execute_script(
+            "const p = [...document.querySelectorAll('p')].find(e => e.textContent.includes('执行主任'));"
+            "const size = parseFloat(getComputedStyle(p).fontSize);"
+            "const measure = () => { const walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT),"
+            "  range = document.createRange(), at = [];"
+            "  for (let text = walk.nextNode(); text; text = walk.nextNode())"
+            "    for (let i = 0; i < text.length; i++) { range.setStart(text, i); range.setEnd(text, i + 1);"
+            "      at.push(range.getBoundingClientRect().left / size); }"
+            "  return at; };"
+            "const spaced = measure(); p.style.textAutospace = 'no-autospace'; const plain = measure();"
+            "p.style.textAutospace = ''; return [p.textContent, spaced, plain];")
+    text, spaced, plain = starts
+    assert text == sentence
+    # The gap each character boundary gains: the growth of the distance between two starts.
+    gained = {sentence[i - 1:i + 1]: (spaced[i] - spaced[i - 1]) - (plain[i] - plain[i - 1])
+              for i in range(1, len(sentence))}
+    for pair in ("任M", "e表", "第2", "2月", "织J", "e基"):
+        assert gained[pair] == pytest.approx(0.125, abs=0.01), pair
+    assert max(g for pair, g in gained.items() if pair not in ("任M", "e表", "第2", "2月", "织J", "e基")) < 0.01
+
+
 # --- full-width parentheses, per edition ---------------------------------------------------------
 
 
@@ -439,3 +485,172 @@ def test_the_job_number_is_read_from_the_front_matter(tmp_path: Path) -> None:
     path = tmp_path / "zh-Hans.md"
     path.write_text("---\ntitle: 测试\ndate: 2021-03-01\njob: 21-03001 (C)\n---\n\n正文。\n", encoding="utf-8")
     assert read_file(path).meta.job == "21-03001 (C)"
+
+
+# --- the Han-Latin gap --------------------------------------------------------------------------
+
+
+class Glyph(NamedTuple):
+    """One glyph as the PDF draws it, in the text space of its text object (CSS px)."""
+
+    x: float  # origin
+    size: float  # font size
+    char: str  # its text (ToUnicode)
+    advance: float  # its advance in the embedded font program (hmtx), in ems: the design width
+    width: float  # its width in the PDF's width table (/W), in ems: what text extractors measure
+
+    def gap_to(self, other: Glyph) -> float:
+        """The blank between this glyph's design advance and the next glyph, in ems."""
+        return (other.x - self.x) / self.size - self.advance
+
+    def extracted_gap_to(self, other: Glyph) -> float:
+        """The same as a text extractor measures it (by the glyph's /W width), in ems."""
+        return (other.x - self.x) / self.size - self.width
+
+
+_TEXT_OPS = re.compile(rb"(?<![\w/])(BT|ET)(?!\w)|((?:-?[\d.]+\s+){6})Tm|/(\S+)\s+(-?[\d.]+)\s+Tf|\[([^\]]*)\]\s*TJ")
+_TJ_ITEMS = re.compile(rb"<([0-9a-fA-F]*)>|(-?[\d.]+)")
+
+
+def glyph_runs(path: Path) -> list[list[Glyph]]:
+    """The glyphs of each text object (one per text box: a line, or part of one), in order.
+
+    Read from the content streams as WeasyPrint writes them: a text matrix, then fonts and
+    TJ arrays of 2-byte glyph ids and offsets."""
+    reader = PdfReader(path)
+    programs: dict[int, Any] = {}
+    runs: list[list[Glyph]] = []
+    for page in reader.pages:
+        fonts = {name[1:]: _pdf_font(font.get_object(), programs)
+                 for name, font in page["/Resources"]["/Font"].items()}
+        x, size, font, glyphs = 0.0, 0.0, None, []
+        for m in _TEXT_OPS.finditer(page.get_contents().get_data()):
+            op, matrix, name, font_size, items = m.groups()
+            if op == b"BT":
+                glyphs = []
+            elif op == b"ET":
+                runs.append(glyphs)
+            elif matrix:
+                x = float(matrix.split()[4])
+            elif name:
+                font, size = fonts[name.decode()], float(font_size)
+            else:
+                for hexes, number in _TJ_ITEMS.findall(items):
+                    if number:
+                        x -= float(number) / 1000 * size
+                        continue
+                    for k in range(0, len(hexes), 4):
+                        gid = int(hexes[k:k + 4], 16)
+                        to_unicode, widths, advance = font
+                        glyph = Glyph(x, size, to_unicode.get(gid, ""), advance(gid), widths[gid] / 1000)
+                        glyphs.append(glyph)
+                        x += glyph.width * size
+    return runs
+
+
+def _pdf_font(font: Any, programs: dict[int, Any]) -> tuple[dict[int, str], dict[int, float], Any]:
+    """A Type 0 font's ToUnicode map, its /W widths, and its font program's advance (ems) by glyph id."""
+    to_unicode = {}
+    for gid, text in re.findall(rb"<([0-9a-f]{4})> <([0-9a-f]*)>", font["/ToUnicode"].get_object().get_data()):
+        to_unicode[int(gid, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    descendant = font["/DescendantFonts"][0].get_object()
+    widths: dict[int, float] = {}
+    w = list(descendant["/W"])
+    for first, values in zip(w[::2], w[1::2], strict=True):
+        for k, value in enumerate(values):
+            widths[int(first) + k] = float(value)
+    stream = descendant["/FontDescriptor"].get_object().raw_get("/FontFile3")
+    key = stream.idnum
+    if key not in programs:
+        program = TTFont(io.BytesIO(stream.get_object().get_data()))
+        upem = program["head"].unitsPerEm
+        hmtx = program["hmtx"]
+        programs[key] = lambda gid: hmtx[program.getGlyphName(gid)][0] / upem
+    return to_unicode, widths, programs[key]
+
+
+GAP_SENTENCES = ["执行主任Marie表示同意。", "第2512(2020)号决议。", "2月14日举行。", "组织Je Klere基金会。",
+                 "增长了3.5%的比例。", "通过了PRST/2020/3号主席声明。"]
+
+
+def _sentences_pdf(tmp_path: Path, tag: str) -> Path:
+    # One short paragraph each: a last line, not justified.
+    doc = Document("gaps", tag, Meta(title="测试", date=date(2021, 3, 1)),
+                   body=tuple(Paragraph((Text(t),), f"p{k}") for k, t in enumerate(GAP_SENTENCES)))
+    return write(tmp_path, render_pdf(doc, edition=EDITIONS[tag], theme=THEME, site_root=REPO), f"{tag}.pdf")
+
+
+def _pairs(run: list[Glyph]) -> tuple[list[tuple[Glyph, Glyph]], list[tuple[Glyph, Glyph]]]:
+    """The pairs of adjacent glyphs of ``run`` that a Han-Latin gap parts, and the other pairs."""
+    text = "".join(g.char for g in run)
+    at = set(gap_positions(text)) if len(text) == len(run) else set()
+    pairs = list(zip(run, run[1:], strict=False))
+    return [p for i, p in enumerate(pairs) if i in at], [p for i, p in enumerate(pairs) if i not in at]
+
+
+@pytest.mark.parametrize("tag", ["zh-Hans", "zh-Hant-HK"])
+def test_han_and_latin_stand_a_quarter_em_apart(tmp_path: Path, tag: str) -> None:
+    runs = [r for r in glyph_runs(_sentences_pdf(tmp_path, tag))
+            if "".join(g.char for g in r) in GAP_SENTENCES]
+    assert len(runs) == len(GAP_SENTENCES)
+    found = 0
+    for run in runs:
+        gapped, others = _pairs(run)
+        for a, b in gapped:
+            assert a.gap_to(b) == pytest.approx(0.25, abs=0.01), (a.char, b.char)
+            found += 1
+        for a, b in others:  # no other pair moves apart (kerning is a few hundredths of an em)
+            assert abs(a.gap_to(b)) < 0.05, (a.char, b.char)
+        # The gap is inside the glyph's width: an extractor sees the glyphs touch.
+        assert max(abs(a.extracted_gap_to(b)) for a, b in zip(run, run[1:], strict=False)) < 0.05
+    assert found == 13
+
+
+def test_the_gaps_copy_as_the_text(tmp_path: Path) -> None:
+    """pdftotext and pypdf read the sentences as written: no space where the gaps are."""
+    path = _sentences_pdf(tmp_path, "zh-Hans")
+    poppler = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    extracted = PdfReader(path).pages[0].extract_text()
+    for sentence in GAP_SENTENCES:
+        assert sentence in poppler.splitlines()
+        assert sentence in extracted.splitlines()
+
+
+def test_every_han_latin_boundary_of_the_seed_has_its_gap_and_copies_clean(seed_pdf: tuple[str, Path]) -> None:
+    tag, path = seed_pdf
+    runs = glyph_runs(path)
+    gaps = [a.gap_to(b) for run in runs for a, b in _pairs(run)[0]]
+    assert len(gaps) >= 150, len(gaps)
+    # A justified line adds its share (under a tenth of an em) to every glyph, the gap's too.
+    assert min(gaps) >= 0.25 - 0.005 and max(gaps) < 0.25 + 0.1, (min(gaps), max(gaps))
+    # Nowhere do two glyphs of a text box stand far enough apart for an extractor to read a space.
+    widest = max((a.extracted_gap_to(b), a.char + b.char) for run in runs for a, b in zip(run, run[1:], strict=False))
+    assert widest[0] < 0.1, widest
+    # And the text as pdftotext and pypdf copy it has no space at a Han-Latin boundary that the
+    # document does not have ("(a) 在实地").
+    doc = _in_edition(seed_document(), EDITIONS[tag])
+    typeset_text = [html.unescape(re.sub("<[^>]+>", "", typeset(plain_text(b.inlines)))).replace("\u2060", "")
+                    for s in iter_sections(doc.annex.sections) for b in s.blocks if isinstance(b, Paragraph)]
+    between = re.compile("[\u3400-\u9fff] [0-9A-Za-z]|[0-9A-Za-z)%] [\u3400-\u9fff]")
+    masthead = "联合国 United Nations" if tag == "zh-Hans" else "聯合國 United Nations"  # two words, 2 mm apart
+    written = Counter(between.findall("\n".join([masthead, *typeset_text])))
+    poppler = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert Counter(between.findall(poppler)) - written == Counter()
+    assert Counter(between.findall("\n".join(p.extract_text() for p in PdfReader(path).pages))) - written == Counter()
+    # The typeset text of each paragraph is in the copied text, line ends aside.
+    flat = poppler.replace("\n", "")
+    assert sum(t in flat for t in typeset_text) >= 0.8 * len(typeset_text)  # the rest run over a page
+
+
+def test_a_gap_embeds_no_font_twice(seed_pdf: tuple[str, Path]) -> None:
+    """The twin fonts that carry the gaps share their font's file: two faces, two font files."""
+    _, path = seed_pdf
+    reader = PdfReader(path)
+    files, names = set(), set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            files.add(descendant["/FontDescriptor"].get_object().raw_get("/FontFile3").idnum)
+            names.add(str(font["/BaseFont"]))
+    assert len(files) == len(names) == 2

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from docpub.model import Paragraph, Text
 from docpub.writers.nodes import NodeRenderer
-from docpub.writers.typography import typeset, typeset_centred, typesetter
+from docpub.writers.typography import gap_positions, typeset, typeset_centred, typesetter
 
 
 def visible_text(html: str) -> str:
@@ -112,3 +112,42 @@ def test_no_character_is_ever_added() -> None:
 def test_works_as_the_node_renderer_text_function() -> None:
     html = NodeRenderer(text=typeset).block(Paragraph((Text("举行了26次公开会议。"),), id="p1"))
     assert html == f'<p id="p1">举行了26{WJ}次公开会议。</p>'
+
+
+def gaps_marked(text: str) -> str:
+    """``text`` typeset, with ``|`` where a Han-Latin gap goes and ``~`` for each word joiner."""
+    from html import unescape
+
+    plain = unescape(re.sub(r"<[^>]+>", "", typeset(text)))
+    at = set(gap_positions(plain))
+    return "".join(c + ("|" if i in at else "") for i, c in enumerate(plain)).replace(WJ, "~")
+
+
+@pytest.mark.parametrize("text, marked", [
+    ("执行主任Marie表示", "执行主任|Marie|表示"),
+    ("组织Je Klere基金会", "组织|Je Klere|基金会"),  # the run's own space is no boundary
+    ("第2512(2020)号决议", "第|~2512(2020)|~号决议"),  # a word joiner between them or not
+    ("2月14日", "2|~月|14|~日"),
+    ("增长了3.5%的比例", "增长了|3.5%|的比例"),
+    ("PRST/2020/3号", "PRST/2020/3|~号"),
+    ("a汉b", "a|汉|b"),
+])
+def test_a_gap_goes_between_han_and_a_latin_or_digit_run(text: str, marked: str) -> None:
+    assert gaps_marked(text) == marked
+
+
+@pytest.mark.parametrize("text, marked", [
+    ("在2020.", "在|2020."),  # a sentence's full stop is not part of the run
+    ("号a)的", "号|a)的"),  # nor an unmatched parenthesis: nothing Han follows the run
+    ("谈话(SC/14128)，", "谈话(SC/14128)，"),  # a parenthesis is punctuation, not a run
+    ("（SC/14133）", "（SC/14133）"),  # full-width marks carry their own space
+    ("只有汉字。", "只有汉字。"),
+    ("Distr.: General", "Distr.: General"),
+])
+def test_no_gap_beside_punctuation(text: str, marked: str) -> None:
+    assert gaps_marked(text) == marked
+
+
+def test_a_space_in_text_that_was_not_typeset_keeps_its_place_without_a_gap() -> None:
+    assert gap_positions("2020 年") == []
+    assert gap_positions("") == []

@@ -15,8 +15,10 @@ here adds a visible character. What it does:
   Traditional faces the comma, full stop and their kin sit in the centre of the em
   (``centred=True``), so the mark after them gives up its blank half instead.
 
-Spacing between Han and Latin letters and digits is not added here: extractors read any
-gap of a tenth of an em between two glyphs as a word space (see docs/pdf.md).
+The space between Han and Latin letters and digits (clreq: about a quarter em) is not a
+character either: ``gap_positions`` says after which characters of a laid-out text it goes,
+and ``writers/justify.py`` makes it part of that glyph's advance in the PDF, so text
+extractors, which read a gap between two glyphs as a word space, see none (docs/pdf.md).
 
 ``typeset`` is a ``NodeRenderer`` text function: it must escape everything.
 """
@@ -40,6 +42,10 @@ _RUN = re.compile(
     rf"(?P<run>[{_LATIN}](?:[{_LATIN}./:%&'’()\-]|\x20(?=[{_LATIN}]))*)"
 )
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
+# A Latin or digit run on its own (the text it is found in has been typeset already).
+_RUN_ONLY = re.compile(rf"[{_LATIN}](?:[{_LATIN}./:%&'’()\-]|\x20(?=[{_LATIN}]))*")
+# A quick test for a text with no Han-Latin boundary at all (most of them).
+_BOUNDARY = re.compile(rf"[{_HAN}]{WORD_JOINER}?[{_LATIN}]|[{_LATIN})%]{WORD_JOINER}?[{_HAN}]")
 # Han characters that belong with the number after them.
 _BEFORE_NUMBER = set("第约近逾共每")
 
@@ -88,6 +94,35 @@ TextFn = Callable[[str], Markup]
 def typesetter(tag: str) -> TextFn:
     """The typesetter for an edition: Traditional editions print in faces that centre the marks."""
     return typeset_centred if tag.startswith("zh-Hant") else typeset
+
+
+def gap_positions(text: str) -> list[int]:
+    """Indices of the characters of ``text`` that a Han-Latin gap follows, in order.
+
+    The gap goes after a Han character that a Latin or digit run follows (``任|Marie``,
+    ``第|2512``) and after the last character of a run that a Han character follows
+    (``2512(2020)|号``, ``3.5%|的``), a word joiner between them or not. The run is the one
+    ``typeset`` finds: a run's trailing full stop or unmatched parenthesis is not part of it.
+    Nothing is found at the ends of ``text``: no gap opens or closes a line.
+    """
+    if _BOUNDARY.search(text) is None:
+        return []
+    found: list[int] = []
+    for m in _RUN_ONLY.finditer(text):
+        start = m.start()
+        end = start + len(_trim(m.group()))
+        before = start - 2 if text[start - 1:start] == WORD_JOINER else start - 1
+        if before >= 0 and _HAN_CHAR.match(text, before):
+            found.append(before)
+        after = end + 1 if text[end:end + 1] == WORD_JOINER else end
+        if end > start and _HAN_CHAR.match(text, after):
+            found.append(end - 1)
+    return found
+
+
+def is_han(char: str) -> bool:
+    """Whether ``char`` is a Han character (the side of a gap that is not Latin)."""
+    return _HAN_CHAR.match(char) is not None
 
 
 def _trim(run: str) -> str:
