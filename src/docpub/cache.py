@@ -32,11 +32,12 @@ class Store:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._objects = str(folder / "objects")
         self._index: dict[str, str] = _read_index(folder / INDEX)  # key -> "checksum suffix"
         self.used: set[str] = set()
 
     def _path(self, key: str, suffix: str) -> Path:
-        return self.folder / "objects" / key[:2] / f"{key}{suffix}"
+        return Path(f"{self._objects}/{key[:2]}/{key}{suffix}")
 
     def get(self, key: str) -> Path | None:
         """The entry's file if it exists and its bytes are what was stored, else None."""
@@ -45,6 +46,8 @@ class Store:
             return None
         sum_, _, suffix = entry.partition(" ")
         path = self._path(key, suffix)
+        if key in self.used:  # checked (or written) by this build already
+            return path
         try:
             with path.open("rb") as f:
                 ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_

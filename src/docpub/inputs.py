@@ -9,6 +9,7 @@ process of the pool or a Dask worker on another machine) needs only docpub.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,16 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=256)
+def _references(source: str) -> tuple[str, ...]:
+    """The templates a template's source extends, includes or imports (by name)."""
+    try:
+        refs = meta.find_referenced_templates(jinja2.Environment().parse(source))
+    except jinja2.TemplateSyntaxError:
+        return ()  # reported by the render, which has the file and line
+    return tuple(r for r in refs if r is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class ThemeSources:
     """The theme's templates, UI labels and static files (the site's overrides merged), as values."""
@@ -64,18 +75,13 @@ class ThemeSources:
         """``names`` (which may be patterns: ``document.*.html.j2``) and every template they
         extend, include or import, sorted."""
         sources = self.sources
-        env = jinja2.Environment()
         todo, seen = [n for pattern in names for n in fnmatch.filter(sources, pattern)], set[str]()
         while todo:
             name = todo.pop()
             if name in seen or name not in sources:
                 continue  # a missing template is reported when a page renders
             seen.add(name)
-            try:
-                refs = meta.find_referenced_templates(env.parse(sources[name]))
-            except jinja2.TemplateSyntaxError:
-                continue  # reported by the render, which has the file and line
-            todo.extend(r for r in refs if r is not None)
+            todo.extend(_references(sources[name]))
         return tuple(sorted(seen))
 
     def templates_digest(self, names: Iterable[str]) -> str:

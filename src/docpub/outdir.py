@@ -167,10 +167,14 @@ class Publisher:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files = 0
+        self._made: set[str] = set()
 
     def place(self, rel: str, entry: Path) -> None:
-        dest = self.folder / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = os.path.join(self.folder, rel)
+        parent = os.path.dirname(dest)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
         try:
             os.link(entry, dest)
         except OSError:  # another file system, or links not allowed: copy
