@@ -26,9 +26,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
-PEER = REPO.parent.parent / "shared" / "bench" / "peer_pipeline.sh"
-if not PEER.exists():
-    PEER = Path("/work/shared/bench/peer_pipeline.sh")
+# The shell pipeline a user would write instead (OpenCC CLI + pandoc + WeasyPrint CLI per edition):
+# beside the checkout, or where DOCPUB_PEER says.
+PEER = Path(os.environ.get("DOCPUB_PEER", REPO.parent / "shared" / "bench" / "peer_pipeline.sh"))
 
 
 # --- the synthetic archive ------------------------------------------------------------------

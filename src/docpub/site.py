@@ -15,7 +15,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -86,7 +86,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 raise template_error(exc, config.theme) from None
             if search:
                 cache = SearchCache(search_cache_folder(out) if use_cache else None)
-                _search(cache, tmp, publisher, [*outputs, *listings], code)
+                _search(cache, tmp, publisher, [*outputs, *listings], code, jobs)
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=publisher.files,
                        rendered=stats.rendered, reused=stats.reused)
 
@@ -106,16 +106,25 @@ def _facts(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], sto
     return out
 
 
-def _search(cache: SearchCache, tmp: Path, publisher: Publisher, outputs: list[Output], code: str) -> None:
-    """Each edition's search bundle: reused while none of the edition's pages changed."""
+def _search(cache: SearchCache, tmp: Path, publisher: Publisher, outputs: list[Output], code: str,
+            jobs: int) -> None:
+    """Each edition's search bundle: reused while none of the edition's pages changed.
+
+    Pagefind runs as its own program, so with ``jobs`` > 1 several editions are indexed at once.
+    """
     pages: dict[str, list[Output]] = {}
     for o in outputs:
         if o.path.endswith(".html") and o.edition and KINDS[o.kind].published and not o.path.startswith("review/"):
             pages.setdefault(o.edition, []).append(o)
-    for tag, group in sorted(pages.items()):
-        key = digest(code, cache.versions(), tag, *(p for o in sorted(group, key=lambda o: o.path)
-                                                    for p in (o.path, o.key)))
-        folder = cache.bundle(tag, key, {o.path: tmp / o.path for o in group})
+
+    def bundle(tag: str) -> Path:
+        group = sorted(pages[tag], key=lambda o: o.path)
+        key = digest(code, cache.versions(), tag, *(p for o in group for p in (o.path, o.key)))
+        return cache.bundle(tag, key, {o.path: tmp / o.path for o in group})
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
+        folders = dict(zip(sorted(pages), threads.map(bundle, sorted(pages)), strict=True))
+    for tag, folder in folders.items():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             publisher.place(f"{cache.prefix(tag)}/{path.relative_to(folder).as_posix()}", path)
     cache.prune()
