@@ -41,7 +41,8 @@ def test_pool_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp
 
 
 def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed  # the test set-up installs docpub[cluster]
+
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         out = tmp_path / "site"
@@ -52,7 +53,6 @@ def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, byt
 
 def test_unreachable_scheduler_is_one_error_line(site: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("distributed")
     out = tmp_path / "site"
     assert main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", "tcp://127.0.0.1:9"]) == 1
     err = capsys.readouterr().err.strip().splitlines()

@@ -318,19 +318,29 @@ def map_inline_seqs(node: Tree, fn: InlineFn) -> Tree:
     Returns a new node; the input is unchanged.
     """
     if isinstance(node, tuple):
-        return tuple(map_inline_seqs(x, fn) for x in node)
+        return tuple([map_inline_seqs(x, fn) for x in node])
     if not is_node(node):
         return node
     changes: dict[str, Any] = {}  # field name -> new value, of that field's type
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if f.name == "lines" and isinstance(node, Signature):
-            changes[f.name] = tuple(fn(map_inline_seqs(line, fn)) for line in node.lines)
-        elif f.name in _INLINE_FIELDS and isinstance(value, tuple):
-            changes[f.name] = fn(map_inline_seqs(value, fn))
+    for name in _field_names(node.__class__):
+        value = getattr(node, name)
+        if name == "lines" and isinstance(node, Signature):
+            changes[name] = tuple(fn(map_inline_seqs(line, fn)) for line in node.lines)
+        elif name in _INLINE_FIELDS and isinstance(value, tuple):
+            changes[name] = fn(map_inline_seqs(value, fn))
         elif isinstance(value, tuple) or is_node(value):
-            changes[f.name] = map_inline_seqs(value, fn)
+            changes[name] = map_inline_seqs(value, fn)
     return replace(node, **changes) if changes else node
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 @overload

@@ -10,6 +10,8 @@ as an HTML page.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -95,12 +97,13 @@ def review(doc: Document, *, converter: Converter, table: Mapping[str, tuple[str
     with it, no string is converted a second time.
     """
     known = pieces or {}
+    pattern = _ambiguous_pattern(tuple(table))
     uses: list[AmbiguousUse] = []
     hits: list[GlossaryHit] = []
     printed: list[str] = []
     for where, text in iter_texts(doc):
         cut = known.get(text) or tuple(converter.pieces(text))
-        found_uses, found_hits = _review_text(text, where, cut, table)
+        found_uses, found_hits = _review_text(text, where, cut, table, pattern)
         uses.extend(found_uses)
         hits.extend(found_hits)
         printed.append(converter.join(cut))
@@ -137,8 +140,14 @@ def _walk(node: object, where: str) -> Iterator[tuple[str, str]]:
             yield from _walk(getattr(node, f.name), where)
 
 
-def _review_text(text: str, where: str, pieces: tuple[Piece, ...],
-                 table: Mapping[str, tuple[str, ...]]) -> tuple[list[AmbiguousUse], list[GlossaryHit]]:
+@functools.lru_cache(maxsize=8)
+def _ambiguous_pattern(chars: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Finds the characters of the review's table (None: the table is empty)."""
+    return re.compile("|".join(map(re.escape, chars))) if chars else None
+
+
+def _review_text(text: str, where: str, pieces: tuple[Piece, ...], table: Mapping[str, tuple[str, ...]],
+                 pattern: re.Pattern[str] | None) -> tuple[list[AmbiguousUse], list[GlossaryHit]]:
     converted = "".join(p.target for p in pieces)
     uses: list[AmbiguousUse] = []
     hits: list[GlossaryHit] = []
@@ -147,7 +156,8 @@ def _review_text(text: str, where: str, pieces: tuple[Piece, ...],
         if piece.entry is not None:
             e = piece.entry
             hits.append(GlossaryHit(piece.source, piece.target, e.where, where, e.reason, e.source))
-        for k, char in enumerate(piece.source):
+        for found in pattern.finditer(piece.source) if pattern is not None else ():
+            k, char = found.start(), found.group()
             if char in table:
                 chosen, dst = _chosen(piece, k, dst_at)
                 uses.append(AmbiguousUse(
