@@ -94,3 +94,13 @@ def test_progress_bar_on_a_terminal(site: Path, tmp_path: Path) -> None:
     stdout, stderr = run_build(site, tmp_path / "site", tty=True)
     assert b"outputs" in stderr and b"building" in stderr
     assert b"rendered" in stdout
+
+
+def test_a_content_error_found_by_a_worker_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = MINIMAL.replace("date: 2021-03-01", "date: 2021-13-01")
+    site = make_site(tmp_path / "s", {"first": MINIMAL, "second": broken, "third": SECOND})
+    out = tmp_path / "out" / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(site / "content" / "second" / "zh-Hans.md") in err[0] and "date" in err[0]
+    assert not out.exists()

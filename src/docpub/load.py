@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from concurrent.futures import Executor
 from pathlib import Path
 
 from docpub.cache import Store
@@ -31,10 +32,24 @@ def model_entry(model_key: str) -> str:
     return f"model-{model_key}"
 
 
-def load_sources(config: SiteConfig, store: Store, *, code: str) -> tuple[DocSource, ...]:
-    """Every document of the site, checked, in a stable order; ids are checked before anything renders."""
+def load_sources(config: SiteConfig, store: Store, *, code: str,
+                 executor: Executor | None = None) -> tuple[DocSource, ...]:
+    """Every document of the site, checked, in a stable order; ids are checked before anything renders.
+
+    Files not parsed before (or changed) are parsed on ``executor`` when there is one.
+    """
+    paths = discover(config)
+    keys = [_key(path, config, code) for path in paths]
+    summaries = [_cached(store, key) for key in keys]
+    todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
+    if executor is not None and len(todo) > 1:
+        parsed = executor.map(parse, [config] * len(todo), [p for p, _ in todo])
+    else:
+        parsed = (parse(config, p) for p, _ in todo)
+    fresh = {key: _store(store, key, model, summary) for (_, key), (model, summary) in zip(todo, parsed, strict=True)}
     seen: dict[str, str] = {}
-    return tuple(_load(path, config, store, seen, code) for path in discover(config))
+    return tuple(_source(path, key, summary or fresh[key], config, seen)
+                 for path, key, summary in zip(paths, keys, summaries, strict=True))
 
 
 # What the store keeps of a parsed file besides its model: its id, the images it shows,
@@ -42,15 +57,19 @@ def load_sources(config: SiteConfig, store: Store, *, code: str) -> tuple[DocSou
 Summary = tuple[str, tuple[str, ...], tuple[str, ...], str]
 
 
-def _load(path: Path, config: SiteConfig, store: Store, seen: dict[str, str], code: str) -> DocSource:
+def _key(path: Path, config: SiteConfig, code: str) -> str:
     check_inside(path, config)
     check_size(path, config)
     data = read_regular(path, what="content file")  # a FIFO or a folder is an error, never a wait
-    key = digest(code, data, str(path), config.source_lang, str(config.content_path.resolve()),
-                 repr(config.urls))
+    return digest(code, data, str(path), config.source_lang, str(config.content_path.resolve()), repr(config.urls))
+
+
+def _cached(store: Store, key: str) -> Summary | None:
     summary = _cached_summary(store, key)
-    if summary is None or store.get(model_entry(key)) is None:
-        summary = _read(path, config, store, key)
+    return summary if summary is not None and store.get(model_entry(key)) is not None else None
+
+
+def _source(path: Path, key: str, summary: Summary, config: SiteConfig, seen: dict[str, str]) -> DocSource:
     doc_id, images, cites, symbol = summary
     check_doc_id(doc_id, path)
     check_unique(doc_id, path, seen)
@@ -65,14 +84,21 @@ def _canonical(symbol: str) -> str:
     return parsed.canonical if parsed is not None else ""
 
 
-def _read(path: Path, config: SiteConfig, store: Store, key: str) -> Summary:
-    """Parse the file and link its citations; store its model and its summary."""
+def parse(config: SiteConfig, path: Path) -> tuple[bytes, Summary]:
+    """Parse a content file and link its citations: its pickled model and its summary.
+
+    Runs in any process: it reads the file and nothing else.
+    """
     doc: Document = read_document(path, config)
     check_doc_id(doc.id, path)
     doc = link_citations(doc, urls=config.urls)
     cites = tuple(sorted({x.symbol for x in iter_inlines(doc) if isinstance(x, Citation)}))
     summary = (doc.id, tuple(image_sources(doc)), cites, _canonical(doc.meta.symbol))
-    store.put(model_entry(key), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+    return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), summary
+
+
+def _store(store: Store, key: str, model: bytes, summary: Summary) -> Summary:
+    store.put(model_entry(key), model)
     store.put(f"summary-{key}", json.dumps(summary, ensure_ascii=False).encode("utf-8"))
     return summary
 

@@ -64,13 +64,14 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     # The site's own sources may hold the output (build/site) but never be inside or under it.
     check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
     code = code_identity()
-    with output_lock(out), open_store(out, use_cache=use_cache) as store:
-        docs = load_sources(config, store, code=code)
+    with output_lock(out), open_store(out, use_cache=use_cache) as store, \
+            _executor(jobs, scheduler) as (executor, window):
+        docs = load_sources(config, store, code=code, executor=executor)
         shared = Shared(config, read_inputs(config), pdf)
         outputs = plan_documents(shared, docs, code=code)
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
-        with atomic_output(out) as tmp, _executor(jobs, scheduler) as (executor, window):
+        with atomic_output(out) as tmp:
             (tmp / MARKER).write_bytes(MARKER_TEXT)
             publisher = Publisher(tmp)
             publish = _publish(publisher)
