@@ -119,7 +119,7 @@ def peer(site: Path, work: Path) -> float | None:
     start = time.perf_counter()
     for md in sorted((site / "content").glob("*/zh-Hans.md")):
         subprocess.run(["bash", str(PEER), str(md), str(work / md.parent.name)], check=True,
-                       env={**os.environ, "PATH": env_path}, stdout=subprocess.DEVNULL)
+                       env={**os.environ, "PATH": env_path}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 

@@ -2,8 +2,7 @@
 
 Builds a synthetic archive of N documents (the seed's letter, each with a different
 date and symbol, in 4 editions) without PDFs, then indexes its pages in a fresh
-process, twice: the document text only (``data-pagefind-body``, what the build
-does) and, for comparison, whole pages (every page of the site, navigation and all).
+process: the document text only (``data-pagefind-body``), as the build does.
 Memory is Pagefind's own peak RSS (the largest of its runs, one per edition); time is wall time.
 
     .venv/bin/python benchmarks/bench_search.py [--docs 200]
@@ -23,22 +22,30 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
 
 MEASURE = """
-import resource, sys, time
+import resource, sys, tempfile, time
 from pathlib import Path
-from docpub.search import SearchCache, indexed_pages
+from docpub.search import BODY_MARKER, build_index
 
 site, mode = Path(sys.argv[1]), sys.argv[2]
-files = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
-if mode == "body":
-    pages = indexed_pages(files)
-else:  # whole pages: the marker removed, so Pagefind indexes every <body>
-    pages = {k: v.replace(b" data-pagefind-body", b"") for k, v in files.items() if "review/" not in k}
+work = Path(tempfile.mkdtemp())
+pages = {}
+for p in site.rglob("*.html"):
+    rel = p.relative_to(site).as_posix()
+    if "/" not in rel or rel.startswith(("review/", "pagefind/")):
+        continue
+    data = p.read_bytes()
+    if mode == "body" and BODY_MARKER not in data:
+        continue
+    (work / "in" / rel).parent.mkdir(parents=True, exist_ok=True)
+    (work / "in" / rel).write_bytes(data)
+    pages.setdefault(rel.split("/", 1)[0], {})[rel] = work / "in" / rel
 t = time.perf_counter()
-bundle = SearchCache(None).get(pages)  # one Pagefind run per edition, as the build does
+for tag, group in sorted(pages.items()):  # one Pagefind run per edition, as the build does
+    build_index(group, work / "out" / tag)
 dt = time.perf_counter() - t
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-size = sum(len(v) for v in bundle.values()) / 1048576
-print(f"{len(pages)} {dt:.2f} {child:.0f} {size:.1f}")
+size = sum(f.stat().st_size for f in (work / "out").rglob("*") if f.is_file()) / 1048576
+print(f"{sum(len(g) for g in pages.values())} {dt:.2f} {child:.0f} {size:.1f}")
 """
 
 
@@ -67,7 +74,7 @@ def main() -> int:
         out = tmp / "out"
         subprocess.run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "--no-pdf",
                         "--no-cache"], check=True, capture_output=True)
-        for mode, label in (("body", "document text only (data-pagefind-body)"), ("whole", "whole pages")):
+        for mode, label in (("body", "document text only (data-pagefind-body)"),):
             done = subprocess.run([sys.executable, "-c", MEASURE, str(out), mode], check=True,
                                   capture_output=True, text=True)
             pages, seconds, peak, size = done.stdout.split()
