@@ -118,18 +118,25 @@ def iter_texts(doc: Document) -> Iterator[tuple[str, str]]:
         value = getattr(doc.meta, name)
         if value:
             yield f"meta.{name}", value
+    parents: tuple[Node, ...] | None = None
+    where = ""
     for v in walk((doc.body, doc.sections, doc.annex)):
         if isinstance(v.node, Text):
-            yield _where(v.parents), v.node.text
+            if v.parents is not parents:  # the texts of one run share their parents
+                parents, where = v.parents, _where(v.parents)
+            yield where, v.node.text
 
 
 def _where(parents: tuple[Node, ...]) -> str:
-    """The innermost paragraph, section or annex with an id (numbered paragraphs are not one);
-    ``/signature`` added inside a signature."""
-    where = next((p.id for p in reversed(parents) if isinstance(p, (Paragraph, Section, Annex)) and p.id), "")
-    if any(isinstance(p, Signature) for p in parents):
-        return f"{where}/signature" if where else "signature"
-    return where
+    """The innermost paragraph, section or annex with an id (a numbered paragraph is not one),
+    with ``/signature`` after it inside a signature."""
+    signature = False
+    for p in reversed(parents):
+        if isinstance(p, Signature):
+            signature = True
+        elif isinstance(p, (Paragraph, Section, Annex)) and p.id:
+            return f"{p.id}/signature" if signature else p.id
+    return "signature" if signature else ""
 
 
 def _review_text(text: str, where: str, pieces: tuple[Piece, ...],

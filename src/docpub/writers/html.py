@@ -301,16 +301,18 @@ def paragraph_places(doc: Document) -> dict[str, Place]:
     counted) get no number, only their title.
     """
     places: dict[str, Place] = {}
+    titles: dict[int, str] = {}  # id() of a section -> its title as text
     # Footnotes are anchors themselves; the paragraphs inside them are not counted.
     for v in walk(doc, inlines=False, into=lambda n: not isinstance(n, Footnote)):
         n = v.node
         if isinstance(n, (Section, Annex)):
-            places.setdefault(n.id, Place(n.id, "", plain_text(n.title)))
+            titles[id(n)] = title = plain_text(n.title)
+            places.setdefault(n.id, Place(n.id, "", title))
         elif isinstance(n, Footnote):
             places[n.id] = Place(n.id, "", "")
         elif isinstance(n, (Paragraph, NumberedParagraph, SubParagraph)) and n.id:
             section = v.enclosing(Section)
-            places[n.id] = Place(n.id, _number(n.id), plain_text(section.title) if section else "")
+            places[n.id] = Place(n.id, _number(n.id), titles[id(section)] if section else "")
     return places
 
 
