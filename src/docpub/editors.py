@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from docpub.config import SiteConfig
 from docpub.facts import Facts
-from docpub.model import Document, iter_paragraphs, iter_sections
+from docpub.model import Document, Paragraph, Section, walk
 from docpub.review import Review
 from docpub.site_pages import EditionContext
 from docpub.writers.html import Alternate, Crumb, Nav
@@ -99,10 +99,10 @@ def review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: 
 
 def _anchors(doc: Document) -> set[str]:
     """The ids the document page has for its parts: letter, annex, sections, paragraphs."""
-    sections = (*doc.sections, *(doc.annex.sections if doc.annex else ()))
     ids = {"letter"} | ({"annex"} if doc.annex else set())
-    ids.update(s.id for s in iter_sections(sections))
-    ids.update(p.id for p in iter_paragraphs(doc) if p.id)
+    for v in walk(doc, inlines=False):
+        if isinstance(v.node, Section) or isinstance(v.node, Paragraph) and v.node.id:
+            ids.add(v.node.id)
     return ids
 
 

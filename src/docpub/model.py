@@ -7,9 +7,10 @@ here does I/O, reads configuration or knows an output format.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal, TypeAlias, TypeGuard, TypeVar, overload
+from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard, TypeVar, overload
 
 # What a document is; each kind has its own structure and layout (docs/content-format.md).
 DocumentKind = Literal["letter", "resolution", "presidential-statement", "report"]
@@ -371,18 +372,9 @@ def is_node(value: object) -> TypeGuard[Node]:
 
 def iter_inlines(node: Tree) -> Iterator[Inline]:
     """Yield every inline below ``node``, depth-first, in document order."""
-    if isinstance(node, tuple):
-        for x in node:
-            yield from iter_inlines(x)
-        return
-    if not is_node(node):
-        return
-    if isinstance(node, _INLINE_TYPES):
-        yield node
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple) or is_node(value):
-            yield from iter_inlines(value)
+    for v in walk(node):
+        if isinstance(v.node, _INLINE_TYPES):
+            yield v.node
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -411,30 +403,102 @@ def iter_sections(sections: tuple[Section, ...]) -> Iterator[Section]:
 
 def iter_blocks(node: Tree) -> Iterator[Node]:
     """Every node below ``node`` that is not an inline, in document order (parents first)."""
-    if isinstance(node, tuple):
-        for x in node:
-            yield from iter_blocks(x)
-        return
-    if not is_node(node) or isinstance(node, _INLINE_TYPES):
-        return
-    yield node
-    for f in fields(node):
-        yield from iter_blocks(getattr(node, f.name))
+    return (v.node for v in walk(node, inlines=False))
 
 
 def iter_paragraphs(node: Tree) -> Iterator[Paragraph]:
     """Every paragraph below ``node`` in document order."""
-    if isinstance(node, Paragraph):
-        yield node
-        return
-    if isinstance(node, tuple):
-        for x in node:
-            yield from iter_paragraphs(x)
-        return
-    if not is_node(node) or isinstance(node, _INLINE_TYPES):
-        return
-    for f in fields(node):
-        yield from iter_paragraphs(getattr(node, f.name))
+    for v in walk(node, inlines=False):
+        if isinstance(v.node, Paragraph):
+            yield v.node
+
+
+# --- the walk ----------------------------------------------------------------
+
+# What a reader's link can land on: the nodes whose ``id`` is an anchor of the document's page.
+# (The document's own id is a folder name, not an anchor.)
+_ANCHORED = (Paragraph, NumberedParagraph, SubParagraph, Section, Annex, Footnote)
+
+
+class Visit(NamedTuple):
+    """A node met by ``walk``, with where it stands."""
+
+    node: Node
+    # The id of the innermost anchored node holding it, itself included (a paragraph, numbered
+    # paragraph, sub-paragraph, section, annex or footnote with an id); "" when none does.
+    anchor: str
+    parents: tuple[Node, ...]  # the nodes holding it, outermost first (tuples are not nodes)
+
+    def enclosing(self, kind: type[_NodeT]) -> _NodeT | None:
+        """The innermost of ``parents`` that is a ``kind``, or None."""
+        for p in reversed(self.parents):
+            if isinstance(p, kind):
+                return p
+        return None
+
+
+def walk(node: Tree, *, inlines: bool = True, into: Callable[[Node], bool] | None = None) -> Iterator[Visit]:
+    """Every node of ``node`` (itself included) in document order, parents first, each with its anchor.
+
+    Document order is the order of the fields (a document's caption comes after its
+    footnotes). ``inlines=False`` leaves inlines out (and never descends into them);
+    ``into``, when given, says which nodes to descend into: the others are visited,
+    their children not.
+    """
+    table = _CHILDREN if inlines else _BLOCK_CHILDREN
+    # No recursion (so no generator per level): a stack of (the rest of a run of siblings,
+    # their parents, their anchor). A node's children are the values of its child fields.
+    stack: list[tuple[Iterator[Any], tuple[Node, ...], str]] = [(iter((node,)), (), "")]
+    while stack:
+        items, parents, anchor = stack[-1]
+        for item in items:
+            if isinstance(item, tuple):
+                stack.append((iter(item), parents, anchor))
+                break
+            entry = table.get(type(item))
+            if entry is None:  # a leaf (str, int, date, None), or an inline when they are left out
+                continue
+            names, anchored = entry
+            own = (item.id or anchor) if anchored else anchor
+            yield _new_visit(Visit, (item, own, parents))
+            if names and (into is None or into(item)):
+                stack.append((iter([getattr(item, name) for name in names]), (*parents, item), own))
+                break
+        else:
+            stack.pop()
+
+
+# One Visit per node: made by tuple.__new__ directly, which skips NamedTuple's
+# Python-level constructor (a quarter of the walk's time).
+_new_visit = tuple.__new__
+
+
+_NODE_TYPES: tuple[type[Node], ...] = (
+    *_INLINE_TYPES, Paragraph, ListItem, BulletList, OrderedList, BlockQuote, Signature, Section,
+    CodeBlock, Rule, TableCell, TableRow, Table, SubParagraph, NumberedParagraph, Meta, Annex, Footnote,
+    Document,
+)
+
+
+def _child_fields(cls: type[Node], *, inlines: bool) -> tuple[str, ...]:
+    """The fields of ``cls`` that can hold nodes (read from their annotations), in order."""
+    node_names = {"Node", "Block", "Inline", *(t.__name__ for t in _NODE_TYPES)}
+    inline_names = {"Inline", *(t.__name__ for t in _INLINE_TYPES)}
+    out = []
+    for f in fields(cls):
+        names = set(re.findall(r"\w+", str(f.type))) & node_names
+        if names and (inlines or not names <= inline_names):
+            out.append(f.name)
+    return tuple(out)
+
+
+# Node class -> (its child fields, whether its id is an anchor); with inlines, and without.
+_CHILDREN: dict[type, tuple[tuple[str, ...], bool]] = {
+    t: (_child_fields(t, inlines=True), t in _ANCHORED) for t in _NODE_TYPES
+}
+_BLOCK_CHILDREN: dict[type, tuple[tuple[str, ...], bool]] = {
+    t: (_child_fields(t, inlines=False), t in _ANCHORED) for t in _NODE_TYPES if t not in _INLINE_TYPES
+}
 
 
 __all__ = [
@@ -443,6 +507,6 @@ __all__ = [
     "FootnoteRef", "Image", "Inline", "LineBreak", "Link", "ListItem", "Meta", "Node",
     "NumberedParagraph", "OrderedList", "Paragraph", "Rule", "Section", "Signature", "Strong",
     "SubParagraph", "Table", "TableCell", "TableRow", "Text", "Tree",
-    "is_node", "iter_blocks", "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs",
-    "map_text", "plain_text",
+    "Visit", "is_node", "iter_blocks", "iter_inlines", "iter_paragraphs", "iter_sections", "map_inline_seqs",
+    "map_text", "plain_text", "walk",
 ]

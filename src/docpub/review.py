@@ -14,12 +14,12 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 from docpub.errors import DocpubError
 from docpub.files import read_regular_text
-from docpub.model import Annex, Document, Paragraph, Section, Signature, Text, is_node
+from docpub.model import Annex, Document, Node, Paragraph, Section, Signature, Text, walk
 from docpub.transforms.editions import META_FIELDS, Converter, Piece
 
 AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
@@ -121,23 +121,25 @@ def iter_texts(doc: Document) -> Iterator[tuple[str, str]]:
         value = getattr(doc.meta, name)
         if value:
             yield f"meta.{name}", value
-    for part in (doc.body, doc.sections, doc.annex):
-        yield from _walk(part, "")
+    parents: tuple[Node, ...] | None = None
+    where = ""
+    for v in walk((doc.body, doc.sections, doc.annex)):
+        if isinstance(v.node, Text):
+            if v.parents is not parents:  # the texts of one run share their parents
+                parents, where = v.parents, _where(v.parents)
+            yield where, v.node.text
 
 
-def _walk(node: object, where: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, Text):
-        yield where, node.text
-    elif isinstance(node, tuple):
-        for child in node:
-            yield from _walk(child, where)
-    elif is_node(node):
-        if isinstance(node, (Paragraph, Section, Annex)) and node.id:
-            where = node.id
-        elif isinstance(node, Signature):
-            where = f"{where}/signature" if where else "signature"
-        for f in fields(node):
-            yield from _walk(getattr(node, f.name), where)
+def _where(parents: tuple[Node, ...]) -> str:
+    """The innermost paragraph, section or annex with an id (a numbered paragraph is not one),
+    with ``/signature`` after it inside a signature."""
+    signature = False
+    for p in reversed(parents):
+        if isinstance(p, Signature):
+            signature = True
+        elif isinstance(p, (Paragraph, Section, Annex)) and p.id:
+            return f"{p.id}/signature" if signature else p.id
+    return "signature" if signature else ""
 
 
 @functools.lru_cache(maxsize=8)

@@ -15,7 +15,6 @@ rule.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar, overload
 
@@ -31,7 +30,6 @@ from docpub.model import (
     Meta,
     Node,
     NumberedParagraph,
-    Paragraph,
     Signature,
     Strong,
     SubParagraph,
@@ -39,8 +37,8 @@ from docpub.model import (
     Tree,
     is_node,
     iter_blocks,
-    iter_inlines,
     plain_text,
+    walk,
 )
 from docpub.symbols import Symbol, parse_symbol, url_for
 from docpub.transforms.citation_grammar import Found, bare_pinpoints, find_suspects, find_symbols
@@ -182,30 +180,16 @@ class CitedDocument:
     paragraph_ids: tuple[str, ...]
 
 
-def _iter_cited(node: Tree, anchor: str) -> Iterator[tuple[Citation, str]]:
-    if isinstance(node, tuple):
-        for x in node:
-            yield from _iter_cited(x, anchor)
-    elif isinstance(node, Paragraph):
-        here = node.id or anchor
-        yield from ((x, here) for x in iter_inlines(node.inlines) if isinstance(x, Citation))
-    elif isinstance(node, Citation):
-        yield node, anchor
-    elif is_node(node) and not isinstance(node, Meta):
-        # Whatever has an anchor (a section, the annex, a numbered paragraph, a footnote) is
-        # where the citations inside it are cited; the document's own id is not an anchor.
-        here = anchor if isinstance(node, Document) else getattr(node, "id", "") or anchor
-        for f in fields(node):
-            yield from _iter_cited(getattr(node, f.name), here)
-
-
 def collect_citations(doc: Document) -> list[CitedDocument]:
     """The documents ``doc`` cites, by kind (``CITATION_KINDS`` order), then by first citation."""
     seen: dict[str, tuple[Citation, int, list[str]]] = {}
-    for citation, anchor in _iter_cited(doc, ""):
+    for v in walk(doc):  # a citation is cited where its enclosing anchor is
+        citation = v.node
+        if not isinstance(citation, Citation):
+            continue
         first, count, anchors = seen.get(citation.symbol, (citation, 0, []))
-        if anchor and anchor not in anchors:
-            anchors.append(anchor)
+        if v.anchor and v.anchor not in anchors:
+            anchors.append(v.anchor)
         seen[citation.symbol] = (first, count + 1, anchors)
     cited = [CitedDocument(c.symbol, c.kind, c.url, n, tuple(a)) for c, n, a in seen.values()]
     order = {kind: i for i, kind in enumerate(CITATION_KINDS)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,18 +26,14 @@ from docpub.media import MEDIA_PREFIX
 from docpub.model import (
     CITATION_KINDS,
     Annex,
-    Block,
-    BlockQuote,
-    BulletList,
     Document,
-    ListItem,
+    Footnote,
     NumberedParagraph,
-    OrderedList,
     Paragraph,
     Section,
     SubParagraph,
-    Tree,
     plain_text,
+    walk,
 )
 from docpub.templating import Theme, render_template
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
@@ -305,43 +301,19 @@ def paragraph_places(doc: Document) -> dict[str, Place]:
     counted) get no number, only their title.
     """
     places: dict[str, Place] = {}
-
-    def add(blocks: tuple[Block, ...], title: str) -> None:
-        for pid in _anchored(blocks):
-            places[pid] = Place(pid, _number(pid), title)
-
-    def walk(sections: tuple[Section, ...]) -> None:
-        for s in sections:
-            title = plain_text(s.title)
-            places.setdefault(s.id, Place(s.id, "", title))
-            add(s.blocks, title)
-            walk(s.subsections)
-
-    add(doc.body, "")
-    walk(doc.sections)
-    if doc.annex is not None:
-        places.setdefault(doc.annex.id, Place(doc.annex.id, "", plain_text(doc.annex.title)))
-        add(doc.annex.blocks, "")
-        walk(doc.annex.sections)
-    for note in doc.footnotes:
-        places[note.id] = Place(note.id, "", "")
+    titles: dict[int, str] = {}  # id() of a section -> its title as text
+    # Footnotes are anchors themselves; the paragraphs inside them are not counted.
+    for v in walk(doc, inlines=False, into=lambda n: not isinstance(n, Footnote)):
+        n = v.node
+        if isinstance(n, (Section, Annex)):
+            titles[id(n)] = title = plain_text(n.title)
+            places.setdefault(n.id, Place(n.id, "", title))
+        elif isinstance(n, Footnote):
+            places[n.id] = Place(n.id, "", "")
+        elif isinstance(n, (Paragraph, NumberedParagraph, SubParagraph)) and n.id:
+            section = v.enclosing(Section)
+            places[n.id] = Place(n.id, _number(n.id), titles[id(section)] if section else "")
     return places
-
-
-def _anchored(node: Tree) -> Iterator[str]:
-    """The anchors of paragraphs (plain, numbered and sub-paragraphs) below ``node``, in order."""
-    if isinstance(node, tuple):
-        for x in node:
-            yield from _anchored(x)
-    elif isinstance(node, (Paragraph, NumberedParagraph, SubParagraph)):
-        if node.id:
-            yield node.id
-        if not isinstance(node, Paragraph):
-            yield from _anchored(node.blocks)
-    elif isinstance(node, (BulletList, OrderedList, BlockQuote)):
-        yield from _anchored(node.items if not isinstance(node, BlockQuote) else node.blocks)
-    elif isinstance(node, ListItem):
-        yield from _anchored(node.blocks)
 
 
 _PARAGRAPH_ID = re.compile(r"p(\d+)((?:-[a-z]+)*)")

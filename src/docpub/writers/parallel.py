@@ -8,11 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from markupsafe import Markup
 
-from docpub.model import Block, Document, NumberedParagraph, Paragraph, Section, SubParagraph, Text, plain_text
+from docpub.model import (
+    Annex,
+    Block,
+    Document,
+    Footnote,
+    Node,
+    NumberedParagraph,
+    Paragraph,
+    Section,
+    SubParagraph,
+    Text,
+    plain_text,
+    walk,
+)
 from docpub.writers.nodes import NodeRenderer
 
 RowKind = Literal["title", "heading", "paragraph", "block"]
@@ -46,33 +59,26 @@ def _units(doc: Document, r: NodeRenderer) -> Iterator[Unit]:
     yield "title", "letter", 1, r.inlines((Text(doc.meta.title),)), doc.meta.title
     if doc.caption:  # a resolution's adoption line, a statement's header
         yield "paragraph", "", 0, r.inlines(doc.caption), ""
-    yield from _blocks(doc.body, r)
-    yield from _sections(doc.sections, r)
-    if doc.annex is not None:
-        yield "paragraph", "annex", 0, r.inlines(doc.annex.caption), plain_text(doc.annex.caption)
-        yield "title", "", 1, r.inlines(doc.annex.title), plain_text(doc.annex.title)
-        yield from _blocks(doc.annex.blocks, r)
-        yield from _sections(doc.annex.sections, r)
-    for note in doc.footnotes:
-        yield "block", "", 0, Markup("<sup>{}</sup> ").format(note.number) + r.footnote_body(note), ""
-
-
-def _blocks(blocks: tuple[Block, ...], r: NodeRenderer) -> Iterator[Unit]:
-    for b in blocks:
-        if isinstance(b, Paragraph):
+    # Sections, the annex and numbered paragraphs are opened; any other block is one row, whole.
+    for v in walk((doc.body, doc.sections, doc.annex, doc.footnotes), inlines=False, into=_opened):
+        b = v.node
+        if isinstance(b, Section):
+            yield "heading", b.id, b.level, r.inlines(b.title), plain_text(b.title)
+        elif isinstance(b, Annex):
+            yield "paragraph", "annex", 0, r.inlines(b.caption), plain_text(b.caption)
+            yield "title", "", 1, r.inlines(b.title), plain_text(b.title)
+        elif isinstance(b, Paragraph):
             yield "paragraph", b.id, 0, r.inlines(b.inlines), ""
         elif isinstance(b, (NumberedParagraph, SubParagraph)):
             # A row per numbered paragraph and per sub-paragraph, each showing its number.
             number = f"{b.number}." if isinstance(b, NumberedParagraph) else f"({b.label})"
             text = Markup('<span class="num">{}</span> {}').format(number, r.inlines(b.inlines))
             yield "paragraph", b.id, 0, text, ""
-            yield from _blocks(b.blocks, r)
+        elif isinstance(b, Footnote):
+            yield "block", "", 0, Markup("<sup>{}</sup> ").format(b.number) + r.footnote_body(b), ""
         else:
-            yield "block", "", 0, r.block(b), ""
+            yield "block", "", 0, r.block(cast(Block, b)), ""
 
 
-def _sections(sections: tuple[Section, ...], r: NodeRenderer) -> Iterator[Unit]:
-    for s in sections:
-        yield "heading", s.id, s.level, r.inlines(s.title), plain_text(s.title)
-        yield from _blocks(s.blocks, r)
-        yield from _sections(s.subsections, r)
+def _opened(node: Node) -> bool:
+    return isinstance(node, (Section, Annex, NumberedParagraph, SubParagraph))
