@@ -506,3 +506,14 @@ def test_every_page_of_every_kind_passes_the_nu_html_checker(site: Path) -> None
         pytest.fail(f"missing {', '.join(missing)}: run 'make test-setup'")
     report = vnu_errors(sorted(site.rglob("*.html")))
     assert [e for errors in report.values() for e in errors] == []
+
+
+def test_the_review_places_text_in_numbered_paragraphs_and_footnotes() -> None:
+    """An editor's review row names, and links to, the operative paragraph or footnote it is in."""
+    from docpub.review import iter_texts
+
+    resolution = dict((text, where) for where, text in iter_texts(load("resolution")))
+    assert next(w for t, w in resolution.items() if "2032年3月15日" in t) == "p1"
+    assert next(w for t, w in resolution.items() if "每90天报告一次" in t) == "p2-a"
+    doc = read("# 标题\n\n正文[^1]。\n\n[^1]: 脚注里的文字。\n")
+    assert ("fn1", "脚注里的文字。") in list(iter_texts(doc))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from docpub.config import SiteConfig
 from docpub.facts import Facts
-from docpub.model import Document, Paragraph, Section, walk
+from docpub.model import Document, Footnote, NumberedParagraph, Paragraph, Section, SubParagraph, walk
 from docpub.review import Review
 from docpub.site_pages import EditionContext
 from docpub.writers.html import Alternate, Crumb, Nav
@@ -98,10 +98,11 @@ def review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: 
 
 
 def _anchors(doc: Document) -> set[str]:
-    """The ids the document page has for its parts: letter, annex, sections, paragraphs."""
-    ids = {"letter"} | ({"annex"} if doc.annex else set())
+    """The ids the document page has for its parts: letter, annex, sections, paragraphs (numbered
+    or not), footnotes."""
+    ids = {"letter"} | ({doc.annex.id} if doc.annex else set())
     for v in walk(doc, inlines=False):
-        if isinstance(v.node, Section) or isinstance(v.node, Paragraph) and v.node.id:
+        if isinstance(v.node, (Section, Paragraph, NumberedParagraph, SubParagraph, Footnote)) and v.node.id:
             ids.add(v.node.id)
     return ids
 

@@ -19,7 +19,19 @@ from pathlib import Path
 
 from docpub.errors import DocpubError
 from docpub.files import read_regular_text
-from docpub.model import Annex, Document, Node, Paragraph, Section, Signature, Text, walk
+from docpub.model import (
+    Annex,
+    Document,
+    Footnote,
+    Node,
+    NumberedParagraph,
+    Paragraph,
+    Section,
+    Signature,
+    SubParagraph,
+    Text,
+    walk,
+)
 from docpub.transforms.editions import META_FIELDS, Converter, Piece
 
 AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
@@ -123,7 +135,7 @@ def iter_texts(doc: Document) -> Iterator[tuple[str, str]]:
             yield f"meta.{name}", value
     parents: tuple[Node, ...] | None = None
     where = ""
-    for v in walk((doc.body, doc.sections, doc.annex)):
+    for v in walk((doc.caption, doc.body, doc.sections, doc.annex, doc.footnotes)):
         if isinstance(v.node, Text):
             if v.parents is not parents:  # the texts of one run share their parents
                 parents, where = v.parents, _where(v.parents)
@@ -131,13 +143,13 @@ def iter_texts(doc: Document) -> Iterator[tuple[str, str]]:
 
 
 def _where(parents: tuple[Node, ...]) -> str:
-    """The innermost paragraph, section or annex with an id (a numbered paragraph is not one),
-    with ``/signature`` after it inside a signature."""
+    """The innermost paragraph (numbered or not), section, annex or footnote with an id, with
+    ``/signature`` after it inside a signature."""
     signature = False
     for p in reversed(parents):
         if isinstance(p, Signature):
             signature = True
-        elif isinstance(p, (Paragraph, Section, Annex)) and p.id:
+        elif isinstance(p, (Paragraph, NumberedParagraph, SubParagraph, Section, Annex, Footnote)) and p.id:
             return f"{p.id}/signature" if signature else p.id
     return "signature" if signature else ""
 
