@@ -147,18 +147,44 @@ def dask_identical(site: Path, work: Path, *args: str) -> bool | None:
     return identical(local, remote)
 
 
+def html_archives(args: argparse.Namespace, work: Path) -> None:
+    html_site = make_archive(work / "html-archive", args.docs, seed=2)
+    print(f"{args.docs} documents, HTML only (the search index is Pagefind's work: see the last line):")
+    h2 = series(html_site, work / "h2" / "site", "--no-pdf", "-j", "2")
+    row("-j2, with search", h2)
+    n2 = series(html_site, work / "n2" / "site", "--no-pdf", "--no-search", "-j", "2")
+    row("-j2, no search", n2)
+    h1 = series(html_site, work / "h1" / "site", "--no-pdf", "--no-search", "-j", "1")
+    row("-j1, no search (peak: the whole build)", h1)
+    print(f"  cold -j2: {n2['cold']:.2f} s without search, {h2['cold']:.2f} s with it (target ≤ 10 s); "
+          f"no-op/cold {h2['noop'] / h2['cold']:.3f} (target ≤ 0.05); "
+          f"edit/cold {h2['edit'] / h2['cold']:.3f} with search, {n2['edit'] / n2['cold']:.3f} without "
+          f"(target ≤ 0.1)")
+    print(f"  Pagefind, {args.docs} documents x 4 editions: {h2['cold'] - n2['cold']:.2f} s of the cold build")
+    if args.big:
+        big_site = make_archive(work / "big-archive", args.big, seed=3)
+        _, big_peak = docpub(big_site, work / "big" / "site", "--no-pdf", "--no-search", "-j", "1")
+        print(f"{args.big} documents, HTML only, -j1: peak {big_peak:.1f} MiB "
+              f"({big_peak / h1['peak']:.2f}× the {args.docs}-document peak; targets ≤ 1.2× and ≤ 200 MiB)")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--docs", type=int, default=200, help="documents of the HTML-only archive (default 200)")
     p.add_argument("--pdf-docs", type=int, default=20, help="documents of the archive built with PDFs (default 20)")
     p.add_argument("--big", type=int, default=1000, help="documents of the memory-growth archive (0: skip)")
     p.add_argument("--quick", action="store_true", help="20/4 documents, no 1,000-document run")
+    p.add_argument("--html-only", action="store_true",
+                   help="only the HTML archives: no PDFs, no peer pipeline, no Dask cluster")
     args = p.parse_args()
     if args.quick:
         args.docs, args.pdf_docs, args.big = 20, 4, 0
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines make times noisy)")
     with tempfile.TemporaryDirectory(prefix="docpub-bench-") as tmp:
         work = Path(tmp)
+        if args.html_only:
+            html_archives(args, work)
+            return 0
         print("this repository's site, every edition, HTML and PDF:")
         repo_site = work / "repo"
         shutil.copytree(REPO / "content", repo_site / "content")
@@ -181,24 +207,7 @@ def main() -> int:
             print(f"  peer pipeline on the same documents: {peer_pdf:.2f} s (docpub -j2 cold: "
                   f"{j2['cold'] / peer_pdf:.2f}×)")
 
-        html_site = make_archive(work / "html-archive", args.docs, seed=2)
-        print(f"{args.docs} documents, HTML only (the search index is Pagefind's work: see the last line):")
-        h2 = series(html_site, work / "h2" / "site", "--no-pdf", "-j", "2")
-        row("-j2, with search", h2)
-        n2 = series(html_site, work / "n2" / "site", "--no-pdf", "--no-search", "-j", "2")
-        row("-j2, no search", n2)
-        h1 = series(html_site, work / "h1" / "site", "--no-pdf", "--no-search", "-j", "1")
-        row("-j1, no search (peak: the whole build)", h1)
-        print(f"  cold -j2: {n2['cold']:.2f} s without search, {h2['cold']:.2f} s with it (target ≤ 10 s); "
-              f"no-op/cold {h2['noop'] / h2['cold']:.3f} (target ≤ 0.05); "
-              f"edit/cold {h2['edit'] / h2['cold']:.3f} with search, {n2['edit'] / n2['cold']:.3f} without "
-              f"(target ≤ 0.1)")
-        print(f"  Pagefind, {args.docs} documents x 4 editions: {h2['cold'] - n2['cold']:.2f} s of the cold build")
-        if args.big:
-            big_site = make_archive(work / "big-archive", args.big, seed=3)
-            _, big_peak = docpub(big_site, work / "big" / "site", "--no-pdf", "--no-search", "-j", "1")
-            print(f"{args.big} documents, HTML only, -j1: peak {big_peak:.1f} MiB "
-                  f"({big_peak / h1['peak']:.2f}× the {args.docs}-document peak; targets ≤ 1.2× and ≤ 200 MiB)")
+        html_archives(args, work)
         same = dask_identical(pdf_site, work / "dask", *(() if not args.quick else ("--no-pdf",)))
         if same is not None:
             print(f"2-worker Dask cluster on the {args.pdf_docs}-document archive: "

@@ -70,8 +70,23 @@ def test_no_op_rebuild_renders_nothing(site: Path, tmp_path: Path, capsys: pytes
     rendered, reused = build(site, out, capsys, "--no-pdf")
     assert rendered > 0 and reused == 0
     before = inodes(out)
+    folder = out.stat().st_ino
     assert build(site, out, capsys, "--no-pdf") == (0, rendered)
     assert inodes(out) == before  # the very same files, linked, not copied
+    assert out.stat().st_ino == folder  # nothing to publish: the output was left as it is
+
+
+def test_a_tampered_output_is_published_again(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    page = out / "zh-Hant" / "first" / "index.html"
+    good = page.read_bytes()
+    page.unlink()
+    page.write_text("defaced", encoding="utf-8")
+    (out / "zh-Hant" / "stray.html").write_text("not ours", encoding="utf-8")
+    assert build(site, out, capsys, "--no-pdf") == (0, rendered)  # nothing to render, all to publish
+    assert page.read_bytes() == good
+    assert not (out / "zh-Hant" / "stray.html").exists()
 
 
 def test_text_edit_renders_only_that_documents_pages(site: Path, tmp_path: Path,

@@ -108,12 +108,18 @@ def listing_slots(shared: Shared) -> list[tuple[PageKind, KindDef, str]]:
 
 
 def plan_listings(shared: Shared, docs: Sequence[DocSource], facts: Mapping[str, Sequence[Facts]], *,
-                  code: str) -> list[Output]:
-    """The pages made from every document's facts; each key covers the facets it shows."""
+                  code: str, scope: str) -> list[Output]:
+    """The pages made from every document's facts; each key covers the facets it shows.
+
+    ``scope``: an edition's tag for its listings, "" for the site's (which read ``facts``
+    of every edition).
+    """
     keys = _KeyParts(shared, docs, code)
     published = repr(sorted(published_ids(docs).items()))
     out = []
     for name, kind, tag in listing_slots(shared):
+        if tag != scope:
+            continue
         path = kind.path.format(tag=tag)
         groups = [tag] if tag else sorted(facts)
         parts = [keys.base, name, path, keys.templates(kind.templates)]

@@ -11,13 +11,14 @@ temporary folder that replaces the output whole when everything succeeded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from multiprocessing import get_context
 from pathlib import Path
@@ -71,44 +72,85 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         outputs = plan_documents(shared, docs, code=code)
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
-        with atomic_output(out) as tmp:
-            (tmp / MARKER).write_bytes(MARKER_TEXT)
-            publisher = Publisher(tmp)
-            publish = _publish(publisher)
-            try:
-                stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                                window=window, publish=publish, tick=tick)
-                facts = _facts(shared, docs, outputs, store)
-                listings = plan_listings(shared, docs, facts, code=code)
-                published = published_ids(docs)
-                stats += execute_listings(listings, store=store, publish=publish, tick=tick, listing=lambda o: Listing(
-                    shared, shared.inputs.edition(o.edition or config.source_lang), facts, published))
-            except jinja2.TemplateError as exc:
-                raise template_error(exc, config.theme) from None
-            if search:
-                cache = SearchCache(search_cache_folder(out) if use_cache else None)
-                _search(cache, tmp, publisher, [*outputs, *listings], code, jobs)
-    return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=publisher.files,
+        placed: dict[str, Path] = {}  # path in the site -> the store's entry it is
+        publish = _publish(placed)
+        try:
+            stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
+                            window=window, publish=publish, tick=tick)
+            # One edition's facts at a time: its listings are rendered, then only what the
+            # site's listings read of them is kept (so memory does not grow with the citations).
+            published = published_ids(docs)
+            light: dict[str, list[Facts]] = {}
+            listings: list[Output] = []
+            for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
+                facts = {scope: _facts(docs, outputs, store, scope)} if scope else light
+                planned = plan_listings(shared, docs, facts, code=code, scope=scope)
+                stats += execute_listings(planned, store=store, publish=publish, tick=tick,
+                                          listing=functools.partial(_listing, shared, facts, published))
+                listings += planned
+                if scope:
+                    light[scope] = [replace(f, description="", cited=(), places=()) for f in facts[scope]]
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, config.theme) from None
+        cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
+        try:
+            if cache is not None:
+                _search(cache, placed, [*outputs, *listings], code, jobs)
+            if not _same_site(out, placed):
+                with atomic_output(out) as tmp:
+                    (tmp / MARKER).write_bytes(MARKER_TEXT)
+                    publisher = Publisher(tmp)
+                    for rel, entry in placed.items():
+                        publisher.place(rel, entry)
+        except BaseException:
+            if cache is not None and cache.scratch:
+                cache.prune()  # without caching, its scratch folder goes in any case
+            raise
+        if cache is not None:
+            cache.prune()  # after publishing, which links the bundles it keeps
+    return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=len(placed),
                        rendered=stats.rendered, reused=stats.reused)
 
 
-def _facts(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store) -> dict[str, list[Facts]]:
-    """Every document's facts in every edition (by id), from the store where the jobs left them."""
-    entries = {(o.edition, o.doc): o.key for o in outputs if o.kind == "facts"}
-    out: dict[str, list[Facts]] = {}
-    for spec in shared.inputs.editions:
-        tag = spec.edition.tag
-        group = out[tag] = []
-        for doc in sorted(docs, key=lambda d: d.id):
-            data = store.read(entries[tag, doc.id])
-            if data is None:  # removed while this build ran: nothing to publish that is not known
-                raise RuntimeError(f"the build cache lost an entry of {doc.path} during the build")
-            group.append(Facts.from_bytes(data))
-    return out
+def _same_site(out: Path, placed: dict[str, Path]) -> bool:
+    """Whether ``out`` already is this very site: its files the very entries (hard links) to place,
+    and nothing else. Then there is nothing to publish, and the output is left as it is."""
+    try:
+        if (out / MARKER).read_bytes() != MARKER_TEXT:
+            return False
+        found = 0
+        for folder, _, names in os.walk(out):
+            for name in names:
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, out).replace(os.sep, "/")
+                if rel == MARKER:
+                    continue
+                entry = placed.get(rel)
+                if entry is None or not os.path.samestat(os.lstat(path), os.stat(entry)):
+                    return False
+                found += 1
+        return found == len(placed)
+    except OSError:
+        return False
 
 
-def _search(cache: SearchCache, tmp: Path, publisher: Publisher, outputs: list[Output], code: str,
-            jobs: int) -> None:
+def _listing(shared: Shared, facts: dict[str, list[Facts]], published: dict[str, str], o: Output) -> Listing:
+    return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), facts, published)
+
+
+def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[Facts]:
+    """Every document's facts in edition ``tag`` (by id), from the store where the jobs left them."""
+    entries = {o.doc: o.key for o in outputs if o.kind == "facts" and o.edition == tag}
+    group = []
+    for doc in sorted(docs, key=lambda d: d.id):
+        data = store.read(entries[doc.id])
+        if data is None:  # removed while this build ran: nothing to publish that is not known
+            raise RuntimeError(f"the build cache lost an entry of {doc.path} during the build")
+        group.append(Facts.from_bytes(data))
+    return group
+
+
+def _search(cache: SearchCache, placed: dict[str, Path], outputs: list[Output], code: str, jobs: int) -> None:
     """Each edition's search bundle: reused while none of the edition's pages changed.
 
     Pagefind runs as its own program, so with ``jobs`` > 1 several editions are indexed at once.
@@ -121,20 +163,19 @@ def _search(cache: SearchCache, tmp: Path, publisher: Publisher, outputs: list[O
     def bundle(tag: str) -> Path:
         group = sorted(pages[tag], key=lambda o: o.path)
         key = digest(code, cache.versions(), tag, *(p for o in group for p in (o.path, o.key)))
-        return cache.bundle(tag, key, {o.path: tmp / o.path for o in group})
+        return cache.bundle(tag, key, {o.path: placed[o.path] for o in group})
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
         folders = dict(zip(sorted(pages), threads.map(bundle, sorted(pages)), strict=True))
     for tag, folder in folders.items():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            publisher.place(f"{cache.prefix(tag)}/{path.relative_to(folder).as_posix()}", path)
-    cache.prune()
+            placed[f"{cache.prefix(tag)}/{path.relative_to(folder).as_posix()}"] = path
 
 
-def _publish(publisher: Publisher) -> Callable[[Output, Path], None]:
+def _publish(placed: dict[str, Path]) -> Callable[[Output, Path], None]:
     def publish(output: Output, entry: Path) -> None:
         if KINDS[output.kind].published:
-            publisher.place(output.path, entry)
+            placed[output.path] = entry
 
     return publish
 
