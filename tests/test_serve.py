@@ -180,7 +180,8 @@ def test_a_template_added_to_the_site_is_picked_up(served: tuple[Served, Path]) 
     found, close = events(server.base)
     try:
         next_event(found, "build")
-        templates = doc.parents[2] / "templates"
+        site = doc.parent.parent.parent  # the temporary site: content/test-doc/zh-Hans.md
+        templates = site / "templates"
         templates.mkdir()
         (templates / "citations.html.j2").write_text(
             '{% extends "base.html.j2" %}{% block main %}<p>自有模板</p>{% endblock %}\n', encoding="utf-8")

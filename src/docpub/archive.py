@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from docpub.model import CITATION_KINDS, CitationKind, Document, DocumentKind
+from docpub.model import CITATION_KINDS, CitationKind, Document
 from docpub.transforms.citations import CitedDocument
 from docpub.transforms.corpus import site_documents
 
@@ -52,14 +52,17 @@ def by_month(entries: Iterable[T]) -> tuple[YearGroup[T], ...]:
     return tuple(YearGroup(year, tuple(ms)) for year, ms in years.items())
 
 
-def newest_first(docs: Iterable[Document]) -> list[Document]:
+class Listed(Dated, Protocol):
+    @property
+    def doc_id(self) -> str: ...
+
+
+L = TypeVar("L", bound=Listed)
+
+
+def newest_first(entries: Iterable[L]) -> list[L]:
     """Newest first, then by id, so the order never depends on the disk."""
-    return sorted(docs, key=lambda d: (-d.meta.date.toordinal(), d.id))
-
-
-def document_kind(doc: Document) -> DocumentKind:
-    """What the document is (a letter, a resolution ...), as its front matter says."""
-    return doc.meta.kind
+    return sorted(sorted(entries, key=lambda e: e.doc_id), key=lambda e: e.date, reverse=True)
 
 
 # --- cited symbols published in the site ------------------------------------------
@@ -148,5 +151,5 @@ def _natural(symbol: str) -> tuple[tuple[int, str], ...]:
 
 __all__ = [
     "Citing", "CorpusCitation", "Dated", "MonthGroup", "Published", "YearGroup", "by_month",
-    "corpus_citations", "document_kind", "newest_first",
+    "corpus_citations", "newest_first",
 ]

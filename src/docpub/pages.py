@@ -26,7 +26,7 @@ from docpub.editors import review_index_page, review_page
 from docpub.facts import Facts, document_facts
 from docpub.inputs import EditionSpec, SiteInputs, ThemeSources
 from docpub.model import Document
-from docpub.review import review
+from docpub.review import Review, review
 from docpub.site_pages import (
     EditionContext,
     corpus_page,
@@ -129,7 +129,7 @@ class Page:
         return self.review.size if self.converted else -1
 
     @functools.cached_property
-    def review(self):  # type: ignore[no-untyped-def]
+    def review(self) -> Review:
         return review(self.source, converter=self.converter, table=dict(self.shared.inputs.ambiguous),
                       pieces=self.conversion.pieces)
 

@@ -28,7 +28,7 @@ import jinja2
 from docpub import __version__
 from docpub.cache import Store, open_store, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
-from docpub.execute import Tick, execute, execute_listings
+from docpub.execute import Publish, Stats, Tick, execute, execute_listings
 from docpub.facts import Facts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
@@ -77,19 +77,8 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         try:
             stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
                             window=window, publish=publish, tick=tick)
-            # One edition's facts at a time: its listings are rendered, then only what the
-            # site's listings read of them is kept (so memory does not grow with the citations).
-            published = published_ids(docs)
-            light: dict[str, list[Facts]] = {}
-            listings: list[Output] = []
-            for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
-                facts = {scope: _facts(docs, outputs, store, scope)} if scope else light
-                planned = plan_listings(shared, docs, facts, code=code, scope=scope)
-                stats += execute_listings(planned, store=store, publish=publish, tick=tick,
-                                          listing=functools.partial(_listing, shared, facts, published))
-                listings += planned
-                if scope:
-                    light[scope] = [replace(f, description="", cited=(), places=()) for f in facts[scope]]
+            listings, listed = _listings(shared, docs, outputs, store, publish=publish, tick=tick, code=code)
+            stats += listed
         except jinja2.TemplateError as exc:
             raise template_error(exc, config.theme) from None
         cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
@@ -132,6 +121,28 @@ def _same_site(out: Path, placed: dict[str, Path]) -> bool:
         return found == len(placed)
     except OSError:
         return False
+
+
+def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store, *,
+              publish: Publish, tick: Tick | None, code: str) -> tuple[list[Output], Stats]:
+    """Plan and reuse or render the listing pages, from the facts the document jobs left.
+
+    One edition's facts at a time: its listings are rendered, then only what the site's
+    listings read of them is kept (so memory does not grow with the archive's citations).
+    """
+    published = published_ids(docs)
+    light: dict[str, list[Facts]] = {}
+    listings: list[Output] = []
+    stats = Stats(0, 0, 0)
+    for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
+        facts = {scope: _facts(docs, outputs, store, scope)} if scope else light
+        planned = plan_listings(shared, docs, facts, code=code, scope=scope)
+        stats += execute_listings(planned, store=store, publish=publish, tick=tick,
+                                  listing=functools.partial(_listing, shared, facts, published))
+        listings += planned
+        if scope:
+            light[scope] = [replace(f, description="", cited=(), places=()) for f in facts[scope]]
+    return listings, stats
 
 
 def _listing(shared: Shared, facts: dict[str, list[Facts]], published: dict[str, str], o: Output) -> Listing:

@@ -7,10 +7,10 @@ none touches the disk. Paths are the site's addresses: ``<edition>/<doc-id>/inde
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from docpub.archive import Published, corpus_citations
+from docpub.archive import Published, corpus_citations, newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.facts import Facts, description
 from docpub.model import Document
@@ -69,11 +69,6 @@ def document_crumbs(ctx: EditionContext, doc: Document, *, here: str = "") -> tu
 
 
 # --- the pages of an edition ------------------------------------------------------------
-
-
-def newest_first(facts: Iterable[Facts]) -> list[Facts]:
-    """Newest first, then by id, so the order never depends on the disk."""
-    return sorted(sorted(facts, key=lambda f: f.doc_id), key=lambda f: f.date, reverse=True)
 
 
 def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool = False) -> list[IndexEntry]:
@@ -173,6 +168,6 @@ def _html(text: str) -> bytes:
 
 __all__ = [
     "EditionContext", "corpus_page", "description", "document_crumbs", "edition_index_page", "feed_page",
-    "index_entries", "make_nav", "newest_first", "not_found_nav", "not_found_page", "page_path", "robots_page",
+    "index_entries", "make_nav", "not_found_nav", "not_found_page", "page_path", "robots_page",
     "root_index_page", "search_page", "sitemap_page", "sitemap_pages",
 ]
