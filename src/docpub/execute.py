@@ -1,7 +1,7 @@
 """Executing a plan: outputs whose key is in the store are reused, the rest rendered.
 
-Renders are grouped into jobs (a document in one edition; its PDF alone; an
-edition's listing pages; the site's) and run in this process, on a process
+Renders are grouped into jobs (a document's pages in every edition that needs
+them, so its model is read once; each of its PDFs alone) and run in this process, on a process
 pool, or on a Dask cluster, behind ``concurrent.futures.Executor``. A job
 carries plain values (the pickled model, the theme's sources, the config view)
 and returns bytes; only this process touches the store and the output folder,
@@ -31,8 +31,7 @@ from docpub.transforms.corpus import link_in_site
 @dataclass(frozen=True, slots=True)
 class Job:
     shared: Shared
-    edition: str
-    outputs: tuple[Output, ...]
+    outputs: tuple[Output, ...]  # of one document, in any of its editions
     model: bytes  # the pickled source document
     links: tuple[tuple[str, str], ...] = ()  # cited documents the site publishes: symbol -> id
     published: tuple[tuple[str, str], ...] = ()  # the same, as the list of cited documents names them
@@ -54,13 +53,20 @@ Tick = Callable[[int], None]
 
 def run_job(job: Job) -> tuple[bytes, ...]:
     """Render every output of ``job``; runs in a worker, so it reads nothing but ``job``."""
-    spec = job.shared.inputs.edition(job.edition)
     source = link_in_site(pickle.loads(job.model), dict(job.links))
-    page = Page(job.shared, spec, source=source, published=dict(job.published))
+    published = dict(job.published)
+    pages: dict[str, Page] = {}  # edition -> the document in it, made when first needed
+    results = []
     try:
-        return tuple(cast(Render, KINDS[o.kind].render)(page) for o in job.outputs)
+        for o in job.outputs:
+            page = pages.get(o.edition)
+            if page is None:
+                spec = job.shared.inputs.edition(o.edition)
+                page = pages[o.edition] = Page(job.shared, spec, source=source, published=published)
+            results.append(cast(Render, KINDS[o.kind].render)(page))
     except jinja2.TemplateError as exc:
         raise template_error(exc, job.shared.inputs.theme.theme) from None
+    return tuple(results)
 
 
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
@@ -123,15 +129,16 @@ def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store
     A job's model is read from the store only when the job is made, so no more
     models are in memory than jobs are in flight.
     """
-    groups: dict[tuple[str, str, bool], list[Output]] = {}
+    groups: dict[tuple[str, str, bool], list[Output]] = {}  # (document, PDF's edition or "", PDF?)
     for o in todo:
-        groups.setdefault((o.doc, o.edition, o.kind == "pdf"), []).append(o)
+        pdf = o.kind == "pdf"
+        groups.setdefault((o.doc, o.edition if pdf else "", pdf), []).append(o)
     by_id = {d.id: d for d in docs}
     links, listed = site_links(docs), published_ids(docs)
     order = sorted(groups, key=lambda g: (not g[2], g[0], g[1]))
     for doc_id, edition, is_pdf in order:
         doc = by_id[doc_id]
-        yield Job(shared, edition, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),
+        yield Job(shared, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),
                   links=links_of(doc, links), published=links_of(doc, listed))
 
 

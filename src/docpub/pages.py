@@ -17,6 +17,8 @@ Two families:
 from __future__ import annotations
 
 import functools
+import hashlib
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -70,11 +72,42 @@ When = Literal["all", "converted", "source", "pdf", "base_url", "review"]
 
 @dataclass(frozen=True, slots=True)
 class Shared:
-    """What every job of a build receives: the config, the edge's inputs, the options."""
+    """What every job of a build receives: the config, the edge's inputs, the options.
+
+    Every job carries it, so it is pickled once per build (with the digest of its bytes) and a
+    worker unpickles it once: the jobs after the first find it by that digest.
+    """
 
     config: SiteConfig
     inputs: SiteInputs
     pdf: bool
+
+    def __reduce__(self) -> tuple[Callable[[str, bytes], Shared], tuple[str, bytes]]:
+        return _shared_from, _shared_blob(self)
+
+
+# Per process: Shared values by digest (a worker's), and each one's pickle (the client's).
+_SHARED: dict[str, Shared] = {}
+_BLOBS: dict[int, tuple[Shared, str, bytes]] = {}
+
+
+def _shared_blob(shared: Shared) -> tuple[str, bytes]:
+    known = _BLOBS.get(id(shared))
+    if known is None or known[0] is not shared:
+        blob = pickle.dumps((shared.config, shared.inputs, shared.pdf), protocol=pickle.HIGHEST_PROTOCOL)
+        if len(_BLOBS) > 4:
+            _BLOBS.clear()
+        known = _BLOBS[id(shared)] = (shared, hashlib.blake2b(blob, digest_size=20).hexdigest(), blob)
+    return known[1], known[2]
+
+
+def _shared_from(key: str, blob: bytes) -> Shared:
+    shared = _SHARED.get(key)
+    if shared is None:
+        if len(_SHARED) > 4:
+            _SHARED.clear()
+        shared = _SHARED[key] = Shared(*pickle.loads(blob))
+    return shared
 
 
 class Page:
@@ -99,11 +132,11 @@ class Page:
     def edition(self) -> Edition:
         return self.edition_spec.edition
 
-    @property
+    @functools.cached_property
     def converter(self) -> Converter:
         return converter(self.edition_spec)
 
-    @property
+    @functools.cached_property
     def ctx(self) -> EditionContext:
         return edition_context(self.shared.inputs.theme, self.config, self.edition_spec)
 

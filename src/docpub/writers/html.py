@@ -37,6 +37,7 @@ from docpub.model import (
 )
 from docpub.templating import Theme, render_template
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
+from docpub.writers.rows import render_parallel_rows, render_review_items
 
 LABELS_NAME = "labels.toml"
 
@@ -198,6 +199,8 @@ class HtmlWriter:
         self.env.globals.update(site_title=site_title, site_title_en=site_title_en)
         self.env.filters["en_date"] = english_date
         self.env.filters["safe_url"] = safe_url
+        self.env.filters["review_items"] = render_review_items
+        self.env.filters["parallel_rows"] = render_parallel_rows
         # images are published in media/
         self.renderer = NodeRenderer(english_marker=english_marker, image_prefix=MEDIA_PREFIX)
 

@@ -1,0 +1,84 @@
+"""The long repeated parts of the review and parallel pages, as template filters.
+
+A review page lists hundreds of items and a parallel page a row per paragraph;
+through the template language each cell is a call, a lookup and an escape, and
+these rows were most of an archive build's rendering time. The filters write
+the same markup straight from Python, escaping every value, and the page
+templates call them (``{{ items | review_items(L) }}``), so a theme still
+decides where the rows go and what surrounds them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from markupsafe import Markup, escape
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def _esc(value: Any) -> str:
+    """``value`` as HTML text: markup as it is, anything else escaped (most text needs nothing)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    s = value if isinstance(value, str) else str(value)
+    return str(escape(s)) if _SPECIAL.search(s) else s
+
+
+def _field(item: Any, name: str) -> Any:
+    """A field of an item given as an object or as a dict ("" when it has none)."""
+    if type(item) is dict:
+        return item.get(name, "")
+    return getattr(item, name, "")
+
+
+def render_review_items(items: Iterable[Any], labels: Mapping[str, str]) -> Markup:
+    """One ``<li class="review-item">`` per item: location (a link when it has an href), source,
+    converted text and note, each under its label."""
+    where_l, source_l, converted_l, note_l = (_esc(labels[k]) for k in (
+        "review_location", "review_source", "review_converted", "review_note"))
+    out: list[str] = []
+    for it in items:
+        where, href = _field(it, "location") or "", _field(it, "href") or ""
+        place = f'<a href="{_esc(href)}">{_esc(where or href)}</a>' if href else _esc(where)
+        edition = _field(it, "edition")
+        lang = f' lang="{_esc(edition)}"' if edition else ""
+        out.append(
+            '<li class="review-item">\n<dl>\n'
+            f'<div class="ri-where"><dt>{where_l}</dt><dd>{place}</dd></div>\n'
+            f'<div class="ri-source"><dt>{source_l}</dt><dd lang="zh-Hans">{_esc(_field(it, "source"))}</dd></div>\n'
+            f'<div class="ri-converted"><dt>{converted_l}</dt><dd{lang}>{_esc(_field(it, "converted"))}</dd></div>\n'
+            f'<div class="ri-note"><dt>{note_l}</dt><dd>{_esc(_field(it, "note") or "")}</dd></div>\n'
+            '</dl>\n</li>\n')
+    return Markup("".join(out))
+
+
+def render_parallel_rows(rows: Iterable[Any], labels: Mapping[str, str], *, source_tag: str, source_label: str,
+                  label: str) -> Markup:
+    """One ``<tr>`` per unit: the source's cell, then the edition's with a link to the unit on the
+    document page when it has an anchor. ``source`` and ``target`` are markup already."""
+    src_lang, src_name, name = _esc(source_tag), _esc(source_label), _esc(label)
+    out: list[str] = []
+    for row in rows:
+        anchor = row.anchor
+        cls = f"row-{_esc(row.kind)}" + (f" level{row.level}" if row.level else "")
+        ident = f' id="{_esc(anchor)}"' if anchor else ""
+        link = ""
+        if anchor:
+            number = row.number
+            where = labels["paragraph"].replace("{n}", number) if number else (row.name or anchor)
+            hidden = _esc(labels["unit_link"].replace("{where}", where))
+            link = (f' <a class="unit-link" href="index.html#{_esc(anchor)}"><span aria-hidden="true">¶</span>'
+                    f'<span class="visually-hidden">{hidden}</span></a>')
+        out.append(
+            f'<tr class="{cls}"{ident}>\n'
+            f'<td lang="{src_lang}"><span class="cell-edition" aria-hidden="true">{src_name}</span>'
+            f'{_esc(row.source)}</td>\n'
+            f'<td><span class="cell-edition" aria-hidden="true">{name}</span>{_esc(row.target)}{link}</td>\n'
+            '</tr>\n')
+    return Markup("".join(out))
+
+
+__all__ = ["render_parallel_rows", "render_review_items"]
