@@ -35,6 +35,7 @@ class Store:
         self._objects = str(folder / "objects")
         self._index: dict[str, str] = _read_index(folder / INDEX)  # key -> "checksum suffix"
         self.used: set[str] = set()
+        self._folders: set[str] = set()  # object folders known to exist
 
     def _path(self, key: str, suffix: str) -> Path:
         return Path(f"{self._objects}/{key[:2]}/{key}{suffix}")
@@ -63,22 +64,36 @@ class Store:
         path = self.get(key)
         return path.read_bytes() if path is not None else None
 
-    def put(self, key: str, data: bytes, *, suffix: str = "") -> Path:
-        """Store ``data``; a reader never sees half an entry (written aside, then renamed)."""
-        path = self._path(key, suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    def put(self, key: str, data: bytes, *, suffix: str = "", sum_: str = "") -> Path:
+        """Store ``data`` (whose ``checksum`` is ``sum_`` when the caller has it already).
+
+        A reader never sees half an entry: it is written aside, then renamed. One
+        process writes the store, so the aside name need not be random.
+        """
+        folder = f"{self._objects}/{key[:2]}"
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        path = f"{folder}/{key}{suffix}"
+        tmp = f"{folder}/.tmp-{key}"
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(tmp, 0o644)  # the published file is this very inode
+            # 0o644 whatever the umask: the published file is this very inode.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+            try:
+                os.fchmod(fd, 0o644)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
             raise
-        self._index[key] = f"{checksum(data)} {suffix}"
+        self._index[key] = f"{sum_ or checksum(data)} {suffix}"
         self.used.add(key)
-        return path
+        return Path(path)
 
     def save(self, *, prune: bool) -> None:
         """Write the index; with ``prune``, forget and delete every entry this build did not use."""

@@ -19,7 +19,7 @@ from typing import cast
 
 import jinja2
 
-from docpub.cache import Store
+from docpub.cache import Store, checksum
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Listing, Page, Render, RenderListing, Shared
@@ -51,7 +51,10 @@ Publish = Callable[[Output, Path], None]
 Tick = Callable[[int], None]
 
 
-def run_job(job: Job) -> tuple[bytes, ...]:
+Rendered = tuple[bytes, str]  # an output's bytes and their checksum (made by the worker)
+
+
+def run_job(job: Job) -> tuple[Rendered, ...]:
     """Render every output of ``job``; runs in a worker, so it reads nothing but ``job``."""
     source = link_in_site(pickle.loads(job.model), dict(job.links))
     published = dict(job.published)
@@ -63,7 +66,8 @@ def run_job(job: Job) -> tuple[bytes, ...]:
             if page is None:
                 spec = job.shared.inputs.edition(o.edition)
                 page = pages[o.edition] = Page(job.shared, spec, source=source, published=published)
-            results.append(cast(Render, KINDS[o.kind].render)(page))
+            data = cast(Render, KINDS[o.kind].render)(page)
+            results.append((data, checksum(data)))
     except jinja2.TemplateError as exc:
         raise template_error(exc, job.shared.inputs.theme.theme) from None
     return tuple(results)
@@ -89,8 +93,8 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
         _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, publish, tick)
     jobs = _jobs([o for o in todo if not KINDS[o.kind].local], shared, docs, store)
     for job, results in _run(jobs, executor, window):
-        for o, data in zip(job.outputs, results, strict=True):
-            _finish(o, data, store, publish, tick)
+        for o, (data, sum_) in zip(job.outputs, results, strict=True):
+            _finish(o, data, store, publish, tick, sum_)
     return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
 
 
@@ -110,8 +114,8 @@ def execute_listings(outputs: list[Output], *, listing: Callable[[Output], Listi
     return Stats(planned=len(outputs), rendered=rendered, reused=len(outputs) - rendered)
 
 
-def _finish(o: Output, data: bytes, store: Store, publish: Publish, tick: Tick | None) -> None:
-    publish(o, store.put(o.key, data, suffix=PurePosixPath(o.path).suffix))
+def _finish(o: Output, data: bytes, store: Store, publish: Publish, tick: Tick | None, sum_: str = "") -> None:
+    publish(o, store.put(o.key, data, suffix=PurePosixPath(o.path).suffix, sum_=sum_))
     if tick:
         tick(1)
 
@@ -142,13 +146,13 @@ def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store
                   links=links_of(doc, links), published=links_of(doc, listed))
 
 
-def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterator[tuple[Job, tuple[bytes, ...]]]:
+def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterator[tuple[Job, tuple[Rendered, ...]]]:
     """Results as they come; at most ``window`` jobs in flight."""
     if executor is None:
         for job in jobs:
             yield job, run_job(job)
         return
-    pending: dict[Future[tuple[bytes, ...]], Job] = {}
+    pending: dict[Future[tuple[Rendered, ...]], Job] = {}
     source = iter(jobs)
     try:
         for job in source:
@@ -162,7 +166,7 @@ def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterato
             f.cancel()
 
 
-def _collect(pending: dict[Future[tuple[bytes, ...]], Job]) -> Iterator[tuple[Job, tuple[bytes, ...]]]:
+def _collect(pending: dict[Future[tuple[Rendered, ...]], Job]) -> Iterator[tuple[Job, tuple[Rendered, ...]]]:
     done, _ = wait(pending, return_when=FIRST_COMPLETED)
     for f in sorted(done, key=lambda f: pending[f].outputs[0].path):
         job = pending.pop(f)

@@ -139,7 +139,8 @@ class Converter:
         assert self._opencc is not None
         if not spans:
             return []
-        out: list[str] = self._opencc.convert("\n".join(spans)).translate(self._forms).split("\n")
+        converted = self._opencc.convert("\n".join(spans))
+        out: list[str] = (converted.translate(self._forms) if self._forms else converted).split("\n")
         if len(out) != len(spans):  # never seen; one span at a time is always right
             out = [self._opencc.convert(x).translate(self._forms) for x in spans]
         return out
@@ -184,10 +185,13 @@ def check_opencc_config(edition: Edition, root: Path | None) -> None:
 _SINGLE_OPEN = re.compile(r"(?<![A-Za-z\u00C0-\u024F])‘")
 _SINGLE_CLOSE = re.compile(r"’(?![A-Za-z\u00C0-\u024F])|(?<![A-Za-z\u00C0-\u024F])’")
 _DOUBLE = str.maketrans({"“": "「", "”": "」"})
+_CURLY = re.compile("[“”‘’]")
 
 
 def corner_quotes(s: str) -> str:
     """Curly quotes -> corner brackets: “ ” -> 「 」, ‘ ’ -> 『 』 (apostrophes kept)."""
+    if not _CURLY.search(s):  # most strings have none
+        return s
     s = s.translate(_DOUBLE)
     return _SINGLE_CLOSE.sub("』", _SINGLE_OPEN.sub("『", s))
 
