@@ -406,6 +406,13 @@ def iter_blocks(node: Tree) -> Iterator[Node]:
     return (v.node for v in walk(node, inlines=False))
 
 
+def text_strings(node: Tree) -> Iterator[str]:
+    """The string of every ``Text`` below ``node`` (what ``map_text`` gives its function), in order."""
+    for v in walk(node):
+        if type(v.node) is Text:
+            yield v.node.text
+
+
 def iter_paragraphs(node: Tree) -> Iterator[Paragraph]:
     """Every paragraph below ``node`` in document order."""
     for v in walk(node, inlines=False):
@@ -502,6 +509,7 @@ _BLOCK_CHILDREN: dict[type, tuple[tuple[str, ...], bool]] = {
 
 
 __all__ = [
+    "text_strings",
     "Alignment", "Annex", "Block", "BlockQuote", "BulletList", "Citation", "CitationKind",
     "CITATION_KINDS", "Code", "CodeBlock", "Document", "DocumentKind", "DOCUMENT_KINDS", "Emphasis", "Footnote",
     "FootnoteRef", "Image", "Inline", "LineBreak", "Link", "ListItem", "Meta", "Node",

@@ -11,16 +11,16 @@ goes through OpenCC, so OpenCC's phrase tables cannot undo an editor's choice.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import opencc
 
 from docpub.config import CONFIG_NAME, Edition, line_containing
 from docpub.errors import DocpubError
-from docpub.model import Document, Meta, map_text
+from docpub.model import Document, Meta, map_text, text_strings
 from docpub.transforms.glossary import (
     HAN_CHARS,
     FormEntry,
@@ -48,9 +48,8 @@ _KNOWN_CONFIGS = frozenset(name.removesuffix(".json") for name in opencc.CONFIGS
 META_FIELDS = ("title", "author", "presidency")
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """A span of the input and what it became.
+class Piece(NamedTuple):
+    """A span of the input and what it became (a tuple: a document is cut into thousands).
 
     ``entry`` is the glossary entry that produced it; ``converted`` is False
     for protected text (Latin, digits, symbols), which is copied as is.
@@ -93,35 +92,43 @@ class Converter:
     def convert_text(self, s: str) -> str:
         if self._opencc is None:
             return s
-        return self.join(tuple(self.pieces(s)))
+        return self.join(self.pieces(s))
 
     def join(self, pieces: tuple[Piece, ...]) -> str:
         """The printed text of ``pieces`` (from ``pieces``): targets joined, quotes as the edition prints them."""
-        converted = "".join(p.target for p in pieces)
+        converted = "".join([p.target for p in pieces])
         return corner_quotes(converted) if self._corner_quotes else converted
 
-    def pieces(self, s: str) -> Iterator[Piece]:
-        """``s`` cut into protected spans, glossary hits and OpenCC-converted spans.
+    def pieces(self, s: str) -> tuple[Piece, ...]:
+        """``s`` cut into protected spans, glossary hits and OpenCC-converted spans."""
+        return self.pieces_of((s,))[s]
 
-        Every span OpenCC converts goes through one call per string, joined by
-        newlines (which no phrase spans), not one call per span.
+    def pieces_of(self, strings: Iterable[str]) -> dict[str, tuple[Piece, ...]]:
+        """The pieces of each of ``strings`` (a document's, say), converted by one OpenCC call.
+
+        The spans OpenCC converts are joined by newlines, which no phrase spans.
         """
         if self._opencc is None:
-            yield Piece(s, s, converted=False)
-            return
-        parts: list[Piece | int] = []  # a Piece, or the index of a span in ``spans``
+            return {s: (Piece(s, s, converted=False),) for s in strings}
+        plans: dict[str, list[Piece | int]] = {}  # string -> its Pieces and the indexes of its spans
         spans: list[str] = []
-        end = 0
-        for run in HAN_RUN.finditer(s):
-            if run.start() > end:
-                parts.append(Piece(s[end:run.start()], s[end:run.start()], converted=False))
-            self._han_parts(run.group(), parts, spans)
-            end = run.end()
-        if end < len(s):
-            parts.append(Piece(s[end:], s[end:], converted=False))
+        for s in strings:
+            if s in plans:
+                continue
+            parts: list[Piece | int] = []
+            end = 0
+            for run in HAN_RUN.finditer(s):
+                start = run.start()
+                if start > end:
+                    parts.append(Piece(s[end:start], s[end:start], None, False))
+                self._han_parts(run.group(), parts, spans)
+                end = run.end()
+            if end < len(s):
+                parts.append(Piece(s[end:], s[end:], None, False))
+            plans[s] = parts
         targets = self._convert_spans(spans)
-        for part in parts:
-            yield Piece(spans[part], targets[part]) if isinstance(part, int) else part
+        return {s: tuple([Piece(spans[p], targets[p]) if type(p) is int else p for p in parts])
+                for s, parts in plans.items()}
 
     def _han_parts(self, run: str, parts: list[Piece | int], spans: list[str]) -> None:
         end = 0
@@ -218,13 +225,16 @@ def convert_traced(doc: Document, *, converter: Converter) -> Conversion:
         doc = fullwidth_parentheses(doc)
     if not converter.converts:
         return Conversion(replace(doc, lang=converter.tag), {})
-    trace: dict[str, tuple[Piece, ...]] = {}
+    metas = [getattr(doc.meta, name) for name in META_FIELDS]
+    trace = converter.pieces_of([*metas, *text_strings(doc)])
+    printed = {s: converter.join(pieces) for s, pieces in trace.items()}
 
     def convert(s: str) -> str:
-        pieces = trace.get(s)
-        if pieces is None:
-            pieces = trace[s] = tuple(converter.pieces(s))
-        return converter.join(pieces)
+        text = printed.get(s)
+        if text is None:  # a string the walk did not meet (none known): cut on its own
+            pieces = trace[s] = converter.pieces(s)
+            text = printed[s] = converter.join(pieces)
+        return text
 
     converted: Document = map_text(doc, convert)
     return Conversion(replace(converted, lang=converter.tag, meta=_convert_meta(doc.meta, convert)), trace)
