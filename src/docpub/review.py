@@ -162,24 +162,27 @@ def _ambiguous_pattern(chars: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def _review_text(text: str, where: str, pieces: tuple[Piece, ...], table: Mapping[str, tuple[str, ...]],
                  pattern: re.Pattern[str] | None) -> tuple[list[AmbiguousUse], list[GlossaryHit]]:
-    converted = "".join(p.target for p in pieces)
+    hits = [GlossaryHit(p.source, p.target, p.entry.where, where, p.entry.reason, p.entry.source)
+            for p in pieces if p.entry is not None]
+    # The table's characters are found in the whole string at once; each is then placed in its piece.
+    found = [(m.start(), m.group()) for m in pattern.finditer(text)] if pattern is not None else []
+    if not found:
+        return [], hits
+    converted = "".join([p.target for p in pieces])
     uses: list[AmbiguousUse] = []
-    hits: list[GlossaryHit] = []
+    n = 0
     src_at = dst_at = 0
     for piece in pieces:
-        if piece.entry is not None:
-            e = piece.entry
-            hits.append(GlossaryHit(piece.source, piece.target, e.where, where, e.reason, e.source))
-        for found in pattern.finditer(piece.source) if pattern is not None else ():
-            k, char = found.start(), found.group()
-            if char in table:
-                chosen, dst = _chosen(piece, k, dst_at)
-                uses.append(AmbiguousUse(
-                    char, chosen, table[char], where,
-                    _around(text, src_at + k), _around(converted, dst),
-                    piece.entry.where if piece.entry else "",
-                ))
-        src_at += len(piece.source)
+        src_end = src_at + len(piece.source)
+        while n < len(found) and found[n][0] < src_end:
+            at, char = found[n]
+            chosen, dst = _chosen(piece, at - src_at, dst_at)
+            uses.append(AmbiguousUse(
+                char, chosen, table[char], where, _around(text, at), _around(converted, dst),
+                piece.entry.where if piece.entry else "",
+            ))
+            n += 1
+        src_at = src_end
         dst_at += len(piece.target)
     return uses, hits
 

@@ -37,7 +37,7 @@ from docpub.model import (
 )
 from docpub.templating import Theme, render_template
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
-from docpub.writers.rows import render_parallel_rows, render_review_items
+from docpub.writers.rows import render_citing_list, render_parallel_rows, render_review_items
 
 LABELS_NAME = "labels.toml"
 
@@ -201,6 +201,7 @@ class HtmlWriter:
         self.env.filters["safe_url"] = safe_url
         self.env.filters["review_items"] = render_review_items
         self.env.filters["parallel_rows"] = render_parallel_rows
+        self.env.filters["citing_list"] = render_citing_list
         # images are published in media/
         self.renderer = NodeRenderer(english_marker=english_marker, image_prefix=MEDIA_PREFIX)
 

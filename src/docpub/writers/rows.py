@@ -81,4 +81,31 @@ def render_parallel_rows(rows: Iterable[Any], labels: Mapping[str, str], *, sour
     return Markup("".join(out))
 
 
-__all__ = ["render_parallel_rows", "render_review_items"]
+def render_citing_list(citing: Iterable[Any], places: Mapping[str, Mapping[str, Any]],
+                       labels: Mapping[str, str]) -> Markup:
+    """The ``<ul class="citing">`` of one cited symbol on the archive's citations page: each citing
+    document, and a link to each of its paragraphs that cites it, named by number and section."""
+    cited_by = _esc(labels["cited_by"])
+    out = ['<ul class="citing">\n']
+    for d in citing:
+        page = f"../{_esc(d.doc_id)}/index.html"
+        out.append(f'<li><a class="citing-doc" href="{page}">{_esc(d.title)}</a>\n')
+        if d.anchors:
+            out.append(f'<span class="visually-hidden">{cited_by}</span>\n<ul class="backlinks">\n')
+            known = places[d.doc_id]
+            for pid in d.anchors:
+                place = known.get(pid)
+                if place and place.number:
+                    name = _esc(labels["paragraph"].replace("{n}", str(place.number)))
+                    if place.section:
+                        name += f'<span class="where">{_esc(place.section)}</span>'
+                else:
+                    name = _esc((place.section or pid) if place else pid)
+                out.append(f'<li><a href="{page}#{_esc(pid)}">{name}</a></li>\n')
+            out.append("</ul>\n")
+        out.append("</li>\n")
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
+__all__ = ["render_citing_list", "render_parallel_rows", "render_review_items"]
