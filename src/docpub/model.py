@@ -323,7 +323,7 @@ def map_inline_seqs(node: Tree, fn: InlineFn) -> Tree:
     if not is_node(node):
         return node
     changes: dict[str, Any] = {}  # field name -> new value, of that field's type
-    for name in _field_names(node.__class__):
+    for name in field_names(node.__class__):
         value = getattr(node, name)
         if name == "lines" and isinstance(node, Signature):
             changes[name] = tuple(fn(map_inline_seqs(line, fn)) for line in node.lines)
@@ -337,7 +337,8 @@ def map_inline_seqs(node: Tree, fn: InlineFn) -> Tree:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a model class, in order (``dataclasses.fields``, remembered)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
@@ -509,6 +510,7 @@ _BLOCK_CHILDREN: dict[type, tuple[tuple[str, ...], bool]] = {
 
 
 __all__ = [
+    "field_names",
     "text_strings",
     "Alignment", "Annex", "Block", "BlockQuote", "BulletList", "Citation", "CitationKind",
     "CITATION_KINDS", "Code", "CodeBlock", "Document", "DocumentKind", "DOCUMENT_KINDS", "Emphasis", "Footnote",

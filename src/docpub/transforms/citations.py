@@ -15,7 +15,7 @@ rule.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, overload
 
 from docpub.config import UrlTemplates
@@ -35,6 +35,7 @@ from docpub.model import (
     SubParagraph,
     Text,
     Tree,
+    field_names,
     is_node,
     iter_blocks,
     plain_text,
@@ -55,10 +56,15 @@ class _Context:
     dating: Dating
     year: int  # the press-release year when the text gives none of its own
     anchors: frozenset[str] = frozenset()  # this document's numbered paragraphs: p3, p3-a ...
+    paragraph: str = ""  # the text of the paragraph being linked
 
     def within(self, text: str) -> _Context:
-        years = date_years(text, self.dating)
-        return replace(self, year=years[0]) if years else self
+        return replace(self, paragraph=text)
+
+    def paragraph_year(self) -> int:
+        """The year of the paragraph's first date, else the document's (only press releases ask)."""
+        years = date_years(self.paragraph, self.dating) if self.paragraph else []
+        return years[0] if years else self.year
 
 
 def _overrides(meta: Meta) -> dict[str, str]:
@@ -73,13 +79,15 @@ def _url(symbol: Symbol, year: int | None, ctx: _Context) -> str:
     """``year``: of the last date written before the symbol in its text, if any."""
     if symbol.canonical in ctx.overrides:
         return ctx.overrides[symbol.canonical]
-    return url_for(symbol, ctx.urls, year=ctx.year if year is None else year)
+    if year is None and symbol.kind == "press_release":
+        year = ctx.paragraph_year()
+    return url_for(symbol, ctx.urls, year=year)
 
 
 def _link_text(text: str, ctx: _Context) -> list[Inline]:
     found = find_symbols(text)
     spans: list[tuple[int, int, Inline]] = []
-    dated = dated_ends(text, ctx.dating)  # once per text, not once per symbol
+    dated = dated_ends(text, ctx.dating) if found else []  # once per text, not once per symbol
     ends = [end for end, _ in dated]
     for f in found:
         before = bisect.bisect_right(ends, f.start)
@@ -135,14 +143,14 @@ def _rebuild(node: Tree, ctx: _Context) -> Tree:
     if not is_node(node) or isinstance(node, Meta):
         return node
     changes: dict[str, Any] = {}  # field name -> new value, of that field's type
-    for f in fields(node):
-        value = getattr(node, f.name)
-        if f.name in ("title", "caption"):
-            changes[f.name] = _link_seq(value, ctx)
-        elif f.name == "inlines":  # a paragraph's text (or a numbered one's, a table cell's)
-            changes[f.name] = _link_seq(value, ctx.within(plain_text(value)))
+    for name in field_names(node.__class__):
+        value = getattr(node, name)
+        if name in ("title", "caption"):
+            changes[name] = _link_seq(value, ctx)
+        elif name == "inlines":  # a paragraph's text (or a numbered one's, a table cell's)
+            changes[name] = _link_seq(value, ctx.within(plain_text(value)))
         elif isinstance(value, tuple) or is_node(value):
-            changes[f.name] = _rebuild(value, ctx)
+            changes[name] = _rebuild(value, ctx)
     return replace(node, **changes)
 
 
