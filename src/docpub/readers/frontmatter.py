@@ -112,9 +112,25 @@ def collect_front_matter(block: str | None, *, file_text: str, source: str,
     return replace(PLACEHOLDER_META, title=NO_TITLE) if untitled else PLACEHOLDER_META
 
 
+def _fast_loader(text: str) -> yaml.SafeLoader:
+    """The front matter's loader: libyaml's parser when it is there and the text is plain YAML.
+
+    Text with an alias, or that libyaml cannot read, gets the Python loader, whose
+    messages (with their lines) are the ones reported.
+    """
+    if not yaml.__with_libyaml__:
+        return _Loader(text)
+    try:
+        if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.CSafeLoader)):
+            return _Loader(text)
+    except yaml.YAMLError:
+        return _Loader(text)
+    return yaml.CSafeLoader(text)  # type: ignore[return-value]
+
+
 def _yaml_mapping(text: str, report: _Report) -> _Entries | None:
     """YAML starts on line 2 of the file; None (reported) if it holds no mapping."""
-    loader = _Loader(text)
+    loader = _fast_loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
