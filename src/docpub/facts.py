@@ -10,6 +10,7 @@ those, so editing a paragraph does not re-render an index that shows titles.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from docpub.inputs import digest
@@ -65,14 +66,17 @@ def description(doc: Document) -> str:
     return doc.meta.title
 
 
-def document_facts(doc: Document, *, review_count: int = -1) -> Facts:
-    """The facts of ``doc`` (in the script of its edition)."""
-    cited = tuple(collect_citations(doc))
+def document_facts(doc: Document, *, review_count: int = -1, cited: Sequence[CitedDocument] | None = None,
+                   places: Mapping[str, Place] | None = None) -> Facts:
+    """The facts of ``doc`` (in the script of its edition); ``cited`` and ``places`` are its
+    citations and paragraph places when the caller has them already."""
+    cited = tuple(collect_citations(doc) if cited is None else cited)
     anchors = {a for c in cited for a in c.paragraph_ids}
-    places = tuple((k, v) for k, v in paragraph_places(doc).items() if k in anchors)
+    known = paragraph_places(doc) if places is None else places
+    places_ = tuple((k, v) for k, v in known.items() if k in anchors)
     m = doc.meta
     return Facts(doc.id, m.title, m.title_en, m.date.isoformat(), m.symbol, m.kind, description(doc),
-                 cited, places, review_count)
+                 cited, places_, review_count)
 
 
 __all__ = ["DESCRIPTION_CHARS", "Facts", "description", "document_facts"]

@@ -43,9 +43,9 @@ from docpub.site_pages import (
     search_page,
     sitemap_page,
 )
-from docpub.transforms.citations import collect_citations
+from docpub.transforms.citations import CitedDocument, collect_citations
 from docpub.transforms.editions import Conversion, Converter, build_converter, convert_traced
-from docpub.writers.html import HtmlWriter, Nav
+from docpub.writers.html import HtmlWriter, Nav, Place, paragraph_places
 from docpub.writers.parallel import parallel_rows
 
 PageKind = Literal[
@@ -157,6 +157,15 @@ class Page:
         return self.edition.tag != self.config.source_lang
 
     @functools.cached_property
+    def citations(self) -> tuple[CitedDocument, ...]:
+        """The documents this one cites (its page, its citations page and its facts list them)."""
+        return tuple(collect_citations(self.doc))
+
+    @functools.cached_property
+    def places(self) -> dict[str, Place]:
+        return paragraph_places(self.doc)
+
+    @functools.cached_property
     def review_count(self) -> int:
         """How many things the editors' review lists (-1: the edition is not converted)."""
         return self.review.size if self.converted else -1
@@ -220,7 +229,8 @@ def render_document(page: Page) -> bytes:
 def render_citations(page: Page) -> bytes:
     doc = page.doc
     nav = page.nav("citations.html", page.labels["citations"])
-    return page.ctx.writer.render_citations(doc, collect_citations(doc), nav, site=page.published).encode("utf-8")
+    return page.ctx.writer.render_citations(doc, page.citations, nav, site=page.published,
+                                            places=page.places).encode("utf-8")
 
 
 def render_parallel(page: Page) -> bytes:
@@ -238,7 +248,8 @@ def render_review(page: Page) -> bytes:
 
 
 def render_facts(page: Page) -> bytes:
-    return document_facts(page.doc, review_count=page.review_count).to_bytes()
+    return document_facts(page.doc, review_count=page.review_count, cited=page.citations,
+                          places=page.places).to_bytes()
 
 
 def render_pdf(page: Page) -> bytes:

@@ -225,9 +225,10 @@ class HtmlWriter:
                                     r=renderer_for(doc, self.renderer), toc=_toc_sections(doc))
 
     def render_citations(self, doc: Document, cited: Sequence[CitedLike], nav: Nav, *,
-                         site: Mapping[str, str] | None = None) -> str:
-        """``site``: canonical symbol -> id of the site's own document, whose page a cited symbol leads to."""
-        places = paragraph_places(doc)
+                         site: Mapping[str, str] | None = None, places: Mapping[str, Place] | None = None) -> str:
+        """``site``: canonical symbol -> id of the site's own document, whose page a cited symbol leads to;
+        ``places``: the document's ``paragraph_places``, when the caller has them already."""
+        places = paragraph_places(doc) if places is None else places
         groups = tuple(
             KindGroup(kind, tuple(c for c in cited if c.kind == kind))
             for kind in CITATION_KINDS
