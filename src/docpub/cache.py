@@ -4,7 +4,13 @@ Entries are the outputs of earlier builds (pages, PDFs, copies) and the models
 of loaded documents, stored as ``objects/<k[:2]>/<key><suffix>``. The index
 (``index.json``) records each entry's checksum: an entry whose bytes no longer
 match (truncated, overwritten, damaged on disk) is treated as missing, so it is
-rendered again and never published. A published file is a hard link to its
+rendered again and never published. Reading every entry back on every build
+would cost a no-op build most of its time, so the index also records each
+entry's size, modification time and inode when its bytes were last checked:
+while those stay the same the file has not been written since, and the bytes
+are read again only when they changed. Entries written just before the index
+(in the same tick of the file system's clock as a later write could be) are
+always read again. A published file is a hard link to its
 entry, so an unchanged site is not copied. Entries no build used are removed
 when a build succeeds.
 """
@@ -17,10 +23,14 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 INDEX = "index.json"
+# An entry whose modification time is this close to the index's is read again
+# by the next build: a write in the same clock tick would leave its time unchanged.
+RACY_NS = 100_000_000
 
 
 def checksum(data: bytes) -> str:
@@ -33,7 +43,8 @@ class Store:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._objects = str(folder / "objects")
-        self._index: dict[str, str] = _read_index(folder / INDEX)  # key -> "checksum suffix"
+        # key -> "checksum suffix" or "checksum suffix size:mtime_ns:inode" (as last checked)
+        self._index: dict[str, str] = _read_index(folder / INDEX)
         self.used: set[str] = set()
         self._folders: set[str] = set()  # object folders known to exist
 
@@ -45,13 +56,20 @@ class Store:
         entry = self._index.get(key)
         if entry is None:
             return None
-        sum_, _, suffix = entry.partition(" ")
+        sum_, _, rest = entry.partition(" ")
+        suffix, _, seen = rest.partition(" ")
         path = self._path(key, suffix)
         if key in self.used:  # checked (or written) by this build already
             return path
         try:
-            with path.open("rb") as f:
-                ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_
+            if seen and seen == _signature(os.stat(path)):
+                ok = True  # not written since its bytes were checked
+            else:
+                with path.open("rb") as f:
+                    ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_
+                    signature = _signature(os.fstat(f.fileno()))
+                if ok:
+                    self._index[key] = f"{sum_} {suffix} {signature}"
         except OSError:
             ok = False
         if not ok:
@@ -87,11 +105,12 @@ class Store:
             finally:
                 os.close(fd)
             os.replace(tmp, path)
+            signature = _signature(os.stat(path))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        self._index[key] = f"{sum_ or checksum(data)} {suffix}"
+        self._index[key] = f"{sum_ or checksum(data)} {suffix} {signature}"
         self.used.add(key)
         return Path(path)
 
@@ -99,9 +118,14 @@ class Store:
         """Write the index; with ``prune``, forget and delete every entry this build did not use."""
         if prune:
             for key in set(self._index) - self.used:
-                _, _, suffix = self._index.pop(key).partition(" ")
+                suffix = self._index.pop(key).split(" ")[1]
                 self._path(key, suffix).unlink(missing_ok=True)
             self._remove_strays()
+        racy = time.time_ns() - RACY_NS
+        for key, entry in self._index.items():
+            sum_, suffix, seen = (entry.split(" ") + ["", ""])[:3]
+            if seen and int(seen.split(":")[1]) >= racy:
+                self._index[key] = f"{sum_} {suffix}"
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -113,13 +137,17 @@ class Store:
         objects = self.folder / "objects"
         if not objects.is_dir():
             return
-        known = {self._path(k, v.partition(" ")[2]) for k, v in self._index.items()}
+        known = {self._path(k, v.split(" ")[1]) for k, v in self._index.items()}
         for sub in objects.iterdir():
             for path in sub.iterdir() if sub.is_dir() else ():
                 if path not in known:
                     path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 sub.rmdir()  # only when empty
+
+
+def _signature(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
 def _read_index(path: Path) -> dict[str, str]:

@@ -10,6 +10,7 @@ those, so editing a paragraph does not re-render an index that shows titles.
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -47,14 +48,40 @@ class Facts:
         raise ValueError(name)
 
     def to_bytes(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        """A line of the facets' digests, then the facts: a build that renders no listing reads the line only."""
+        head = " ".join(f"{name}={self.facet(name)}" for name in FACETS)
+        return head.encode("ascii") + b"\n" + pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
     def from_bytes(data: bytes) -> Facts:
-        facts = pickle.loads(data)
+        facts = pickle.loads(data[data.index(b"\n") + 1:])
         if not isinstance(facts, Facts):
             raise ValueError("not the facts of a document")
         return facts
+
+
+FACETS = ("listing", "description", "citations", "review")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFacts:
+    """A document's facts as the store holds them: their facets' digests read, the rest when asked."""
+
+    doc_id: str
+    facets: tuple[tuple[str, str], ...]  # facet -> digest
+    path: Path
+
+    @classmethod
+    def open(cls, doc_id: str, path: Path) -> StoredFacts:
+        with path.open("rb") as f:
+            head = f.readline().decode("ascii").split()
+        return cls(doc_id, tuple(tuple(x.split("=", 1)) for x in head), path)  # type: ignore[misc]
+
+    def facet(self, name: str) -> str:
+        return dict(self.facets)[name]
+
+    def load(self) -> Facts:
+        return Facts.from_bytes(self.path.read_bytes())
 
 
 def description(doc: Document) -> str:
@@ -79,4 +106,4 @@ def document_facts(doc: Document, *, review_count: int = -1, cited: Sequence[Cit
                  cited, places_, review_count)
 
 
-__all__ = ["DESCRIPTION_CHARS", "Facts", "description", "document_facts"]
+__all__ = ["DESCRIPTION_CHARS", "FACETS", "Facts", "StoredFacts", "description", "document_facts"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from docpub.facts import Facts
+from docpub.facts import StoredFacts
 from docpub.inputs import EditionSpec, digest, versions
 from docpub.pages import KINDS, KindDef, PageKind, Shared
 
@@ -107,7 +107,7 @@ def listing_slots(shared: Shared) -> list[tuple[PageKind, KindDef, str]]:
     return slots
 
 
-def plan_listings(shared: Shared, docs: Sequence[DocSource], facts: Mapping[str, Sequence[Facts]], *,
+def plan_listings(shared: Shared, docs: Sequence[DocSource], facts: Mapping[str, Sequence[StoredFacts]], *,
                   code: str, scope: str) -> list[Output]:
     """The pages made from every document's facts; each key covers the facets it shows.
 

@@ -11,11 +11,10 @@ temporary folder that replaces the output whole when everything succeeded.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -29,7 +28,7 @@ from docpub import __version__
 from docpub.cache import Store, open_store, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
 from docpub.execute import Publish, Stats, Tick, execute, execute_listings
-from docpub.facts import Facts
+from docpub.facts import Facts, StoredFacts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
 from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_replaceable, output_lock
@@ -127,37 +126,46 @@ def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], 
               publish: Publish, tick: Tick | None, code: str) -> tuple[list[Output], Stats]:
     """Plan and reuse or render the listing pages, from the facts the document jobs left.
 
-    One edition's facts at a time: its listings are rendered, then only what the site's
-    listings read of them is kept (so memory does not grow with the archive's citations).
+    Keys are made from the facets' digests at the head of each facts entry; the facts
+    themselves are read only for a listing that is rendered, one edition's at a time
+    (and for the site's listings, only what they show), so memory does not grow with
+    the archive's citations.
     """
     published = published_ids(docs)
-    light: dict[str, list[Facts]] = {}
+    stored = {e.edition.tag: _facts(docs, outputs, store, e.edition.tag) for e in shared.inputs.editions}
     listings: list[Output] = []
     stats = Stats(0, 0, 0)
     for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
-        facts = {scope: _facts(docs, outputs, store, scope)} if scope else light
-        planned = plan_listings(shared, docs, facts, code=code, scope=scope)
-        stats += execute_listings(planned, store=store, publish=publish, tick=tick,
-                                  listing=functools.partial(_listing, shared, facts, published))
+        group = {scope: stored[scope]} if scope else stored
+        planned = plan_listings(shared, docs, group, code=code, scope=scope)
+        loaded: dict[str, list[Facts]] = {}  # read when the first of these listings is rendered
+
+        def listing(o: Output, group: Mapping[str, list[StoredFacts]] = group,
+                    loaded: dict[str, list[Facts]] = loaded, light: bool = not scope) -> Listing:
+            if not loaded:
+                loaded.update({tag: [_light(f.load()) if light else f.load() for f in facts]
+                               for tag, facts in group.items()})
+            return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published)
+
+        stats += execute_listings(planned, store=store, publish=publish, tick=tick, listing=listing)
         listings += planned
-        if scope:
-            light[scope] = [replace(f, description="", cited=(), places=()) for f in facts[scope]]
     return listings, stats
 
 
-def _listing(shared: Shared, facts: dict[str, list[Facts]], published: dict[str, str], o: Output) -> Listing:
-    return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), facts, published)
+def _light(f: Facts) -> Facts:
+    """What the site's listings read of a document's facts (its citations left out)."""
+    return replace(f, description="", cited=(), places=())
 
 
-def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[Facts]:
-    """Every document's facts in edition ``tag`` (by id), from the store where the jobs left them."""
+def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
+    """Every document's facts in edition ``tag`` (by id), in the store where the jobs left them."""
     entries = {o.doc: o.key for o in outputs if o.kind == "facts" and o.edition == tag}
     group = []
     for doc in sorted(docs, key=lambda d: d.id):
-        data = store.read(entries[doc.id])
-        if data is None:  # removed while this build ran: nothing to publish that is not known
+        path = store.get(entries[doc.id])
+        if path is None:  # removed while this build ran: nothing to publish that is not known
             raise RuntimeError(f"the build cache lost an entry of {doc.path} during the build")
-        group.append(Facts.from_bytes(data))
+        group.append(StoredFacts.open(doc.id, path))
     return group
 
 
