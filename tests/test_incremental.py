@@ -11,9 +11,12 @@ import os
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
+from jinja2 import meta
 
 from docpub.cli import main
+from docpub.inputs import _references
 from sitekit import MINIMAL, make_site, override
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
@@ -245,3 +248,45 @@ def test_a_new_document_the_others_cite_relinks_them(site: Path, tmp_path: Path,
     assert rerendered == doc_pages("first") | doc_pages("second") | reviews("first") | reviews("second") | LISTINGS
     page = (out / "zh-Hant" / "first" / "index.html").read_text(encoding="utf-8")
     assert "../res-2512/index.html" in page
+
+
+def test_files_a_killed_build_left_in_the_cache_are_removed(site: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    cache = tmp_path / "build" / ".docpub-cache"
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    assert not (cache / "writing").exists()  # a build that ended leaves no mark
+    stray = cache / "objects" / "zz" / ".tmp-half-written"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"<html")
+    (cache / "writing").touch()  # as a build killed while writing leaves it
+    assert build(site, out, capsys, "--no-pdf") == (0, rendered)
+    assert not stray.exists() and not stray.parent.exists()
+    assert not (cache / "writing").exists()
+
+
+def test_an_entry_rewritten_after_a_no_op_build_is_rendered_again(site: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    build(site, out, capsys, "--no-pdf")  # the no-op build records what it checked
+    page = out / "zh-Hant-TW" / "first" / "index.html"
+    good = page.read_bytes()
+    entry = next(p for p in (tmp_path / "build" / ".docpub-cache" / "objects").rglob("*.html")
+                 if p.stat().st_ino == page.stat().st_ino)
+    with open(entry, "r+b") as f:  # same length, one byte changed, the file's times written
+        f.seek(60)
+        f.write(b"Y")
+    assert build(site, out, capsys, "--no-pdf") == (1, rendered - 1)
+    assert page.read_bytes() == good
+
+
+@pytest.mark.parametrize("source", [
+    '{% extends "a.j2" %}', '{%- include ["b.j2", "c.j2"] -%}', '{% from "_m.j2" import x %}',
+    "{% import 'i.j2' as i %}", '{% include ("p.j2") %}', '{% include "q.j2" ignore missing %}',
+    '{% if x %}{% include "r.j2" %}{% endif %}', '{{ "not.j2" }}',
+])
+def test_a_template_key_covers_every_template_jinja_finds_it_uses(source: str) -> None:
+    found = {r for r in meta.find_referenced_templates(jinja2.Environment().parse(source)) if r}
+    assert found <= set(_references(source))
+    assert "not.j2" not in _references(source)  # a string outside a tag names no template

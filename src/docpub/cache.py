@@ -28,6 +28,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 INDEX = "index.json"
+# Present while a build writes entries: a build that finds it (its predecessor was killed)
+# looks for the files the index does not know.
+WRITING = "writing"
 # An entry whose modification time is this close to the index's is read again
 # by the next build: a write in the same clock tick would leave its time unchanged.
 RACY_NS = 100_000_000
@@ -47,6 +50,10 @@ class Store:
         self._index: dict[str, str] = _read_index(folder / INDEX)
         self.used: set[str] = set()
         self._folders: set[str] = set()  # object folders known to exist
+        # Strays (files the index does not know) are looked for only when a build was killed
+        # while writing, or the index is lost; otherwise every file is an entry of the index.
+        self._strays = (folder / WRITING).exists() or (not self._index and os.path.isdir(self._objects))
+        self._writing = False
 
     def _path(self, key: str, suffix: str) -> Path:
         return Path(f"{self._objects}/{key[:2]}/{key}{suffix}")
@@ -88,6 +95,10 @@ class Store:
         A reader never sees half an entry: it is written aside, then renamed. One
         process writes the store, so the aside name need not be random.
         """
+        if not self._writing:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / WRITING).touch()
+            self._writing = True
         folder = f"{self._objects}/{key[:2]}"
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
@@ -119,8 +130,12 @@ class Store:
         if prune:
             for key in set(self._index) - self.used:
                 suffix = self._index.pop(key).split(" ")[1]
-                self._path(key, suffix).unlink(missing_ok=True)
-            self._remove_strays()
+                path = self._path(key, suffix)
+                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    path.parent.rmdir()  # only when empty
+            if self._strays:
+                self._remove_strays()
         racy = time.time_ns() - RACY_NS
         for key, entry in self._index.items():
             sum_, suffix, seen = (entry.split(" ") + ["", ""])[:3]
@@ -131,6 +146,7 @@ class Store:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(self._index, f, sort_keys=True)
         os.replace(tmp, self.folder / INDEX)
+        (self.folder / WRITING).unlink(missing_ok=True)  # every entry written is in the index
 
     def _remove_strays(self) -> None:
         """Files the index does not know (left by a build that was killed) and empty folders."""

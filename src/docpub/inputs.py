@@ -11,13 +11,12 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import jinja2
-from jinja2 import meta
 
 from docpub import __version__
 from docpub.config import Edition, SiteConfig
@@ -39,14 +38,21 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+# A tag that names other templates, up to its end; every string written in it is taken for a name.
+_REFERENCE_TAG = re.compile(r"\{%[-+]?\s*(?:extends|include|import|from)\b(.*?)[-+]?%\}", re.S)
+_STRING = re.compile(r"""(["'])(.*?)\1""", re.S)
+
+
 @functools.lru_cache(maxsize=256)
 def _references(source: str) -> tuple[str, ...]:
-    """The templates a template's source extends, includes or imports (by name)."""
-    try:
-        refs = meta.find_referenced_templates(jinja2.Environment().parse(source))
-    except jinja2.TemplateSyntaxError:
-        return ()  # reported by the render, which has the file and line
-    return tuple(r for r in refs if r is not None)
+    """The templates a template's source extends, includes or imports (by name).
+
+    Read from the tags' text rather than a parse (which a no-op build would pay for every
+    template): any string in such a tag counts, so the list may name more than the
+    template uses (a key then covers more than it must), never less. Names made at
+    render time cannot be known, as with Jinja's own ``find_referenced_templates``.
+    """
+    return tuple(m.group(2) for tag in _REFERENCE_TAG.finditer(source) for m in _STRING.finditer(tag.group(1)))
 
 
 @dataclass(frozen=True, slots=True)
