@@ -286,9 +286,9 @@ def test_search_index_is_rebuilt_only_when_pages_change(tmp_path: Path, monkeypa
     runs: list[int] = []
     real = docpub.search.build_index
 
-    def counting(pages: dict[str, Path], out: Path) -> None:
+    def counting(pages: dict[str, Path], out: Path, indexer: docpub.search.Indexer | None = None) -> None:
         runs.append(sum(docpub.search.BODY_MARKER in p.read_bytes() for p in pages.values()))
-        real(pages, out)
+        real(pages, out, indexer)
 
     monkeypatch.setattr(docpub.search, "build_index", counting)
     site = archive_site(tmp_path / "site")

@@ -16,7 +16,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -171,14 +171,13 @@ def _search(cache: SearchCache, placed: dict[str, Path], outputs: list[Output], 
         if o.path.endswith(".html") and o.edition and KINDS[o.kind].published and not o.path.startswith("review/"):
             pages.setdefault(o.edition, []).append(o)
 
-    def bundle(tag: str) -> Path:
+    tags = sorted(pages)
+    wanted = []
+    for tag in tags:
         group = sorted(pages[tag], key=lambda o: o.path)
         key = digest(code, cache.versions(), tag, *(p for o in group for p in (o.path, o.key)))
-        return cache.bundle(tag, key, {o.path: placed[o.path] for o in group})
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
-        folders = dict(zip(sorted(pages), threads.map(bundle, sorted(pages)), strict=True))
-    for tag, folder in folders.items():
+        wanted.append((key, {o.path: placed[o.path] for o in group}))
+    for tag, folder in zip(tags, cache.bundles(wanted, jobs), strict=True):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             placed[f"{cache.prefix(tag)}/{path.relative_to(folder).as_posix()}"] = path
 
