@@ -1,29 +1,56 @@
-"""Full-text search: a Pagefind index of the reader pages, one bundle per edition.
+"""Full-text search: a Pagefind index of the reader pages, in shards, per edition.
 
 Pagefind's extended build segments Chinese text into words. Each edition's
-pages are indexed on their own into ``pagefind/<edition>/``, whose search
-script the edition's search page loads, so a reader searches their own
-edition; one edition at a time also keeps Pagefind's memory to a quarter of
-indexing the whole site at once. Only what a page marks ``data-pagefind-body``
-(the text of a document) is indexed: navigation, citation lists, parallel and
-review pages are left out, which also keeps indexing fast.
+pages are indexed on their own, so a reader searches their own edition. Only
+what a page marks ``data-pagefind-body`` (the text of a document) is indexed:
+navigation, citation lists, parallel and review pages are left out, which also
+keeps indexing fast.
 
-An edition's bundle is a pure function of the pages it reads, so it is cached
-by their hash: a build whose document pages did not change in an edition
-reuses that edition's bundle instead of running Pagefind again.
+Shards. Pagefind has no incremental mode: a bundle is made whole from the pages
+it is given. So an edition's index is cut into shards, each a bundle of its own
+in ``pagefind/<edition>/<shard>/``, cached by the hash of only its own pages:
+editing one document re-indexes its shard in each edition, not the archive.
+``pagefind/<edition>/shards.json`` lists the shards that hold text; the search
+page loads the first and merges the others into it in the browser (Pagefind's
+``mergeIndex``), so a search still covers the whole edition.
+
+A document's shard is a hash of its id into ``SHARDS`` (16) buckets, ``00`` to
+``15``. It depends on nothing but the id: adding or removing a document changes
+only its own shard, and the shards never move as the archive grows (groups of a
+fixed size in id order would shift at every insertion; a count of buckets that
+grew with the archive would re-deal every document when it changed). Sixteen
+keeps both costs small over the archive sizes docpub is built for:
+
+=========  =========================  =======================================
+documents  shards a search loads      pages an edit re-indexes, in each edition
+=========  =========================  =======================================
+20         about 12, of 1 or 2 pages  1 or 2
+200        16, about 12 pages each    about 12 (of 200)
+1,000      16, about 62 pages each    about 62 (of 1,000)
+=========  =========================  =======================================
+
+A shard costs a browser two small files (its entry and metadata) when the first
+search starts and, for each search, the index chunks of the words searched (one,
+in a small shard); the search program (WebAssembly) is loaded once, from the
+first shard. Pages that belong to no document (the listings) make a shard of
+their own, ``site``; the default theme marks no text in them, so it is empty
+and left out.
 
 Pagefind is started once per worker thread, in its service mode, and given
-bundle after bundle: most of a Pagefind start is loading its Chinese dictionary
-(about 0.35 s of CPU), which its service pays once however many bundles it
-makes. Its bundle files are received in the answer and written here (the
-service answers a request to write them before its writes end), and they are
-the very bytes Pagefind's command line writes for the same pages.
+shard after shard: most of a Pagefind start is loading its Chinese dictionary
+(about 0.35 s of CPU), which a program per shard would pay 64 times on a cold
+build (16 shards x 4 editions); the service pays it once per thread, so a cold
+build of all the shards costs about what one run per edition did. Its bundle
+files are received in the answer and written here (the service answers a
+request to write them before its writes end), and they are the very bytes
+Pagefind's command line writes for the same pages.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import os
 import queue
@@ -31,7 +58,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
@@ -40,10 +67,13 @@ from typing import IO, Any
 from docpub import __version__
 from docpub.errors import DocpubError
 
-BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<edition>/
+BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<edition>/<shard>/
 # A page Pagefind should index carries this on the element holding its text.
 BODY_MARKER = b"data-pagefind-body"
 ENTRY = "pagefind-entry.json"  # names the bundle's index, in each bundle
+MANIFEST = "shards.json"  # pagefind/<edition>/shards.json: the shards of the edition that hold text
+SHARDS = 16  # buckets of documents per edition (see the module's docstring)
+SITE_SHARD = "site"  # the pages of an edition that belong to no document
 
 
 def pagefind_version() -> str:
@@ -51,6 +81,14 @@ def pagefind_version() -> str:
         return version("pagefind")
     except PackageNotFoundError:
         return ""
+
+
+def shard_of(doc: str) -> str:
+    """The shard of document ``doc`` (its id), ``00`` to ``15``; ``site`` for pages of no document."""
+    if not doc:
+        return SITE_SHARD
+    bucket = int.from_bytes(hashlib.blake2b(doc.encode("utf-8"), digest_size=8).digest(), "big") % SHARDS
+    return f"{bucket:02d}"
 
 
 def build_index(pages: Mapping[str, Path], out: Path, indexer: Indexer | None = None) -> None:
@@ -230,7 +268,11 @@ class Indexer:
 
 
 class SearchCache:
-    """Each edition's bundle by key, in a folder beside the output (a scratch one when caching is off)."""
+    """Each shard's bundle by key, in a folder beside the output (a scratch one when caching is off).
+
+    A bundle is a folder named by its key, renamed into place whole; a shard list
+    (``shards.json``) is a file named by its digest.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="docpub-search-cache-"))
@@ -243,14 +285,14 @@ class SearchCache:
 
     @staticmethod
     def prefix(tag: str) -> str:
-        """Where an edition's bundle is published, from the site root."""
+        """Where an edition's shards are published, from the site root."""
         return f"{BUNDLE}/{tag}"
 
     def bundles(self, wanted: Sequence[tuple[str, Mapping[str, Path]]], jobs: int = 1) -> list[Path]:
         """The folders of the bundles of ``wanted`` (key, pages), in order.
 
         The bundles no entry has are made, on up to ``jobs`` Pagefind programs at
-        once (one per thread, each given bundle after bundle, the biggest first).
+        once (one per thread, each given shard after shard, the biggest first).
         """
         self.used.update(key for key, _ in wanted)
         missing = {key: pages for key, pages in wanted if not (self.folder / key).is_dir()}
@@ -262,7 +304,7 @@ class SearchCache:
             failed = threading.Event()
 
             def work() -> None:
-                with Indexer() as indexer:  # Pagefind starts on the first bundle that has text
+                with Indexer() as indexer:  # Pagefind starts on the first shard that has text
                     while not failed.is_set():
                         try:
                             key, pages = todo.get_nowait()
@@ -280,7 +322,7 @@ class SearchCache:
                     for done in [pool.submit(work) for _ in range(threads)]:
                         done.result()
                 except BaseException:
-                    failed.set()  # interrupted: the threads end after their current bundle
+                    failed.set()  # interrupted: the threads end after their current shard
                     raise
         return [self.folder / key for key, _ in wanted]
 
@@ -294,8 +336,23 @@ class SearchCache:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    def manifest(self, shards: Iterable[str]) -> Path:
+        """The file listing ``shards`` (the folders of an edition's bundles that hold text) for the search page."""
+        data = json.dumps({"shards": sorted(shards)}, separators=(",", ":")).encode("utf-8") + b"\n"
+        name = f"{hashlib.blake2b(data, digest_size=20).hexdigest()}.json"
+        self.used.add(name)
+        path = self.folder / name
+        if not path.is_file():  # kept as it is, so an unchanged site is the very same files
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        return path
+
     def prune(self) -> None:
-        """Remove the bundles this build did not use (all of them when caching is off)."""
+        """Remove the bundles and shard lists this build did not use (all of them when caching is off)."""
         if not self.folder.is_dir():
             return
         for other in self.folder.iterdir():
@@ -308,4 +365,10 @@ class SearchCache:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-__all__ = ["BODY_MARKER", "BUNDLE", "Indexer", "SearchCache", "build_index", "pagefind_version"]
+def has_text(bundle: Path) -> bool:
+    """Whether ``bundle`` (a folder ``SearchCache.bundles`` gave) is an index; an empty one had no text."""
+    return (bundle / ENTRY).is_file()
+
+
+__all__ = ["BODY_MARKER", "BUNDLE", "MANIFEST", "SHARDS", "Indexer", "SearchCache", "build_index", "has_text",
+           "pagefind_version", "shard_of"]
