@@ -32,9 +32,10 @@ documents  shards a search loads      pages an edit re-indexes, in each edition
 A shard costs a browser two small files (its entry and metadata) when the first
 search starts and, for each search, the index chunks of the words searched (one,
 in a small shard); the search program (WebAssembly) is loaded once, from the
-first shard. Pages that belong to no document (the listings) make a shard of
-their own, ``site``; the default theme marks no text in them, so it is empty
-and left out.
+first shard. A bundle keeps only what the search page loads (Pagefind's own
+search interfaces, copied into every shard, would be most of the index's size).
+Pages that belong to no document (the listings) make a shard of their own,
+``site``; the default theme marks no text in them, so it is empty and left out.
 
 Pagefind is started once per worker thread, in its service mode, and given
 shard after shard: most of a Pagefind start is loading its Chinese dictionary
@@ -74,6 +75,9 @@ ENTRY = "pagefind-entry.json"  # names the bundle's index, in each bundle
 MANIFEST = "shards.json"  # pagefind/<edition>/shards.json: the shards of the edition that hold text
 SHARDS = 16  # buckets of documents per edition (see the module's docstring)
 SITE_SHARD = "site"  # the pages of an edition that belong to no document
+# Pagefind's ready-made search interfaces and its highlighter, which every bundle holds: the search
+# page (search.js) uses none of them, and kept in every shard they would be most of the index's size.
+UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 
 
 def pagefind_version() -> str:
@@ -129,6 +133,8 @@ def _write_bundle(files: Mapping[str, bytes], out: Path) -> None:
         raise DocpubError(BUNDLE, None, "Pagefind could not build the search index: it made no index")
     out.mkdir(parents=True)
     for name, data in files.items():
+        if name.startswith(UNUSED):
+            continue
         rel = PurePosixPath(name)
         if rel.is_absolute() or ".." in rel.parts or not rel.parts:
             raise DocpubError(BUNDLE, None, f"Pagefind named a file of its index {name!r}")
