@@ -3,7 +3,8 @@
 Builds a synthetic archive of N documents (the seed's letter, each with a different
 date and symbol, in 4 editions) without PDFs, then indexes its pages in a fresh
 process: the document text only (``data-pagefind-body``), as the build does.
-Memory is Pagefind's own peak RSS (the largest of its runs, one per edition); time is wall time.
+The pages are indexed in their shards, each its own bundle, by one Pagefind program (as a build
+with -j1 does). Memory is Pagefind's own peak RSS; time is wall time.
 
     .venv/bin/python benchmarks/bench_search.py [--docs 200]
 """
@@ -24,7 +25,7 @@ SEED = REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
 MEASURE = """
 import resource, sys, tempfile, time
 from pathlib import Path
-from docpub.search import BODY_MARKER, build_index
+from docpub.search import BODY_MARKER, Indexer, build_index, shard_of
 
 site, mode = Path(sys.argv[1]), sys.argv[2]
 work = Path(tempfile.mkdtemp())
@@ -38,14 +39,16 @@ for p in site.rglob("*.html"):
         continue
     (work / "in" / rel).parent.mkdir(parents=True, exist_ok=True)
     (work / "in" / rel).write_bytes(data)
-    pages.setdefault(rel.split("/", 1)[0], {})[rel] = work / "in" / rel
+    tag, doc = rel.split("/")[:2]
+    pages.setdefault((tag, shard_of(doc)), {})[rel] = work / "in" / rel
 t = time.perf_counter()
-for tag, group in sorted(pages.items()):  # one Pagefind run per edition, as the build does
-    build_index(group, work / "out" / tag)
+with Indexer() as indexer:  # one Pagefind for every shard, as a build with -j1 does
+    for (tag, shard), group in sorted(pages.items()):
+        build_index(group, work / "out" / tag / shard, indexer)
 dt = time.perf_counter() - t
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 size = sum(f.stat().st_size for f in (work / "out").rglob("*") if f.is_file()) / 1048576
-print(f"{sum(len(g) for g in pages.values())} {dt:.2f} {child:.0f} {size:.1f}")
+print(f"{sum(len(g) for g in pages.values())} {len(pages)} {dt:.2f} {child:.0f} {size:.1f}")
 """
 
 
@@ -77,8 +80,8 @@ def main() -> int:
         for mode, label in (("body", "document text only (data-pagefind-body)"),):
             done = subprocess.run([sys.executable, "-c", MEASURE, str(out), mode], check=True,
                                   capture_output=True, text=True)
-            pages, seconds, peak, size = done.stdout.split()
-            print(f"search index, {args.docs} documents x 4 editions, {label}: {pages} pages, "
+            pages, shards, seconds, peak, size = done.stdout.split()
+            print(f"search index, {args.docs} documents x 4 editions, {label}: {pages} pages in {shards} shards, "
                   f"{seconds} s, Pagefind peak {peak} MiB, bundle {size} MiB")
     return 0
 

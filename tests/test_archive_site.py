@@ -4,6 +4,7 @@ index. A small archive of three synthetic documents in two months, one citing an
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from docpub.cli import main
+from docpub.search import shard_of
 from sitekit import make_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
@@ -270,35 +272,15 @@ def test_parallel_links_have_real_names_and_no_left_right_wording(plain: Path) -
 # --- search index ----------------------------------------------------------------------------
 
 
-def test_search_index_holds_one_index_per_edition_of_document_pages_only(plain: Path) -> None:
-    import json
-
+def test_search_index_is_each_editions_shards_of_document_pages_only(plain: Path) -> None:
+    shards = sorted({shard_of(d) for d in (RES, A, B)})
+    assert len(shards) == 3  # each document in a shard of its own: the search page merges them
     for tag in TAGS:
-        entry = json.loads((plain / "pagefind" / tag / "pagefind-entry.json").read_text(encoding="utf-8"))
-        assert list(entry["languages"]) == [tag.lower()] and entry["languages"][tag.lower()]["page_count"] == 3
+        listed = json.loads((plain / "pagefind" / tag / "shards.json").read_text(encoding="utf-8"))["shards"]
+        assert listed == shards  # the listings, which hold no text to index, make no shard
+        assert sorted(p.name for p in (plain / "pagefind" / tag).iterdir()) == [*shards, "shards.json"]
+        for shard in shards:
+            entry = json.loads((plain / "pagefind" / tag / shard / "pagefind-entry.json").read_text(encoding="utf-8"))
+            assert list(entry["languages"]) == [tag.lower()] and entry["languages"][tag.lower()]["page_count"] == 1
         search = (plain / tag / "search" / "index.html").read_text(encoding="utf-8")
-        assert f'data-bundle="../../pagefind/{tag}/pagefind.js"' in search
-
-
-def test_search_index_is_rebuilt_only_when_pages_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import docpub.search
-
-    runs: list[int] = []
-    real = docpub.search.build_index
-
-    def counting(pages: dict[str, Path], out: Path) -> None:
-        runs.append(sum(docpub.search.BODY_MARKER in p.read_bytes() for p in pages.values()))
-        real(pages, out)
-
-    monkeypatch.setattr(docpub.search, "build_index", counting)
-    site = archive_site(tmp_path / "site")
-    out = tmp_path / "out"
-    for _ in range(2):
-        assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
-    assert runs == [3, 3, 3, 3]  # one run per edition, none the second time
-    before = (out / "pagefind" / "zh-Hant" / "pagefind-entry.json").read_bytes()
-    doc = site / "content" / A / "zh-Hans.md"
-    doc.write_text(doc.read_text(encoding="utf-8").replace("四十二口水井", "五十口水井"), encoding="utf-8")
-    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 0
-    assert runs == [3] * 8  # the document is in every edition
-    assert (out / "pagefind" / "zh-Hant" / "pagefind-entry.json").read_bytes() != before
+        assert f'data-index="../../pagefind/{tag}/shards.json"' in search

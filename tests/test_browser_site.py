@@ -1,5 +1,6 @@
-"""The built site in a real headless Chromium: search in each edition, and the layout at 360 and
-1280 px (contents beside the text, cards for editors, nothing wider than a phone)."""
+"""The built site in a real headless Chromium: search in each edition (across the shards of its
+index), and the layout at 360 and 1280 px (contents beside the text, cards for editors, nothing
+wider than a phone)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 
 from browser import serve_folder, set_viewport
 from docpub.cli import main
+from docpub.search import shard_of
+from sitekit import MINIMAL, make_site
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = "assessment-belgium-2020-02"
@@ -58,6 +61,45 @@ def test_a_query_for_nothing_says_so(browser: Any, site_url: str) -> None:
 
     assert search_from(browser, f"{site_url}zh-Hans/index.html", "硅谷火箭") == []
     assert "没有找到" in browser.find_element(By.ID, "search-status").text
+
+
+# Two documents that mention hummingbirds, in two shards of the index, and one that does not.
+SHARDED = {
+    "alpha": MINIMAL.replace("安全理事会通过了", "安全理事会讨论了蜂鸟保护计划，并通过了"),
+    "beta": MINIMAL.replace("测试文件", "第二份测试文件").replace("安全理事会通过了", "关于蜂鸟迁徙的报告提到了"),
+    "gamma": MINIMAL.replace("测试文件", "第三份测试文件"),
+}
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sharded")
+    out = root / "host" / "site"
+    assert main(["build", str(make_site(root / "s", SHARDED)), "--out", str(out), "--no-pdf"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def sharded_url(sharded: Path) -> Iterator[str]:
+    """The site of SHARDED, published in a sub-folder (site/) of its host."""
+    with serve_folder(sharded.parent) as url:
+        yield url + "site/"
+
+
+@pytest.mark.parametrize(("tag", "query"), [("zh-Hans", "蜂鸟"), ("zh-Hant", "蜂鳥")])
+def test_a_query_finds_documents_in_different_shards(browser: Any, sharded_url: str, tag: str, query: str) -> None:
+    assert len({shard_of(doc) for doc in SHARDED}) == 3
+    results = search_from(browser, f"{sharded_url}{tag}/index.html", query)
+    assert sorted(results) == [f"{sharded_url}{tag}/{doc}/index.html" for doc in ("alpha", "beta")]
+
+
+def test_search_opened_from_files_says_it_needs_a_server(browser: Any, sharded: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get((sharded / "zh-Hans" / "search" / "index.html").as_uri() + "?q=蜂鸟")
+    WebDriverWait(browser, 20).until(lambda d: "服务器" in d.find_element(By.ID, "search-status").text)
+    assert browser.find_elements(By.CSS_SELECTOR, "#search-results a") == []
 
 
 def test_contents_sit_beside_the_text_and_follow_the_reader(browser: Any, site_url: str) -> None:

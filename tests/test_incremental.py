@@ -7,6 +7,7 @@ after a build tells which outputs were rendered, without looking inside docpub.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ from jinja2 import meta
 
 from docpub.cli import main
 from docpub.inputs import _references
+from docpub.search import shard_of
 from sitekit import MINIMAL, make_site, override
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
@@ -290,3 +292,60 @@ def test_a_template_key_covers_every_template_jinja_finds_it_uses(source: str) -
     found = {r for r in meta.find_referenced_templates(jinja2.Environment().parse(source)) if r}
     assert found <= set(_references(source))
     assert "not.j2" not in _references(source)  # a string outside a tag names no template
+
+
+# --- the search index: Pagefind bundles, one per shard of each edition (see docpub.search) ----------
+
+MANY = {f"doc-{n}": MINIMAL.replace("测试文件", f"第{n}份测试文件") for n in range(8)}
+
+
+def index_files(out: Path) -> dict[str, int]:
+    """Every file of the search index (edition/shard/file) with its inode: a shard's bundle that
+    Pagefind made again is new files, a reused one the very same."""
+    return {p.relative_to(out / "pagefind").as_posix(): p.stat().st_ino
+            for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
+def shards_changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {"/".join(path.split("/")[:2]) for path in changed(before, after)}
+
+
+def test_text_edit_reindexes_only_that_documents_shard_in_each_edition(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", MANY)
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf", "-j", "2")
+    shards = sorted({shard_of(d) for d in MANY})
+    assert len(shards) >= 4  # the documents are spread over several shards
+    for tag in EDITIONS:
+        assert json.loads((out / "pagefind" / tag / "shards.json").read_bytes())["shards"] == shards
+    cache = tmp_path / "build" / ".docpub-cache" / "search"
+    entries = {p.name for p in cache.iterdir()}
+    before = index_files(out)
+    doc = site / "content" / "doc-3" / "zh-Hans.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("通过了", "一致通过了"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf", "-j", "2")
+    after = index_files(out)
+    assert shards_changed(before, after) == {f"{tag}/{shard_of('doc-3')}" for tag in EDITIONS}
+    made = {p.name for p in cache.iterdir()} - entries
+    assert len(made) == len(EDITIONS)  # one bundle per edition made anew, the rest reused
+    assert len(list(cache.iterdir())) == len(entries)  # and the bundles they replace are gone
+    for tag in EDITIONS:  # the shard list did not change: the search page still loads the same shards
+        assert after[f"{tag}/shards.json"] == before[f"{tag}/shards.json"]
+
+
+def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path / "s", MANY)
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = index_files(out)
+    # Without its program, a build that needs Pagefind fails; one that needs none succeeds.
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-pagefind"))
+    build(site, out, capsys, "--no-pdf", "-j", "2")
+    assert index_files(out) == before
+    doc = site / "content" / "doc-3" / "zh-Hans.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("通过了", "一致通过了"), encoding="utf-8")
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 1
+    assert "cannot run Pagefind" in capsys.readouterr().err
+    assert index_files(out) == before  # a failed build leaves the site as it was

@@ -10,9 +10,9 @@ those, so editing a paragraph does not re-render an index that shows titles.
 from __future__ import annotations
 
 import pickle
-from pathlib import Path
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from docpub.inputs import digest
 from docpub.model import Document, iter_paragraphs, plain_text

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-
 from docpub import __version__
 from docpub.config import Edition, SiteConfig
 from docpub.files import read_regular, read_regular_text

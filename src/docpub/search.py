@@ -1,36 +1,83 @@
-"""Full-text search: a Pagefind index of the reader pages, one bundle per edition.
+"""Full-text search: a Pagefind index of the reader pages, in shards, per edition.
 
 Pagefind's extended build segments Chinese text into words. Each edition's
-pages are indexed on their own into ``pagefind/<edition>/``, whose search
-script the edition's search page loads, so a reader searches their own
-edition; one edition at a time also keeps Pagefind's memory to a quarter of
-indexing the whole site at once. Only what a page marks ``data-pagefind-body``
-(the text of a document) is indexed: navigation, citation lists, parallel and
-review pages are left out, which also keeps indexing fast.
+pages are indexed on their own, so a reader searches their own edition. Only
+what a page marks ``data-pagefind-body`` (the text of a document) is indexed:
+navigation, citation lists, parallel and review pages are left out, which also
+keeps indexing fast.
 
-An edition's bundle is a pure function of the pages it reads, so it is cached
-by their hash: a build whose document pages did not change in an edition
-reuses that edition's bundle instead of running Pagefind again.
+Shards. Pagefind has no incremental mode: a bundle is made whole from the pages
+it is given. So an edition's index is cut into shards, each a bundle of its own
+in ``pagefind/<edition>/<shard>/``, cached by the hash of only its own pages:
+editing one document re-indexes its shard in each edition, not the archive.
+``pagefind/<edition>/shards.json`` lists the shards that hold text; the search
+page loads the first and merges the others into it in the browser (Pagefind's
+``mergeIndex``), so a search still covers the whole edition.
+
+A document's shard is a hash of its id into ``SHARDS`` (16) buckets, ``00`` to
+``15``. It depends on nothing but the id: adding or removing a document changes
+only its own shard, and the shards never move as the archive grows (groups of a
+fixed size in id order would shift at every insertion; a count of buckets that
+grew with the archive would re-deal every document when it changed). Sixteen
+keeps both costs small over the archive sizes docpub is built for:
+
+=========  =========================  =======================================
+documents  shards a search loads      pages an edit re-indexes, in each edition
+=========  =========================  =======================================
+20         about 12, of 1 or 2 pages  1 or 2
+200        16, about 12 pages each    about 12 (of 200)
+1,000      16, about 62 pages each    about 62 (of 1,000)
+=========  =========================  =======================================
+
+A shard costs a browser two small files (its entry and metadata) when the first
+search starts and, for each search, the index chunks of the words searched (one,
+in a small shard); the search program (WebAssembly) is loaded once, from the
+first shard. A bundle keeps only what the search page loads (Pagefind's own
+search interfaces, copied into every shard, would be most of the index's size).
+Pages that belong to no document (the listings) make a shard of their own,
+``site``; the default theme marks no text in them, so it is empty and left out.
+
+Pagefind is started once per worker thread, in its service mode, and given
+shard after shard: most of a Pagefind start is loading its Chinese dictionary
+(about 0.35 s of CPU), which a program per shard would pay 64 times on a cold
+build (16 shards x 4 editions); the service pays it once per thread, so a cold
+build of all the shards costs about what one run per edition did. Its bundle
+files are received in the answer and written here (the service answers a
+request to write them before its writes end), and they are the very bytes
+Pagefind's command line writes for the same pages.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 from docpub import __version__
 from docpub.errors import DocpubError
 
-BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<edition>/
+BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<edition>/<shard>/
 # A page Pagefind should index carries this on the element holding its text.
 BODY_MARKER = b"data-pagefind-body"
 ENTRY = "pagefind-entry.json"  # names the bundle's index, in each bundle
+MANIFEST = "shards.json"  # pagefind/<edition>/shards.json: the shards of the edition that hold text
+SHARDS = 16  # buckets of documents per edition (see the module's docstring)
+SITE_SHARD = "site"  # the pages of an edition that belong to no document
+# Pagefind's ready-made search interfaces and its highlighter, which every bundle holds: the search
+# page (search.js) uses none of them, and kept in every shard they would be most of the index's size.
+UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 
 
 def pagefind_version() -> str:
@@ -40,12 +87,21 @@ def pagefind_version() -> str:
         return ""
 
 
-def build_index(pages: Mapping[str, Path], out: Path) -> None:
+def shard_of(doc: str) -> str:
+    """The shard of document ``doc`` (its id), ``00`` to ``15``; ``site`` for pages of no document."""
+    if not doc:
+        return SITE_SHARD
+    bucket = int.from_bytes(hashlib.blake2b(doc.encode("utf-8"), digest_size=8).digest(), "big") % SHARDS
+    return f"{bucket:02d}"
+
+
+def build_index(pages: Mapping[str, Path], out: Path, indexer: Indexer | None = None) -> None:
     """Index ``pages`` (of one edition: path from the site root -> the page's file) with Pagefind into ``out``.
 
     Only pages that mark text to index are given to Pagefind, linked (or copied)
-    into a scratch folder; Pagefind's program has written every file when it
-    exits (its Python service answers before its writes end).
+    into a scratch folder; with none, ``out`` is an empty folder and Pagefind is
+    not run. ``indexer`` is the running Pagefind to use (else one is started for
+    these pages alone).
     """
     with tempfile.TemporaryDirectory(prefix="docpub-search-") as tmp:
         site = Path(tmp) / "site"
@@ -64,27 +120,28 @@ def build_index(pages: Mapping[str, Path], out: Path) -> None:
         if not marked:
             out.mkdir(parents=True)
             return
-        _run_pagefind(site, out)
-    entry = out / ENTRY
-    entry.write_bytes(_sorted_entry(entry.read_bytes()))
+        if indexer is not None:
+            files = indexer.index(site)
+        else:
+            with Indexer() as own:
+                files = own.index(site)
+    _write_bundle(files, out)
 
 
-def _run_pagefind(site: Path, out: Path) -> None:
-    from pagefind.service import get_executable
-
-    program = get_executable()
-    if program is None:
-        raise DocpubError(BUNDLE, None, "the Pagefind program is missing: install docpub's dependencies "
-                          "again (pip install -e .), which bring pagefind[extended]")
-    # --keep-index-url: the site links to index.html everywhere, so it works from file:// too.
-    command = [str(program), "--site", str(site), "--output-path", str(out), "--keep-index-url", "--quiet"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise DocpubError(str(program), None, f"cannot run Pagefind: {exc.strerror}") from None
-    if done.returncode != 0 or not (out / ENTRY).is_file():
-        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
-        raise DocpubError(BUNDLE, None, f"Pagefind could not build the search index: {last[0]}")
+def _write_bundle(files: Mapping[str, bytes], out: Path) -> None:
+    if ENTRY not in files:
+        raise DocpubError(BUNDLE, None, "Pagefind could not build the search index: it made no index")
+    out.mkdir(parents=True)
+    for name, data in files.items():
+        if name.startswith(UNUSED):
+            continue
+        rel = PurePosixPath(name)
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            raise DocpubError(BUNDLE, None, f"Pagefind named a file of its index {name!r}")
+        path = out.joinpath(*rel.parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_sorted_entry(data) if name == ENTRY else data)
+        os.chmod(path, 0o644)  # the published file is this very inode
 
 
 def _sorted_entry(data: bytes) -> bytes:
@@ -94,8 +151,134 @@ def _sorted_entry(data: bytes) -> bytes:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+class Indexer:
+    """One Pagefind program in its service mode, indexing one folder after another.
+
+    It is started on the first folder and stopped by ``close`` (or leaving a
+    ``with`` block). A request is a base64-encoded JSON message ended by a comma
+    on its standard input; the answer comes the same way on its standard output.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._errors: IO[bytes] | None = None
+        self._buffer = bytearray()
+        self._sent = 0
+
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def index(self, site: Path) -> dict[str, bytes]:
+        """The files of the bundle of the pages in ``site`` (path in the bundle -> bytes)."""
+        self._start()
+        # keep_index_url: the site links to index.html everywhere, so it works from file:// too.
+        made = self._ask({"type": "NewIndex", "config": {"keep_index_url": True}}, "NewIndex")
+        index_id = made.get("index_id")
+        if not isinstance(index_id, int):
+            raise self._failure("its answer was not understood")
+        self._ask({"type": "AddDir", "index_id": index_id, "path": str(site)}, "IndexedDir")
+        files = self._ask({"type": "GetFiles", "index_id": index_id}, "GetFiles").get("files")
+        self._ask({"type": "DeleteIndex", "index_id": index_id}, None)  # frees its memory
+        try:
+            return {f["path"]: base64.b64decode(f["content"], validate=True) for f in files or ()}
+        except (KeyError, TypeError, binascii.Error):
+            raise self._failure("its answer was not understood") from None
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.stdin is not None:
+            try:
+                proc.stdin.close()  # Pagefind's service ends at the end of its input
+            except OSError:
+                pass
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
+
+    def _start(self) -> None:
+        if self._proc is not None:
+            return
+        from pagefind.service import get_executable
+
+        program = get_executable()
+        if program is None:
+            raise DocpubError(BUNDLE, None, "the Pagefind program is missing: install docpub's dependencies "
+                              "again (pip install -e .), which bring pagefind[extended]")
+        self._errors = tempfile.TemporaryFile()
+        try:
+            self._proc = subprocess.Popen([str(program), "--service"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=self._errors)
+        except OSError as exc:
+            self._errors.close()
+            self._errors = None
+            raise DocpubError(str(program), None, f"cannot run Pagefind: {exc.strerror}") from None
+
+    def _ask(self, payload: dict[str, Any], answer: str | None) -> dict[str, Any]:
+        """Send one request and read its answer, which must be of type ``answer`` (any, if None)."""
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        self._sent += 1
+        request = json.dumps({"message_id": self._sent, "payload": payload}).encode("utf-8")
+        try:
+            proc.stdin.write(base64.b64encode(request) + b",")
+            proc.stdin.flush()
+            seen = 0
+            while (end := self._buffer.find(b",", seen)) < 0:
+                seen = len(self._buffer)
+                chunk = os.read(proc.stdout.fileno(), 1 << 20)
+                if not chunk:
+                    raise self._failure("it stopped", stopped=True)
+                self._buffer += chunk
+        except OSError:
+            raise self._failure("it stopped", stopped=True) from None
+        raw = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
+        try:
+            reply = json.loads(base64.b64decode(raw, validate=True))
+            got: dict[str, Any] = reply["payload"]
+            kind = got["type"]
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            raise self._failure("its answer was not understood") from None
+        if reply.get("message_id") != self._sent or (answer is not None and kind != answer):
+            message = got.get("message") if kind == "Error" else f"it answered {kind!r}"
+            raise self._failure(str(message))
+        return got
+
+    def _failure(self, why: str, *, stopped: bool = False) -> DocpubError:
+        """The error to raise when Pagefind failed; the program is stopped. When it had stopped by
+        itself, its last words (on its standard error) say why."""
+        errors, self._errors = self._errors, None
+        if self._proc is not None:
+            self._proc.kill()
+        self.close()
+        last = ""
+        if errors is not None and stopped:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            last = lines[-1] if lines else ""
+        if errors is not None:
+            errors.close()
+        return DocpubError(BUNDLE, None, f"Pagefind could not build the search index: {last or why}")
+
+
 class SearchCache:
-    """Each edition's bundle by key, in a folder beside the output (a scratch one when caching is off)."""
+    """Each shard's bundle by key, in a folder beside the output (a scratch one when caching is off).
+
+    A bundle is a folder named by its key, renamed into place whole; a shard list
+    (``shards.json``) is a file named by its digest.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="docpub-search-cache-"))
@@ -108,34 +291,90 @@ class SearchCache:
 
     @staticmethod
     def prefix(tag: str) -> str:
-        """Where an edition's bundle is published, from the site root."""
+        """Where an edition's shards are published, from the site root."""
         return f"{BUNDLE}/{tag}"
 
-    def bundle(self, tag: str, key: str, pages: Mapping[str, Path]) -> Path:
-        """The folder of the bundle of ``pages`` (an edition's), made when no bundle has ``key``."""
-        self.used.add(key)
+    def bundles(self, wanted: Sequence[tuple[str, Mapping[str, Path]]], jobs: int = 1) -> list[Path]:
+        """The folders of the bundles of ``wanted`` (key, pages), in order.
+
+        The bundles no entry has are made, on up to ``jobs`` Pagefind programs at
+        once (one per thread, each given shard after shard, the biggest first).
+        """
+        self.used.update(key for key, _ in wanted)
+        missing = {key: pages for key, pages in wanted if not (self.folder / key).is_dir()}
+        if missing:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            todo: queue.SimpleQueue[tuple[str, Mapping[str, Path]]] = queue.SimpleQueue()
+            for key in sorted(missing, key=lambda k: (-len(missing[k]), k)):
+                todo.put((key, missing[key]))
+            failed = threading.Event()
+
+            def work() -> None:
+                with Indexer() as indexer:  # Pagefind starts on the first shard that has text
+                    while not failed.is_set():
+                        try:
+                            key, pages = todo.get_nowait()
+                        except queue.Empty:
+                            return
+                        try:
+                            self._make(key, pages, indexer)
+                        except BaseException:
+                            failed.set()
+                            raise
+
+            threads = max(1, min(jobs, len(missing)))
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                try:
+                    for done in [pool.submit(work) for _ in range(threads)]:
+                        done.result()
+                except BaseException:
+                    failed.set()  # interrupted: the threads end after their current shard
+                    raise
+        return [self.folder / key for key, _ in wanted]
+
+    def _make(self, key: str, pages: Mapping[str, Path], indexer: Indexer) -> None:
         entry = self.folder / key
-        if entry.is_dir():  # renamed into place whole
-            return entry
-        self.folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
         try:
-            build_index(pages, tmp / "bundle")
+            build_index(pages, tmp / "bundle", indexer)
             shutil.rmtree(entry, ignore_errors=True)
             os.replace(tmp / "bundle", entry)  # a reader never sees half a bundle
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        return entry
+
+    def manifest(self, shards: Iterable[str]) -> Path:
+        """The file listing ``shards`` (the folders of an edition's bundles that hold text) for the search page."""
+        data = json.dumps({"shards": sorted(shards)}, separators=(",", ":")).encode("utf-8") + b"\n"
+        name = f"{hashlib.blake2b(data, digest_size=20).hexdigest()}.json"
+        self.used.add(name)
+        path = self.folder / name
+        if not path.is_file():  # kept as it is, so an unchanged site is the very same files
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        return path
 
     def prune(self) -> None:
-        """Remove the bundles this build did not use (all of them when caching is off)."""
+        """Remove the bundles and shard lists this build did not use (all of them when caching is off)."""
         if not self.folder.is_dir():
             return
         for other in self.folder.iterdir():
             if self.scratch or other.name not in self.used:
-                shutil.rmtree(other, ignore_errors=True)
+                if other.is_dir() and not other.is_symlink():
+                    shutil.rmtree(other, ignore_errors=True)
+                else:
+                    other.unlink(missing_ok=True)
         if self.scratch:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-__all__ = ["BODY_MARKER", "BUNDLE", "SearchCache", "build_index", "pagefind_version"]
+def has_text(bundle: Path) -> bool:
+    """Whether ``bundle`` (a folder ``SearchCache.bundles`` gave) is an index; an empty one had no text."""
+    return (bundle / ENTRY).is_file()
+
+
+__all__ = ["BODY_MARKER", "BUNDLE", "MANIFEST", "SHARDS", "Indexer", "SearchCache", "build_index", "has_text",
+           "pagefind_version", "shard_of"]

@@ -15,7 +15,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -34,7 +34,7 @@ from docpub.load import load_sources
 from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_replaceable, output_lock
 from docpub.pages import KINDS, Listing, Shared
 from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
-from docpub.search import SearchCache
+from docpub.search import MANIFEST, SearchCache, has_text, shard_of
 from docpub.templating import template_error
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
@@ -170,25 +170,29 @@ def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: 
 
 
 def _search(cache: SearchCache, placed: dict[str, Path], outputs: list[Output], code: str, jobs: int) -> None:
-    """Each edition's search bundle: reused while none of the edition's pages changed.
+    """Each edition's search index, in shards (see ``docpub.search``): a shard's bundle is reused
+    while none of its pages changed, so an edit re-indexes one shard per edition.
 
-    Pagefind runs as its own program, so with ``jobs`` > 1 several editions are indexed at once.
+    Pagefind runs as its own program, so with ``jobs`` > 1 several shards are indexed at once.
     """
-    pages: dict[str, list[Output]] = {}
+    groups: dict[tuple[str, str], list[Output]] = {}
     for o in outputs:
         if o.path.endswith(".html") and o.edition and KINDS[o.kind].published and not o.path.startswith("review/"):
-            pages.setdefault(o.edition, []).append(o)
-
-    def bundle(tag: str) -> Path:
-        group = sorted(pages[tag], key=lambda o: o.path)
-        key = digest(code, cache.versions(), tag, *(p for o in group for p in (o.path, o.key)))
-        return cache.bundle(tag, key, {o.path: placed[o.path] for o in group})
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:
-        folders = dict(zip(sorted(pages), threads.map(bundle, sorted(pages)), strict=True))
-    for tag, folder in folders.items():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            placed[f"{cache.prefix(tag)}/{path.relative_to(folder).as_posix()}"] = path
+            groups.setdefault((o.edition, shard_of(o.doc)), []).append(o)
+    shards = sorted(groups)
+    wanted = []
+    for tag, shard in shards:
+        group = sorted(groups[tag, shard], key=lambda o: o.path)
+        key = digest(code, cache.versions(), tag, shard, *(p for o in group for p in (o.path, o.key)))
+        wanted.append((key, {o.path: placed[o.path] for o in group}))
+    folders = dict(zip(shards, cache.bundles(wanted, jobs), strict=True))
+    for tag in sorted({tag for tag, _ in shards}):
+        listed = [shard for (t, shard), folder in folders.items() if t == tag and has_text(folder)]
+        for shard in listed:
+            folder = folders[tag, shard]
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                placed[f"{cache.prefix(tag)}/{shard}/{path.relative_to(folder).as_posix()}"] = path
+        placed[f"{cache.prefix(tag)}/{MANIFEST}"] = cache.manifest(listed)
 
 
 def _publish(placed: dict[str, Path]) -> Callable[[Output, Path], None]:

@@ -127,7 +127,7 @@ class Converter:
                 parts.append(Piece(s[end:], s[end:], None, False))
             plans[s] = parts
         targets = self._convert_spans(spans)
-        return {s: tuple([Piece(spans[p], targets[p]) if type(p) is int else p for p in parts])
+        return {s: tuple([Piece(spans[p], targets[p]) if isinstance(p, int) else p for p in parts])
                 for s, parts in plans.items()}
 
     def _han_parts(self, run: str, parts: list[Piece | int], spans: list[str]) -> None:

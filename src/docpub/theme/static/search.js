@@ -1,4 +1,6 @@
 /* Full-text search with Pagefind: the index of this page's edition (from <html lang>).
+   The index is in shards, each a Pagefind bundle; data-index names the list of them
+   (shards.json): the first is loaded and the others merged into it, so one search covers them all.
    Works when the site is served over http(s); opened from file:// it says so. */
 (function () {
   "use strict";
@@ -11,12 +13,32 @@
   var engine = null;
   var latest = 0;
 
+  // Pagefind with every shard of the edition; null when the edition has no text to search.
+  function open(shards) {
+    var manifest = new URL(d.index, location.href);
+    // Results are given from the site root; the site may live in a sub-folder.
+    var base = new URL(d.root, location.href).pathname;
+    var bundles = shards.map(function (name) { return new URL(name + "/", manifest); });
+    if (!bundles.length) { return null; }
+    return import(new URL("pagefind.js", bundles[0]).href).then(function (pf) {
+      return pf.options({ baseUrl: base }).then(function () {
+        // Each merged bundle is given by its own folder (ending in /), with the same base for its results.
+        return Promise.all(bundles.slice(1).map(function (b) {
+          return pf.mergeIndex(b.pathname, { baseUrl: base });
+        }));
+      }).then(function () { return pf; }, function (err) {
+        pf.destroy();  // a half-merged index is dropped: the next search starts again
+        throw err;
+      });
+    });
+  }
+
   function load() {
     if (!engine) {
-      engine = import(new URL(d.bundle, location.href).href).then(function (pf) {
-        // Results are given from the site root; the site may live in a sub-folder.
-        return pf.options({ baseUrl: new URL(d.root, location.href).pathname }).then(function () { return pf; });
-      });
+      engine = fetch(new URL(d.index, location.href)).then(function (r) {
+        if (!r.ok) { throw new Error("no search index"); }
+        return r.json();
+      }).then(function (m) { return open(m.shards); });
     }
     return engine;
   }
@@ -58,6 +80,7 @@
     if (!query.trim()) { status.textContent = d.prompt; return; }
     status.textContent = d.loading;
     load().then(function (pf) {
+      if (!pf) { if (mine === latest) { show([], 0); } return; }
       return pf.search(query).then(function (search) {
         return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }))
           .then(function (data) { if (mine === latest) { show(data, search.results.length); } });
