@@ -9,7 +9,7 @@ sitemap and are linked from no reader's page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from docpub.config import SiteConfig
@@ -62,11 +62,11 @@ def review_index_page(config: SiteConfig, contexts: Mapping[str, EditionContext]
     return home.writer.render_template("review_index.html.j2", nav=nav, rows=rows).encode()
 
 
-def review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: Document,
-                 result: Review) -> bytes:
+def review_page(config: SiteConfig, ctx: EditionContext, doc: Document, result: Review, *,
+                anchors: Set[str]) -> bytes:
+    """``anchors``: the ids of the document's page (``document_anchors``), which items link to."""
     tag = ctx.edition.tag
     doc_href = f"../../{tag}/{doc.id}/index.html"
-    anchors = _anchors(source)
 
     def href(where: str) -> str:
         return f"{doc_href}#{where}" if where in anchors else ""
@@ -97,7 +97,7 @@ def review_page(config: SiteConfig, ctx: EditionContext, source: Document, doc: 
     ).encode("utf-8")
 
 
-def _anchors(doc: Document) -> set[str]:
+def document_anchors(doc: Document) -> set[str]:
     """The ids the document page has for its parts: letter, annex, sections, paragraphs (numbered
     or not), footnotes."""
     ids = {"letter"} | ({doc.annex.id} if doc.annex else set())
@@ -107,4 +107,4 @@ def _anchors(doc: Document) -> set[str]:
     return ids
 
 
-__all__ = ["AREA", "ReviewItem", "ReviewRow", "review_index_page", "review_page", "review_path"]
+__all__ = ["AREA", "ReviewItem", "ReviewRow", "document_anchors", "review_index_page", "review_page", "review_path"]

@@ -11,11 +11,11 @@ writing each result as it arrives.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import cast
+from typing import Any, cast
 
 import jinja2
 
@@ -59,13 +59,14 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
     source = link_in_site(pickle.loads(job.model), dict(job.links))
     published = dict(job.published)
     pages: dict[str, Page] = {}  # edition -> the document in it, made when first needed
+    memo: dict[Hashable, Any] = {}  # what its pages share (see Page.once)
     results = []
     try:
         for o in job.outputs:
             page = pages.get(o.edition)
             if page is None:
                 spec = job.shared.inputs.edition(o.edition)
-                page = pages[o.edition] = Page(job.shared, spec, source=source, published=published)
+                page = pages[o.edition] = Page(job.shared, spec, source=source, published=published, memo=memo)
             data = cast(Render, KINDS[o.kind].render)(page)
             results.append((data, checksum(data)))
     except jinja2.TemplateError as exc:

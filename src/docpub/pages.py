@@ -19,16 +19,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 from docpub.config import Edition, SiteConfig
-from docpub.editors import review_index_page, review_page
+from docpub.editors import document_anchors, review_index_page, review_page
 from docpub.facts import Facts, document_facts
 from docpub.inputs import EditionSpec, SiteInputs, ThemeSources
 from docpub.model import Document
-from docpub.review import Review, review
+from docpub.review import Review, iter_texts, review
 from docpub.site_pages import (
     EditionContext,
     corpus_page,
@@ -46,7 +46,9 @@ from docpub.site_pages import (
 from docpub.transforms.citations import CitedDocument, collect_citations
 from docpub.transforms.editions import Conversion, Converter, build_converter, convert_traced
 from docpub.writers.html import HtmlWriter, Nav, Place, paragraph_places
-from docpub.writers.parallel import parallel_rows
+from docpub.writers.parallel import parallel_rows, source_units
+
+_T = TypeVar("_T")
 
 PageKind = Literal[
     "document", "citations", "parallel", "review", "facts", "pdf", "image", "static",
@@ -118,11 +120,20 @@ class Page:
     """
 
     def __init__(self, shared: Shared, edition: EditionSpec, *, source: Document,
-                 published: Mapping[str, str] | None = None) -> None:
+                 published: Mapping[str, str] | None = None, memo: dict[Hashable, Any] | None = None) -> None:
         self.shared = shared
         self.edition_spec = edition
         self.source = source
         self.published = published or {}
+        # What the document's pages in several editions can share (made from the source alone),
+        # by what it is made of: one dict for the pages of one job.
+        self.memo = {} if memo is None else memo
+
+    def once(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()``, or what it gave for ``key`` to a page of this job before."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return cast(_T, self.memo[key])
 
     @property
     def config(self) -> SiteConfig:
@@ -172,8 +183,9 @@ class Page:
 
     @functools.cached_property
     def review(self) -> Review:
+        texts = self.once("review-texts", lambda: tuple(iter_texts(self.source)))
         return review(self.source, converter=self.converter, table=dict(self.shared.inputs.ambiguous),
-                      pieces=self.conversion.pieces)
+                      pieces=self.conversion.pieces, texts=texts)
 
     def nav(self, page: str, here: str = "") -> Nav:
         """The context of one of the document's pages (``here``: its name in the breadcrumbs)."""
@@ -235,7 +247,10 @@ def render_citations(page: Page) -> bytes:
 
 def render_parallel(page: Page) -> bytes:
     writer = page.ctx.writer
-    rows = parallel_rows(page.source, page.doc, writer.renderer)
+    r = writer.renderer
+    source = page.once(("parallel-source", r.text, r.image_prefix, r.site_links, r.english_marker),
+                       lambda: source_units(page.source, r))
+    rows = parallel_rows(page.source, page.doc, r, units=source)
     src = page.config.edition(page.config.source_lang)
     return writer.render_template(
         "parallel.html.j2", doc=page.doc, nav=page.nav("parallel.html", page.labels["parallel"]), rows=rows,
@@ -244,7 +259,8 @@ def render_parallel(page: Page) -> bytes:
 
 
 def render_review(page: Page) -> bytes:
-    return review_page(page.config, page.ctx, page.source, page.doc, page.review)
+    anchors = page.once("anchors", lambda: document_anchors(page.source))
+    return review_page(page.config, page.ctx, page.doc, page.review, anchors=anchors)
 
 
 def render_facts(page: Page) -> bytes:

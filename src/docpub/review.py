@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,18 +102,20 @@ def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
 
 
 def review(doc: Document, *, converter: Converter, table: Mapping[str, tuple[str, ...]],
-           pieces: Mapping[str, tuple[Piece, ...]] | None = None) -> Review:
+           pieces: Mapping[str, tuple[Piece, ...]] | None = None,
+           texts: Sequence[tuple[str, str]] | None = None) -> Review:
     """Every ambiguous character, glossary hit and form in ``doc`` as the converter's edition prints it.
 
     ``pieces`` is the trace of the conversion already made (``convert_traced``):
-    with it, no string is converted a second time.
+    with it, no string is converted a second time. ``texts``: ``iter_texts(doc)``, when
+    the caller has it already.
     """
     known = pieces or {}
     pattern = _ambiguous_pattern(tuple(table))
     uses: list[AmbiguousUse] = []
     hits: list[GlossaryHit] = []
     printed: list[str] = []
-    for where, text in iter_texts(doc):
+    for where, text in iter_texts(doc) if texts is None else texts:
         cut = known.get(text) or tuple(converter.pieces(text))
         found_uses, found_hits = _review_text(text, where, cut, table, pattern)
         uses.extend(found_uses)

@@ -47,12 +47,19 @@ class Row:
         return digits if digits.isdigit() else ""
 
 
-def parallel_rows(source: Document, target: Document, renderer: NodeRenderer) -> tuple[Row, ...]:
-    pairs = zip(_units(source, renderer), _units(target, renderer), strict=True)
+def parallel_rows(source: Document, target: Document, renderer: NodeRenderer, *,
+                  units: tuple[Unit, ...] | None = None) -> tuple[Row, ...]:
+    """``units``: the source's units (``source_units``), when the caller has them already."""
+    pairs = zip(source_units(source, renderer) if units is None else units, _units(target, renderer), strict=True)
     return tuple(Row(kind=s[0], anchor=s[1], level=s[2], source=s[3], target=t[3], name=t[4]) for s, t in pairs)
 
 
 Unit = tuple[RowKind, str, int, Markup, str]
+
+
+def source_units(doc: Document, renderer: NodeRenderer) -> tuple[Unit, ...]:
+    """The units of ``doc`` as ``renderer`` shows them: the same for every edition's page."""
+    return tuple(_units(doc, renderer))
 
 
 def _units(doc: Document, r: NodeRenderer) -> Iterator[Unit]:
