@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from sys import intern
 
 from docpub.inputs import digest
 from docpub.model import Document, iter_paragraphs, plain_text
@@ -57,7 +58,15 @@ class Facts:
         facts = pickle.loads(data[data.index(b"\n") + 1:])
         if not isinstance(facts, Facts):
             raise ValueError("not the facts of a document")
-        return facts
+        return facts.shared()
+
+    def shared(self) -> Facts:
+        """These facts with the strings that recur from document to document (symbols, addresses,
+        paragraph ids, section titles) held once in memory, however many documents cite them."""
+        cited = tuple(replace(c, symbol=intern(c.symbol), url=intern(c.url),
+                              paragraph_ids=tuple(map(intern, c.paragraph_ids))) for c in self.cited)
+        places = tuple((intern(k), Place(intern(p.id), intern(p.number), intern(p.section))) for k, p in self.places)
+        return replace(self, kind=intern(self.kind), cited=cited, places=places)
 
 
 FACETS = ("listing", "description", "citations", "review")
@@ -68,20 +77,24 @@ class StoredFacts:
     """A document's facts as the store holds them: their facets' digests read, the rest when asked."""
 
     doc_id: str
-    facets: tuple[tuple[str, str], ...]  # facet -> digest
-    path: Path
+    head: str  # "listing=<digest> description=<digest> ..."
+    path: str
 
     @classmethod
-    def open(cls, doc_id: str, path: Path) -> StoredFacts:
-        with path.open("rb") as f:
-            head = f.readline().decode("ascii").split()
-        return cls(doc_id, tuple(tuple(x.split("=", 1)) for x in head), path)  # type: ignore[misc]
+    def open(cls, doc_id: str, path: str | Path) -> StoredFacts:
+        with open(path, "rb") as f:
+            head = f.readline().decode("ascii").rstrip("\n")
+        return cls(doc_id, head, str(path))
 
     def facet(self, name: str) -> str:
-        return dict(self.facets)[name]
+        for part in self.head.split(" "):
+            if part.startswith(name) and part[len(name)] == "=":
+                return part[len(name) + 1:]
+        raise ValueError(name)
 
     def load(self) -> Facts:
-        return Facts.from_bytes(self.path.read_bytes())
+        with open(self.path, "rb") as f:
+            return Facts.from_bytes(f.read())
 
 
 def description(doc: Document) -> str:

@@ -169,7 +169,7 @@ class Publisher:
         self.files = 0
         self._made: set[str] = set()
 
-    def place(self, rel: str, entry: Path) -> None:
+    def place(self, rel: str, entry: str | Path) -> None:
         dest = os.path.join(self.folder, rel)
         parent = os.path.dirname(dest)
         if parent not in self._made:

@@ -71,7 +71,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         outputs = plan_documents(shared, docs, code=code)
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
-        placed: dict[str, Path] = {}  # path in the site -> the store's entry it is
+        placed: dict[str, str] = {}  # path in the site -> the store's entry it is (a str: thousands are held)
         publish = _publish(placed)
         try:
             stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
@@ -100,7 +100,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                        rendered=stats.rendered, reused=stats.reused)
 
 
-def _same_site(out: Path, placed: dict[str, Path]) -> bool:
+def _same_site(out: Path, placed: dict[str, str]) -> bool:
     """Whether ``out`` already is this very site: its files the very entries (hard links) to place,
     and nothing else. Then there is nothing to publish, and the output is left as it is."""
     try:
@@ -169,7 +169,7 @@ def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: 
     return group
 
 
-def _search(cache: SearchCache, placed: dict[str, Path], outputs: list[Output], code: str, jobs: int) -> None:
+def _search(cache: SearchCache, placed: dict[str, str], outputs: list[Output], code: str, jobs: int) -> None:
     """Each edition's search index, in shards (see ``docpub.search``): a shard's bundle is reused
     while none of its pages changed, so an edit re-indexes one shard per edition.
 
@@ -184,21 +184,21 @@ def _search(cache: SearchCache, placed: dict[str, Path], outputs: list[Output], 
     for tag, shard in shards:
         group = sorted(groups[tag, shard], key=lambda o: o.path)
         key = digest(code, cache.versions(), tag, shard, *(p for o in group for p in (o.path, o.key)))
-        wanted.append((key, {o.path: placed[o.path] for o in group}))
+        wanted.append((key, {o.path: Path(placed[o.path]) for o in group}))
     folders = dict(zip(shards, cache.bundles(wanted, jobs), strict=True))
     for tag in sorted({tag for tag, _ in shards}):
         listed = [shard for (t, shard), folder in folders.items() if t == tag and has_text(folder)]
         for shard in listed:
             folder = folders[tag, shard]
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                placed[f"{cache.prefix(tag)}/{shard}/{path.relative_to(folder).as_posix()}"] = path
-        placed[f"{cache.prefix(tag)}/{MANIFEST}"] = cache.manifest(listed)
+                placed[f"{cache.prefix(tag)}/{shard}/{path.relative_to(folder).as_posix()}"] = str(path)
+        placed[f"{cache.prefix(tag)}/{MANIFEST}"] = str(cache.manifest(listed))
 
 
-def _publish(placed: dict[str, Path]) -> Callable[[Output, Path], None]:
+def _publish(placed: dict[str, str]) -> Callable[[Output, Path], None]:
     def publish(output: Output, entry: Path) -> None:
         if KINDS[output.kind].published:
-            placed[output.path] = entry
+            placed[output.path] = str(entry)
 
     return publish
 
