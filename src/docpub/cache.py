@@ -49,7 +49,6 @@ class Store:
         # key -> "checksum suffix" or "checksum suffix size:mtime_ns:inode" (as last checked)
         self._index: dict[str, str] = _read_index(folder / INDEX)
         self.used: set[str] = set()
-        self._folders: set[str] = set()  # object folders known to exist
         # Strays (files the index does not know) are looked for only when a build was killed
         # while writing, or the index is lost; otherwise every file is an entry of the index.
         self._strays = (folder / WRITING).exists() or (not self._index and os.path.isdir(self._objects))
@@ -89,41 +88,30 @@ class Store:
         path = self.get(key)
         return path.read_bytes() if path is not None else None
 
-    def put(self, key: str, data: bytes, *, suffix: str = "", sum_: str = "") -> Path:
-        """Store ``data`` (whose ``checksum`` is ``sum_`` when the caller has it already).
+    @property
+    def objects(self) -> str:
+        """The folder of the entries, which ``write_entry`` writes into."""
+        return self._objects
 
-        A reader never sees half an entry: it is written aside, then renamed. One
-        process writes the store, so the aside name need not be random.
-        """
+    def begin_writes(self) -> None:
+        """Mark the store as being written (a build killed from now on leaves its mark)."""
         if not self._writing:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / WRITING).touch()
             self._writing = True
-        folder = f"{self._objects}/{key[:2]}"
-        if folder not in self._folders:
-            os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
-        path = f"{folder}/{key}{suffix}"
-        tmp = f"{folder}/.tmp-{key}"
-        try:
-            # 0o644 whatever the umask: the published file is this very inode.
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-            try:
-                os.fchmod(fd, 0o644)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
-            os.replace(tmp, path)
-            signature = _signature(os.stat(path))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        self._index[key] = f"{sum_ or checksum(data)} {suffix} {signature}"
-        self.used.add(key)
+
+    def put(self, key: str, data: bytes, *, suffix: str = "", sum_: str = "") -> Path:
+        """Store ``data`` (whose ``checksum`` is ``sum_`` when the caller has it already)."""
+        self.begin_writes()
+        path, signature = write_entry(self._objects, key, suffix, data)
+        self.record(key, suffix, sum_ or checksum(data), signature)
         return Path(path)
+
+    def record(self, key: str, suffix: str, sum_: str, signature: str) -> Path:
+        """Take in an entry another process wrote with ``write_entry`` (after ``begin_writes``)."""
+        self._index[key] = f"{sum_} {suffix} {signature}"
+        self.used.add(key)
+        return self._path(key, suffix)
 
     def save(self, *, prune: bool) -> None:
         """Write the index; with ``prune``, forget and delete every entry this build did not use."""
@@ -160,6 +148,35 @@ class Store:
                     path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 sub.rmdir()  # only when empty
+
+
+def write_entry(objects: str, key: str, suffix: str, data: bytes) -> tuple[str, str]:
+    """Write an entry of the store whose entries are in ``objects``: (its path, its signature).
+
+    Any process may call it (a build's workers write what they render). A reader never
+    sees half an entry: it is written aside, then renamed; each key is written by one
+    process, so the aside name need not be random.
+    """
+    folder = f"{objects}/{key[:2]}"
+    os.makedirs(folder, exist_ok=True)
+    path = f"{folder}/{key}{suffix}"
+    tmp = f"{folder}/.tmp-{key}"
+    try:
+        # 0o644 whatever the umask: the published file is this very inode.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        try:
+            os.fchmod(fd, 0o644)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        return path, _signature(os.stat(path))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _signature(st: os.stat_result) -> str:

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import jinja2
 
-from docpub.cache import Store, checksum
+from docpub.cache import Store, checksum, write_entry
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Listing, Page, Render, RenderListing, Shared
@@ -35,6 +35,9 @@ class Job:
     model: bytes  # the pickled source document
     links: tuple[tuple[str, str], ...] = ()  # cited documents the site publishes: symbol -> id
     published: tuple[tuple[str, str], ...] = ()  # the same, as the list of cited documents names them
+    # The store's folder of entries when the worker shares this machine's disk: it writes what
+    # it renders there itself. "" (a cluster's worker): the bytes come back with the result.
+    objects: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,9 @@ Publish = Callable[[Output, Path], None]
 Tick = Callable[[int], None]
 
 
-Rendered = tuple[bytes, str]  # an output's bytes and their checksum (made by the worker)
+# An output's bytes (b"" when the worker wrote them to the store), their checksum, and the
+# entry's signature when the worker wrote it ("" otherwise).
+Rendered = tuple[bytes, str, str]
 
 
 def run_job(job: Job) -> tuple[Rendered, ...]:
@@ -68,15 +73,24 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
                 spec = job.shared.inputs.edition(o.edition)
                 page = pages[o.edition] = Page(job.shared, spec, source=source, published=published, memo=memo)
             data = cast(Render, KINDS[o.kind].render)(page)
-            results.append((data, checksum(data)))
+            if job.objects:
+                _, signature = write_entry(job.objects, o.key, PurePosixPath(o.path).suffix, data)
+                results.append((b"", checksum(data), signature))
+            else:
+                results.append((data, checksum(data), ""))
     except jinja2.TemplateError as exc:
         raise template_error(exc, job.shared.inputs.theme.theme) from None
     return tuple(results)
 
 
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
-            publish: Publish, executor: Executor | None, window: int, tick: Tick | None = None) -> Stats:
-    """Reuse or render every output and hand each to ``publish`` as soon as it is in the store."""
+            publish: Publish, executor: Executor | None, window: int, tick: Tick | None = None,
+            shared_disk: bool = True) -> Stats:
+    """Reuse or render every output and hand each to ``publish`` as soon as it is in the store.
+
+    ``shared_disk``: the executor's workers share this machine's disk, so they write what they
+    render into the store themselves (no page travels back, and the files are made in parallel).
+    """
     todo: list[Output] = []
     reused = 0
     for o in outputs:
@@ -92,10 +106,19 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     local = [o for o in todo if KINDS[o.kind].local]
     for o in local:
         _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, publish, tick)
-    jobs = _jobs([o for o in todo if not KINDS[o.kind].local], shared, docs, store)
+    if shared_disk:
+        store.begin_writes()
+    jobs = _jobs([o for o in todo if not KINDS[o.kind].local], shared, docs, store,
+                 objects=store.objects if shared_disk else "")
     for job, results in _run(jobs, executor, window):
-        for o, (data, sum_) in zip(job.outputs, results, strict=True):
-            _finish(o, data, store, publish, tick, sum_)
+        for o, (data, sum_, signature) in zip(job.outputs, results, strict=True):
+            suffix = PurePosixPath(o.path).suffix
+            if signature:
+                publish(o, store.record(o.key, suffix, sum_, signature))
+                if tick:
+                    tick(1)
+            else:
+                _finish(o, data, store, publish, tick, sum_)
     return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
 
 
@@ -128,7 +151,8 @@ def _copy(o: Output, shared: Shared, by_id: dict[str, DocSource], max_image: int
     return read_image(MediaFile(o.item, path), max_bytes=max_image)
 
 
-def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store: Store) -> Iterator[Job]:
+def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store: Store, *,
+          objects: str = "") -> Iterator[Job]:
     """Jobs in the order they should start: PDFs (the slowest) first, then pages, then listings.
 
     A job's model is read from the store only when the job is made, so no more
@@ -144,7 +168,7 @@ def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store
     for doc_id, edition, is_pdf in order:
         doc = by_id[doc_id]
         yield Job(shared, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),
-                  links=links_of(doc, links), published=links_of(doc, listed))
+                  links=links_of(doc, links), published=links_of(doc, listed), objects=objects)
 
 
 def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterator[tuple[Job, tuple[Rendered, ...]]]:

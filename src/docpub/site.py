@@ -75,7 +75,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         publish = _publish(placed)
         try:
             stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                            window=window, publish=publish, tick=tick)
+                            window=window, publish=publish, tick=tick, shared_disk=not scheduler)
             listings, listed = _listings(shared, docs, outputs, store, publish=publish, tick=tick, code=code)
             stats += listed
         except jinja2.TemplateError as exc:
