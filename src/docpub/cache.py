@@ -54,10 +54,10 @@ class Store:
         self._strays = (folder / WRITING).exists() or (not self._index and os.path.isdir(self._objects))
         self._writing = False
 
-    def _path(self, key: str, suffix: str) -> Path:
-        return Path(f"{self._objects}/{key[:2]}/{key}{suffix}")
+    def _path(self, key: str, suffix: str) -> str:
+        return f"{self._objects}/{key[:2]}/{key}{suffix}"
 
-    def get(self, key: str) -> Path | None:
+    def get(self, key: str) -> str | None:
         """The entry's file if it exists and its bytes are what was stored, else None."""
         entry = self._index.get(key)
         if entry is None:
@@ -71,7 +71,7 @@ class Store:
             if seen and seen == _signature(os.stat(path)):
                 ok = True  # not written since its bytes were checked
             else:
-                with path.open("rb") as f:
+                with open(path, "rb") as f:
                     ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_
                     signature = _signature(os.fstat(f.fileno()))
                 if ok:
@@ -86,7 +86,10 @@ class Store:
 
     def read(self, key: str) -> bytes | None:
         path = self.get(key)
-        return path.read_bytes() if path is not None else None
+        if path is None:
+            return None
+        with open(path, "rb") as f:
+            return f.read()
 
     @property
     def objects(self) -> str:
@@ -100,14 +103,14 @@ class Store:
             (self.folder / WRITING).touch()
             self._writing = True
 
-    def put(self, key: str, data: bytes, *, suffix: str = "", sum_: str = "") -> Path:
-        """Store ``data`` (whose ``checksum`` is ``sum_`` when the caller has it already)."""
+    def put(self, key: str, data: bytes, *, suffix: str = "", sum_: str = "") -> str:
+        """Store ``data`` (whose ``checksum`` is ``sum_`` when the caller has it already): the entry's path."""
         self.begin_writes()
         path, signature = write_entry(self._objects, key, suffix, data)
         self.record(key, suffix, sum_ or checksum(data), signature)
-        return Path(path)
+        return path
 
-    def record(self, key: str, suffix: str, sum_: str, signature: str) -> Path:
+    def record(self, key: str, suffix: str, sum_: str, signature: str) -> str:
         """Take in an entry another process wrote with ``write_entry`` (after ``begin_writes``)."""
         self._index[key] = f"{sum_} {suffix} {signature}"
         self.used.add(key)
@@ -119,9 +122,10 @@ class Store:
             for key in set(self._index) - self.used:
                 suffix = self._index.pop(key).split(" ")[1]
                 path = self._path(key, suffix)
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
                 with contextlib.suppress(OSError):
-                    path.parent.rmdir()  # only when empty
+                    os.rmdir(os.path.dirname(path))  # only when empty
             if self._strays:
                 self._remove_strays()
         racy = time.time_ns() - RACY_NS
@@ -144,7 +148,7 @@ class Store:
         known = {self._path(k, v.split(" ")[1]) for k, v in self._index.items()}
         for sub in objects.iterdir():
             for path in sub.iterdir() if sub.is_dir() else ():
-                if path not in known:
+                if str(path) not in known:
                     path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 sub.rmdir()  # only when empty

@@ -50,7 +50,7 @@ class Stats:
         return Stats(self.planned + other.planned, self.rendered + other.rendered, self.reused + other.reused)
 
 
-Publish = Callable[[Output, Path], None]
+Publish = Callable[[Output, str], None]  # an output and the store's entry it is
 Tick = Callable[[int], None]
 
 

@@ -195,10 +195,10 @@ def _search(cache: SearchCache, placed: dict[str, str], outputs: list[Output], c
         placed[f"{cache.prefix(tag)}/{MANIFEST}"] = str(cache.manifest(listed))
 
 
-def _publish(placed: dict[str, str]) -> Callable[[Output, Path], None]:
-    def publish(output: Output, entry: Path) -> None:
+def _publish(placed: dict[str, str]) -> Callable[[Output, str], None]:
+    def publish(output: Output, entry: str) -> None:
         if KINDS[output.kind].published:
-            placed[output.path] = str(entry)
+            placed[output.path] = entry
 
     return publish
 
