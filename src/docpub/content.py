@@ -10,7 +10,6 @@ from docpub.config import SiteConfig
 from docpub.errors import DocpubError, Problem
 from docpub.media import document_images
 from docpub.model import Document
-from docpub.readers.markdown import read_file
 from docpub.transforms.citations import link_citations
 from docpub.transforms.corpus import link_in_site, site_documents
 
@@ -55,6 +54,8 @@ def stray_files(config: SiteConfig) -> Iterator[Problem]:
 
 def read_document(path: Path, config: SiteConfig) -> Document:
     """Read one content file with the id and language its place in ``content/`` gives it."""
+    from docpub.readers.markdown import read_file  # the parser is loaded only when a file is read
+
     if path.parent.resolve() == config.content_path.resolve():
         return read_file(path, doc_id=path.stem, lang=config.source_lang)
     return read_file(path)
