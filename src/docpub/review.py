@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from docpub.errors import DocpubError
 from docpub.files import read_regular_text
@@ -39,8 +40,9 @@ CONTEXT = 8  # characters shown on each side
 WHERE_WIDTH = 24  # section ids are headings and can be long; the table cuts them
 
 
-@dataclass(frozen=True, slots=True)
-class AmbiguousUse:
+class AmbiguousUse(NamedTuple):
+    """One use of a character with several Traditional forms (a tuple: a review has hundreds)."""
+
     char: str  # the Simplified character
     chosen: str  # what the edition printed for it (a whole glossary target if the length changed)
     forms: tuple[str, ...]  # the Traditional forms it can take
@@ -50,8 +52,7 @@ class AmbiguousUse:
     entry: str = ""  # "file:line" when a glossary entry made the choice
 
 
-@dataclass(frozen=True, slots=True)
-class GlossaryHit:
+class GlossaryHit(NamedTuple):
     term: str
     target: str  # as printed, after the edition's glyph variants
     entry: str  # "file:line"
@@ -120,7 +121,8 @@ def review(doc: Document, *, converter: Converter, table: Mapping[str, tuple[str
         found_uses, found_hits = _review_text(text, where, cut, table, pattern)
         uses.extend(found_uses)
         hits.extend(found_hits)
-        printed.append(converter.join(cut))
+        if converter.forms:  # only the forms' counts read the printed text
+            printed.append(converter.join(cut))
     return Review(doc.id, converter.tag, tuple(uses), tuple(hits), _form_uses(converter, "".join(printed)))
 
 

@@ -39,18 +39,28 @@ def render_review_items(items: Iterable[Any], labels: Mapping[str, str]) -> Mark
     converted text and note, each under its label."""
     where_l, source_l, converted_l, note_l = (_esc(labels[k]) for k in (
         "review_location", "review_source", "review_converted", "review_note"))
+    seen: dict[Any, str] = {}  # locations, links and notes recur from item to item
+
+    def esc(value: Any) -> str:
+        if type(value) is not str:
+            return _esc(value)
+        out = seen.get(value)
+        if out is None:
+            out = seen[value] = _esc(value)
+        return out
+
     out: list[str] = []
     for it in items:
         where, href = _field(it, "location") or "", _field(it, "href") or ""
-        place = f'<a href="{_esc(href)}">{_esc(where or href)}</a>' if href else _esc(where)
+        place = f'<a href="{esc(href)}">{esc(where or href)}</a>' if href else esc(where)
         edition = _field(it, "edition")
-        lang = f' lang="{_esc(edition)}"' if edition else ""
+        lang = f' lang="{esc(edition)}"' if edition else ""
         out.append(
             '<li class="review-item">\n<dl>\n'
             f'<div class="ri-where"><dt>{where_l}</dt><dd>{place}</dd></div>\n'
             f'<div class="ri-source"><dt>{source_l}</dt><dd lang="zh-Hans">{_esc(_field(it, "source"))}</dd></div>\n'
             f'<div class="ri-converted"><dt>{converted_l}</dt><dd{lang}>{_esc(_field(it, "converted"))}</dd></div>\n'
-            f'<div class="ri-note"><dt>{note_l}</dt><dd>{_esc(_field(it, "note") or "")}</dd></div>\n'
+            f'<div class="ri-note"><dt>{note_l}</dt><dd>{esc(_field(it, "note") or "")}</dd></div>\n'
             '</dl>\n</li>\n')
     return Markup("".join(out))
 
