@@ -396,3 +396,16 @@ def test_contents_lead_a_document_without_annex(writer: HtmlWriter) -> None:
                    sections=(Section(2, (Text("第一节"),), "s1", (Paragraph((Text("正文。"),), "p2"),)),))
     html = writer.render_document(doc, nav())
     assert html.index('id="contents"') < html.index('id="p1"') < html.index('id="s1"')
+
+
+def test_review_items_given_as_objects_are_escaped_and_linked(writer: HtmlWriter) -> None:
+    from docpub.editors import ReviewItem
+
+    items = [ReviewItem("p4", "../x/index.html#p4", "<script>x</script>并", "並", "zh-Hant", "并 → 並 \"a\" & b"),
+             ReviewItem("", "", "里", "裏", "zh-Hant", "并 → 並 \"a\" & b")]
+    html = writer.render_template("review.html.j2", nav=nav(page="review.html"), items=items)
+    page = parse(html)
+    assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;并" in html
+    assert [a["href"] for a in page.find("a") if a.get("href", "").endswith("#p4")] == ["../x/index.html#p4"]
+    assert html.count("并 → 並 &#34;a&#34; &amp; b") == 2  # the same note, escaped each time
+    assert len(page.find("li", class_="review-item")) == 2
