@@ -349,3 +349,19 @@ def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 1
     assert "cannot run Pagefind" in capsys.readouterr().err
     assert index_files(out) == before  # a failed build leaves the site as it was
+
+
+def test_a_listing_that_fails_half_way_is_one_error_and_publishes_nothing(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    page = override(site, "archive_citations.html.j2")  # written in pieces: this fails after the first
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace('<p class="back-to-top">', '{{ 1 // 0 }}<p class="back-to-top">'), encoding="utf-8")
+    assert main(["build", str(site), "--out", str(out), "-j", "1", "--no-pdf"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "archive_citations.html.j2:" in err[0] and "by zero" in err[0]
+    assert inodes(out) == before  # the previous site, untouched
+    objects = tmp_path / "build" / ".docpub-cache" / "objects"
+    assert not [p for p in objects.rglob(".tmp-*")]  # no half-written entry is left

@@ -24,7 +24,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 from pathlib import Path
 
 INDEX = "index.json"
@@ -103,11 +104,18 @@ class Store:
             (self.folder / WRITING).touch()
             self._writing = True
 
-    def put(self, key: str, data: bytes, *, suffix: str = "", sum_: str = "") -> str:
-        """Store ``data`` (whose ``checksum`` is ``sum_`` when the caller has it already): the entry's path."""
+    def put(self, key: str, data: bytes | Iterable[bytes], *, suffix: str = "", sum_: str = "") -> str:
+        """Store ``data``, bytes or pieces of them (whose ``checksum`` is ``sum_`` when the caller has
+        it already): the entry's path."""
         self.begin_writes()
-        path, signature = write_entry(self._objects, key, suffix, data)
-        self.record(key, suffix, sum_ or checksum(data), signature)
+        if isinstance(data, bytes):
+            path, signature = write_entry(self._objects, key, suffix, data)
+            sum_ = sum_ or checksum(data)
+        else:
+            h = hashlib.blake2b(digest_size=16)
+            path, signature = write_entry(self._objects, key, suffix, _hashed(data, h))
+            sum_ = h.hexdigest()
+        self.record(key, suffix, sum_, signature)
         return path
 
     def record(self, key: str, suffix: str, sum_: str, signature: str) -> str:
@@ -154,7 +162,13 @@ class Store:
                 sub.rmdir()  # only when empty
 
 
-def write_entry(objects: str, key: str, suffix: str, data: bytes) -> tuple[str, str]:
+def _hashed(pieces: Iterable[bytes], h: Any) -> Iterator[bytes]:
+    for piece in pieces:
+        h.update(piece)
+        yield piece
+
+
+def write_entry(objects: str, key: str, suffix: str, data: bytes | Iterable[bytes]) -> tuple[str, str]:
     """Write an entry of the store whose entries are in ``objects``: (its path, its signature).
 
     Any process may call it (a build's workers write what they render). A reader never
@@ -170,9 +184,10 @@ def write_entry(objects: str, key: str, suffix: str, data: bytes) -> tuple[str, 
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         try:
             os.fchmod(fd, 0o644)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view):]
         finally:
             os.close(fd)
         os.replace(tmp, path)

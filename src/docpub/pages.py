@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
@@ -291,11 +291,11 @@ def _source_facts(lst: Listing) -> Sequence[Facts]:
     return lst.facts[lst.shared.config.source_lang]
 
 
-def render_edition_index(lst: Listing) -> bytes:
+def render_edition_index(lst: Listing) -> Iterator[bytes]:
     return edition_index_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag])
 
 
-def render_corpus_citations(lst: Listing) -> bytes:
+def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
     return corpus_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag], lst.published)
 
 
@@ -307,7 +307,7 @@ def render_feed(lst: Listing) -> bytes:
     return feed_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag])
 
 
-def render_root_index(lst: Listing) -> bytes:
+def render_root_index(lst: Listing) -> Iterator[bytes]:
     return root_index_page(lst.shared.config, lst.ctx, _source_facts(lst))
 
 
@@ -330,7 +330,7 @@ def render_review_index(lst: Listing) -> bytes:
 # --- the table ----------------------------------------------------------------------------
 
 Render = Callable[[Page], bytes]
-RenderListing = Callable[[Listing], bytes]
+RenderListing = Callable[[Listing], bytes | Iterator[bytes]]  # a long listing comes in pieces
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ none touches the disk. Paths are the site's addresses: ``<edition>/<doc-id>/inde
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from docpub.archive import Published, corpus_citations, newest_first
@@ -83,21 +83,22 @@ def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool
     ]
 
 
-def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -> bytes:
-    """An edition's home: its documents by year and month."""
+def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -> Iterator[bytes]:
+    """An edition's home: its documents by year and month (in pieces)."""
     nav = make_nav(config, ctx, "", "index.html", depth=1)
-    return _html(ctx.writer.render_index(index_entries(config, facts), nav))
+    return ctx.writer.render_index(index_entries(config, facts), nav)
 
 
-def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts], published: Mapping[str, str]) -> bytes:
-    """Every symbol cited anywhere in the archive, with every citing paragraph."""
+def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts],
+                published: Mapping[str, str]) -> Iterator[bytes]:
+    """Every symbol cited anywhere in the archive, with every citing paragraph (in pieces)."""
     L = ctx.labels
     crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["all_citations"]))
     nav = make_nav(config, ctx, "", "citations/index.html", depth=2, crumbs=crumbs)
     ordered = newest_first(facts)
     cited = corpus_citations(ordered, Published(published))
     places = {f.doc_id: dict(f.places) for f in ordered}
-    return _html(ctx.writer.render_corpus_citations(places, cited, nav))
+    return ctx.writer.render_corpus_citations(places, cited, nav)
 
 
 def search_page(config: SiteConfig, ctx: EditionContext) -> bytes:
@@ -120,11 +121,11 @@ def feed_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -
 # --- the pages of the site --------------------------------------------------------------
 
 
-def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Facts]) -> bytes:
-    """The root page: the source edition's home, its canonical address that home."""
+def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Facts]) -> Iterator[bytes]:
+    """The root page: the source edition's home, its canonical address that home (in pieces)."""
     nav = make_nav(config, home, "", "index.html", depth=0)
     root_nav = replace(nav, path="index.html", canonical_path=f"{config.source_lang}/index.html")
-    return _html(home.writer.render_index(index_entries(config, facts, from_root=True), root_nav))
+    return home.writer.render_index(index_entries(config, facts, from_root=True), root_nav)
 
 
 def not_found_page(config: SiteConfig, home: EditionContext) -> bytes:

@@ -8,7 +8,7 @@ Jinja errors become a DocpubError naming the template file actually used and its
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,17 +117,43 @@ def render_template(env: jinja2.Environment, name: str | Sequence[str], theme: T
     try:
         template = env.get_template(name) if isinstance(name, str) else env.select_template(names)
         return template.render(**context)
-    except DocpubError:
-        raise
-    except UnicodeDecodeError:
+    except Exception as exc:
+        raise _template_problem(exc, names, theme) from None
+
+
+# A streamed page is written in pieces of about this many characters.
+CHUNK = 1 << 17
+
+
+def stream_template(env: jinja2.Environment, name: str, theme: Theme, **context: Any) -> Iterator[bytes]:
+    """``render_template``, as UTF-8 in pieces: a page listing a whole archive is never held whole."""
+    try:
+        template = env.get_template(name)
+        parts: list[str] = []
+        size = 0
+        for part in template.generate(**context):
+            parts.append(part)
+            size += len(part)
+            if size >= CHUNK:
+                yield "".join(parts).encode("utf-8")
+                parts, size = [], 0
+        yield "".join(parts).encode("utf-8")
+    except Exception as exc:
+        raise _template_problem(exc, [name], theme) from None
+
+
+def _template_problem(exc: Exception, names: list[str], theme: Theme) -> Exception:
+    """What a failure while rendering ``names`` is reported as (itself when it is a DocpubError)."""
+    if isinstance(exc, DocpubError):
+        return exc
+    if isinstance(exc, UnicodeDecodeError):
         used = next((path for n in names if (path := theme.find(n))), theme.path_for(names[0]))
-        raise DocpubError(str(used), None, "template (or one it includes) is not UTF-8 text") from None
-    except RecursionError as exc:
+        return DocpubError(str(used), None, "template (or one it includes) is not UTF-8 text")
+    if isinstance(exc, RecursionError):
         file, line = _template_frame(exc, theme)
-        raise DocpubError(file, line, "template error: it calls itself without end "
-                          "(a macro, include or extends loop)") from None
-    except Exception as exc:  # the template's own code failed: its file and line are the reason
-        raise template_error(exc, theme) from None
+        return DocpubError(file, line, "template error: it calls itself without end "
+                           "(a macro, include or extends loop)")
+    return template_error(exc, theme)  # the template's own code failed: its file and line are the reason
 
 
 def _template_frame(exc: BaseException, theme: Theme) -> tuple[str, int | None]:

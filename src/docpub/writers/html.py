@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +35,7 @@ from docpub.model import (
     plain_text,
     walk,
 )
-from docpub.templating import Theme, render_template
+from docpub.templating import Theme, render_template, stream_template
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
 from docpub.writers.rows import render_citing_list, render_parallel_rows, render_review_items
 
@@ -238,26 +238,31 @@ class HtmlWriter:
             groups=tuple(g for g in groups if g.items), places=places, total=len(cited), site=site or {},
         )
 
-    def render_index(self, entries: Sequence[IndexEntry], nav: Nav) -> str:
+    def render_index(self, entries: Sequence[IndexEntry], nav: Nav) -> Iterator[bytes]:
+        """An index of documents by year and month, as UTF-8 in pieces (it lists the whole archive)."""
         own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
-        return self.render_template("index.html.j2", years=by_month(entries), own=own, nav=nav)
+        return self.stream_template("index.html.j2", years=by_month(entries), own=own, nav=nav)
 
     def render_corpus_citations(self, places: Mapping[str, Mapping[str, Place]], cited: Sequence[CorpusCitation],
-                                nav: Nav) -> str:
-        """The archive's citations page: every cited symbol, by kind, with every citing paragraph.
+                                nav: Nav) -> Iterator[bytes]:
+        """The archive's citations page: every cited symbol, by kind, with every citing paragraph,
+        as UTF-8 in pieces (it grows with the archive).
 
         ``places``: document id -> anchor -> how to name it.
         """
         groups = tuple(
             KindGroup(kind, tuple(c for c in cited if c.kind == kind)) for kind in CITATION_KINDS
         )
-        return self.render_template(
+        return self.stream_template(
             "archive_citations.html.j2", nav=nav, groups=tuple(g for g in groups if g.items),
             places=places, total=len(cited),
         )
 
     def render_template(self, name: str | Sequence[str], **context: Any) -> str:
         return render_template(self.env, name, self.theme, **context)
+
+    def stream_template(self, name: str, **context: Any) -> Iterator[bytes]:
+        return stream_template(self.env, name, self.theme, **context)
 
     def static_files(self) -> list[tuple[str, bytes]]:
         """The theme's static files (the site's override a default one of the same name)."""
