@@ -352,7 +352,8 @@ def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_a_listing_that_fails_half_way_is_one_error_and_publishes_nothing(
-        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docpub.templating.CHUNK", 1)  # every piece written as soon as it is made
     out = tmp_path / "build" / "site"
     build(site, out, capsys, "--no-pdf")
     before = inodes(out)
