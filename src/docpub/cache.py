@@ -25,8 +25,8 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 INDEX = "index.json"
 # Present while a build writes entries: a build that finds it (its predecessor was killed)

@@ -108,8 +108,10 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
         _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, publish, tick)
     if shared_disk:
         store.begin_writes()
-    jobs = _jobs([o for o in todo if not KINDS[o.kind].local], shared, docs, store,
-                 objects=store.objects if shared_disk else "")
+    renders = [o for o in todo if not KINDS[o.kind].local]
+    if len(_groups(renders)) <= 1:
+        executor = None  # one job (an edited document): here, without starting a pool for it
+    jobs = _jobs(renders, shared, docs, store, objects=store.objects if shared_disk else "")
     for job, results in _run(jobs, executor, window):
         for o, (data, sum_, signature) in zip(job.outputs, results, strict=True):
             suffix = PurePosixPath(o.path).suffix
@@ -158,10 +160,7 @@ def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store
     A job's model is read from the store only when the job is made, so no more
     models are in memory than jobs are in flight.
     """
-    groups: dict[tuple[str, str, bool], list[Output]] = {}  # (document, PDF's edition or "", PDF?)
-    for o in todo:
-        pdf = o.kind == "pdf"
-        groups.setdefault((o.doc, o.edition if pdf else "", pdf), []).append(o)
+    groups = _groups(todo)
     by_id = {d.id: d for d in docs}
     links, listed = site_links(docs), published_ids(docs)
     order = sorted(groups, key=lambda g: (not g[2], g[0], g[1]))
@@ -169,6 +168,15 @@ def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store
         doc = by_id[doc_id]
         yield Job(shared, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),
                   links=links_of(doc, links), published=links_of(doc, listed), objects=objects)
+
+
+def _groups(todo: list[Output]) -> dict[tuple[str, str, bool], list[Output]]:
+    """The outputs of each job: (document, PDF's edition or "", PDF?) -> outputs."""
+    groups: dict[tuple[str, str, bool], list[Output]] = {}
+    for o in todo:
+        pdf = o.kind == "pdf"
+        groups.setdefault((o.doc, o.edition if pdf else "", pdf), []).append(o)
+    return groups
 
 
 def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterator[tuple[Job, tuple[Rendered, ...]]]:

@@ -54,11 +54,12 @@ class Facts:
         return head.encode("ascii") + b"\n" + pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def from_bytes(data: bytes) -> Facts:
+    def from_bytes(data: bytes, *, light: bool = False) -> Facts:
+        """The facts stored as ``data``; ``light``: without their citations and first words."""
         facts = pickle.loads(data[data.index(b"\n") + 1:])
         if not isinstance(facts, Facts):
             raise ValueError("not the facts of a document")
-        return facts.shared()
+        return replace(facts, description="", cited=(), places=()) if light else facts.shared()
 
     def shared(self) -> Facts:
         """These facts with the strings that recur from document to document (symbols, addresses,
@@ -92,9 +93,9 @@ class StoredFacts:
                 return part[len(name) + 1:]
         raise ValueError(name)
 
-    def load(self) -> Facts:
+    def load(self, *, light: bool = False) -> Facts:
         with open(self.path, "rb") as f:
-            return Facts.from_bytes(f.read())
+            return Facts.from_bytes(f.read(), light=light)
 
 
 def description(doc: Document) -> str:

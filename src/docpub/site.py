@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from multiprocessing import get_context
 from pathlib import Path
@@ -143,18 +143,12 @@ def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], 
         def listing(o: Output, group: Mapping[str, list[StoredFacts]] = group,
                     loaded: dict[str, list[Facts]] = loaded, light: bool = not scope) -> Listing:
             if not loaded:
-                loaded.update({tag: [_light(f.load()) if light else f.load() for f in facts]
-                               for tag, facts in group.items()})
+                loaded.update({tag: [f.load(light=light) for f in facts] for tag, facts in group.items()})
             return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published)
 
         stats += execute_listings(planned, store=store, publish=publish, tick=tick, listing=listing)
         listings += planned
     return listings, stats
-
-
-def _light(f: Facts) -> Facts:
-    """What the site's listings read of a document's facts (its citations left out)."""
-    return replace(f, description="", cited=(), places=())
 
 
 def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
