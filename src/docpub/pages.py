@@ -169,8 +169,11 @@ class Page:
 
     @functools.cached_property
     def citations(self) -> tuple[CitedDocument, ...]:
-        """The documents this one cites (its page, its citations page and its facts list them)."""
-        return tuple(collect_citations(self.doc))
+        """The documents this one cites (its page, its citations page and its facts list them).
+
+        The same in every edition: a conversion changes text, never a citation or an anchor.
+        """
+        return self.once("citations", lambda: tuple(collect_citations(self.source)))
 
     @functools.cached_property
     def places(self) -> dict[str, Place]:
