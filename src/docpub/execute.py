@@ -1,11 +1,13 @@
 """Executing a plan: outputs whose key is in the store are reused, the rest rendered.
 
 Renders are grouped into jobs (a document's pages in every edition that needs
-them, so its model is read once; each of its PDFs alone) and run in this process, on a process
-pool, or on a Dask cluster, behind ``concurrent.futures.Executor``. A job
-carries plain values (the pickled model, the theme's sources, the config view)
-and returns bytes; only this process touches the store and the output folder,
-writing each result as it arrives.
+them, so its model is read once; each of its PDFs alone) and run in this
+process, on a process pool, or on a Dask cluster, behind
+``concurrent.futures.Executor``. A job carries plain values (the pickled model,
+the theme's sources, the config view). Workers on this machine write what they
+render into the store and send back its checksum; a cluster's workers send the
+bytes, and this process writes them. Only this process keeps the store's index
+and writes the output folder.
 """
 
 from __future__ import annotations
@@ -108,15 +110,14 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
         _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, publish, tick)
     if shared_disk:
         store.begin_writes()
-    renders = [o for o in todo if not KINDS[o.kind].local]
-    if len(_groups(renders)) <= 1:
+    groups = _groups([o for o in todo if not KINDS[o.kind].local])
+    if len(groups) <= 1:
         executor = None  # one job (an edited document): here, without starting a pool for it
-    jobs = _jobs(renders, shared, docs, store, objects=store.objects if shared_disk else "")
+    jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "")
     for job, results in _run(jobs, executor, window):
         for o, (data, sum_, signature) in zip(job.outputs, results, strict=True):
-            suffix = PurePosixPath(o.path).suffix
-            if signature:
-                publish(o, store.record(o.key, suffix, sum_, signature))
+            if signature:  # the worker wrote it
+                publish(o, store.record(o.key, PurePosixPath(o.path).suffix, sum_, signature))
                 if tick:
                     tick(1)
             else:
@@ -153,14 +154,13 @@ def _copy(o: Output, shared: Shared, by_id: dict[str, DocSource], max_image: int
     return read_image(MediaFile(o.item, path), max_bytes=max_image)
 
 
-def _jobs(todo: list[Output], shared: Shared, docs: tuple[DocSource, ...], store: Store, *,
-          objects: str = "") -> Iterator[Job]:
-    """Jobs in the order they should start: PDFs (the slowest) first, then pages, then listings.
+def _jobs(groups: dict[tuple[str, str, bool], list[Output]], shared: Shared, docs: tuple[DocSource, ...],
+          store: Store, *, objects: str = "") -> Iterator[Job]:
+    """The jobs of ``groups`` (``_groups``) in the order they should start: PDFs (the slowest) first.
 
     A job's model is read from the store only when the job is made, so no more
     models are in memory than jobs are in flight.
     """
-    groups = _groups(todo)
     by_id = {d.id: d for d in docs}
     links, listed = site_links(docs), published_ids(docs)
     order = sorted(groups, key=lambda g: (not g[2], g[0], g[1]))

@@ -11,6 +11,7 @@ temporary folder that replaces the output whole when everything succeeded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -138,17 +139,18 @@ def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], 
     for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
         group = {scope: stored[scope]} if scope else stored
         planned = plan_listings(shared, docs, group, code=code, scope=scope)
-        loaded: dict[str, list[Facts]] = {}  # read when the first of these listings is rendered
-
-        def listing(o: Output, group: Mapping[str, list[StoredFacts]] = group,
-                    loaded: dict[str, list[Facts]] = loaded, light: bool = not scope) -> Listing:
-            if not loaded:
-                loaded.update({tag: [f.load(light=light) for f in facts] for tag, facts in group.items()})
-            return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published)
-
+        listing = functools.partial(_listing, shared, group, {}, published, light=not scope)
         stats += execute_listings(planned, store=store, publish=publish, tick=tick, listing=listing)
         listings += planned
     return listings, stats
+
+
+def _listing(shared: Shared, group: Mapping[str, list[StoredFacts]], loaded: dict[str, list[Facts]],
+             published: dict[str, str], o: Output, *, light: bool) -> Listing:
+    """The context of listing ``o``; ``loaded`` (its group's facts) is filled by the first one rendered."""
+    if not loaded:
+        loaded.update({tag: [f.load(light=light) for f in facts] for tag, facts in group.items()})
+    return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published)
 
 
 def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
