@@ -19,6 +19,7 @@ from jinja2 import meta
 from docpub.cli import main
 from docpub.inputs import _references
 from docpub.search import shard_of
+from docpub.writers.html import _COMPILED
 from sitekit import MINIMAL, make_site, override
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
@@ -280,6 +281,30 @@ def test_an_entry_rewritten_after_a_no_op_build_is_rendered_again(site: Path, tm
         f.seek(60)
         f.write(b"Y")
     assert build(site, out, capsys, "--no-pdf") == (1, rendered - 1)
+    assert page.read_bytes() == good
+
+
+def test_compiled_templates_kept_in_the_cache_follow_edits_and_survive_damage(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    kept = sorted((tmp_path / "build" / ".docpub-cache" / "templates").glob("*.j2c"))
+    assert kept  # the next build (a new process) compiles none of them again
+    page = out / "zh-Hant" / "first" / "parallel.html"
+    good = page.read_bytes()
+    # A new process: nothing compiled in memory, only what the cache folder holds.
+    monkeypatch.setattr(_COMPILED, "_code", {})
+    parallel = override(site, "parallel.html.j2")
+    source = parallel.read_text(encoding="utf-8")
+    parallel.write_text(source.replace("{% block main %}", "{% block main %}<!-- edited -->", 1), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    edited = page.read_bytes()  # the edit, not the template compiled before it
+    assert b"<!-- edited -->" in edited and edited.replace(b"<!-- edited -->\n", b"", 1) == good
+    parallel.unlink()
+    for path in (tmp_path / "build" / ".docpub-cache" / "templates").glob("*.j2c"):
+        path.write_bytes(path.read_bytes()[:40])  # damaged: cut short
+    monkeypatch.setattr(_COMPILED, "_code", {})
+    build(site, out, capsys, "--no-pdf")
     assert page.read_bytes() == good
 
 

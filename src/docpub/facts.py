@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
+from typing import BinaryIO
 
 from docpub.inputs import digest
 from docpub.model import Document, iter_paragraphs, plain_text
@@ -49,25 +50,33 @@ class Facts:
         raise ValueError(name)
 
     def to_bytes(self) -> bytes:
-        """A line of the facets' digests, then the facts: a build that renders no listing reads the line only."""
+        """A line of the facets' digests, then the facts as plain tuples in two pickles: what every
+        listing shows, then the citations and first words. A build that renders no listing reads
+        the line only; a listing of titles reads the first pickle only."""
         head = " ".join(f"{name}={self.facet(name)}" for name in FACETS)
-        return head.encode("ascii") + b"\n" + pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        light = (self.doc_id, self.title, self.title_en, self.date, self.symbol, self.kind, self.review_count)
+        cited = tuple((c.symbol, c.kind, c.url, c.count, c.paragraph_ids) for c in self.cited)
+        places = tuple((k, p.id, p.number, p.section) for k, p in self.places)
+        return b"".join((head.encode("ascii"), b"\n", pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL),
+                         pickle.dumps((self.description, cited, places), protocol=pickle.HIGHEST_PROTOCOL)))
 
     @staticmethod
-    def from_bytes(data: bytes, *, light: bool = False) -> Facts:
-        """The facts stored as ``data``; ``light``: without their citations and first words."""
-        facts = pickle.loads(data[data.index(b"\n") + 1:])
-        if not isinstance(facts, Facts):
-            raise ValueError("not the facts of a document")
-        return replace(facts, description="", cited=(), places=()) if light else facts.shared()
-
-    def shared(self) -> Facts:
-        """These facts with the strings that recur from document to document (symbols, addresses,
-        paragraph ids, section titles) held once in memory, however many documents cite them."""
-        cited = tuple(replace(c, symbol=intern(c.symbol), url=intern(c.url),
-                              paragraph_ids=tuple(map(intern, c.paragraph_ids))) for c in self.cited)
-        places = tuple((intern(k), Place(intern(p.id), intern(p.number), intern(p.section))) for k, p in self.places)
-        return replace(self, kind=intern(self.kind), cited=cited, places=places)
+    def read(f: BinaryIO, *, light: bool = False) -> Facts:
+        """The facts stored in ``f`` (see ``to_bytes``). Strings that recur from document to
+        document (kinds, symbols, addresses, paragraph ids, section titles) are held once in
+        memory, however many documents cite them."""
+        f.readline()
+        try:
+            doc_id, title, title_en, date, symbol, kind, review_count = pickle.load(f)
+            if light:
+                return Facts(doc_id, title, title_en, date, symbol, intern(kind), "", (), (), review_count)
+            description, cited, places = pickle.load(f)
+            cited_ = tuple(CitedDocument(intern(s), intern(k), intern(u), n, tuple(map(intern, ids)))
+                           for s, k, u, n, ids in cited)
+            places_ = tuple((intern(k), Place(intern(i), intern(n), intern(sec))) for k, i, n, sec in places)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+            raise ValueError(f"not the facts of a document: {exc}") from None
+        return Facts(doc_id, title, title_en, date, symbol, intern(kind), description, cited_, places_, review_count)
 
 
 FACETS = ("listing", "description", "citations", "review")
@@ -95,7 +104,7 @@ class StoredFacts:
 
     def load(self, *, light: bool = False) -> Facts:
         with open(self.path, "rb") as f:
-            return Facts.from_bytes(f.read(), light=light)
+            return Facts.read(f, light=light)
 
 
 def description(doc: Document) -> str:

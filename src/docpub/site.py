@@ -37,6 +37,7 @@ from docpub.pages import KINDS, Listing, Shared
 from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
 from docpub.search import MANIFEST, SearchCache, has_text, shard_of
 from docpub.templating import template_error
+from docpub.writers.html import compiled_templates_in
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
@@ -66,7 +67,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
     code = code_identity()
     with output_lock(out), open_store(out, use_cache=use_cache) as store, \
-            _executor(jobs, scheduler) as (executor, window):
+            compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window):
         docs = load_sources(config, store, code=code, executor=executor)
         shared = Shared(config, read_inputs(config), pdf)
         outputs = plan_documents(shared, docs, code=code)

@@ -7,6 +7,8 @@ file I/O besides reading its templates: the caller writes the strings it returns
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -164,18 +166,42 @@ class KindGroup:
 
 class _CompiledTemplates(BytecodeCache):
     """Compiled templates kept for the process, by name and source: the writers of all editions
-    (and every build of a long-running ``docpub serve``) compile each template once."""
+    (and every build of a long-running ``docpub serve``) compile each template once. While a build
+    names a ``folder`` (in its cache), they are kept there too, so the next build (an edit, say)
+    compiles none of the templates it renders."""
 
     def __init__(self) -> None:
         self._code: dict[tuple[str, str], bytes] = {}
+        self.folder = ""
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self._code.get((bucket.key, bucket.checksum))
+        if code is None and self.folder:
+            with contextlib.suppress(OSError):
+                with open(os.path.join(self.folder, f"{bucket.key}.j2c"), "rb") as f:
+                    code = f.read()
         if code is not None:
-            bucket.bytecode_from_string(code)
+            bucket.bytecode_from_string(code)  # of another source or version: ignored (Jinja checks)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+        code = self._code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+        if self.folder:
+            with contextlib.suppress(OSError):
+                os.makedirs(self.folder, exist_ok=True)
+                tmp = os.path.join(self.folder, f".tmp-{bucket.key}-{os.getpid()}")
+                with open(tmp, "wb") as f:
+                    f.write(code)
+                os.replace(tmp, os.path.join(self.folder, f"{bucket.key}.j2c"))
+
+
+@contextlib.contextmanager
+def compiled_templates_in(folder: Path) -> Iterator[None]:
+    """Keep compiled templates in ``folder`` (a build's cache) as well as in memory, meanwhile."""
+    _COMPILED.folder = str(folder)
+    try:
+        yield
+    finally:
+        _COMPILED.folder = ""
 
 
 _COMPILED = _CompiledTemplates()
