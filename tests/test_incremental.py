@@ -287,6 +287,7 @@ def test_an_entry_rewritten_after_a_no_op_build_is_rendered_again(site: Path, tm
 def test_compiled_templates_kept_in_the_cache_follow_edits_and_survive_damage(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "build" / "site"
+    monkeypatch.setattr(_COMPILED, "_code", {})  # as in a new process
     build(site, out, capsys, "--no-pdf")
     kept = sorted((tmp_path / "build" / ".docpub-cache" / "templates").glob("*.j2c"))
     assert kept  # the next build (a new process) compiles none of them again

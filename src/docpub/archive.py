@@ -125,7 +125,7 @@ class Citer(Protocol):
     def cited(self) -> Sequence[CitedDocument]: ...
 
 
-def corpus_citations(docs: Sequence[Citer], published: Published) -> tuple[CorpusCitation, ...]:
+def corpus_citations(docs: Iterable[Citer], published: Published) -> tuple[CorpusCitation, ...]:
     """Every symbol cited anywhere in ``docs`` (newest first), by kind, then in natural order of the symbol.
 
     The first document (newest) to cite a symbol gives its UN address (a press

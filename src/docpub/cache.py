@@ -85,6 +85,11 @@ class Store:
         self.used.add(key)
         return path
 
+    def path_of(self, key: str) -> str:
+        """The file of an entry this build used (got or put)."""
+        assert key in self.used, key
+        return self._path(key, self._index[key].split(" ", 2)[1])
+
     def read(self, key: str) -> bytes | None:
         path = self.get(key)
         if path is None:

@@ -52,7 +52,6 @@ class Stats:
         return Stats(self.planned + other.planned, self.rendered + other.rendered, self.reused + other.reused)
 
 
-Publish = Callable[[Output, str], None]  # an output and the store's entry it is
 Tick = Callable[[int], None]
 
 
@@ -86,9 +85,8 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
 
 
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
-            publish: Publish, executor: Executor | None, window: int, tick: Tick | None = None,
-            shared_disk: bool = True) -> Stats:
-    """Reuse or render every output and hand each to ``publish`` as soon as it is in the store.
+            executor: Executor | None, window: int, tick: Tick | None = None, shared_disk: bool = True) -> Stats:
+    """Reuse or render every output: each is in the store (``Store.used``) when this returns.
 
     ``shared_disk``: the executor's workers share this machine's disk, so they write what they
     render into the store themselves (no page travels back, and the files are made in parallel).
@@ -96,18 +94,16 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     todo: list[Output] = []
     reused = 0
     for o in outputs:
-        path = store.get(o.key)
-        if path is None:
+        if store.get(o.key) is None:
             todo.append(o)
             continue
-        publish(o, path)
         reused += 1
         if tick:
             tick(1)
     by_id = {d.id: d for d in docs}
     local = [o for o in todo if KINDS[o.kind].local]
     for o in local:
-        _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, publish, tick)
+        _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, tick)
     if shared_disk:
         store.begin_writes()
     groups = _groups([o for o in todo if not KINDS[o.kind].local])
@@ -117,32 +113,30 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     for job, results in _run(jobs, executor, window):
         for o, (data, sum_, signature) in zip(job.outputs, results, strict=True):
             if signature:  # the worker wrote it
-                publish(o, store.record(o.key, PurePosixPath(o.path).suffix, sum_, signature))
+                store.record(o.key, PurePosixPath(o.path).suffix, sum_, signature)
                 if tick:
                     tick(1)
             else:
-                _finish(o, data, store, publish, tick, sum_)
+                _finish(o, data, store, tick, sum_)
     return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
 
 
 def execute_listings(outputs: list[Output], *, listing: Callable[[Output], Listing], store: Store,
-                     publish: Publish, tick: Tick | None = None) -> Stats:
+                     tick: Tick | None = None) -> Stats:
     """Reuse or render the listing pages, here: they read the documents' facts, never a model."""
     rendered = 0
     for o in outputs:
-        path = store.get(o.key)
-        if path is None:
+        if store.get(o.key) is None:
             render = cast(RenderListing, KINDS[o.kind].render)
-            path = store.put(o.key, render(listing(o)), suffix=PurePosixPath(o.path).suffix)
+            store.put(o.key, render(listing(o)), suffix=PurePosixPath(o.path).suffix)
             rendered += 1
-        publish(o, path)
         if tick:
             tick(1)
     return Stats(planned=len(outputs), rendered=rendered, reused=len(outputs) - rendered)
 
 
-def _finish(o: Output, data: bytes, store: Store, publish: Publish, tick: Tick | None, sum_: str = "") -> None:
-    publish(o, store.put(o.key, data, suffix=PurePosixPath(o.path).suffix, sum_=sum_))
+def _finish(o: Output, data: bytes, store: Store, tick: Tick | None, sum_: str = "") -> None:
+    store.put(o.key, data, suffix=PurePosixPath(o.path).suffix, sum_=sum_)
     if tick:
         tick(1)
 

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from docpub.inputs import digest
-from docpub.model import Document, iter_paragraphs, plain_text
+from docpub.model import CitationKind, Document, iter_paragraphs, plain_text
 from docpub.transforms.citations import CitedDocument, collect_citations
 from docpub.writers.html import Place, paragraph_places
 
@@ -71,7 +71,8 @@ class Facts:
             if light:
                 return Facts(doc_id, title, title_en, date, symbol, intern(kind), "", (), (), review_count)
             description, cited, places = pickle.load(f)
-            cited_ = tuple(CitedDocument(intern(s), intern(k), intern(u), n, tuple(map(intern, ids)))
+            cited_ = tuple(CitedDocument(intern(s), cast(CitationKind, intern(k)), intern(u), n,
+                                         tuple(map(intern, ids)))
                            for s, k, u, n, ids in cited)
             places_ = tuple((intern(k), Place(intern(i), intern(n), intern(sec))) for k, i, n, sec in places)
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:

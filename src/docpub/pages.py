@@ -20,12 +20,13 @@ import functools
 import hashlib
 import pickle
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast
 
+from docpub.archive import newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.editors import document_anchors, review_index_page, review_page
-from docpub.facts import Facts, document_facts
+from docpub.facts import Facts, StoredFacts, document_facts
 from docpub.inputs import EditionSpec, SiteInputs, ThemeSources
 from docpub.model import Document
 from docpub.review import Review, iter_texts, review
@@ -202,12 +203,23 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """A listing output being rendered: its edition, and the facts of every document."""
+    """A listing output being rendered: its edition, and the facts of every document.
+
+    ``facts`` are light (no citations, no first words), so a listing of titles holds little
+    whatever the archive's size; ``full`` reads the whole facts one document at a time.
+    """
 
     shared: Shared
     edition: EditionSpec
-    facts: Mapping[str, Sequence[Facts]]  # edition tag -> every document's facts, by id
+    facts: Mapping[str, Sequence[Facts]]  # edition tag -> every document's light facts, by id
     published: Mapping[str, str]
+    stored: Mapping[str, Sequence[StoredFacts]] = field(default_factory=dict)  # the same, in the store
+
+    def full(self, tag: str) -> Iterator[Facts]:
+        """Every document's whole facts in edition ``tag``, newest first, read one at a time."""
+        stored = {s.doc_id: s for s in self.stored[tag]}
+        for light in newest_first(self.facts[tag]):
+            yield stored[light.doc_id].load()
 
     @property
     def ctx(self) -> EditionContext:
@@ -299,7 +311,7 @@ def render_edition_index(lst: Listing) -> Iterator[bytes]:
 
 
 def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
-    return corpus_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag], lst.published)
+    return corpus_page(lst.shared.config, lst.ctx, lst.full(lst.edition.edition.tag), lst.published)
 
 
 def render_search_page(lst: Listing) -> bytes:
@@ -307,7 +319,7 @@ def render_search_page(lst: Listing) -> bytes:
 
 
 def render_feed(lst: Listing) -> bytes:
-    return feed_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag])
+    return feed_page(lst.shared.config, lst.ctx, lst.full(lst.edition.edition.tag))
 
 
 def render_root_index(lst: Listing) -> Iterator[bytes]:

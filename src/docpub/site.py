@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,7 +29,7 @@ import jinja2
 from docpub import __version__
 from docpub.cache import Store, open_store, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
-from docpub.execute import Publish, Stats, Tick, execute, execute_listings
+from docpub.execute import Stats, Tick, execute, execute_listings
 from docpub.facts import Facts, StoredFacts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
@@ -73,15 +74,16 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         outputs = plan_documents(shared, docs, code=code)
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
-        placed: dict[str, str] = {}  # path in the site -> the store's entry it is (a str: thousands are held)
-        publish = _publish(placed)
         try:
             stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                            window=window, publish=publish, tick=tick, shared_disk=not scheduler)
-            listings, listed = _listings(shared, docs, outputs, store, publish=publish, tick=tick, code=code)
+                            window=window, tick=tick, shared_disk=not scheduler)
+            listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code)
             stats += listed
         except jinja2.TemplateError as exc:
             raise template_error(exc, config.theme) from None
+        # Path in the site -> the store's entry it is; made only now, so that the listings
+        # (the build's largest moment) do not hold an entry's name per file as well.
+        placed = {o.path: store.path_of(o.key) for o in itertools.chain(outputs, listings) if KINDS[o.kind].published}
         cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
         try:
             if cache is not None:
@@ -125,7 +127,7 @@ def _same_site(out: Path, placed: dict[str, str]) -> bool:
 
 
 def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store, *,
-              publish: Publish, tick: Tick | None, code: str) -> tuple[list[Output], Stats]:
+              tick: Tick | None, code: str) -> tuple[list[Output], Stats]:
     """Plan and reuse or render the listing pages, from the facts the document jobs left.
 
     Keys are made from the facets' digests at the head of each facts entry; the facts
@@ -140,18 +142,19 @@ def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], 
     for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
         group = {scope: stored[scope]} if scope else stored
         planned = plan_listings(shared, docs, group, code=code, scope=scope)
-        listing = functools.partial(_listing, shared, group, {}, published, light=not scope)
-        stats += execute_listings(planned, store=store, publish=publish, tick=tick, listing=listing)
+        listing = functools.partial(_listing, shared, group, {}, published)
+        stats += execute_listings(planned, store=store, tick=tick, listing=listing)
         listings += planned
     return listings, stats
 
 
 def _listing(shared: Shared, group: Mapping[str, list[StoredFacts]], loaded: dict[str, list[Facts]],
-             published: dict[str, str], o: Output, *, light: bool) -> Listing:
-    """The context of listing ``o``; ``loaded`` (its group's facts) is filled by the first one rendered."""
+             published: dict[str, str], o: Output) -> Listing:
+    """The context of listing ``o``; ``loaded`` (its group's light facts) is filled by the first one rendered."""
     if not loaded:
-        loaded.update({tag: [f.load(light=light) for f in facts] for tag, facts in group.items()})
-    return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published)
+        loaded.update({tag: [f.load(light=True) for f in facts] for tag, facts in group.items()})
+    return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published,
+                   stored=group)
 
 
 def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
@@ -190,14 +193,6 @@ def _search(cache: SearchCache, placed: dict[str, str], outputs: list[Output], c
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 placed[f"{cache.prefix(tag)}/{shard}/{path.relative_to(folder).as_posix()}"] = str(path)
         placed[f"{cache.prefix(tag)}/{MANIFEST}"] = str(cache.manifest(listed))
-
-
-def _publish(placed: dict[str, str]) -> Callable[[Output, str], None]:
-    def publish(output: Output, entry: str) -> None:
-        if KINDS[output.kind].published:
-            placed[output.path] = entry
-
-    return publish
 
 
 @contextmanager

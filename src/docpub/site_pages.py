@@ -7,7 +7,7 @@ none touches the disk. Paths are the site's addresses: ``<edition>/<doc-id>/inde
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from docpub.archive import Published, corpus_citations, newest_first
@@ -15,7 +15,7 @@ from docpub.config import Edition, SiteConfig
 from docpub.facts import Facts, description
 from docpub.model import Document
 from docpub.writers.feeds import FeedEntry, PageSet, atom_feed, robots_txt, sitemap_xml
-from docpub.writers.html import Alternate, Crumb, HtmlWriter, IndexEntry, Nav
+from docpub.writers.html import Alternate, Crumb, HtmlWriter, IndexEntry, Nav, Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +89,23 @@ def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[
     return ctx.writer.render_index(index_entries(config, facts), nav)
 
 
-def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts],
+def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Iterable[Facts],
                 published: Mapping[str, str]) -> Iterator[bytes]:
-    """Every symbol cited anywhere in the archive, with every citing paragraph (in pieces)."""
+    """Every symbol cited anywhere in the archive, with every citing paragraph (in pieces).
+
+    ``facts`` come newest first and are read once, so only what the page shows is held.
+    """
     L = ctx.labels
     crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["all_citations"]))
     nav = make_nav(config, ctx, "", "citations/index.html", depth=2, crumbs=crumbs)
-    ordered = newest_first(facts)
-    cited = corpus_citations(ordered, Published(published))
-    places = {f.doc_id: dict(f.places) for f in ordered}
+    places: dict[str, dict[str, Place]] = {}
+
+    def each() -> Iterator[Facts]:
+        for f in facts:
+            places[f.doc_id] = dict(f.places)
+            yield f
+
+    cited = corpus_citations(each(), Published(published))
     return ctx.writer.render_corpus_citations(places, cited, nav)
 
 
@@ -108,14 +116,15 @@ def search_page(config: SiteConfig, ctx: EditionContext) -> bytes:
     return _html(ctx.writer.render_template("search.html.j2", nav=nav))
 
 
-def feed_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -> bytes:
-    """The edition's Atom feed (only with a base URL: a feed needs absolute addresses)."""
+def feed_page(config: SiteConfig, ctx: EditionContext, facts: Iterable[Facts]) -> bytes:
+    """The edition's Atom feed (only with a base URL: a feed needs absolute addresses); ``facts``
+    come newest first."""
     tag = ctx.edition.tag
     return atom_feed(
         base_url=config.base_url, lang=tag, title=ctx.writer.site_title, path=f"{tag}/feed.xml",
         home=f"{tag}/index.html", entries=[
             FeedEntry(f.title, f"{tag}/{f.doc_id}/index.html", f.date, f.description, f.symbol)
-            for f in newest_first(facts)])
+            for f in facts])
 
 
 # --- the pages of the site --------------------------------------------------------------
