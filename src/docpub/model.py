@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard, TypeVar, overload
+from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard, TypeVar, cast, overload
 
 # What a document is; each kind has its own structure and layout (docs/content-format.md).
 DocumentKind = Literal["letter", "resolution", "presidential-statement", "report"]
@@ -357,13 +357,25 @@ def map_text(node: Tree, fn: Callable[[str], str]) -> Tree:
     """Apply ``fn`` to the string of every ``Text`` node below ``node``.
 
     Only prose is Text: code, URLs, citation symbols and anchors are other
-    fields and are never touched.
+    fields and are never touched. Returns a new tree (the fields that hold
+    nodes are rebuilt, as ``walk`` knows them); the input is unchanged.
     """
+    children = _CHILDREN
 
-    def seq(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        return tuple(Text(fn(x.text)) if isinstance(x, Text) else x for x in inlines)
+    def rebuild(value: Any) -> Any:
+        cls = type(value)
+        if cls is tuple:
+            return tuple([rebuild(x) for x in value])
+        if cls is Text:
+            return Text(fn(value.text))
+        entry = children.get(cls)
+        if entry is None or not entry[0]:
+            return value
+        fields_, _ = entry
+        return cls(*[rebuild(getattr(value, name)) if name in fields_ else getattr(value, name)
+                     for name in field_names(cls)])
 
-    return map_inline_seqs(node, seq)
+    return cast(Tree, rebuild(node))
 
 
 def is_node(value: object) -> TypeGuard[Node]:
