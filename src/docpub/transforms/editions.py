@@ -61,6 +61,12 @@ class Piece(NamedTuple):
     converted: bool = True
 
 
+# A Piece from a tuple of all its fields, without NamedTuple's Python-level constructor
+# (a document is cut into thousands).
+def _piece(fields: tuple[str, str, GlossaryEntry | None, bool]) -> Piece:
+    return tuple.__new__(Piece, fields)
+
+
 # --- the converter ---------------------------------------------------------------
 
 
@@ -112,22 +118,28 @@ class Converter:
             return {s: (Piece(s, s, converted=False),) for s in strings}
         plans: dict[str, list[Piece | int]] = {}  # string -> its Pieces and the indexes of its spans
         spans: list[str] = []
+        may_hit = self._matcher.may_hit
         for s in strings:
             if s in plans:
                 continue
             parts: list[Piece | int] = []
             end = 0
+            hits = may_hit(s)  # most strings hold no glossary term: their runs are spans whole
             for run in HAN_RUN.finditer(s):
                 start = run.start()
                 if start > end:
-                    parts.append(Piece(s[end:start], s[end:start], None, False))
-                self._han_parts(run.group(), parts, spans)
+                    parts.append(_piece((s[end:start], s[end:start], None, False)))
+                if hits:
+                    self._han_parts(run.group(), parts, spans)
+                else:
+                    parts.append(len(spans))
+                    spans.append(run.group())
                 end = run.end()
             if end < len(s):
-                parts.append(Piece(s[end:], s[end:], None, False))
+                parts.append(_piece((s[end:], s[end:], None, False)))
             plans[s] = parts
         targets = self._convert_spans(spans)
-        return {s: tuple([Piece(spans[p], targets[p]) if isinstance(p, int) else p for p in parts])
+        return {s: tuple([_piece((spans[p], targets[p], None, True)) if isinstance(p, int) else p for p in parts])
                 for s, parts in plans.items()}
 
     def _han_parts(self, run: str, parts: list[Piece | int], spans: list[str]) -> None:
@@ -136,7 +148,7 @@ class Converter:
             if hit.start > end:
                 parts.append(len(spans))
                 spans.append(run[end:hit.start])
-            parts.append(Piece(run[hit.start:hit.end], hit.target, hit.entry))
+            parts.append(_piece((run[hit.start:hit.end], hit.target, hit.entry, True)))
             end = hit.end
         if end < len(run):
             parts.append(len(spans))

@@ -191,6 +191,10 @@ class Matcher:
         terms = sorted({e.term for e in ordered}, key=len, reverse=True)
         self._starts = re.compile("|".join(map(re.escape, terms))) if terms else None
 
+    def may_hit(self, text: str) -> bool:
+        """False when no entry's term occurs in ``text``, so none can hit (one regex search)."""
+        return self._starts is not None and self._starts.search(text) is not None
+
     def hits(self, run: str) -> Iterator[Hit]:
         if self._starts is None:
             return
