@@ -111,6 +111,8 @@ def parse_symbol(text: str) -> Symbol | None:
 def iter_symbols(text: str) -> Iterator[tuple[int, int, Symbol]]:
     """Every Latin-script symbol written in ``text``: (start, end, symbol), in order."""
     found: list[tuple[int, int, Symbol]] = []
+    if "/" not in text:  # every form has one: most text is looked at once, not once per form
+        return
     for pattern, build in _IN_TEXT:
         found.extend((m.start(), m.end(), build(m)) for m in pattern.finditer(text))
     found.sort(key=lambda f: (f[0], -f[1]))

@@ -49,6 +49,7 @@ _MEETING = re.compile(rf"第{_SP}(?P<n>\d{{4,5}}){_SP}次{_SP}会议")
 _COUNCIL = re.compile(r"安全理事会|安理会")
 _OTHER_BODY = re.compile(rf"(?:委员会|工作组|小组|大会|(?<!安全)理事会){_SP}$")
 _SENTENCE_END = "。！？；!?;\n"
+_SENTENCE_ENDS = re.compile(f"[{re.escape(_SENTENCE_END)}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +145,14 @@ class _Sentences:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.ends = [i for i, c in enumerate(text) if c in _SENTENCE_END]
+        self._ends: list[int] | None = None  # where sentences end, found when first asked
         self.council: dict[int, bool] = {}
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = [m.start() for m in _SENTENCE_ENDS.finditer(self.text)]
+        return self._ends
 
     def name_the_council(self, at: int) -> bool:
         """Does the sentence holding ``text[at]`` name the Council?"""
