@@ -158,11 +158,15 @@ class Converter:
         assert self._opencc is not None
         if not spans:
             return []
-        converted = self._opencc.convert("\n".join(spans))
+        unique = list(dict.fromkeys(spans))  # a span converts alike wherever it stands
+        converted = self._opencc.convert("\n".join(unique))
         out: list[str] = (converted.translate(self._forms) if self._forms else converted).split("\n")
-        if len(out) != len(spans):  # never seen; one span at a time is always right
-            out = [self._opencc.convert(x).translate(self._forms) for x in spans]
-        return out
+        if len(out) != len(unique):  # never seen; one span at a time is always right
+            out = [self._opencc.convert(x).translate(self._forms) for x in unique]
+        if len(unique) == len(spans):
+            return out
+        targets = dict(zip(unique, out, strict=True))
+        return [targets[x] for x in spans]
 
 
 def converter_for(edition: Edition, root: Path | None) -> Converter:
