@@ -56,7 +56,7 @@ class Store:
         self._writing = False
 
     def _path(self, key: str, suffix: str) -> str:
-        return f"{self._objects}/{key[:2]}/{key}{suffix}"
+        return entry_path(self._objects, key, suffix)
 
     def get(self, key: str) -> str | None:
         """The entry's file if it exists and its bytes are what was stored, else None."""
@@ -165,6 +165,11 @@ class Store:
                     path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 sub.rmdir()  # only when empty
+
+
+def entry_path(objects: str, key: str, suffix: str) -> str:
+    """Where the entry ``key`` is, in a store whose entries are in ``objects``."""
+    return f"{objects}/{key[:2]}/{key}{suffix}"
 
 
 def _hashed(pieces: Iterable[bytes], h: Any) -> Iterator[bytes]:

@@ -47,15 +47,15 @@ def review_path(tag: str, doc_id: str) -> str:
     return f"{AREA}/{tag}/{doc_id}.html"
 
 
-def review_index_page(config: SiteConfig, contexts: Mapping[str, EditionContext],
-                      facts: Mapping[str, Sequence[Facts]]) -> bytes:
-    """The area's index: every document, with each converted edition's review and its size."""
+def review_index_page(config: SiteConfig, contexts: Mapping[str, EditionContext], facts: Sequence[Facts],
+                      counts: Mapping[tuple[str, str], int]) -> bytes:
+    """The area's index: every document (``facts``: the source edition's), with each converted
+    edition's review and its size (``counts``: (edition tag, document id) -> count)."""
     converted = [e for e in config.editions if e.opencc]
-    counts = {(tag, f.doc_id): f.review_count for tag, group in facts.items() for f in group}
     home = contexts[config.source_lang]
     rows = [ReviewRow(d.title, f"../{config.source_lang}/{d.doc_id}/index.html", tuple(
         (e.tag, e.label, f"{e.tag}/{d.doc_id}.html", counts[e.tag, d.doc_id]) for e in converted))
-        for d in facts[config.source_lang]]
+        for d in facts]
     nav = Nav(edition=home.edition, root="../", alternates=(), labels=home.labels, path=f"{AREA}/index.html",
               noindex=True, crumbs=(Crumb(home.labels["home"], f"../{config.source_lang}/index.html"),
                                     Crumb(home.labels["editors_area"])))

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from sys import intern
 from typing import BinaryIO, cast
 
+from docpub.cache import entry_path
 from docpub.inputs import digest
 from docpub.model import CitationKind, Document, iter_paragraphs, plain_text
 from docpub.transforms.citations import CitedDocument, collect_citations
@@ -46,7 +46,7 @@ class Facts:
         if name == "citations":
             return digest(repr(self.cited), repr(self.places))
         if name == "review":
-            return digest(str(self.review_count))
+            return str(self.review_count)  # the count itself: the review index reads it from here
         raise ValueError(name)
 
     def to_bytes(self) -> bytes:
@@ -88,14 +88,25 @@ class StoredFacts:
     """A document's facts as the store holds them: their facets' digests read, the rest when asked."""
 
     doc_id: str
-    head: str  # "listing=<digest> description=<digest> ..."
-    path: str
+    head: str  # "listing=<digest> description=<digest> ... review=<count>"
+    folder: str  # the store's folder of entries (one string for all)
+    key: str  # the entry's key (the plan's string)
 
     @classmethod
-    def open(cls, doc_id: str, path: str | Path) -> StoredFacts:
-        with open(path, "rb") as f:
+    def open(cls, doc_id: str, folder: str, key: str) -> StoredFacts:
+        stored = cls(doc_id, "", folder, key)
+        with open(stored.path, "rb") as f:
             head = f.readline().decode("ascii").rstrip("\n")
-        return cls(doc_id, head, str(path))
+        return cls(doc_id, head, folder, key)
+
+    @property
+    def path(self) -> str:
+        return entry_path(self.folder, self.key, "")
+
+    @property
+    def review_count(self) -> int:
+        """How many things the editors' review lists (-1: the edition is not converted)."""
+        return int(self.facet("review"))
 
     def facet(self, name: str) -> str:
         for part in self.head.split(" "):

@@ -339,7 +339,8 @@ def render_robots(lst: Listing) -> bytes:
 
 
 def render_review_index(lst: Listing) -> bytes:
-    return review_index_page(lst.shared.config, lst.contexts(), lst.facts)
+    counts = {(tag, f.doc_id): f.review_count for tag, group in lst.stored.items() for f in group}
+    return review_index_page(lst.shared.config, lst.contexts(), _source_facts(lst), counts)
 
 
 # --- the table ----------------------------------------------------------------------------

@@ -150,9 +150,11 @@ def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], 
 
 def _listing(shared: Shared, group: Mapping[str, list[StoredFacts]], loaded: dict[str, list[Facts]],
              published: dict[str, str], o: Output) -> Listing:
-    """The context of listing ``o``; ``loaded`` (its group's light facts) is filled by the first one rendered."""
+    """The context of listing ``o``; ``loaded`` (the light facts of its edition, or for the site's
+    listings of the source edition) is filled by the first one rendered."""
     if not loaded:
-        loaded.update({tag: [f.load(light=True) for f in facts] for tag, facts in group.items()})
+        tag = o.edition or shared.config.source_lang
+        loaded[tag] = [f.load(light=True) for f in group[tag]]
     return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published,
                    stored=group)
 
@@ -162,10 +164,10 @@ def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: 
     entries = {o.doc: o.key for o in outputs if o.kind == "facts" and o.edition == tag}
     group = []
     for doc in sorted(docs, key=lambda d: d.id):
-        path = store.get(entries[doc.id])
-        if path is None:  # removed while this build ran: nothing to publish that is not known
+        key = entries[doc.id]
+        if store.get(key) is None:  # removed while this build ran: nothing to publish that is not known
             raise RuntimeError(f"the build cache lost an entry of {doc.path} during the build")
-        group.append(StoredFacts.open(doc.id, path))
+        group.append(StoredFacts.open(doc.id, store.objects, key))
     return group
 
 
