@@ -377,6 +377,39 @@ def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFi
     assert index_files(out) == before  # a failed build leaves the site as it was
 
 
+def _children() -> list[str]:
+    """The names of this process's child processes (Linux)."""
+    names = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+            if int(rest[1]) == os.getpid():
+                names.append(name)
+    return names
+
+
+def test_a_listing_failing_while_shards_are_indexed_stops_the_indexing_and_publishes_nothing(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    doc = site / "content" / "first" / "zh-Hans.md"  # its shard is indexed while the listings render
+    doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
+    page = override(site, "index.html.j2")
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ 1 // 0 }}", 1),
+                    encoding="utf-8")
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "index.html.j2:" in err[0] and "by zero" in err[0]
+    assert inodes(out) == before  # the previous site, untouched
+    assert not [p for p in (tmp_path / "build" / ".docpub-cache" / "search").glob(".tmp-*")]
+    assert "pagefind" not in " ".join(_children())  # no indexing goes on after the build
+
+
 def test_a_listing_that_fails_half_way_is_one_error_and_publishes_nothing(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("docpub.templating.CHUNK", 1)  # every piece written as soon as it is made

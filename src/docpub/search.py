@@ -294,20 +294,29 @@ class SearchCache:
         """Where an edition's shards are published, from the site root."""
         return f"{BUNDLE}/{tag}"
 
-    def bundles(self, wanted: Sequence[tuple[str, Mapping[str, Path]]], jobs: int = 1) -> list[Path]:
-        """The folders of the bundles of ``wanted`` (key, pages), in order.
+    def has(self, key: str) -> bool:
+        return (self.folder / key).is_dir()
+
+    def bundles(self, wanted: Sequence[tuple[str, Mapping[str, Path] | None]], jobs: int = 1,
+                stop: threading.Event | None = None) -> list[Path]:
+        """The folders of the bundles of ``wanted`` (key, pages), in order; pages None: a bundle
+        the cache has (``has``).
 
         The bundles no entry has are made, on up to ``jobs`` Pagefind programs at
         once (one per thread, each given shard after shard, the biggest first).
+        ``stop``, once set (by a build that failed meanwhile), ends the work after
+        the shards being made.
         """
         self.used.update(key for key, _ in wanted)
-        missing = {key: pages for key, pages in wanted if not (self.folder / key).is_dir()}
+        missing = {key: pages for key, pages in wanted if not self.has(key)}
+        if any(pages is None for pages in missing.values()):  # removed while this build ran
+            raise DocpubError(str(self.folder), None, "a search bundle went missing during the build; build again")
         if missing:
             self.folder.mkdir(parents=True, exist_ok=True)
             todo: queue.SimpleQueue[tuple[str, Mapping[str, Path]]] = queue.SimpleQueue()
-            for key in sorted(missing, key=lambda k: (-len(missing[k]), k)):
-                todo.put((key, missing[key]))
-            failed = threading.Event()
+            for key, pages in sorted(missing.items(), key=lambda kv: (-len(kv[1] or ()), kv[0])):
+                todo.put((key, pages or {}))
+            failed = stop or threading.Event()
 
             def work() -> None:
                 with Indexer() as indexer:  # Pagefind starts on the first shard that has text

@@ -17,12 +17,13 @@ import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -74,20 +75,32 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         outputs = plan_documents(shared, docs, code=code)
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
-        try:
-            stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                            window=window, tick=tick, shared_disk=not scheduler)
-            listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code)
-            stats += listed
-        except jinja2.TemplateError as exc:
-            raise template_error(exc, config.theme) from None
-        # Path in the site -> the store's entry it is; made only now, so that the listings
-        # (the build's largest moment) do not hold an entry's name per file as well.
-        placed = {o.path: store.path_of(o.key) for o in itertools.chain(outputs, listings) if KINDS[o.kind].published}
         cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
         try:
+            try:
+                stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
+                                window=window, tick=tick, shared_disk=not scheduler)
+                # The documents' pages are done: their search shards are indexed (by Pagefind,
+                # on the cores the listings leave free) while the listings render.
+                with _Meanwhile() as meanwhile:
+                    wanted = _shards(cache, [o for o in outputs if o.doc], store, code) if cache is not None else []
+                    indexed = meanwhile.run(cache.bundles, [w for _, w in wanted], jobs, meanwhile.stop) \
+                        if cache is not None and wanted else None
+                    listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code)
+                    folders = dict(zip((shard for shard, _ in wanted), indexed.result() if indexed else [],
+                                       strict=True))
+                stats += listed
+            except jinja2.TemplateError as exc:
+                raise template_error(exc, config.theme) from None
+            # Path in the site -> the store's entry it is; made only now, so that the listings
+            # (the build's largest moment) do not hold an entry's name per file as well.
+            placed = {o.path: store.path_of(o.key) for o in itertools.chain(outputs, listings)
+                      if KINDS[o.kind].published}
             if cache is not None:
-                _search(cache, placed, [*outputs, *listings], code, jobs)
+                site = _shards(cache, listings, store, code)
+                folders.update(zip((shard for shard, _ in site), cache.bundles([w for _, w in site], jobs),
+                                   strict=True))
+                _place_search(cache, placed, folders)
             if not _same_site(out, placed):
                 with atomic_output(out) as tmp:
                     (tmp / MARKER).write_bytes(MARKER_TEXT)
@@ -171,30 +184,58 @@ def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: 
     return group
 
 
-def _search(cache: SearchCache, placed: dict[str, str], outputs: list[Output], code: str, jobs: int) -> None:
-    """Each edition's search index, in shards (see ``docpub.search``): a shard's bundle is reused
-    while none of its pages changed, so an edit re-indexes one shard per edition.
+Shard = tuple[str, str]  # (edition tag, shard)
+_T = TypeVar("_T")
 
-    Pagefind runs as its own program, so with ``jobs`` > 1 several shards are indexed at once.
-    """
-    groups: dict[tuple[str, str], list[Output]] = {}
+
+def _shards(cache: SearchCache, outputs: Sequence[Output], store: Store,
+            code: str) -> list[tuple[Shard, tuple[str, dict[str, Path] | None]]]:
+    """The search shards of ``outputs``' reader pages (see ``docpub.search``), each with its key
+    and, when the cache has no bundle of that key, its pages (path in the site -> the store's
+    entry). A shard's bundle is reused while none of its pages changed, so an edit re-indexes
+    one shard per edition."""
+    groups: dict[Shard, list[Output]] = {}
     for o in outputs:
         if o.path.endswith(".html") and o.edition and KINDS[o.kind].published and not o.path.startswith("review/"):
             groups.setdefault((o.edition, shard_of(o.doc)), []).append(o)
-    shards = sorted(groups)
     wanted = []
-    for tag, shard in shards:
+    for tag, shard in sorted(groups):
         group = sorted(groups[tag, shard], key=lambda o: o.path)
         key = digest(code, cache.versions(), tag, shard, *(p for o in group for p in (o.path, o.key)))
-        wanted.append((key, {o.path: Path(placed[o.path]) for o in group}))
-    folders = dict(zip(shards, cache.bundles(wanted, jobs), strict=True))
-    for tag in sorted({tag for tag, _ in shards}):
-        listed = [shard for (t, shard), folder in folders.items() if t == tag and has_text(folder)]
+        pages = None if cache.has(key) else {o.path: Path(store.path_of(o.key)) for o in group}
+        wanted.append(((tag, shard), (key, pages)))
+    return wanted
+
+
+def _place_search(cache: SearchCache, placed: dict[str, str], folders: Mapping[Shard, Path]) -> None:
+    """Each edition's shards that hold text, and their list, into the site."""
+    for tag in sorted({tag for tag, _ in folders}):
+        listed = [shard for (t, shard), folder in sorted(folders.items()) if t == tag and has_text(folder)]
         for shard in listed:
             folder = folders[tag, shard]
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 placed[f"{cache.prefix(tag)}/{shard}/{path.relative_to(folder).as_posix()}"] = str(path)
         placed[f"{cache.prefix(tag)}/{MANIFEST}"] = str(cache.manifest(listed))
+
+
+class _Meanwhile:
+    """Work run on a thread while the build goes on. Leaving the block with an error sets ``stop``
+    (the work ends after its current step) and waits for it, so nothing runs after the build."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docpub-meanwhile")
+
+    def run(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
+        return self._pool.submit(fn, *args)
+
+    def __enter__(self) -> _Meanwhile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is not None:
+            self.stop.set()
+        self._pool.shutdown(wait=True)
 
 
 @contextmanager
