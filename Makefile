@@ -22,7 +22,10 @@ BENCH_STAMP := $(VENV)/.bench-packages
 
 all: build
 
+# The package is installed editable, so nothing compiled its modules: compile them (quick when
+# done already), or every docpub command would when PYTHONDONTWRITEBYTECODE is set.
 setup: $(SYS_STAMP) $(PY_STAMP)
+	@$(BIN)/python -m compileall -q src/docpub >/dev/null
 
 test-setup: setup $(GATE_STAMP) $(NPM_STAMP)
 

@@ -14,8 +14,9 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import opencc
 
 from docpub import __version__
 from docpub.config import Edition, SiteConfig
@@ -113,7 +114,7 @@ class EditionSpec:
     def identity(self) -> str:
         """Changes exactly when the edition's conversion can: config, quotes, glossaries, forms, OpenCC."""
         e = self.edition
-        return digest(e.tag, e.opencc, e.quotes, _version("opencc"), repr(self.glossary), repr(self.forms))
+        return digest(e.tag, e.opencc, e.quotes, _opencc_version(), repr(self.glossary), repr(self.forms))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +160,16 @@ def read_theme(theme: Theme) -> ThemeSources:
 
 
 def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only where asked: slow to import
+
     try:
         return version(package)
     except PackageNotFoundError:
         return "unknown"
+
+
+def _opencc_version() -> str:
+    return str(getattr(opencc, "__version__", "") or _version("opencc"))
 
 
 def versions(*, pdf: bool) -> str:

@@ -61,7 +61,6 @@ import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -81,6 +80,8 @@ UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pag
 
 
 def pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only where asked: slow to import
+
     try:
         return version("pagefind")
     except PackageNotFoundError:

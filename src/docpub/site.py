@@ -17,11 +17,10 @@ import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -262,10 +261,13 @@ class _LazyPool(Executor):
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: Executor | None = None
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor  # only when there is work: slow to import
+            from multiprocessing import get_context
+
             # fork is quick, but only safe with one thread; a progress bar runs a thread, and then
             # workers start from a clean process that has docpub imported (forkserver).
             if threading.active_count() == 1:
