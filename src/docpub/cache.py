@@ -90,6 +90,11 @@ class Store:
         assert key in self.used, key
         return self._path(key, self._index[key].split(" ", 2)[1])
 
+    def inode_of(self, key: str) -> int | None:
+        """The inode of an entry this build used, when its signature is known (else None)."""
+        seen = self._index[key].split(" ", 2)[2:]
+        return int(seen[0].rsplit(":", 1)[1]) if seen and seen[0] else None
+
     def read(self, key: str) -> bytes | None:
         path = self.get(key)
         if path is None:

@@ -100,7 +100,9 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 folders.update(zip((shard for shard, _ in site), cache.bundles([w for _, w in site], jobs),
                                    strict=True))
                 _place_search(cache, placed, folders)
-            if not _same_site(out, placed):
+            inodes = {o.path: ino for o in itertools.chain(outputs, listings)
+                      if KINDS[o.kind].published and (ino := store.inode_of(o.key)) is not None}
+            if not _same_site(out, placed, inodes):
                 with atomic_output(out) as tmp:
                     (tmp / MARKER).write_bytes(MARKER_TEXT)
                     publisher = Publisher(tmp)
@@ -116,23 +118,38 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                        rendered=stats.rendered, reused=stats.reused)
 
 
-def _same_site(out: Path, placed: dict[str, str]) -> bool:
+def _same_site(out: Path, placed: dict[str, str], inodes: Mapping[str, int]) -> bool:
     """Whether ``out`` already is this very site: its files the very entries (hard links) to place,
-    and nothing else. Then there is nothing to publish, and the output is left as it is."""
+    and nothing else. Then there is nothing to publish, and the output is left as it is.
+
+    ``inodes``: a placed file's entry's inode where the cache knows it; the site's own inodes
+    come from its folders' listings, so most files cost no system call.
+    """
     try:
         if (out / MARKER).read_bytes() != MARKER_TEXT:
             return False
+        devices = {os.stat(entry).st_dev for entry in itertools.islice(placed.values(), 1)}
+        if devices and devices != {os.stat(out).st_dev}:
+            return False  # the entries are elsewhere: the site holds copies
         found = 0
-        for folder, _, names in os.walk(out):
-            for name in names:
-                path = os.path.join(folder, name)
-                rel = os.path.relpath(path, out).replace(os.sep, "/")
-                if rel == MARKER:
-                    continue
-                entry = placed.get(rel)
-                if entry is None or not os.path.samestat(os.lstat(path), os.stat(entry)):
-                    return False
-                found += 1
+        folders = [("", str(out))]
+        while folders:
+            prefix, folder = folders.pop()
+            with os.scandir(folder) as listing:
+                for item in listing:
+                    rel = prefix + item.name
+                    if item.is_dir(follow_symlinks=False):
+                        folders.append((rel + "/", item.path))
+                        continue
+                    if rel == MARKER:
+                        continue
+                    entry = placed.get(rel)
+                    if entry is None or not item.is_file(follow_symlinks=False):
+                        return False
+                    inode = inodes.get(rel)
+                    if item.inode() != (os.stat(entry).st_ino if inode is None else inode):
+                        return False
+                    found += 1
         return found == len(placed)
     except OSError:
         return False
