@@ -94,8 +94,7 @@ class StoredFacts:
 
     @classmethod
     def open(cls, doc_id: str, folder: str, key: str) -> StoredFacts:
-        stored = cls(doc_id, "", folder, key)
-        with open(stored.path, "rb") as f:
+        with open(entry_path(folder, key, ""), "rb") as f:
             head = f.readline().decode("ascii").rstrip("\n")
         return cls(doc_id, head, folder, key)
 

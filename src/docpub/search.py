@@ -309,14 +309,18 @@ class SearchCache:
         the shards being made.
         """
         self.used.update(key for key, _ in wanted)
-        missing = {key: pages for key, pages in wanted if not self.has(key)}
-        if any(pages is None for pages in missing.values()):  # removed while this build ran
-            raise DocpubError(str(self.folder), None, "a search bundle went missing during the build; build again")
+        missing: dict[str, Mapping[str, Path]] = {}
+        for key, pages in wanted:
+            if not self.has(key):
+                if pages is None:  # removed while this build ran
+                    raise DocpubError(str(self.folder), None,
+                                      "a search bundle went missing during the build; build again")
+                missing[key] = pages
         if missing:
             self.folder.mkdir(parents=True, exist_ok=True)
             todo: queue.SimpleQueue[tuple[str, Mapping[str, Path]]] = queue.SimpleQueue()
-            for key, pages in sorted(missing.items(), key=lambda kv: (-len(kv[1] or ()), kv[0])):
-                todo.put((key, pages or {}))
+            for key in sorted(missing, key=lambda k: (-len(missing[k]), k)):
+                todo.put((key, missing[key]))
             failed = stop or threading.Event()
 
             def work() -> None:

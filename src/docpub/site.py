@@ -82,26 +82,21 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 # The documents' pages are done: their search shards are indexed (by Pagefind,
                 # on the cores the listings leave free) while the listings render.
                 with _Meanwhile() as meanwhile:
-                    wanted = _shards(cache, [o for o in outputs if o.doc], store, code) if cache is not None else []
-                    indexed = meanwhile.run(cache.bundles, [w for _, w in wanted], jobs, meanwhile.stop) \
-                        if cache is not None and wanted else None
+                    indexed = meanwhile.run(_bundles, cache, _shards(cache, [o for o in outputs if o.doc], store, code),
+                                            jobs, meanwhile.stop) if cache is not None else None
                     listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code)
-                    folders = dict(zip((shard for shard, _ in wanted), indexed.result() if indexed else [],
-                                       strict=True))
+                    folders = indexed.result() if indexed is not None else {}
                 stats += listed
             except jinja2.TemplateError as exc:
                 raise template_error(exc, config.theme) from None
-            # Path in the site -> the store's entry it is; made only now, so that the listings
-            # (the build's largest moment) do not hold an entry's name per file as well.
-            placed = {o.path: store.path_of(o.key) for o in itertools.chain(outputs, listings)
-                      if KINDS[o.kind].published}
+            # Made only now, so that the listings (the build's largest moment) do not hold an
+            # entry's name per file as well.
+            published = [o for o in itertools.chain(outputs, listings) if KINDS[o.kind].published]
+            placed = {o.path: store.path_of(o.key) for o in published}  # path in the site -> its entry
+            inodes = {o.path: ino for o in published if (ino := store.inode_of(o.key)) is not None}
             if cache is not None:
-                site = _shards(cache, listings, store, code)
-                folders.update(zip((shard for shard, _ in site), cache.bundles([w for _, w in site], jobs),
-                                   strict=True))
+                folders.update(_bundles(cache, _shards(cache, listings, store, code), jobs))
                 _place_search(cache, placed, folders)
-            inodes = {o.path: ino for o in itertools.chain(outputs, listings)
-                      if KINDS[o.kind].published and (ino := store.inode_of(o.key)) is not None}
             if not _same_site(out, placed, inodes):
                 with atomic_output(out) as tmp:
                     (tmp / MARKER).write_bytes(MARKER_TEXT)
@@ -128,8 +123,8 @@ def _same_site(out: Path, placed: dict[str, str], inodes: Mapping[str, int]) -> 
     try:
         if (out / MARKER).read_bytes() != MARKER_TEXT:
             return False
-        devices = {os.stat(entry).st_dev for entry in itertools.islice(placed.values(), 1)}
-        if devices and devices != {os.stat(out).st_dev}:
+        first = next(iter(placed.values()), None)
+        if first is not None and os.stat(first).st_dev != os.stat(out).st_dev:
             return False  # the entries are elsewhere: the site holds copies
         found = 0
         folders = [("", str(out))]
@@ -181,11 +176,10 @@ def _listing(shared: Shared, group: Mapping[str, list[StoredFacts]], loaded: dic
              published: dict[str, str], o: Output) -> Listing:
     """The context of listing ``o``; ``loaded`` (the light facts of its edition, or for the site's
     listings of the source edition) is filled by the first one rendered."""
+    tag = o.edition or shared.config.source_lang
     if not loaded:
-        tag = o.edition or shared.config.source_lang
         loaded[tag] = [f.load(light=True) for f in group[tag]]
-    return Listing(shared, shared.inputs.edition(o.edition or shared.config.source_lang), loaded, published,
-                   stored=group)
+    return Listing(shared, shared.inputs.edition(tag), loaded, published, stored=group)
 
 
 def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
@@ -221,6 +215,13 @@ def _shards(cache: SearchCache, outputs: Sequence[Output], store: Store,
         pages = None if cache.has(key) else {o.path: Path(store.path_of(o.key)) for o in group}
         wanted.append(((tag, shard), (key, pages)))
     return wanted
+
+
+def _bundles(cache: SearchCache, wanted: list[tuple[Shard, tuple[str, dict[str, Path] | None]]], jobs: int,
+             stop: threading.Event | None = None) -> dict[Shard, Path]:
+    """The bundle of each shard of ``wanted`` (``_shards``), made where the cache has none."""
+    folders = cache.bundles([w for _, w in wanted], jobs, stop) if wanted else []
+    return dict(zip((shard for shard, _ in wanted), folders, strict=True))
 
 
 def _place_search(cache: SearchCache, placed: dict[str, str], folders: Mapping[Shard, Path]) -> None:
