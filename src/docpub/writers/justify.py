@@ -46,6 +46,7 @@ from weasyprint.document import Document
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
+from weasyprint.layout.leader import leader_index
 from weasyprint.pdf.fonts import Font
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
@@ -70,6 +71,7 @@ def inter_character_justification() -> Iterator[None]:
     text of Chinese lines has its Han-Latin gaps; a document rendered here draws them in the
     PDF it writes."""
     original = inline.justify_line
+    original_leader = inline.handle_leader
     original_set_text = line_break.Layout.set_text
     original_render = Document.__dict__["_render"]
 
@@ -83,24 +85,50 @@ def inter_character_justification() -> Iterator[None]:
         original_set_text(layout, text, justify)
         _space(layout, gaps=True)
 
+    def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
+        original_leader(context, line, containing_block)
+        _one_leader_box(context, line)
+
     def render(cls: Any, *args: Any, **kwargs: Any) -> Any:
         document = original_render.__func__(cls, *args, **kwargs)
         document.__class__ = _SpacedDocument
         return document
 
     inline.justify_line = justify_line
+    inline.handle_leader = handle_leader
     line_break.Layout.set_text = set_text
     Document._render = classmethod(render)
     try:
         yield
     finally:
         inline.justify_line = original
+        inline.handle_leader = original_leader
         line_break.Layout.set_text = original_set_text
         Document._render = original_render
 
 
 def _chinese(style: Any) -> bool:
     return str(style["lang"] or "").startswith("zh")
+
+
+def _one_leader_box(context: Any, line: Any) -> None:
+    """A leader drawn as one text box: WeasyPrint repeats its string in a box of its own per
+    repetition, side by side from the line's end (a contents page's leaders were 850 boxes,
+    three quarters of a document's text boxes). One box of the repeated string lays out the
+    same glyphs at the same places."""
+    _, leader = leader_index(line)
+    pieces = leader.children if leader is not None else ()
+    if len(pieces) < 2 or not all(isinstance(p, boxes.TextBox) for p in pieces):
+        return
+    unit = pieces[0]
+    first = min(pieces, key=lambda p: p.position_x)
+    text = unit.text * len(pieces)
+    layout = create_layout(text, unit.style, context, max_width=None,
+                           justification_spacing=unit.justification_spacing)
+    merged = first.copy_with_text(text)
+    merged.pango_layout = layout
+    merged.width = line_size(layout.get_first_line()[0], unit.style)[0]
+    leader.children = (merged,)
 
 
 # --- the Han-Latin gap: layout ---------------------------------------------------------------
