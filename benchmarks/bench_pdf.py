@@ -254,13 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio total:     {(t_ours.layout + t_ours.write) / (t_plain.layout + t_plain.write):.2f}")
 
     try:
-        from docpub.transforms.editions import convert_document
+        from docpub.transforms.editions import convert_document, converter_for
     except ImportError:
         print("editions:        docpub.transforms.editions not available; skipped")
         return 0
     t = time.perf_counter()
     for edition in editions():
-        converted = convert_document(doc, edition=edition, root=ROOT)
+        converted = convert_document(doc, converter=converter_for(edition, None))
         data = writer.render_pdf(converted, edition=edition, theme=theme, site_root=ROOT)
         n = len(PdfReader(io.BytesIO(data)).pages)
         print(f"  {edition.tag:<12} {n} pages, {len(data) / 1024:.0f} KB")
