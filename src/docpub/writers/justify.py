@@ -117,7 +117,7 @@ def _one_leader_box(context: Any, line: Any) -> None:
     three quarters of a document's text boxes). One box of the repeated string lays out the
     same glyphs at the same places."""
     _, leader = leader_index(line)
-    pieces = leader.children if leader is not None else ()
+    pieces: tuple[Any, ...] = leader.children if leader is not None else ()
     if len(pieces) < 2 or not all(isinstance(p, boxes.TextBox) for p in pieces):
         return
     unit = pieces[0]
