@@ -16,10 +16,10 @@ from docpub import cli, outdir
 _publish = outdir._swap
 
 
-def _paused(tmp: Path, out: Path) -> None:
+def _paused(tmp: Path, out: Path, spare: Path | None = None) -> None:
     print("paused", flush=True)
     time.sleep(600)
-    _publish(tmp, out)
+    _publish(tmp, out, spare)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -18,6 +19,7 @@ from jinja2 import meta
 
 from docpub.cli import main
 from docpub.inputs import _references
+from docpub.outdir import MARKER as MARKER_NAME
 from docpub.search import shard_of
 from docpub.writers.html import _COMPILED
 from sitekit import MINIMAL, make_site, override
@@ -225,6 +227,76 @@ def test_stale_temporary_folders_are_removed(site: Path, tmp_path: Path, capsys:
     build(site, out, capsys, "--no-pdf")
     names = sorted(p.name for p in (tmp_path / "build").iterdir() if not p.name.endswith(".lock"))
     assert names == [".docpub-cache", ".other.tmp-keep", "site"]
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_each_build_starts_from_the_site_before_and_publishes_exactly_its_own(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The site a build replaces is kept in the cache and is the next build's starting point:
+    whatever that folder holds, the published site is the one a fresh build makes."""
+    out = tmp_path / "build" / "site"
+    previous = tmp_path / "build" / ".docpub-cache" / "previous-site"
+    build(site, out, capsys, "--no-pdf")
+    assert not previous.exists()  # nothing was replaced
+    doc = site / "content" / "first" / "zh-Hans.md"
+    for n, text in enumerate([MINIMAL.replace("测试文件", "改过的标题"), MINIMAL, MINIMAL.replace("通过了", "一致通过了")]):
+        doc.write_text(text, encoding="utf-8")
+        build(site, out, capsys, "--no-pdf")
+        assert previous.is_dir() and (previous / MARKER_NAME).is_file()
+        fresh = tmp_path / f"fresh{n}" / "site"
+        build(site, fresh, capsys, "--no-pdf", "--no-cache")
+        assert snapshot(out) == snapshot(fresh)
+    # What the kept site holds is never trusted: damage it every way, then edit again.
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's", encoding="utf-8")
+    page = previous / "zh-Hant" / "first" / "index.html"
+    page.unlink()
+    page.write_text("defaced", encoding="utf-8")  # a file that is not its entry
+    (previous / "zh-Hans" / "index.html").unlink()
+    (previous / "zh-Hans" / "index.html").symlink_to(outside)  # a link out of the site
+    shutil.rmtree(previous / "zh-Hant-TW" / "first")
+    (previous / "zh-Hant-TW" / "first").write_text("a file where a folder was", encoding="utf-8")
+    (previous / "zh-Hant-HK" / "first" / "index.html").unlink()
+    (previous / "zh-Hant-HK" / "first" / "index.html").mkdir()  # a folder where a file was
+    (previous / "stray").mkdir()
+    (previous / "stray" / "page.html").write_text("not ours", encoding="utf-8")
+    (previous / "zh-Hans" / "stray.html").symlink_to(tmp_path)
+    doc.write_text(MINIMAL.replace("测试文件", "又改的标题"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    fresh = tmp_path / "fresh-last" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    assert snapshot(out) == snapshot(fresh)
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert outside.read_text(encoding="utf-8") == "not the site's"
+    assert "又改的标题" in (out / "index.html").read_text(encoding="utf-8")
+    # Without the cache nothing is kept beside the site.
+    nocache = tmp_path / "nocache" / "site"
+    for _ in range(2):
+        build(site, nocache, capsys, "--no-pdf", "--no-cache")
+    assert sorted(p.name for p in nocache.parent.iterdir() if not p.name.endswith(".lock")) == ["site"]
+
+
+def test_a_failed_build_after_edits_keeps_the_site_and_the_next_one_is_whole(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    doc = site / "content" / "first" / "zh-Hans.md"
+    doc.write_text(MINIMAL.replace("测试文件", "改过的标题"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    before = snapshot(out)
+    override(site, "index.html.j2").write_text("{{ no_such_name }}", encoding="utf-8")  # a listing fails
+    doc.write_text(MINIMAL.replace("测试文件", "又改的标题"), encoding="utf-8")
+    assert main(["build", str(site), "--out", str(out), "-j", "1", "--no-pdf"]) == 1
+    capsys.readouterr()
+    assert snapshot(out) == before
+    (site / "templates" / "index.html.j2").unlink()
+    build(site, out, capsys, "--no-pdf")
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    assert snapshot(out) == snapshot(fresh)
 
 
 def test_unchanged_files_are_linked_not_copied(site: Path, tmp_path: Path,

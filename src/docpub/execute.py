@@ -13,15 +13,16 @@ and writes the output folder.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import jinja2
 
 from docpub.cache import Store, checksum, write_entry
+from docpub.facts import Facts, StoredFacts
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Listing, Page, Render, RenderListing, Shared
@@ -110,7 +111,7 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     if len(groups) <= 1:
         executor = None  # one job (an edited document): here, without starting a pool for it
     jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "")
-    for job, results in _run(jobs, executor, window):
+    for job, results in _run(jobs, executor, window, run_job):
         for o, (data, sum_, signature) in zip(job.outputs, results, strict=True):
             if signature:  # the worker wrote it
                 store.record(o.key, PurePosixPath(o.path).suffix, sum_, signature)
@@ -121,21 +122,75 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
 
 
-def execute_listings(outputs: list[Output], *, listing: Callable[[Output], Listing], store: Store,
+@dataclass(frozen=True, slots=True)
+class ListingJob:
+    """The listing pages of one scope (an edition, or the site) to render, and what they read."""
+
+    shared: Shared
+    outputs: tuple[Output, ...]
+    facts: Mapping[str, Sequence[StoredFacts]]  # edition tag -> every document's facts in the store
+    published: Mapping[str, str]
+    objects: str = ""  # the store's folder of entries, when the worker writes them itself
+
+
+def run_listing_job(job: ListingJob) -> tuple[Rendered, ...]:
+    """Render the listings of ``job`` in a worker; it reads the facts the document jobs left in
+    the store, and writes what it renders there."""
+    results = []
+    for o, data in _listing_pages(job):
+        whole = data if isinstance(data, bytes) else b"".join(data)
+        _, signature = write_entry(job.objects, o.key, PurePosixPath(o.path).suffix, whole)
+        results.append((b"", checksum(whole), signature))
+    return tuple(results)
+
+
+def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[bytes]]]:
+    """Each listing of ``job`` as it renders (a long one in pieces). The light facts of the
+    scope's edition (or, for the site's listings, of the source edition) are read once."""
+    loaded: dict[str, list[Facts]] = {}
+    try:
+        for o in job.outputs:
+            tag = o.edition or job.shared.config.source_lang
+            if tag not in loaded:
+                loaded[tag] = [f.load(light=True) for f in job.facts[tag]]
+            listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts)
+            yield o, cast(RenderListing, KINDS[o.kind].render)(listing)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, job.shared.inputs.theme.theme) from None
+
+
+def execute_listings(jobs: list[ListingJob], *, store: Store, executor: Executor | None = None,
                      tick: Tick | None = None) -> Stats:
-    """Reuse or render the listing pages, here: they read the documents' facts, never a model."""
-    rendered = 0
-    for o in outputs:
-        if store.get(o.key) is None:
-            render = cast(RenderListing, KINDS[o.kind].render)
-            store.put(o.key, render(listing(o)), suffix=PurePosixPath(o.path).suffix)
-            rendered += 1
+    """Reuse or render the listing pages: they read the documents' facts, never a model.
+
+    Each job's pages are rendered in one process; the jobs of every scope run side by side on
+    ``executor`` (whose workers share this machine's disk) when there is more than one.
+    """
+    planned = sum(len(job.outputs) for job in jobs)
+    todo = []
+    for job in jobs:
+        outputs = tuple(o for o in job.outputs if store.get(o.key) is None)
         if tick:
-            tick(1)
-    return Stats(planned=len(outputs), rendered=rendered, reused=len(outputs) - rendered)
+            tick(len(job.outputs) - len(outputs))
+        if outputs:
+            todo.append(replace(job, outputs=outputs))
+    rendered = sum(len(job.outputs) for job in todo)
+    if executor is None or len(todo) < 2:
+        for job in todo:  # here, a long listing written as it comes
+            for o, data in _listing_pages(job):
+                _finish(o, data, store, tick)
+        return Stats(planned=planned, rendered=rendered, reused=planned - rendered)
+    store.begin_writes()
+    todo = [replace(job, objects=store.objects) for job in todo]
+    for job, done in _run(todo, executor, len(todo), run_listing_job):
+        for o, (_, sum_, signature) in zip(job.outputs, done, strict=True):
+            store.record(o.key, PurePosixPath(o.path).suffix, sum_, signature)
+            if tick:
+                tick(1)
+    return Stats(planned=planned, rendered=rendered, reused=planned - rendered)
 
 
-def _finish(o: Output, data: bytes, store: Store, tick: Tick | None, sum_: str = "") -> None:
+def _finish(o: Output, data: bytes | Iterator[bytes], store: Store, tick: Tick | None, sum_: str = "") -> None:
     store.put(o.key, data, suffix=PurePosixPath(o.path).suffix, sum_=sum_)
     if tick:
         tick(1)
@@ -173,17 +228,21 @@ def _groups(todo: list[Output]) -> dict[tuple[str, str, bool], list[Output]]:
     return groups
 
 
-def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterator[tuple[Job, tuple[Rendered, ...]]]:
-    """Results as they come; at most ``window`` jobs in flight."""
+_J = TypeVar("_J", Job, ListingJob)
+
+
+def _run(jobs: Iterable[_J], executor: Executor | None, window: int,
+         run: Callable[[_J], tuple[Rendered, ...]]) -> Iterator[tuple[_J, tuple[Rendered, ...]]]:
+    """Results as they come, of ``run`` on each job; at most ``window`` jobs in flight."""
     if executor is None:
         for job in jobs:
-            yield job, run_job(job)
+            yield job, run(job)
         return
-    pending: dict[Future[tuple[Rendered, ...]], Job] = {}
+    pending: dict[Future[tuple[Rendered, ...]], _J] = {}
     source = iter(jobs)
     try:
         for job in source:
-            pending[executor.submit(run_job, job)] = job
+            pending[executor.submit(run, job)] = job
             if len(pending) >= window:
                 yield from _collect(pending)
         while pending:
@@ -193,7 +252,7 @@ def _run(jobs: Iterable[Job], executor: Executor | None, window: int) -> Iterato
             f.cancel()
 
 
-def _collect(pending: dict[Future[tuple[Rendered, ...]], Job]) -> Iterator[tuple[Job, tuple[Rendered, ...]]]:
+def _collect(pending: dict[Future[tuple[Rendered, ...]], _J]) -> Iterator[tuple[_J, tuple[Rendered, ...]]]:
     done, _ = wait(pending, return_when=FIRST_COMPLETED)
     for f in sorted(done, key=lambda f: pending[f].outputs[0].path):
         job = pending.pop(f)

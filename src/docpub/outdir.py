@@ -23,7 +23,7 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
@@ -76,30 +76,38 @@ def _sigterm_as_exception() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_output(out: Path) -> Iterator[Path]:
-    """Yield an empty temporary folder; on success it replaces ``out``."""
+def atomic_output(out: Path, *, spare: Path | None = None) -> Iterator[Path]:
+    """Yield a temporary folder; on success it replaces ``out``.
+
+    ``spare``: where the site a swap replaces is kept for the next build. That build's
+    temporary folder is then the spare (``Publisher.publish`` brings it up to date file by
+    file) instead of an empty one, and no build removes a whole site. Without ``spare``
+    the temporary folder starts empty and the replaced site is removed.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _sigterm_as_exception():
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
         try:
+            if spare is not None and spare.is_dir() and not spare.is_symlink():
+                with contextlib.suppress(OSError):  # (another file system: start empty)
+                    os.replace(spare, tmp)  # the empty folder gives way to it
             yield tmp
-            _swap(tmp, out)
+            _swap(tmp, out, spare)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
 
-def _swap(tmp: Path, out: Path) -> None:
+def _swap(tmp: Path, out: Path, spare: Path | None = None) -> None:
     os.chmod(tmp, 0o755)  # mkdtemp makes it private; a published site is not
     if not out.exists():
         os.replace(tmp, out)
         return
     if _exchange(tmp, out):
-        # tmp now holds the old site: rename it out of the way of any reader, then remove it.
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(tmp, old / out.name)
-        shutil.rmtree(old, ignore_errors=True)
+        # tmp now holds the old site: rename it out of the way of any reader (to be the spare,
+        # or removed).
+        _retire(tmp, out, spare)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.replace(out, old / out.name)
@@ -107,9 +115,26 @@ def _swap(tmp: Path, out: Path) -> None:
         os.replace(tmp, out)
     except BaseException:
         os.replace(old / out.name, out)
-        raise
-    finally:
         shutil.rmtree(old, ignore_errors=True)
+        raise
+    _retire(old / out.name, out, spare)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _retire(site: Path, out: Path, spare: Path | None) -> None:
+    """The site a swap replaced becomes the spare, or is removed."""
+    if spare is not None:
+        try:
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            if spare.is_dir() and not spare.is_symlink():
+                shutil.rmtree(spare)
+            os.replace(site, spare)
+            return
+        except OSError:
+            pass
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.replace(site, old / out.name)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2
@@ -169,6 +194,47 @@ class Publisher:
         self.files = 0
         self._made: set[str] = set()
 
+    def publish(self, placed: Mapping[str, str], inodes: Mapping[str, int], marker: tuple[str, bytes]) -> None:
+        """Make the folder hold exactly ``placed`` (path in the site -> its entry) and the
+        ``marker`` file (name, text). A folder that already holds files (the spare: an older
+        site) keeps those that are their entry (the same inode: ``inodes``, where known);
+        anything else in it is removed first.
+        """
+        kept = self._prune(placed, inodes) if any(os.scandir(self.folder)) else set()
+        with open(os.path.join(self.folder, marker[0]), "xb") as f:
+            f.write(marker[1])
+        for rel, entry in placed.items():
+            if rel not in kept:
+                self.place(rel, entry)
+            else:
+                self.files += 1
+
+    def _prune(self, placed: Mapping[str, str], inodes: Mapping[str, int]) -> set[str]:
+        """Remove from the folder what ``placed`` does not have there; the paths kept."""
+        wanted = {""}
+        for rel in placed:
+            parts = rel.split("/")[:-1]
+            wanted.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        kept: set[str] = set()
+        device = os.stat(self.folder).st_dev
+        first = next(iter(placed.values()), None)
+        if first is not None and os.stat(first).st_dev != device:
+            inodes = {}  # the entries are elsewhere: the folder can only hold copies of them
+        for rel, item in walk_tree(str(self.folder)):
+            if item.is_dir(follow_symlinks=False):
+                if rel in wanted:
+                    self._made.add(item.path)
+                else:
+                    shutil.rmtree(item.path)  # (so not entered)
+                continue
+            entry = placed.get(rel)
+            if entry is not None and item.is_file(follow_symlinks=False) \
+                    and item.inode() == _inode(entry, inodes.get(rel), device):
+                kept.add(rel)
+            else:
+                os.unlink(item.path)
+        return kept
+
     def place(self, rel: str, entry: str | Path) -> None:
         dest = os.path.join(self.folder, rel)
         parent = os.path.dirname(dest)
@@ -181,3 +247,32 @@ class Publisher:
             shutil.copyfile(entry, dest)
             os.chmod(dest, 0o644)
         self.files += 1
+
+
+def walk_tree(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry under ``root``, with its path there ("a/b.html"); a folder comes before what
+    it holds, and one removed when it comes is not entered. Links are not followed."""
+    folders = [("", root)]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            listing = os.scandir(folder)
+        except FileNotFoundError:
+            continue
+        with listing:
+            for item in listing:
+                rel = prefix + item.name
+                yield rel, item
+                if item.is_dir(follow_symlinks=False):
+                    folders.append((rel + "/", item.path))
+
+
+def _inode(entry: str, known: int | None, device: int) -> int | None:
+    """The inode of ``entry`` when a link to it can be in the folder on ``device``."""
+    if known is not None:
+        return known
+    try:
+        st = os.stat(entry)
+    except OSError:
+        return None
+    return st.st_ino if st.st_dev == device else None

@@ -11,7 +11,6 @@ temporary folder that replaces the output whole when everything succeeded.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import os
@@ -27,14 +26,14 @@ from typing import Any, TypeVar
 import jinja2
 
 from docpub import __version__
-from docpub.cache import Store, open_store, search_cache_folder
+from docpub.cache import Store, cache_folder, open_store, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
-from docpub.execute import Stats, Tick, execute, execute_listings
-from docpub.facts import Facts, StoredFacts
+from docpub.execute import ListingJob, Stats, Tick, execute, execute_listings
+from docpub.facts import StoredFacts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
-from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_replaceable, output_lock
-from docpub.pages import KINDS, Listing, Shared
+from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_replaceable, output_lock, walk_tree
+from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
 from docpub.search import MANIFEST, SearchCache, has_text, shard_of
 from docpub.templating import template_error
@@ -84,7 +83,8 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 with _Meanwhile() as meanwhile:
                     indexed = meanwhile.run(_bundles, cache, _shards(cache, [o for o in outputs if o.doc], store, code),
                                             jobs, meanwhile.stop) if cache is not None else None
-                    listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code)
+                    listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code,
+                                                 executor=_ready(executor) if not scheduler else None)
                     folders = indexed.result() if indexed is not None else {}
                 stats += listed
             except jinja2.TemplateError as exc:
@@ -98,11 +98,10 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 folders.update(_bundles(cache, _shards(cache, listings, store, code), jobs))
                 _place_search(cache, placed, folders)
             if not _same_site(out, placed, inodes):
-                with atomic_output(out) as tmp:
-                    (tmp / MARKER).write_bytes(MARKER_TEXT)
-                    publisher = Publisher(tmp)
-                    for rel, entry in placed.items():
-                        publisher.place(rel, entry)
+                # The site this build replaces is kept in the cache, and is the next build's
+                # starting point: an edit links and removes only what changed.
+                with atomic_output(out, spare=cache_folder(out) / "previous-site" if use_cache else None) as tmp:
+                    Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
         except BaseException:
             if cache is not None and cache.scratch:
                 cache.prune()  # without caching, its scratch folder goes in any case
@@ -127,59 +126,40 @@ def _same_site(out: Path, placed: dict[str, str], inodes: Mapping[str, int]) -> 
         if first is not None and os.stat(first).st_dev != os.stat(out).st_dev:
             return False  # the entries are elsewhere: the site holds copies
         found = 0
-        folders = [("", str(out))]
-        while folders:
-            prefix, folder = folders.pop()
-            with os.scandir(folder) as listing:
-                for item in listing:
-                    rel = prefix + item.name
-                    if item.is_dir(follow_symlinks=False):
-                        folders.append((rel + "/", item.path))
-                        continue
-                    if rel == MARKER:
-                        continue
-                    entry = placed.get(rel)
-                    if entry is None or not item.is_file(follow_symlinks=False):
-                        return False
-                    inode = inodes.get(rel)
-                    if item.inode() != (os.stat(entry).st_ino if inode is None else inode):
-                        return False
-                    found += 1
+        for rel, item in walk_tree(str(out)):
+            if item.is_dir(follow_symlinks=False) or rel == MARKER:
+                continue
+            entry = placed.get(rel)
+            if entry is None or not item.is_file(follow_symlinks=False):
+                return False
+            inode = inodes.get(rel)
+            if item.inode() != (os.stat(entry).st_ino if inode is None else inode):
+                return False
+            found += 1
         return found == len(placed)
     except OSError:
         return False
 
 
 def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store, *,
-              tick: Tick | None, code: str) -> tuple[list[Output], Stats]:
+              tick: Tick | None, code: str, executor: Executor | None = None) -> tuple[list[Output], Stats]:
     """Plan and reuse or render the listing pages, from the facts the document jobs left.
 
     Keys are made from the facets' digests at the head of each facts entry; the facts
     themselves are read only for a listing that is rendered, one edition's at a time
     (and for the site's listings, only what they show), so memory does not grow with
-    the archive's citations.
+    the archive's citations. Each edition's listings, and the site's, are a job; on
+    ``executor`` the jobs run side by side.
     """
     published = published_ids(docs)
     stored = {e.edition.tag: _facts(docs, outputs, store, e.edition.tag) for e in shared.inputs.editions}
-    listings: list[Output] = []
-    stats = Stats(0, 0, 0)
+    jobs = []
     for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
         group = {scope: stored[scope]} if scope else stored
         planned = plan_listings(shared, docs, group, code=code, scope=scope)
-        listing = functools.partial(_listing, shared, group, {}, published)
-        stats += execute_listings(planned, store=store, tick=tick, listing=listing)
-        listings += planned
-    return listings, stats
-
-
-def _listing(shared: Shared, group: Mapping[str, list[StoredFacts]], loaded: dict[str, list[Facts]],
-             published: dict[str, str], o: Output) -> Listing:
-    """The context of listing ``o``; ``loaded`` (the light facts of its edition, or for the site's
-    listings of the source edition) is filled by the first one rendered."""
-    tag = o.edition or shared.config.source_lang
-    if not loaded:
-        loaded[tag] = [f.load(light=True) for f in group[tag]]
-    return Listing(shared, shared.inputs.edition(tag), loaded, published, stored=group)
+        jobs.append(ListingJob(shared, tuple(planned), group, published))
+    stats = execute_listings(jobs, store=store, executor=executor, tick=tick)
+    return [o for job in jobs for o in job.outputs], stats
 
 
 def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
@@ -299,6 +279,14 @@ class _LazyPool(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _ready(executor: Executor | None) -> Executor | None:
+    """``executor`` if its workers are running or can be forked from this process now (the
+    listings are quick: not worth a fresh interpreter's start)."""
+    if isinstance(executor, _LazyPool) and executor.pool is None and threading.active_count() > 1:
+        return None
+    return executor
 
 
 def default_jobs() -> int:
