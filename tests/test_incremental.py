@@ -19,7 +19,6 @@ from jinja2 import meta
 
 from docpub.cli import main
 from docpub.inputs import _references
-from docpub.outdir import MARKER as MARKER_NAME
 from docpub.search import shard_of
 from docpub.writers.html import _COMPILED
 from sitekit import MINIMAL, make_site, override
@@ -245,7 +244,10 @@ def test_each_build_starts_from_the_site_before_and_publishes_exactly_its_own(
     for n, text in enumerate([MINIMAL.replace("测试文件", "改过的标题"), MINIMAL, MINIMAL.replace("通过了", "一致通过了")]):
         doc.write_text(text, encoding="utf-8")
         build(site, out, capsys, "--no-pdf")
-        assert previous.is_dir() and (previous / MARKER_NAME).is_file()
+        assert previous.is_dir()
+        # It keeps only links to what the site has: nothing the cache prunes stays on the disk.
+        assert {p.stat().st_ino for p in previous.rglob("*") if p.is_file()} <= {
+            p.stat().st_ino for p in out.rglob("*") if p.is_file()}
         fresh = tmp_path / f"fresh{n}" / "site"
         build(site, fresh, capsys, "--no-pdf", "--no-cache")
         assert snapshot(out) == snapshot(fresh)
@@ -253,14 +255,15 @@ def test_each_build_starts_from_the_site_before_and_publishes_exactly_its_own(
     outside = tmp_path / "outside.txt"
     outside.write_text("not the site's", encoding="utf-8")
     page = previous / "zh-Hant" / "first" / "index.html"
-    page.unlink()
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.unlink(missing_ok=True)
     page.write_text("defaced", encoding="utf-8")  # a file that is not its entry
-    (previous / "zh-Hans" / "index.html").unlink()
+    (previous / "zh-Hans" / "index.html").unlink(missing_ok=True)
     (previous / "zh-Hans" / "index.html").symlink_to(outside)  # a link out of the site
-    shutil.rmtree(previous / "zh-Hant-TW" / "first")
+    shutil.rmtree(previous / "zh-Hant-TW" / "first", ignore_errors=True)
     (previous / "zh-Hant-TW" / "first").write_text("a file where a folder was", encoding="utf-8")
-    (previous / "zh-Hant-HK" / "first" / "index.html").unlink()
-    (previous / "zh-Hant-HK" / "first" / "index.html").mkdir()  # a folder where a file was
+    (previous / "zh-Hant-HK" / "first" / "index.html").unlink(missing_ok=True)
+    (previous / "zh-Hant-HK" / "first" / "index.html").mkdir(parents=True)  # a folder where a file was
     (previous / "stray").mkdir()
     (previous / "stray" / "page.html").write_text("not ours", encoding="utf-8")
     (previous / "zh-Hans" / "stray.html").symlink_to(tmp_path)
@@ -451,7 +454,12 @@ def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFi
 
 def _children() -> list[str]:
     """The names of this process's child processes (Linux)."""
-    names = []
+    return list(_child_processes().values())
+
+
+def _child_processes() -> dict[int, str]:
+    """This process's child processes (Linux): pid -> name."""
+    found = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -460,8 +468,8 @@ def _children() -> list[str]:
                 continue
             name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
             if int(rest[1]) == os.getpid():
-                names.append(name)
-    return names
+                found[int(entry)] = name
+    return found
 
 
 def test_a_listing_failing_while_shards_are_indexed_stops_the_indexing_and_publishes_nothing(
@@ -497,3 +505,22 @@ def test_a_listing_that_fails_half_way_is_one_error_and_publishes_nothing(
     assert inodes(out) == before  # the previous site, untouched
     objects = tmp_path / "build" / ".docpub-cache" / "objects"
     assert not [p for p in objects.rglob(".tmp-*")]  # no half-written entry is left
+
+
+def test_a_listing_failing_while_pdfs_are_laid_out_is_one_error_and_leaves_no_worker(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The listings render once the documents' pages are done, while the workers lay out the
+    PDFs: a listing that fails then stops the build as before."""
+    site = make_site(tmp_path / "s", {"first": MINIMAL})
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    page = override(site, "index.html.j2")
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ 1 // 0 }}", 1),
+                    encoding="utf-8")
+    others = _child_processes()  # (a process server an earlier build left, say)
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-search"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "index.html.j2:" in err[0] and "by zero" in err[0]
+    assert inodes(out) == before
+    assert set(_child_processes()) <= set(others)  # the pool's workers are gone

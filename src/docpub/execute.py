@@ -86,11 +86,16 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
 
 
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
-            executor: Executor | None, window: int, tick: Tick | None = None, shared_disk: bool = True) -> Stats:
+            executor: Executor | None, window: int, tick: Tick | None = None, shared_disk: bool = True,
+            pages_done: Callable[[bool], None] | None = None) -> Stats:
     """Reuse or render every output: each is in the store (``Store.used``) when this returns.
 
     ``shared_disk``: the executor's workers share this machine's disk, so they write what they
     render into the store themselves (no page travels back, and the files are made in parallel).
+    ``pages_done``: called once every output but the PDFs is in the store (the documents'
+    facts with them), told whether PDFs are still being rendered on ``executor`` meanwhile.
+    The documents' pages go first, so what is made from them (listings, search) runs in this
+    process while the workers lay out PDFs.
     """
     todo: list[Output] = []
     reused = 0
@@ -111,6 +116,9 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     if len(groups) <= 1:
         executor = None  # one job (an edited document): here, without starting a pool for it
     jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "")
+    pages = sum(1 for _, _, pdf in groups if not pdf)  # page jobs still to come back
+    if pages == 0 and pages_done is not None:
+        pages_done(False)
     for job, results in _run(jobs, executor, window, run_job):
         for o, (data, sum_, signature) in zip(job.outputs, results, strict=True):
             if signature:  # the worker wrote it
@@ -119,6 +127,10 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
                     tick(1)
             else:
                 _finish(o, data, store, tick, sum_)
+        if job.outputs[0].kind != "pdf":
+            pages -= 1
+            if pages == 0 and pages_done is not None:
+                pages_done(executor is not None and any(pdf for _, _, pdf in groups))
     return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
 
 
@@ -205,14 +217,15 @@ def _copy(o: Output, shared: Shared, by_id: dict[str, DocSource], max_image: int
 
 def _jobs(groups: dict[tuple[str, str, bool], list[Output]], shared: Shared, docs: tuple[DocSource, ...],
           store: Store, *, objects: str = "") -> Iterator[Job]:
-    """The jobs of ``groups`` (``_groups``) in the order they should start: PDFs (the slowest) first.
+    """The jobs of ``groups`` (``_groups``) in the order they should start: the documents' pages
+    (what the listings and the search index are made from), then the PDFs.
 
     A job's model is read from the store only when the job is made, so no more
     models are in memory than jobs are in flight.
     """
     by_id = {d.id: d for d in docs}
     links, listed = site_links(docs), published_ids(docs)
-    order = sorted(groups, key=lambda g: (not g[2], g[0], g[1]))
+    order = sorted(groups, key=lambda g: (g[2], g[0], g[1]))
     for doc_id, edition, is_pdf in order:
         doc = by_id[doc_id]
         yield Job(shared, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),

@@ -200,7 +200,9 @@ class Publisher:
         site) keeps those that are their entry (the same inode: ``inodes``, where known);
         anything else in it is removed first.
         """
-        kept = self._prune(placed, inodes) if any(os.scandir(self.folder)) else set()
+        with os.scandir(self.folder) as listing:
+            empty = not any(listing)
+        kept = set() if empty else self.trim(placed, inodes)
         with open(os.path.join(self.folder, marker[0]), "xb") as f:
             f.write(marker[1])
         for rel, entry in placed.items():
@@ -209,8 +211,9 @@ class Publisher:
             else:
                 self.files += 1
 
-    def _prune(self, placed: Mapping[str, str], inodes: Mapping[str, int]) -> set[str]:
-        """Remove from the folder what ``placed`` does not have there; the paths kept."""
+    def trim(self, placed: Mapping[str, str], inodes: Mapping[str, int]) -> set[str]:
+        """Remove from the folder every file that is not the entry ``placed`` has at its path,
+        and every folder that ``placed`` has nothing in; the paths kept."""
         wanted = {""}
         for rel in placed:
             parts = rel.split("/")[:-1]

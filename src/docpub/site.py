@@ -12,6 +12,7 @@ temporary folder that replaces the output whole when everything succeeded.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import os
 import threading
@@ -71,24 +72,32 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         docs = load_sources(config, store, code=code, executor=executor)
         shared = Shared(config, read_inputs(config), pdf)
         outputs = plan_documents(shared, docs, code=code)
+        if isinstance(executor, _LazyPool) and any(o.kind == "pdf" and store.get(o.key) is None for o in outputs):
+            executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
         cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
+        made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
+
+        def pages_done(pdfs_running: bool) -> None:
+            # The documents' pages are done: their search shards are indexed (by Pagefind, on
+            # the cores the listings leave free) while the listings render, here when the
+            # workers are laying out PDFs.
+            with _Meanwhile() as meanwhile:
+                indexed = meanwhile.run(_bundles, cache, _shards(cache, [o for o in outputs if o.doc], store, code),
+                                        jobs, meanwhile.stop) if cache is not None else None
+                pool = None if scheduler or pdfs_running else _ready(executor)
+                listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code, executor=pool)
+                made.append((listings, listed, indexed.result() if indexed is not None else {}))
+
         try:
             try:
                 stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                                window=window, tick=tick, shared_disk=not scheduler)
-                # The documents' pages are done: their search shards are indexed (by Pagefind,
-                # on the cores the listings leave free) while the listings render.
-                with _Meanwhile() as meanwhile:
-                    indexed = meanwhile.run(_bundles, cache, _shards(cache, [o for o in outputs if o.doc], store, code),
-                                            jobs, meanwhile.stop) if cache is not None else None
-                    listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code,
-                                                 executor=_ready(executor) if not scheduler else None)
-                    folders = indexed.result() if indexed is not None else {}
-                stats += listed
+                                window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done)
             except jinja2.TemplateError as exc:
                 raise template_error(exc, config.theme) from None
+            listings, listed, folders = made[0]
+            stats += listed
             # Made only now, so that the listings (the build's largest moment) do not hold an
             # entry's name per file as well.
             published = [o for o in itertools.chain(outputs, listings) if KINDS[o.kind].published]
@@ -100,8 +109,12 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
             if not _same_site(out, placed, inodes):
                 # The site this build replaces is kept in the cache, and is the next build's
                 # starting point: an edit links and removes only what changed.
-                with atomic_output(out, spare=cache_folder(out) / "previous-site" if use_cache else None) as tmp:
+                spare = cache_folder(out) / "previous-site" if use_cache else None
+                with atomic_output(out, spare=spare) as tmp:
                     Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
+                if spare is not None and spare.is_dir():
+                    # What changed goes from it now: it keeps no file the cache prunes.
+                    Publisher(spare).trim(placed, inodes)
         except BaseException:
             if cache is not None and cache.scratch:
                 cache.prune()  # without caching, its scratch folder goes in any case
@@ -260,6 +273,13 @@ class _LazyPool(Executor):
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool: Executor | None = None
+        self._modules = ["docpub.execute"]  # what the workers start with
+
+    def preload(self, module: str) -> None:
+        """Import ``module`` here before the workers are forked, so that they start with it."""
+        if self.pool is None:
+            importlib.import_module(module)
+            self._modules.append(module)
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pool is None:
@@ -272,7 +292,7 @@ class _LazyPool(Executor):
                 self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"))
             else:
                 server = get_context("forkserver")
-                server.set_forkserver_preload(["docpub.execute"])
+                server.set_forkserver_preload(self._modules)
                 self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=server)
         return self.pool.submit(fn, *args, **kwargs)
 
