@@ -241,7 +241,8 @@ def test_each_build_starts_from_the_site_before_and_publishes_exactly_its_own(
     build(site, out, capsys, "--no-pdf")
     assert not previous.exists()  # nothing was replaced
     doc = site / "content" / "first" / "zh-Hans.md"
-    for n, text in enumerate([MINIMAL.replace("测试文件", "改过的标题"), MINIMAL, MINIMAL.replace("通过了", "一致通过了")]):
+    edits = [MINIMAL.replace("测试文件", "改过的标题"), MINIMAL, MINIMAL.replace("通过了", "一致通过了")]
+    for n, text in enumerate(edits):
         doc.write_text(text, encoding="utf-8")
         build(site, out, capsys, "--no-pdf")
         assert previous.is_dir()
