@@ -174,6 +174,7 @@ def main() -> int:
     p.add_argument("--pdf-docs", type=int, default=20, help="documents of the archive built with PDFs (default 20)")
     p.add_argument("--big", type=int, default=1000, help="documents of the memory-growth archive (0: skip)")
     p.add_argument("--repeat", type=int, default=3, help="runs of the repository's site against the peer (default 3)")
+    p.add_argument("--repo-only", action="store_true", help="only the repository's site against the peer")
     p.add_argument("--quick", action="store_true", help="20/4 documents, no 1,000-document run")
     p.add_argument("--html-only", action="store_true",
                    help="only the HTML archives: no PDFs, no peer pipeline, no Dask cluster")
@@ -202,6 +203,8 @@ def main() -> int:
         if all(p for _, p in pairs):
             ratios = sorted(c / p for c, p in pairs if p)
             print(f"  median ratio {ratios[len(ratios) // 2]:.2f}× of {len(ratios)} runs (target ≤ 0.4×)")
+        if args.repo_only:
+            return 0
 
         pdf_site = make_archive(work / "pdf-archive", args.pdf_docs)
         print(f"{args.pdf_docs} documents with PDFs:")
