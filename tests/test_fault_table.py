@@ -179,7 +179,7 @@ FAULTS: dict[str, Fault] = {
     "distribution Secret": Fault(doc("---\ntitle: t\ndate: 2021-03-01\ndistribution: Secret\n---\n\n正文。\n"),
                                  "x/zh-Hans.md", 4, "General or Limited"),
     # the machine: nowhere to write
-    "output under a file": Fault(out_under_a_file, "a-file", None, "File exists"),
+    "output under a file": Fault(out_under_a_file, "a-file", None, "this is a file"),
     "output where nothing may be written": Fault(lambda site, tmp: ["--out", "/proc/docpub-site"], "", None, ""),
     # (the first write to fail may be the search indexer's, which reports it in its own words)
     "disk full": Fault(lambda site, tmp: [], "", None, "", limit_file_size=4096),

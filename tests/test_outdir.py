@@ -61,6 +61,19 @@ def test_build_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path,
     assert main(["build", str(site), "--out", str(empty), "--no-pdf"]) == 0  # its own output: replaced
 
 
+@pytest.mark.parametrize("out", ["a-file", "a-file/site", "a-file/deeper/site"])
+def test_an_output_that_is_or_sits_under_a_file_is_one_clear_error(tmp_path: Path, out: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    (tmp_path / "a-file").write_text("kept", encoding="utf-8")
+    assert main(["build", str(site), "--out", str(tmp_path / out), "--no-pdf"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(tmp_path / "a-file") in err[0]
+    assert "is a file" in err[0] or "not a folder" in err[0]
+    assert "File exists" not in err[0] and "Traceback" not in err[0]
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "kept"
+
+
 @pytest.mark.parametrize("where", [".", "content", "content/inside", "templates", ".."])
 def test_build_never_replaces_the_site_itself(tmp_path: Path, where: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:

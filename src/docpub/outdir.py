@@ -44,6 +44,11 @@ def check_replaceable(out: Path, *, keep: tuple[Path, ...]) -> None:
         if out == folder or out in folder.parents or folder in out.parents:
             raise DocpubError(str(out), None,
                               f"the output folder cannot be, hold or sit inside {folder}; choose another --out")
+    for folder in reversed(out.parents):  # a file where a folder of the path should be
+        if folder.exists() and not folder.is_dir():
+            raise DocpubError(str(folder), None,
+                              f"this is a file, so the output folder {out} cannot be made under it; "
+                              "choose another --out")
     if not out.exists():
         return
     if not out.is_dir():
