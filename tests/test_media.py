@@ -155,3 +155,30 @@ def test_sniffing_and_names() -> None:
         "PNG", "GIF", "JPEG", "WebP", "", "", ""]
     assert published_name("img/a%20b.png") == "media/img/a b.png"
     assert published_name("./a.png") == "media/a.png"
+
+
+@pytest.mark.parametrize("swap", ["the file", "a folder on its way"])
+def test_an_image_changed_into_a_link_after_its_check_is_not_read(tmp_path: Path, swap: str) -> None:
+    """Between the check that an image is a file in the document's folder and the read that
+    publishes it, a link put in its place (or in a folder's) must not lead the read outside."""
+    from docpub.errors import DocpubError
+    from docpub.media import MediaFile, read_image
+
+    outside = tmp_path / "outside" / "figs"
+    outside.mkdir(parents=True)
+    (outside / "map.png").write_bytes(PNG + b"secret")
+    folder = tmp_path / "doc" / "figs"
+    folder.mkdir(parents=True)
+    image = folder / "map.png"
+    image.write_bytes(PNG)
+    checked = MediaFile("figs/map.png", image.resolve())
+    assert read_image(checked, max_bytes=1 << 20) == PNG
+    if swap == "the file":
+        image.unlink()
+        image.symlink_to(outside / "map.png")
+    else:
+        folder.rename(tmp_path / "doc" / "old")
+        folder.symlink_to(outside)
+    with pytest.raises(DocpubError) as raised:
+        read_image(checked, max_bytes=1 << 20)
+    assert "since it was checked" in str(raised.value) or "was a file when it was checked" in str(raised.value)

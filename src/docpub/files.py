@@ -7,6 +7,7 @@ Each is one error line naming the file instead.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -26,20 +27,29 @@ def not_regular(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def read_regular(path: Path, *, name: str | None = None, what: str = "file", limit: int | None = None) -> bytes:
+def read_regular(path: Path, *, name: str | None = None, what: str = "file", limit: int | None = None,
+                 resolved: bool = False) -> bytes:
     """The bytes of ``path``, which must be a regular file of at most ``limit`` bytes.
 
     ``name`` is how errors cite the file (default: the path); ``what`` names it in
-    the reason ("glossary", "image").
+    the reason ("glossary", "image"). ``resolved``: ``path`` is a real path, checked
+    earlier to be where it may be read; the file opened must still be that very path
+    (no link put in its place, or in a folder's, since), where the system can tell.
     """
     shown = name or str(path)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC  # a FIFO opens without waiting
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens without waiting
+        fd = os.open(path, flags | (os.O_NOFOLLOW if resolved else 0))
     except FileNotFoundError:
         raise DocpubError(shown, None, f"{what} not found") from None
     except OSError as exc:
+        if resolved and exc.errno == errno.ELOOP:
+            raise DocpubError(shown, None, f"{what} is now a link; it was a file when it was checked") from None
         raise DocpubError(shown, None, f"cannot read {what}: {exc.strerror or exc}") from None
     try:
+        if resolved and _opened_path(fd) not in (None, str(path)):
+            raise DocpubError(shown, None, f"{what} now leads elsewhere (a folder on its way became a link) "
+                              "since it was checked")
         info = os.fstat(fd)
         if kind := not_regular(info.st_mode):  # before anything reads (or refuses to open) it
             raise DocpubError(shown, None, f"{what} is {kind}, not a regular file")
@@ -66,6 +76,14 @@ def _read_all(fd: int, limit: int | None) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+def _opened_path(fd: int) -> str | None:
+    """Where the open file ``fd`` really is (Linux's /proc), or None where that cannot be told."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
 
 
 def read_regular_text(path: Path, *, name: str | None = None, what: str = "file") -> str:

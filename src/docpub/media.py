@@ -91,7 +91,7 @@ def check_image_sources(source: Path, sources: Iterable[str], *, max_bytes: int)
 
 def read_image(image: MediaFile, *, max_bytes: int) -> bytes:
     """The image's bytes, checked again as they are read (the file may have changed since)."""
-    data = read_regular(image.path, what="image", limit=max_bytes)
+    data = read_regular(image.path, what="image", limit=max_bytes, resolved=True)
     if not sniff(data[:16]):
         raise_problems([Problem(str(image.path), None, "image is no longer a PNG, JPEG, GIF or WebP picture")])
     return data
