@@ -19,15 +19,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar, cast
 
-import jinja2
-
 from docpub.cache import Store, checksum, write_entry
 from docpub.facts import Facts, StoredFacts
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Listing, Page, Render, RenderListing, Shared
 from docpub.plan import DocSource, Output, links_of, published_ids, site_links
-from docpub.templating import template_error
+from docpub.templating import is_template_error, template_error
 from docpub.transforms.corpus import link_in_site
 
 
@@ -80,8 +78,10 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
                 results.append((b"", checksum(data), signature))
             else:
                 results.append((data, checksum(data), ""))
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, job.shared.inputs.theme.theme) from None
+    except Exception as exc:
+        if is_template_error(exc):
+            raise template_error(exc, job.shared.inputs.theme.theme) from None
+        raise
     return tuple(results)
 
 
@@ -167,8 +167,10 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
                 loaded[tag] = [f.load(light=True) for f in job.facts[tag]]
             listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts)
             yield o, cast(RenderListing, KINDS[o.kind].render)(listing)
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, job.shared.inputs.theme.theme) from None
+    except Exception as exc:
+        if is_template_error(exc):
+            raise template_error(exc, job.shared.inputs.theme.theme) from None
+        raise
 
 
 def execute_listings(jobs: list[ListingJob], *, store: Store, executor: Executor | None = None,

@@ -7,15 +7,18 @@ Jinja errors become a DocpubError naming the template file actually used and its
 
 from __future__ import annotations
 
+import functools
+import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from docpub.errors import DocpubError
+
+if TYPE_CHECKING:  # imported where templates are rendered: a build with nothing to render needs none
+    import jinja2
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "theme"
 STATIC = "static"
@@ -36,7 +39,8 @@ class Theme:
         return tuple(f for f in self.folders if f.is_dir())
 
     def loader(self) -> jinja2.FileSystemLoader:
-        return _ThemeLoader(self)
+        loader: jinja2.FileSystemLoader = _theme_loader()(self)
+        return loader
 
     def find(self, name: str) -> Path | None:
         """The file used for ``name`` (a path relative to a theme folder), or None."""
@@ -68,22 +72,34 @@ class Theme:
         return dict(sorted(files.items()))
 
 
-class _ThemeLoader(jinja2.FileSystemLoader):
-    """Jinja's search-path loader, whose cached templates go stale also when a site adds an
-    override (a long-running ``docpub serve`` must pick it up, not only edits to the file)."""
+@functools.cache
+def _theme_loader() -> type:
+    import jinja2
 
-    def __init__(self, theme: Theme) -> None:
-        super().__init__([str(f) for f in theme.folders])
-        self._theme = theme
+    class _ThemeLoader(jinja2.FileSystemLoader):
+        """Jinja's search-path loader, whose cached templates go stale also when a site adds an
+        override (a long-running ``docpub serve`` must pick it up, not only edits to the file)."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        used = Path(filename)
+        def __init__(self, theme: Theme) -> None:
+            super().__init__([str(f) for f in theme.folders])
+            self._theme = theme
 
-        def still_used() -> bool:
-            return uptodate() and self._theme.find(template) == used
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+            source, filename, uptodate = super().get_source(environment, template)
+            used = Path(filename)
 
-        return source, filename, still_used
+            def still_used() -> bool:
+                return uptodate() and self._theme.find(template) == used
+
+            return source, filename, still_used
+
+    return _ThemeLoader
+
+
+def is_template_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is Jinja's (it can only be when Jinja was used)."""
+    jinja2 = sys.modules.get("jinja2")
+    return jinja2 is not None and isinstance(exc, jinja2.TemplateError)
 
 
 def site_theme(site_templates: Path) -> Theme:
@@ -97,6 +113,8 @@ def default_theme() -> Theme:
 
 def template_error(exc: BaseException, theme: Theme) -> DocpubError:
     """A one-line error for a missing template, a syntax error or a failure while rendering."""
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateNotFound):
         return DocpubError(str(theme.site_folder / str(exc.name)), None, "template not found")
     if isinstance(exc, jinja2.TemplateSyntaxError):

@@ -8,6 +8,7 @@ file I/O besides reading its templates: the caller writes the strings it returns
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import tomllib
@@ -15,10 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
-
-from jinja2 import BaseLoader, Environment, FunctionLoader, StrictUndefined
-from jinja2.bccache import Bucket, BytecodeCache
+from typing import TYPE_CHECKING, Any, Protocol
 
 from docpub.archive import CorpusCitation, by_month
 from docpub.config import Edition
@@ -40,6 +38,9 @@ from docpub.model import (
 from docpub.templating import Theme, render_template, stream_template
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
 from docpub.writers.rows import render_citing_list, render_parallel_rows, render_review_items
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
 
 LABELS_NAME = "labels.toml"
 
@@ -164,34 +165,50 @@ class KindGroup:
     items: tuple[Any, ...]  # CitedLike on a document's page, CorpusCitation on the archive's
 
 
-class _CompiledTemplates(BytecodeCache):
+class _CompiledTemplates:
     """Compiled templates kept for the process, by name and source: the writers of all editions
     (and every build of a long-running ``docpub serve``) compile each template once. While a build
     names a ``folder`` (in its cache), they are kept there too, so the next build (an edit, say)
-    compiles none of the templates it renders."""
+    compiles none of the templates it renders. Jinja reaches them through ``_bytecode_cache``."""
 
     def __init__(self) -> None:
         self._code: dict[tuple[str, str], bytes] = {}
         self.folder = ""
 
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._code.get((bucket.key, bucket.checksum))
+    def load(self, key: str, checksum: str) -> bytes | None:
+        code = self._code.get((key, checksum))
         if code is None and self.folder:
             with contextlib.suppress(OSError):
-                with open(os.path.join(self.folder, f"{bucket.key}.j2c"), "rb") as f:
+                with open(os.path.join(self.folder, f"{key}.j2c"), "rb") as f:
                     code = f.read()
-        if code is not None:
-            bucket.bytecode_from_string(code)  # of another source or version: ignored (Jinja checks)
+        return code
 
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        code = self._code[(bucket.key, bucket.checksum)] = bucket.bytecode_to_string()
+    def dump(self, key: str, checksum: str, code: bytes) -> None:
+        self._code[(key, checksum)] = code
         if self.folder:
             with contextlib.suppress(OSError):
                 os.makedirs(self.folder, exist_ok=True)
-                tmp = os.path.join(self.folder, f".tmp-{bucket.key}-{os.getpid()}")
+                tmp = os.path.join(self.folder, f".tmp-{key}-{os.getpid()}")
                 with open(tmp, "wb") as f:
                     f.write(code)
-                os.replace(tmp, os.path.join(self.folder, f"{bucket.key}.j2c"))
+                os.replace(tmp, os.path.join(self.folder, f"{key}.j2c"))
+
+
+@functools.cache
+def _bytecode_cache() -> Any:
+    """Jinja's side of ``_COMPILED`` (Jinja is imported only when a template is rendered)."""
+    from jinja2.bccache import Bucket, BytecodeCache
+
+    class Cache(BytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            code = _COMPILED.load(bucket.key, bucket.checksum)
+            if code is not None:
+                bucket.bytecode_from_string(code)  # of another source or version: ignored (Jinja checks)
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            _COMPILED.dump(bucket.key, bucket.checksum, bucket.bytecode_to_string())
+
+    return Cache()
 
 
 @contextlib.contextmanager
@@ -210,12 +227,14 @@ _COMPILED = _CompiledTemplates()
 class HtmlWriter:
     def __init__(self, theme: Theme, *, site_title: str, site_title_en: str,
                  english_marker: str = "", loader: BaseLoader | None = None) -> None:
+        from jinja2 import Environment, StrictUndefined
+
         self.theme = theme
         self.site_title = site_title
         self.site_title_en = site_title_en
         self.env = Environment(
             loader=loader or theme.loader(),
-            bytecode_cache=_COMPILED,
+            bytecode_cache=_bytecode_cache(),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -235,6 +254,8 @@ class HtmlWriter:
     def from_sources(cls, theme: Theme, sources: Mapping[str, tuple[str, str]], *, site_title: str,
                      site_title_en: str, english_marker: str = "") -> HtmlWriter:
         """A writer over templates given as values (name -> (source, the file it was read from))."""
+
+        from jinja2 import FunctionLoader
 
         def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
             if name not in sources:
