@@ -25,7 +25,7 @@ from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Listing, Page, Render, RenderListing, Shared
 from docpub.plan import DocSource, Output, links_of, published_ids, site_links
-from docpub.templating import is_template_error, template_error
+from docpub.templating import template_errors
 from docpub.transforms.corpus import link_in_site
 
 
@@ -66,7 +66,7 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
     pages: dict[str, Page] = {}  # edition -> the document in it, made when first needed
     memo: dict[Hashable, Any] = {}  # what its pages share (see Page.once)
     results = []
-    try:
+    with template_errors(job.shared.inputs.theme.theme):
         for o in job.outputs:
             page = pages.get(o.edition)
             if page is None:
@@ -78,10 +78,6 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
                 results.append((b"", checksum(data), signature))
             else:
                 results.append((data, checksum(data), ""))
-    except Exception as exc:
-        if is_template_error(exc):
-            raise template_error(exc, job.shared.inputs.theme.theme) from None
-        raise
     return tuple(results)
 
 
@@ -160,17 +156,13 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
     """Each listing of ``job`` as it renders (a long one in pieces). The light facts of the
     scope's edition (or, for the site's listings, of the source edition) are read once."""
     loaded: dict[str, list[Facts]] = {}
-    try:
+    with template_errors(job.shared.inputs.theme.theme):
         for o in job.outputs:
             tag = o.edition or job.shared.config.source_lang
             if tag not in loaded:
                 loaded[tag] = [f.load(light=True) for f in job.facts[tag]]
             listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts)
             yield o, cast(RenderListing, KINDS[o.kind].render)(listing)
-    except Exception as exc:
-        if is_template_error(exc):
-            raise template_error(exc, job.shared.inputs.theme.theme) from None
-        raise
 
 
 def execute_listings(jobs: list[ListingJob], *, store: Store, executor: Executor | None = None,

@@ -35,7 +35,7 @@ from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_r
 from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
 from docpub.search import MANIFEST, SearchCache, has_text, shard_of
-from docpub.templating import is_template_error, template_error
+from docpub.templating import template_errors
 from docpub.writers.html import compiled_templates_in
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
@@ -89,13 +89,9 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 made.append((listings, listed, indexed.result() if indexed is not None else {}))
 
         try:
-            try:
+            with template_errors(config.theme):
                 stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
                                 window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done)
-            except Exception as exc:
-                if is_template_error(exc):
-                    raise template_error(exc, config.theme) from None
-                raise
             listings, listed, folders = made[0]
             stats += listed
             # Made only now, so that the listings (the build's largest moment) do not hold an

@@ -7,6 +7,7 @@ Jinja errors become a DocpubError naming the template file actually used and its
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import traceback
@@ -96,10 +97,17 @@ def _theme_loader() -> type:
     return _ThemeLoader
 
 
-def is_template_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is Jinja's (it can only be when Jinja was used)."""
-    jinja2 = sys.modules.get("jinja2")
-    return jinja2 is not None and isinstance(exc, jinja2.TemplateError)
+@contextlib.contextmanager
+def template_errors(theme: Theme) -> Iterator[None]:
+    """Jinja's errors raised within the block become one error line (``template_error``).
+    Jinja is not imported for it: an error can only be Jinja's when Jinja was used."""
+    try:
+        yield
+    except Exception as exc:
+        jinja2 = sys.modules.get("jinja2")
+        if jinja2 is not None and isinstance(exc, jinja2.TemplateError):
+            raise template_error(exc, theme) from None
+        raise
 
 
 def site_theme(site_templates: Path) -> Theme:
