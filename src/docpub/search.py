@@ -285,10 +285,13 @@ class SearchCache:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="docpub-search-cache-"))
         self.scratch = folder is None
         self.used: set[str] = set()
+        self._versions = ""
 
-    @staticmethod
-    def versions() -> str:
-        return f"{__version__} {pagefind_version()}"
+    def versions(self) -> str:
+        """docpub's and Pagefind's versions, which every bundle's key holds (looked up once a build)."""
+        if not self._versions:
+            self._versions = f"{__version__} {pagefind_version()}"
+        return self._versions
 
     @staticmethod
     def prefix(tag: str) -> str:

@@ -101,7 +101,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
             inodes = {o.path: ino for o in published if (ino := store.inode_of(o.key)) is not None}
             if cache is not None:
                 folders.update(_bundles(cache, _shards(cache, listings, store, code), jobs))
-                _place_search(cache, placed, folders)
+                _place_search(cache, placed, inodes, folders)
             if not _same_site(out, placed, inodes):
                 # The site this build replaces is kept in the cache, and is the next build's
                 # starting point: an edit links and removes only what changed.
@@ -213,14 +213,17 @@ def _bundles(cache: SearchCache, wanted: list[tuple[Shard, tuple[str, dict[str, 
     return dict(zip((shard for shard, _ in wanted), folders, strict=True))
 
 
-def _place_search(cache: SearchCache, placed: dict[str, str], folders: Mapping[Shard, Path]) -> None:
-    """Each edition's shards that hold text, and their list, into the site."""
+def _place_search(cache: SearchCache, placed: dict[str, str], inodes: dict[str, int],
+                  folders: Mapping[Shard, Path]) -> None:
+    """Each edition's shards that hold text, and their list, into the site (``inodes``: their files')."""
     for tag in sorted({tag for tag, _ in folders}):
         listed = [shard for (t, shard), folder in sorted(folders.items()) if t == tag and has_text(folder)]
         for shard in listed:
-            folder = folders[tag, shard]
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                placed[f"{cache.prefix(tag)}/{shard}/{path.relative_to(folder).as_posix()}"] = str(path)
+            prefix = f"{cache.prefix(tag)}/{shard}/"
+            for rel, item in walk_tree(str(folders[tag, shard])):
+                if item.is_file(follow_symlinks=False):
+                    placed[prefix + rel] = item.path
+                    inodes[prefix + rel] = item.inode()
         placed[f"{cache.prefix(tag)}/{MANIFEST}"] = str(cache.manifest(listed))
 
 
