@@ -20,7 +20,7 @@ from jinja2 import meta
 from docpub.cli import main
 from docpub.inputs import _references
 from docpub.search import shard_of
-from docpub.writers.html import _COMPILED
+from docpub.templating import _COMPILED
 from sitekit import MINIMAL, make_site, override
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docpub.config import SiteConfig
 from docpub.errors import DocpubError, Problem
-from docpub.media import document_images
-from docpub.model import Document
-from docpub.transforms.citations import link_citations
-from docpub.transforms.corpus import link_in_site, site_documents
+
+if TYPE_CHECKING:  # the model's side is loaded when a file is read, not to find the files
+    from docpub.model import Document
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 # A document's folder sits beside what the build writes for each edition: its
@@ -68,12 +68,17 @@ def load_documents(config: SiteConfig) -> list[Document]:
     """
     seen: dict[str, str] = {}
     docs = [load_document(path, config, seen) for path in discover(config)]
+    from docpub.transforms.corpus import link_in_site, site_documents
+
     published = site_documents(docs)
     return [link_in_site(d, published) for d in docs]
 
 
 def load_document(path: Path, config: SiteConfig, seen: dict[str, str]) -> Document:
     """One content file, checked (size, id, uniqueness against ``seen``) and with citations linked."""
+    from docpub.media import document_images
+    from docpub.transforms.citations import link_citations
+
     check_inside(path, config)
     check_size(path, config)
     doc = read_document(path, config)

@@ -17,16 +17,18 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from docpub.cache import Store, checksum, write_entry
 from docpub.facts import Facts, StoredFacts
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
-from docpub.pages import KINDS, Listing, Page, Render, RenderListing, Shared
+from docpub.pages import KINDS, Shared, renderer
 from docpub.plan import DocSource, Output, links_of, published_ids, site_links
 from docpub.templating import template_errors
-from docpub.transforms.corpus import link_in_site
+
+if TYPE_CHECKING:
+    from docpub.render import Render, RenderListing
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,9 @@ Rendered = tuple[bytes, str, str]
 
 def run_job(job: Job) -> tuple[Rendered, ...]:
     """Render every output of ``job``; runs in a worker, so it reads nothing but ``job``."""
+    from docpub.render import Page
+    from docpub.transforms.corpus import link_in_site
+
     source = link_in_site(pickle.loads(job.model), dict(job.links))
     published = dict(job.published)
     pages: dict[str, Page] = {}  # edition -> the document in it, made when first needed
@@ -72,7 +77,7 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
             if page is None:
                 spec = job.shared.inputs.edition(o.edition)
                 page = pages[o.edition] = Page(job.shared, spec, source=source, published=published, memo=memo)
-            data = cast(Render, KINDS[o.kind].render)(page)
+            data = cast("Render", renderer(o.kind))(page)
             if job.objects:
                 _, signature = write_entry(job.objects, o.key, PurePosixPath(o.path).suffix, data)
                 results.append((b"", checksum(data), signature))
@@ -155,6 +160,8 @@ def run_listing_job(job: ListingJob) -> tuple[Rendered, ...]:
 def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[bytes]]]:
     """Each listing of ``job`` as it renders (a long one in pieces). The light facts of the
     scope's edition (or, for the site's listings, of the source edition) are read once."""
+    from docpub.render import Listing
+
     loaded: dict[str, list[Facts]] = {}
     with template_errors(job.shared.inputs.theme.theme):
         for o in job.outputs:
@@ -162,7 +169,7 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
             if tag not in loaded:
                 loaded[tag] = [f.load(light=True) for f in job.facts[tag]]
             listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts)
-            yield o, cast(RenderListing, KINDS[o.kind].render)(listing)
+            yield o, cast("RenderListing", renderer(o.kind))(listing)
 
 
 def execute_listings(jobs: list[ListingJob], *, store: Store, executor: Executor | None = None,

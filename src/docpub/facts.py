@@ -13,13 +13,15 @@ import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from sys import intern
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from docpub.cache import entry_path
 from docpub.inputs import digest
-from docpub.model import CitationKind, Document, iter_paragraphs, plain_text
-from docpub.transforms.citations import CitedDocument, collect_citations
-from docpub.writers.html import Place, paragraph_places
+
+if TYPE_CHECKING:  # the model's side is imported where facts are made or read whole, not to plan
+    from docpub.model import CitationKind, Document
+    from docpub.transforms.citations import CitedDocument
+    from docpub.writers.html import Place
 
 DESCRIPTION_CHARS = 120
 
@@ -71,7 +73,10 @@ class Facts:
             if light:
                 return Facts(doc_id, title, title_en, date, symbol, intern(kind), "", (), (), review_count)
             description, cited, places = pickle.load(f)
-            cited_ = tuple(CitedDocument(intern(s), cast(CitationKind, intern(k)), intern(u), n,
+            from docpub.transforms.citations import CitedDocument
+            from docpub.writers.html import Place
+
+            cited_ = tuple(CitedDocument(intern(s), cast("CitationKind", intern(k)), intern(u), n,
                                          tuple(map(intern, ids)))
                            for s, k, u, n, ids in cited)
             places_ = tuple((intern(k), Place(intern(i), intern(n), intern(sec))) for k, i, n, sec in places)
@@ -120,6 +125,8 @@ class StoredFacts:
 
 def description(doc: Document) -> str:
     """The document's first words (its first paragraph), for search engines and link previews."""
+    from docpub.model import iter_paragraphs, plain_text
+
     for p in iter_paragraphs((doc.body, doc.sections, doc.annex)):
         text = " ".join(plain_text(p.inlines).split())
         if text:
@@ -131,6 +138,9 @@ def document_facts(doc: Document, *, review_count: int = -1, cited: Sequence[Cit
                    places: Mapping[str, Place] | None = None) -> Facts:
     """The facts of ``doc`` (in the script of its edition); ``cited`` and ``places`` are its
     citations and paragraph places when the caller has them already."""
+    from docpub.transforms.citations import collect_citations
+    from docpub.writers.html import paragraph_places
+
     cited = tuple(collect_citations(doc) if cited is None else cited)
     anchors = {a for c in cited for a in c.paragraph_ids}
     known = paragraph_places(doc) if places is None else places

@@ -16,16 +16,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import opencc
-
 from docpub import __version__
-from docpub.config import Edition, SiteConfig
+from docpub.config import CONFIG_NAME, Edition, SiteConfig, line_containing
+from docpub.errors import DocpubError
 from docpub.files import read_regular, read_regular_text
-from docpub.review import AMBIGUOUS_FILE, load_ambiguous
-from docpub.templating import Theme
-from docpub.transforms.editions import check_opencc_config
-from docpub.transforms.glossary import FormEntry, GlossaryEntry, load_forms, load_glossary, merge, site_file
-from docpub.writers.html import LABELS_NAME, parse_labels
+from docpub.templating import LABELS_NAME, Theme, parse_labels
+from docpub.transforms.glossary import (
+    AMBIGUOUS_FILE,
+    FormEntry,
+    GlossaryEntry,
+    load_ambiguous,
+    load_forms,
+    load_glossary,
+    merge,
+    site_file,
+)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -159,6 +164,25 @@ def read_theme(theme: Theme) -> ThemeSources:
                         tuple(str(f) for f in theme.folders))
 
 
+def check_opencc_config(edition: Edition, root: Path | None) -> None:
+    """An OpenCC config OpenCC does not know is an error on its line of docpub.toml."""
+    if edition.opencc and edition.opencc not in (configs := known_opencc_configs()):
+        known = ", ".join(sorted(configs))
+        path = (root or Path.cwd()) / CONFIG_NAME
+        raise DocpubError(str(path), line_containing(path, f'"{edition.opencc}"'),
+                          f"edition '{edition.tag}': unknown OpenCC config "
+                          f"'{edition.opencc}'; known: {known}")
+
+
+@functools.cache
+def known_opencc_configs() -> frozenset[str]:
+    """The conversions an edition may name. s2twp is among them, but its phrase table rewrites
+    UN vocabulary (支持→支援, 文件→檔案), see docs/editions.md."""
+    import opencc  # its C library: loaded when an edition is checked, not by every import
+
+    return frozenset(name.removesuffix(".json") for name in opencc.CONFIGS)
+
+
 def _version(package: str) -> str:
     from importlib.metadata import PackageNotFoundError, version  # only where asked: slow to import
 
@@ -169,6 +193,8 @@ def _version(package: str) -> str:
 
 
 def _opencc_version() -> str:
+    import opencc
+
     return str(getattr(opencc, "__version__", "") or _version("opencc"))
 
 

@@ -17,15 +17,12 @@ from pathlib import Path
 
 from docpub.cache import Store
 from docpub.config import SiteConfig
-from docpub.content import check_doc_id, check_inside, check_size, check_unique, discover, read_document
+from docpub.content import check_doc_id, check_inside, check_size, check_unique, discover
 from docpub.errors import DocpubError
 from docpub.files import read_regular
 from docpub.inputs import digest
-from docpub.media import check_image_sources, image_sources, read_image
-from docpub.model import Citation, Document, iter_inlines
+from docpub.media import check_image_sources, read_image
 from docpub.plan import DocSource
-from docpub.symbols import parse_symbol
-from docpub.transforms.citations import link_citations
 
 
 def model_entry(model_key: str) -> str:
@@ -79,21 +76,24 @@ def _source(path: Path, key: str, summary: Summary, config: SiteConfig, seen: di
     return DocSource(doc_id, str(path), key, found, cites, symbol)
 
 
-def _canonical(symbol: str) -> str:
-    parsed = parse_symbol(symbol) if symbol else None
-    return parsed.canonical if parsed is not None else ""
-
-
 def parse(config: SiteConfig, path: Path) -> tuple[bytes, Summary]:
     """Parse a content file and link its citations: its pickled model and its summary.
 
-    Runs in any process: it reads the file and nothing else.
+    Runs in any process: it reads the file and nothing else. The parser and the model are
+    imported here, by the first file that changed: a build that parses nothing needs neither.
     """
-    doc: Document = read_document(path, config)
+    from docpub.content import read_document
+    from docpub.media import image_sources
+    from docpub.model import Citation, iter_inlines
+    from docpub.symbols import parse_symbol
+    from docpub.transforms.citations import link_citations
+
+    doc = read_document(path, config)
     check_doc_id(doc.id, path)
     doc = link_citations(doc, urls=config.urls)
     cites = tuple(sorted({x.symbol for x in iter_inlines(doc) if isinstance(x, Citation)}))
-    summary = (doc.id, tuple(image_sources(doc)), cites, _canonical(doc.meta.symbol))
+    parsed = parse_symbol(doc.meta.symbol) if doc.meta.symbol else None
+    summary = (doc.id, tuple(image_sources(doc)), cites, parsed.canonical if parsed is not None else "")
     return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), summary
 
 

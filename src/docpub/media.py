@@ -15,11 +15,14 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from docpub.errors import DocpubError, Problem, raise_problems
 from docpub.files import not_regular, read_regular
-from docpub.model import Document, Image, iter_inlines
+
+if TYPE_CHECKING:
+    from docpub.model import Document
 
 # The folder, beside each document page, that holds the document's images.
 MEDIA_DIR = "media"
@@ -39,6 +42,8 @@ class MediaFile:
 
 def image_sources(doc: Document) -> list[str]:
     """Every distinct image path the document uses, in order (relative to its folder)."""
+    from docpub.model import Image, iter_inlines  # a document's side: not needed to check its images
+
     return list(dict.fromkeys(x.src for x in iter_inlines(doc) if isinstance(x, Image)))
 
 

@@ -1,8 +1,9 @@
 """The kinds of output a site has, and the function that renders each.
 
 ``KINDS`` is the one table of output kinds: where a kind's outputs go, which
-templates and inputs it reads (what its cache key covers), and its render
-function. Adding a kind is one entry here and one render function.
+templates and inputs it reads (what its cache key covers), and the name of its
+render function (in ``docpub.render``). Adding a kind is one entry here and one
+render function there.
 
 Two families:
 
@@ -16,40 +17,14 @@ Two families:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import pickle
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, cast
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from docpub.archive import newest_first
-from docpub.config import Edition, SiteConfig
-from docpub.editors import document_anchors, review_index_page, review_page
-from docpub.facts import Facts, StoredFacts, document_facts
-from docpub.inputs import EditionSpec, SiteInputs, ThemeSources
-from docpub.model import Document
-from docpub.review import Review, iter_texts, review
-from docpub.site_pages import (
-    EditionContext,
-    corpus_page,
-    description,
-    document_crumbs,
-    edition_index_page,
-    feed_page,
-    make_nav,
-    not_found_page,
-    robots_page,
-    root_index_page,
-    search_page,
-    sitemap_page,
-)
-from docpub.transforms.citations import CitedDocument, collect_citations
-from docpub.transforms.editions import Conversion, Converter, build_converter, convert_traced
-from docpub.writers.html import HtmlWriter, Nav, Place, paragraph_places
-from docpub.writers.parallel import parallel_rows, source_units
-
-_T = TypeVar("_T")
+from docpub.config import SiteConfig
+from docpub.inputs import SiteInputs
 
 PageKind = Literal[
     "document", "citations", "parallel", "review", "facts", "pdf", "image", "static",
@@ -113,247 +88,13 @@ def _shared_from(key: str, blob: bytes) -> Shared:
     return shared
 
 
-class Page:
-    """One document in one edition being rendered: the values its render functions may read.
-
-    The converted document is computed once per job and shared by every output
-    of that document and edition (page, citations, parallel, review, facts, PDF).
-    """
-
-    def __init__(self, shared: Shared, edition: EditionSpec, *, source: Document,
-                 published: Mapping[str, str] | None = None, memo: dict[Hashable, Any] | None = None) -> None:
-        self.shared = shared
-        self.edition_spec = edition
-        self.source = source
-        self.published = published or {}
-        # What the document's pages in several editions can share (made from the source alone),
-        # by what it is made of: one dict for the pages of one job.
-        self.memo = {} if memo is None else memo
-
-    def once(self, key: Hashable, make: Callable[[], _T]) -> _T:
-        """``make()``, or what it gave for ``key`` to a page of this job before."""
-        if key not in self.memo:
-            self.memo[key] = make()
-        return cast(_T, self.memo[key])
-
-    @property
-    def config(self) -> SiteConfig:
-        return self.shared.config
-
-    @property
-    def edition(self) -> Edition:
-        return self.edition_spec.edition
-
-    @functools.cached_property
-    def converter(self) -> Converter:
-        return converter(self.edition_spec)
-
-    @functools.cached_property
-    def ctx(self) -> EditionContext:
-        return edition_context(self.shared.inputs.theme, self.config, self.edition_spec)
-
-    @property
-    def labels(self) -> Mapping[str, str]:
-        return self.ctx.labels
-
-    @functools.cached_property
-    def conversion(self) -> Conversion:
-        return convert_traced(self.source, converter=self.converter)
-
-    @property
-    def doc(self) -> Document:
-        return self.conversion.document
-
-    @property
-    def converted(self) -> bool:
-        return self.edition.tag != self.config.source_lang
-
-    @functools.cached_property
-    def citations(self) -> tuple[CitedDocument, ...]:
-        """The documents this one cites (its page, its citations page and its facts list them).
-
-        The same in every edition: a conversion changes text, never a citation or an anchor.
-        """
-        return self.once("citations", lambda: tuple(collect_citations(self.source)))
-
-    @functools.cached_property
-    def places(self) -> dict[str, Place]:
-        return paragraph_places(self.doc)
-
-    @functools.cached_property
-    def review_count(self) -> int:
-        """How many things the editors' review lists (-1: the edition is not converted)."""
-        return self.review.size if self.converted else -1
-
-    @functools.cached_property
-    def review(self) -> Review:
-        texts = self.once("review-texts", lambda: tuple(iter_texts(self.source)))
-        return review(self.source, converter=self.converter, table=dict(self.shared.inputs.ambiguous),
-                      pieces=self.conversion.pieces, texts=texts)
-
-    def nav(self, page: str, here: str = "") -> Nav:
-        """The context of one of the document's pages (``here``: its name in the breadcrumbs)."""
-        doc = self.doc
-        pdf_href = f"{doc.id}.pdf" if self.shared.pdf else ""
-        extra = ((self.labels["parallel"], "parallel.html"),) if self.converted else ()
-        return make_nav(self.config, self.ctx, doc.id, page, depth=2, pdf_href=pdf_href, extra=extra,
-                        crumbs=document_crumbs(self.ctx, doc, here=here), description=description(doc),
-                        og_type="article")
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """A listing output being rendered: its edition, and the facts of every document.
-
-    ``facts`` are light (no citations, no first words), so a listing of titles holds little
-    whatever the archive's size; ``full`` reads the whole facts one document at a time.
-    """
-
-    shared: Shared
-    edition: EditionSpec
-    facts: Mapping[str, Sequence[Facts]]  # edition tag -> every document's light facts, by id
-    published: Mapping[str, str]
-    stored: Mapping[str, Sequence[StoredFacts]] = field(default_factory=dict)  # the same, in the store
-
-    def full(self, tag: str) -> Iterator[Facts]:
-        """Every document's whole facts in edition ``tag``, newest first, read one at a time."""
-        stored = {s.doc_id: s for s in self.stored[tag]}
-        for light in newest_first(self.facts[tag]):
-            yield stored[light.doc_id].load()
-
-    @property
-    def ctx(self) -> EditionContext:
-        return edition_context(self.shared.inputs.theme, self.shared.config, self.edition)
-
-    def contexts(self) -> dict[str, EditionContext]:
-        inputs, config = self.shared.inputs, self.shared.config
-        return {e.edition.tag: edition_context(inputs.theme, config, e) for e in inputs.editions}
-
-
-# --- per-process memos: built from values, so equal inputs give the same object --------
-
-@functools.lru_cache(maxsize=16)
-def converter(spec: EditionSpec) -> Converter:
-    return build_converter(spec.edition, dict(spec.glossary), dict(spec.forms))
-
-
-@functools.lru_cache(maxsize=16)
-def edition_context(theme: ThemeSources, config: SiteConfig, spec: EditionSpec) -> EditionContext:
-    """The edition's writer (titles in its script) and UI labels, built once per process."""
-    conv = converter(spec).convert_text
-    labels = {k: conv(v) for k, v in theme.labels}
-    writer = HtmlWriter.from_sources(theme.theme, theme.files, site_title=conv(config.title),
-                                     site_title_en=config.title_en, english_marker=labels["in_english"])
-    return EditionContext(spec.edition, writer, labels)
-
-
-# --- document render functions -----------------------------------------------------------
-
-def render_document(page: Page) -> bytes:
-    return page.ctx.writer.render_document(page.doc, page.nav("index.html")).encode("utf-8")
-
-
-def render_citations(page: Page) -> bytes:
-    doc = page.doc
-    nav = page.nav("citations.html", page.labels["citations"])
-    return page.ctx.writer.render_citations(doc, page.citations, nav, site=page.published,
-                                            places=page.places).encode("utf-8")
-
-
-def render_parallel(page: Page) -> bytes:
-    writer = page.ctx.writer
-    r = writer.renderer
-    source = page.once(("parallel-source", r.text, r.image_prefix, r.site_links, r.english_marker),
-                       lambda: source_units(page.source, r))
-    rows = parallel_rows(page.source, page.doc, r, units=source)
-    src = page.config.edition(page.config.source_lang)
-    return writer.render_template(
-        "parallel.html.j2", doc=page.doc, nav=page.nav("parallel.html", page.labels["parallel"]), rows=rows,
-        source_tag=src.tag, source_label=src.label,
-    ).encode("utf-8")
-
-
-def render_review(page: Page) -> bytes:
-    anchors = page.once("anchors", lambda: document_anchors(page.source))
-    return review_page(page.config, page.ctx, page.doc, page.review, anchors=anchors)
-
-
-def render_facts(page: Page) -> bytes:
-    return document_facts(page.doc, review_count=page.review_count, cited=page.citations,
-                          places=page.places).to_bytes()
-
-
-def render_pdf(page: Page) -> bytes:
-    from docpub.writers import pdf  # heavy (WeasyPrint): loaded only when PDFs are wanted
-
-    config = page.config
-    theme = page.shared.inputs.theme.theme
-    # Relative links in the text lead to the published site, when its address is known.
-    page_url = f"{config.base_url}{page.edition.tag}/{page.doc.id}/" if config.base_url else ""
-    html = pdf.print_html(page.doc, edition=page.edition, theme=theme, site_root=config.root,
-                          labels=page.labels, page_url=page_url)
-    return pdf.html_to_pdf(html, theme=theme, site_root=config.root, source=page.source.source or page.doc.id)
-
-
-def render_copy(page: Page) -> bytes:
-    """Static files and images are copied by the client (``KindDef.local``), never rendered."""
-    raise AssertionError("a copy is made where the file is, not rendered")
-
-
-# --- listing render functions ----------------------------------------------------------------
-
-def _source_facts(lst: Listing) -> Sequence[Facts]:
-    return lst.facts[lst.shared.config.source_lang]
-
-
-def render_edition_index(lst: Listing) -> Iterator[bytes]:
-    return edition_index_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag])
-
-
-def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
-    return corpus_page(lst.shared.config, lst.ctx, lst.full(lst.edition.edition.tag), lst.published)
-
-
-def render_search_page(lst: Listing) -> bytes:
-    return search_page(lst.shared.config, lst.ctx)
-
-
-def render_feed(lst: Listing) -> bytes:
-    return feed_page(lst.shared.config, lst.ctx, lst.full(lst.edition.edition.tag))
-
-
-def render_root_index(lst: Listing) -> Iterator[bytes]:
-    return root_index_page(lst.shared.config, lst.ctx, _source_facts(lst))
-
-
-def render_not_found(lst: Listing) -> bytes:
-    return not_found_page(lst.shared.config, lst.ctx)
-
-
-def render_sitemap(lst: Listing) -> bytes:
-    return sitemap_page(lst.shared.config, _source_facts(lst))
-
-
-def render_robots(lst: Listing) -> bytes:
-    return robots_page(lst.shared.config)
-
-
-def render_review_index(lst: Listing) -> bytes:
-    counts = {(tag, f.doc_id): f.review_count for tag, group in lst.stored.items() for f in group}
-    return review_index_page(lst.shared.config, lst.contexts(), _source_facts(lst), counts)
-
-
 # --- the table ----------------------------------------------------------------------------
-
-Render = Callable[[Page], bytes]
-RenderListing = Callable[[Listing], bytes | Iterator[bytes]]  # a long listing comes in pieces
-
 
 @dataclass(frozen=True, slots=True)
 class KindDef:
     scope: Scope
     path: str  # "{tag}", "{doc}" and "{item}" are filled in
-    render: Render | RenderListing
+    render: str  # its render function's name in ``docpub.render`` (see ``renderer``)
     templates: tuple[str, ...] = ()
     reads: frozenset[Reads] = frozenset()
     facets: frozenset[Facet] = frozenset()  # listing kinds: what they read of every document
@@ -365,6 +106,19 @@ class KindDef:
     @property
     def listing(self) -> bool:
         return self.scope != "document" and self.items == "one"
+
+
+def renderer(kind: PageKind) -> Callable[[Any], bytes | Iterator[bytes]]:
+    """The function rendering ``kind`` (from a ``Page``, or a ``Listing`` for a listing kind).
+
+    The render functions, and the writers, transforms and model they use, are
+    imported only by a process that renders: planning and checking a build that
+    reuses everything needs none of them.
+    """
+    from docpub import render
+
+    fn: Callable[[Any], bytes | Iterator[bytes]] = getattr(render, KINDS[kind].render)
+    return fn
 
 
 def _reads(*names: Reads) -> frozenset[Reads]:
@@ -379,31 +133,31 @@ _DOC = _reads("model", "converter")
 
 KINDS: Mapping[PageKind, KindDef] = {
     # A document of a kind with its own template (document.<kind>.html.j2) is laid out by that one.
-    "document": KindDef("document", "{tag}/{doc}/index.html", render_document,
+    "document": KindDef("document", "{tag}/{doc}/index.html", "render_document",
                         ("document.html.j2", "document.*.html.j2"), _DOC),
-    "citations": KindDef("document", "{tag}/{doc}/citations.html", render_citations, ("citations.html.j2",), _DOC),
-    "parallel": KindDef("document", "{tag}/{doc}/parallel.html", render_parallel, ("parallel.html.j2",), _DOC,
+    "citations": KindDef("document", "{tag}/{doc}/citations.html", "render_citations", ("citations.html.j2",), _DOC),
+    "parallel": KindDef("document", "{tag}/{doc}/parallel.html", "render_parallel", ("parallel.html.j2",), _DOC,
                         when="converted"),
-    "review": KindDef("document", "review/{tag}/{doc}.html", render_review, ("review.html.j2",),
+    "review": KindDef("document", "review/{tag}/{doc}.html", "render_review", ("review.html.j2",),
                       _reads("model", "converter", "review_table"), when="converted"),
-    "facts": KindDef("document", "{tag}/{doc}/facts", render_facts, (),
+    "facts": KindDef("document", "{tag}/{doc}/facts", "render_facts", (),
                      _reads("model", "converter", "review_table"), published=False),
-    "pdf": KindDef("document", "{tag}/{doc}/{doc}.pdf", render_pdf, ("print.html.j2", "print.*.html.j2"),
+    "pdf": KindDef("document", "{tag}/{doc}/{doc}.pdf", "render_pdf", ("print.html.j2", "print.*.html.j2"),
                    _reads("model", "converter", "static", "images", "pdf_engine"), when="pdf"),
-    "image": KindDef("document", "{tag}/{doc}/{item}", render_copy, items="images", local=True),
-    "static": KindDef("site", "{item}", render_copy, items="static", local=True),
-    "edition_index": KindDef("edition", "{tag}/index.html", render_edition_index, ("index.html.j2",),
+    "image": KindDef("document", "{tag}/{doc}/{item}", "render_copy", items="images", local=True),
+    "static": KindDef("site", "{item}", "render_copy", items="static", local=True),
+    "edition_index": KindDef("edition", "{tag}/index.html", "render_edition_index", ("index.html.j2",),
                              facets=_facets("listing")),
-    "corpus_citations": KindDef("edition", "{tag}/citations/index.html", render_corpus_citations,
+    "corpus_citations": KindDef("edition", "{tag}/citations/index.html", "render_corpus_citations",
                                 ("archive_citations.html.j2",), facets=_facets("listing", "citations")),
-    "search_page": KindDef("edition", "{tag}/search/index.html", render_search_page, ("search.html.j2",)),
-    "feed": KindDef("edition", "{tag}/feed.xml", render_feed, facets=_facets("listing", "description"),
+    "search_page": KindDef("edition", "{tag}/search/index.html", "render_search_page", ("search.html.j2",)),
+    "feed": KindDef("edition", "{tag}/feed.xml", "render_feed", facets=_facets("listing", "description"),
                     when="base_url"),
-    "root_index": KindDef("site", "index.html", render_root_index, ("index.html.j2",),
+    "root_index": KindDef("site", "index.html", "render_root_index", ("index.html.j2",),
                           facets=_facets("listing"), when="source"),
-    "not_found": KindDef("site", "404.html", render_not_found, ("404.html.j2",)),
-    "sitemap": KindDef("site", "sitemap.xml", render_sitemap, facets=_facets("listing"), when="base_url"),
-    "robots": KindDef("site", "robots.txt", render_robots, when="base_url"),
-    "review_index": KindDef("site", "review/index.html", render_review_index, ("review_index.html.j2",),
+    "not_found": KindDef("site", "404.html", "render_not_found", ("404.html.j2",)),
+    "sitemap": KindDef("site", "sitemap.xml", "render_sitemap", facets=_facets("listing"), when="base_url"),
+    "robots": KindDef("site", "robots.txt", "render_robots", when="base_url"),
+    "review_index": KindDef("site", "review/index.html", "render_review_index", ("review_index.html.j2",),
                             facets=_facets("listing", "review"), when="review"),
 }

@@ -15,11 +15,8 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
-from docpub.errors import DocpubError
-from docpub.files import read_regular_text
 from docpub.model import (
     Annex,
     Document,
@@ -34,8 +31,8 @@ from docpub.model import (
     walk,
 )
 from docpub.transforms.editions import META_FIELDS, Converter, Piece
+from docpub.transforms.glossary import AMBIGUOUS_FILE, load_ambiguous
 
-AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
 CONTEXT = 8  # characters shown on each side
 WHERE_WIDTH = 24  # section ids are headings and can be long; the table cuts them
 
@@ -84,22 +81,6 @@ class Review:
     def size(self) -> int:
         """How many things an editor has to look at."""
         return len(self.ambiguous) + len(self.hits) + len(self.forms)
-
-
-def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
-    """``char -> forms`` from ``char<TAB>form form ...`` lines."""
-    text = read_regular_text(path, name=name, what="list of ambiguous characters")
-    table: dict[str, tuple[str, ...]] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        char, _, forms = line.partition("\t")
-        if len(char) != 1 or not forms.split():
-            raise DocpubError(name, number, "expected one character, a TAB and its forms")
-        if char in table:
-            raise DocpubError(name, number, f"duplicate character '{char}'")
-        table[char] = tuple(forms.split())
-    return table
 
 
 def review(doc: Document, *, converter: Converter, table: Mapping[str, tuple[str, ...]],
@@ -248,5 +229,5 @@ def display_width(s: str) -> int:
                2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-__all__ = ["AmbiguousUse", "FormUse", "GlossaryHit", "Review", "display_width", "format_table",
+__all__ = ["AMBIGUOUS_FILE", "AmbiguousUse", "FormUse", "GlossaryHit", "Review", "display_width", "format_table",
            "iter_texts", "load_ambiguous", "review"]

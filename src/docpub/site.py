@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,8 +34,7 @@ from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_r
 from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
 from docpub.search import MANIFEST, SearchCache, has_text, shard_of
-from docpub.templating import template_errors
-from docpub.writers.html import compiled_templates_in
+from docpub.templating import compiled_templates_in, template_errors
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
@@ -70,8 +68,12 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         docs = load_sources(config, store, code=code, executor=executor)
         shared = Shared(config, read_inputs(config), pdf)
         outputs = plan_documents(shared, docs, code=code)
-        if isinstance(executor, _LazyPool) and any(o.kind == "pdf" and store.get(o.key) is None for o in outputs):
-            executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
+        if isinstance(executor, _LazyPool):
+            todo = {o.kind for o in outputs if store.get(o.key) is None}
+            if todo:  # the writers: imported once, here, not by every worker
+                executor.preload("docpub.render")
+            if "pdf" in todo:
+                executor.preload("docpub.writers.pdf")  # WeasyPrint likewise
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
         cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
@@ -315,7 +317,7 @@ def default_jobs() -> int:
 def code_identity() -> str:
     """docpub's version and the digest of its own files: a changed docpub renders everything anew."""
     h = hashlib.blake2b(__version__.encode("utf-8"), digest_size=16)
-    root = Path(str(resources.files("docpub")))
+    root = Path(__file__).resolve().parent  # the package's folder (importlib.resources: slow to import)
     for path in sorted(_package_files(root)):
         h.update(path.relative_to(root).as_posix().encode("utf-8"))
         h.update(path.read_bytes())

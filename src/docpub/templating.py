@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
+import tomllib
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,12 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docpub.errors import DocpubError
+from docpub.files import read_regular_text
 
 if TYPE_CHECKING:  # imported where templates are rendered: a build with nothing to render needs none
     import jinja2
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "theme"
 STATIC = "static"
+LABELS_NAME = "labels.toml"  # the UI strings, a theme file like the templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,3 +193,77 @@ def _template_frame(exc: BaseException, theme: Theme) -> tuple[str, int | None]:
         if frame.filename.startswith(roots) or frame.filename.endswith(".j2"):
             return frame.filename, frame.lineno
     return str(theme.site_folder), None
+
+
+def parse_labels(path: Path) -> tuple[dict[str, str], str]:
+    """The labels file's strings and its text (what a page's key covers)."""
+    text = read_regular_text(path, what="labels file")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DocpubError(str(path), None, f"invalid TOML: {exc}") from None
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise DocpubError(str(path), None, f"label '{key}' must be a string")
+    return dict(data), text
+
+
+# --- compiled templates ------------------------------------------------------------------
+
+class _CompiledTemplates:
+    """Compiled templates kept for the process, by name and source: the writers of all editions
+    (and every build of a long-running ``docpub serve``) compile each template once. While a build
+    names a ``folder`` (in its cache), they are kept there too, so the next build (an edit, say)
+    compiles none of the templates it renders. Jinja reaches them through ``_bytecode_cache``."""
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[str, str], bytes] = {}
+        self.folder = ""
+
+    def load(self, key: str, checksum: str) -> bytes | None:
+        code = self._code.get((key, checksum))
+        if code is None and self.folder:
+            with contextlib.suppress(OSError):
+                with open(os.path.join(self.folder, f"{key}.j2c"), "rb") as f:
+                    code = f.read()
+        return code
+
+    def dump(self, key: str, checksum: str, code: bytes) -> None:
+        self._code[(key, checksum)] = code
+        if self.folder:
+            with contextlib.suppress(OSError):
+                os.makedirs(self.folder, exist_ok=True)
+                tmp = os.path.join(self.folder, f".tmp-{key}-{os.getpid()}")
+                with open(tmp, "wb") as f:
+                    f.write(code)
+                os.replace(tmp, os.path.join(self.folder, f"{key}.j2c"))
+
+
+@functools.cache
+def _bytecode_cache() -> Any:
+    """Jinja's side of ``_COMPILED`` (Jinja is imported only when a template is rendered)."""
+    from jinja2.bccache import Bucket, BytecodeCache
+
+    class Cache(BytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            code = _COMPILED.load(bucket.key, bucket.checksum)
+            if code is not None:
+                bucket.bytecode_from_string(code)  # of another source or version: ignored (Jinja checks)
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            _COMPILED.dump(bucket.key, bucket.checksum, bucket.bytecode_to_string())
+
+    return Cache()
+
+
+@contextlib.contextmanager
+def compiled_templates_in(folder: Path) -> Iterator[None]:
+    """Keep compiled templates in ``folder`` (a build's cache) as well as in memory, meanwhile."""
+    _COMPILED.folder = str(folder)
+    try:
+        yield
+    finally:
+        _COMPILED.folder = ""
+
+
+_COMPILED = _CompiledTemplates()

@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 
 import opencc
 
-from docpub.config import CONFIG_NAME, Edition, line_containing
-from docpub.errors import DocpubError
+from docpub.config import Edition
+from docpub.inputs import check_opencc_config
 from docpub.model import Document, Meta, map_text, text_strings
 from docpub.transforms.glossary import (
     HAN_CHARS,
@@ -40,10 +40,6 @@ HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
 # 為/着/説). Each target is passed once, at load time, through the variants-only
 # table of its edition so one file fits all of them.
 _TARGET_VARIANTS: dict[str, str] = {"s2tw": "t2tw", "s2twp": "t2tw", "s2hk": "t2hk"}
-
-# Editions the config may name; s2twp is allowed but its phrase table rewrites
-# UN vocabulary (支持→支援, 文件→檔案), see docs/editions.md.
-_KNOWN_CONFIGS = frozenset(name.removesuffix(".json") for name in opencc.CONFIGS)
 
 META_FIELDS = ("title", "author", "presidency")
 
@@ -191,16 +187,6 @@ def build_converter(edition: Edition, glossary: dict[str, GlossaryEntry],
         return Converter(edition.tag, "", {}, fullwidth_parentheses=wide)
     return Converter(edition.tag, edition.opencc, glossary, corner_quotes=edition.quotes == "corner",
                      forms=forms, fullwidth_parentheses=wide)
-
-
-def check_opencc_config(edition: Edition, root: Path | None) -> None:
-    """An OpenCC config OpenCC does not know is an error on its line of docpub.toml."""
-    if edition.opencc and edition.opencc not in _KNOWN_CONFIGS:
-        known = ", ".join(sorted(_KNOWN_CONFIGS))
-        path = (root or Path.cwd()) / CONFIG_NAME
-        raise DocpubError(str(path), line_containing(path, f'"{edition.opencc}"'),
-                          f"edition '{edition.tag}': unknown OpenCC config "
-                          f"'{edition.opencc}'; known: {known}")
 
 
 # A ’ between two Latin letters is an apostrophe (d’Ivoire), and ‘ right after

@@ -216,5 +216,26 @@ class Matcher:
         return None
 
 
-__all__ = ["FormEntry", "GlossaryEntry", "HAN_CHARS", "Hit", "Matcher", "load_forms", "load_glossary",
-           "merge", "missing_reasons", "site_file"]
+# The review's table of characters with several Traditional forms (one per line: the
+# character, a TAB, its forms), which every converted edition's review reads.
+AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
+
+
+def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
+    """``char -> forms`` from ``char<TAB>form form ...`` lines."""
+    text = read_regular_text(path, name=name, what="list of ambiguous characters")
+    table: dict[str, tuple[str, ...]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        char, _, forms = line.partition("\t")
+        if len(char) != 1 or not forms.split():
+            raise DocpubError(name, number, "expected one character, a TAB and its forms")
+        if char in table:
+            raise DocpubError(name, number, f"duplicate character '{char}'")
+        table[char] = tuple(forms.split())
+    return table
+
+
+__all__ = ["AMBIGUOUS_FILE", "FormEntry", "GlossaryEntry", "HAN_CHARS", "Hit", "Matcher", "load_ambiguous",
+           "load_forms", "load_glossary", "merge", "missing_reasons", "site_file"]

@@ -7,21 +7,14 @@ file I/O besides reading its templates: the caller writes the strings it returns
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import os
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from docpub.archive import CorpusCitation, by_month
 from docpub.config import Edition
-from docpub.errors import DocpubError
-from docpub.files import read_regular_text
 from docpub.media import MEDIA_PREFIX
 from docpub.model import (
     CITATION_KINDS,
@@ -35,14 +28,21 @@ from docpub.model import (
     plain_text,
     walk,
 )
-from docpub.templating import Theme, render_template, stream_template
+from docpub.templating import (
+    LABELS_NAME,
+    Theme,
+    _bytecode_cache,
+    compiled_templates_in,
+    parse_labels,
+    render_template,
+    stream_template,
+)
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
 from docpub.writers.rows import render_citing_list, render_parallel_rows, render_review_items
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader
 
-LABELS_NAME = "labels.toml"
 
 # Masthead dates stay in English in every language version of a UN document;
 # spelled out here so the output never depends on the process locale.
@@ -165,63 +165,6 @@ class KindGroup:
     items: tuple[Any, ...]  # CitedLike on a document's page, CorpusCitation on the archive's
 
 
-class _CompiledTemplates:
-    """Compiled templates kept for the process, by name and source: the writers of all editions
-    (and every build of a long-running ``docpub serve``) compile each template once. While a build
-    names a ``folder`` (in its cache), they are kept there too, so the next build (an edit, say)
-    compiles none of the templates it renders. Jinja reaches them through ``_bytecode_cache``."""
-
-    def __init__(self) -> None:
-        self._code: dict[tuple[str, str], bytes] = {}
-        self.folder = ""
-
-    def load(self, key: str, checksum: str) -> bytes | None:
-        code = self._code.get((key, checksum))
-        if code is None and self.folder:
-            with contextlib.suppress(OSError):
-                with open(os.path.join(self.folder, f"{key}.j2c"), "rb") as f:
-                    code = f.read()
-        return code
-
-    def dump(self, key: str, checksum: str, code: bytes) -> None:
-        self._code[(key, checksum)] = code
-        if self.folder:
-            with contextlib.suppress(OSError):
-                os.makedirs(self.folder, exist_ok=True)
-                tmp = os.path.join(self.folder, f".tmp-{key}-{os.getpid()}")
-                with open(tmp, "wb") as f:
-                    f.write(code)
-                os.replace(tmp, os.path.join(self.folder, f"{key}.j2c"))
-
-
-@functools.cache
-def _bytecode_cache() -> Any:
-    """Jinja's side of ``_COMPILED`` (Jinja is imported only when a template is rendered)."""
-    from jinja2.bccache import Bucket, BytecodeCache
-
-    class Cache(BytecodeCache):
-        def load_bytecode(self, bucket: Bucket) -> None:
-            code = _COMPILED.load(bucket.key, bucket.checksum)
-            if code is not None:
-                bucket.bytecode_from_string(code)  # of another source or version: ignored (Jinja checks)
-
-        def dump_bytecode(self, bucket: Bucket) -> None:
-            _COMPILED.dump(bucket.key, bucket.checksum, bucket.bytecode_to_string())
-
-    return Cache()
-
-
-@contextlib.contextmanager
-def compiled_templates_in(folder: Path) -> Iterator[None]:
-    """Keep compiled templates in ``folder`` (a build's cache) as well as in memory, meanwhile."""
-    _COMPILED.folder = str(folder)
-    try:
-        yield
-    finally:
-        _COMPILED.folder = ""
-
-
-_COMPILED = _CompiledTemplates()
 
 
 class HtmlWriter:
@@ -321,19 +264,6 @@ def load_labels(theme: Theme) -> dict[str, str]:
     return parse_labels(theme.path_for(LABELS_NAME))[0]
 
 
-def parse_labels(path: Path) -> tuple[dict[str, str], str]:
-    """The labels file's strings and its text (what a page's key covers)."""
-    text = read_regular_text(path, what="labels file")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DocpubError(str(path), None, f"invalid TOML: {exc}") from None
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise DocpubError(str(path), None, f"label '{key}' must be a string")
-    return dict(data), text
-
-
 def document_templates(doc: Document, suffix: str = "html.j2") -> list[str]:
     """The templates that may lay out ``doc``, most specific first: its kind's, then the shared one."""
     return [f"document.{doc.meta.kind}.{suffix}", f"document.{suffix}"]
@@ -401,5 +331,6 @@ def _toc_sections(doc: Document) -> tuple[Section, ...]:
 
 __all__ = [
     "Alternate", "CitedLike", "Crumb", "HtmlWriter", "IndexEntry", "KindGroup", "Nav", "Place",
-    "document_templates", "english_date", "load_labels", "paragraph_places", "parse_labels", "renderer_for",
+    "LABELS_NAME", "compiled_templates_in", "document_templates", "english_date", "load_labels", "paragraph_places",
+    "parse_labels", "renderer_for",
 ]
