@@ -272,15 +272,20 @@ def test_parallel_links_have_real_names_and_no_left_right_wording(plain: Path) -
 # --- search index ----------------------------------------------------------------------------
 
 
-def test_search_index_is_each_editions_shards_of_document_pages_only(plain: Path) -> None:
+def test_search_index_is_shards_of_document_pages_holding_each_edition(plain: Path) -> None:
     shards = sorted({shard_of(d) for d in (RES, A, B)})
     assert len(shards) == 3  # each document in a shard of its own: the search page merges them
+    # One bundle a shard, for every edition; the listings, which hold no text to index, make none.
+    assert sorted(p.name for p in (plain / "pagefind").iterdir()) == sorted([*shards, *TAGS])
+    for shard in shards:
+        entry = json.loads((plain / "pagefind" / shard / "pagefind-entry.json").read_text(encoding="utf-8"))
+        # Pagefind indexes each edition's page apart (by its <html lang>): one page each.
+        assert sorted(entry["languages"]) == sorted(tag.lower() for tag in TAGS)
+        assert all(lang["page_count"] == 1 for lang in entry["languages"].values())
     for tag in TAGS:
+        assert sorted(p.name for p in (plain / "pagefind" / tag).iterdir()) == ["shards.json"]
         listed = json.loads((plain / "pagefind" / tag / "shards.json").read_text(encoding="utf-8"))["shards"]
-        assert listed == shards  # the listings, which hold no text to index, make no shard
-        assert sorted(p.name for p in (plain / "pagefind" / tag).iterdir()) == [*shards, "shards.json"]
-        for shard in shards:
-            entry = json.loads((plain / "pagefind" / tag / shard / "pagefind-entry.json").read_text(encoding="utf-8"))
-            assert list(entry["languages"]) == [tag.lower()] and entry["languages"][tag.lower()]["page_count"] == 1
+        assert listed == [f"../{shard}" for shard in shards]  # paths from the list, as search.js reads them
         search = (plain / tag / "search" / "index.html").read_text(encoding="utf-8")
         assert f'data-index="../../pagefind/{tag}/shards.json"' in search
+        assert f'<html lang="{tag}">' in search  # the index Pagefind loads there is the edition's

@@ -402,25 +402,25 @@ MANY = {f"doc-{n}": MINIMAL.replace("测试文件", f"第{n}份测试文件") fo
 
 
 def index_files(out: Path) -> dict[str, int]:
-    """Every file of the search index (edition/shard/file) with its inode: a shard's bundle that
-    Pagefind made again is new files, a reused one the very same."""
+    """Every file of the search index (shard/file, and edition/shards.json) with its inode: a
+    shard's bundle that Pagefind made again is new files, a reused one the very same."""
     return {p.relative_to(out / "pagefind").as_posix(): p.stat().st_ino
             for p in (out / "pagefind").rglob("*") if p.is_file()}
 
 
 def shards_changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
-    return {"/".join(path.split("/")[:2]) for path in changed(before, after)}
+    return {path.split("/")[0] for path in changed(before, after)}
 
 
-def test_text_edit_reindexes_only_that_documents_shard_in_each_edition(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_edit_reindexes_only_that_documents_shard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(tmp_path / "s", MANY)
     out = tmp_path / "build" / "site"
     build(site, out, capsys, "--no-pdf", "-j", "2")
     shards = sorted({shard_of(d) for d in MANY})
     assert len(shards) >= 4  # the documents are spread over several shards
     for tag in EDITIONS:
-        assert json.loads((out / "pagefind" / tag / "shards.json").read_bytes())["shards"] == shards
+        assert json.loads((out / "pagefind" / tag / "shards.json").read_bytes())["shards"] == [
+            f"../{shard}" for shard in shards]
     cache = tmp_path / "build" / ".docpub-cache" / "search"
     entries = {p.name for p in cache.iterdir()}
     before = index_files(out)
@@ -428,12 +428,14 @@ def test_text_edit_reindexes_only_that_documents_shard_in_each_edition(
     doc.write_text(doc.read_text(encoding="utf-8").replace("通过了", "一致通过了"), encoding="utf-8")
     build(site, out, capsys, "--no-pdf", "-j", "2")
     after = index_files(out)
-    assert shards_changed(before, after) == {f"{tag}/{shard_of('doc-3')}" for tag in EDITIONS}
+    assert shards_changed(before, after) == {shard_of("doc-3")}  # its bundle holds every edition's pages
     made = {p.name for p in cache.iterdir()} - entries
-    assert len(made) == len(EDITIONS)  # one bundle per edition made anew, the rest reused
-    assert len(list(cache.iterdir())) == len(entries)  # and the bundles they replace are gone
+    assert len(made) == 1  # one bundle made anew, the rest reused
+    assert len(list(cache.iterdir())) == len(entries)  # and the bundle it replaces is gone
     for tag in EDITIONS:  # the shard list did not change: the search page still loads the same shards
         assert after[f"{tag}/shards.json"] == before[f"{tag}/shards.json"]
+    entry = json.loads((out / "pagefind" / shard_of("doc-3") / "pagefind-entry.json").read_bytes())
+    assert sorted(entry["languages"]) == sorted(tag.lower() for tag in EDITIONS)
 
 
 def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -1,50 +1,55 @@
-"""Full-text search: a Pagefind index of the reader pages, in shards, per edition.
+"""Full-text search: a Pagefind index of the reader pages, in shards that hold every edition.
 
-Pagefind's extended build segments Chinese text into words. Each edition's
-pages are indexed on their own, so a reader searches their own edition. Only
-what a page marks ``data-pagefind-body`` (the text of a document) is indexed:
-navigation, citation lists, parallel and review pages are left out, which also
-keeps indexing fast.
+Pagefind's extended build segments Chinese text into words. Only what a page
+marks ``data-pagefind-body`` (the text of a document) is indexed: navigation,
+citation lists, parallel and review pages are left out, which also keeps
+indexing fast.
+
+Editions. Pagefind indexes the pages of each language (their ``<html lang>``,
+the edition's tag) apart, and the search page loads the index of its own
+``lang``: one bundle holds every edition's index, and a reader searches their
+own edition.
 
 Shards. Pagefind has no incremental mode: a bundle is made whole from the pages
-it is given. So an edition's index is cut into shards, each a bundle of its own
-in ``pagefind/<edition>/<shard>/``, cached by the hash of only its own pages:
-editing one document re-indexes its shard in each edition, not the archive.
-``pagefind/<edition>/shards.json`` lists the shards that hold text; the search
-page loads the first and merges the others into it in the browser (Pagefind's
-``mergeIndex``), so a search still covers the whole edition.
+it is given. So the index is cut into shards, each a bundle of its own in
+``pagefind/<shard>/``, cached by the hash of only its own pages: editing one
+document re-indexes its shard, not the archive. ``pagefind/<edition>/shards.json``
+lists the shards that hold text in that edition (as paths from itself,
+``../07``); the search page loads the first and merges the others into it in the
+browser (Pagefind's ``mergeIndex``), so a search covers the whole edition.
 
-A document's shard is a hash of its id into ``SHARDS`` (16) buckets, ``00`` to
-``15``. It depends on nothing but the id: adding or removing a document changes
+A document's shard is a hash of its id into ``SHARDS`` (32) buckets, ``00`` to
+``31``. It depends on nothing but the id: adding or removing a document changes
 only its own shard, and the shards never move as the archive grows (groups of a
 fixed size in id order would shift at every insertion; a count of buckets that
-grew with the archive would re-deal every document when it changed). Sixteen
-keeps both costs small over the archive sizes docpub is built for:
+grew with the archive would re-deal every document when it changed). With four
+editions:
 
-=========  =========================  =======================================
-documents  shards a search loads      pages an edit re-indexes, in each edition
-=========  =========================  =======================================
-20         about 12, of 1 or 2 pages  1 or 2
-200        16, about 12 pages each    about 12 (of 200)
-1,000      16, about 62 pages each    about 62 (of 1,000)
-=========  =========================  =======================================
+=========  ===================================  ==============================
+documents  shards a search loads                pages an edit re-indexes
+=========  ===================================  ==============================
+20         about 15, of 1 or 2 pages an edition  4 to 8 (1 or 2 an edition)
+200        32, about 6 pages an edition           about 24 (of 800)
+1,000      32, about 31 pages an edition          about 125 (of 4,000)
+=========  ===================================  ==============================
 
-A shard costs a browser two small files (its entry and metadata) when the first
-search starts and, for each search, the index chunks of the words searched (one,
-in a small shard); the search program (WebAssembly) is loaded once, from the
-first shard. A bundle keeps only what the search page loads (Pagefind's own
-search interfaces, copied into every shard, would be most of the index's size).
-Pages that belong to no document (the listings) make a shard of their own,
-``site``; the default theme marks no text in them, so it is empty and left out.
+A shard costs a browser two small files (its entry and its edition's metadata)
+when the first search starts and, for each search, the index chunks of the
+words searched; the search program (WebAssembly) is loaded once, from the first
+shard. A bundle keeps only what the search page loads (Pagefind's own search
+interfaces, copied into every shard, would be most of the index's size). Pages
+that belong to no document (the listings) make a shard of their own, ``site``;
+the default theme marks no text in them, so it is empty and left out.
 
 Pagefind is started once per worker thread, in its service mode, and given
 shard after shard: most of a Pagefind start is loading its Chinese dictionary
-(about 0.35 s of CPU), which a program per shard would pay 64 times on a cold
-build (16 shards x 4 editions); the service pays it once per thread, so a cold
-build of all the shards costs about what one run per edition did. Its bundle
-files are received in the answer and written here (the service answers a
-request to write them before its writes end), and they are the very bytes
-Pagefind's command line writes for the same pages.
+(about 0.3 s of CPU), which a program per shard would pay 32 times on a cold
+build; the service pays it once per program. The programs are started while
+the documents render (``SearchCache.warm_up``), one for every few shards to
+index (one a shard, up to the build's jobs), so an edit's shard starts at once. Its bundle files are received in the
+answer and written here (the service answers a request to write them before its
+writes end), and they are the very bytes Pagefind's command line writes for the
+same pages.
 """
 
 from __future__ import annotations
@@ -67,16 +72,19 @@ from typing import IO, Any
 from docpub import __version__
 from docpub.errors import DocpubError
 
-BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<edition>/<shard>/
+BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<shard>/
 # A page Pagefind should index carries this on the element holding its text.
 BODY_MARKER = b"data-pagefind-body"
 ENTRY = "pagefind-entry.json"  # names the bundle's index, in each bundle
-MANIFEST = "shards.json"  # pagefind/<edition>/shards.json: the shards of the edition that hold text
-SHARDS = 16  # buckets of documents per edition (see the module's docstring)
+MANIFEST = "shards.json"  # pagefind/<edition>/shards.json: the shards that hold text in the edition
+SHARDS = 32  # buckets of documents (see the module's docstring)
 SITE_SHARD = "site"  # the pages of an edition that belong to no document
 # Pagefind's ready-made search interfaces and its highlighter, which every bundle holds: the search
 # page (search.js) uses none of them, and kept in every shard they would be most of the index's size.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+# What a Pagefind program started ahead of the shards indexes first (``Indexer.warm``).
+_WARM_PAGE = ('<!DOCTYPE html><html lang="zh-Hans"><head><title>-</title></head>'
+              "<body><main data-pagefind-body><p>安全理事会文件</p></main></body></html>")
 
 
 def pagefind_version() -> str:
@@ -89,7 +97,7 @@ def pagefind_version() -> str:
 
 
 def shard_of(doc: str) -> str:
-    """The shard of document ``doc`` (its id), ``00`` to ``15``; ``site`` for pages of no document."""
+    """The shard of document ``doc`` (its id), ``00`` to ``31``; ``site`` for pages of no document."""
     if not doc:
         return SITE_SHARD
     bucket = int.from_bytes(hashlib.blake2b(doc.encode("utf-8"), digest_size=8).digest(), "big") % SHARDS
@@ -187,6 +195,13 @@ class Indexer:
             return {f["path"]: base64.b64decode(f["content"], validate=True) for f in files or ()}
         except (KeyError, TypeError, binascii.Error):
             raise self._failure("its answer was not understood") from None
+
+    def warm(self) -> None:
+        """Start the program and have it index a line of Chinese text: it loads its word lists
+        then (most of its start), so the first shard it is given starts at once."""
+        with tempfile.TemporaryDirectory(prefix="docpub-search-") as tmp:
+            Path(tmp, "index.html").write_text(_WARM_PAGE, encoding="utf-8")
+            self.index(Path(tmp))
 
     def close(self) -> None:
         proc, self._proc = self._proc, None
@@ -286,6 +301,8 @@ class SearchCache:
         self.scratch = folder is None
         self.used: set[str] = set()
         self._versions = ""
+        self._warming: list[threading.Thread] = []
+        self._warm: queue.SimpleQueue[Indexer] = queue.SimpleQueue()  # started, word lists loaded
 
     def versions(self) -> str:
         """docpub's and Pagefind's versions, which every bundle's key holds (looked up once a build)."""
@@ -295,11 +312,57 @@ class SearchCache:
 
     @staticmethod
     def prefix(tag: str) -> str:
-        """Where an edition's shards are published, from the site root."""
+        """Where an edition's list of shards is published, from the site root."""
         return f"{BUNDLE}/{tag}"
 
+    def warm_up(self, count: int) -> None:
+        """Start ``count`` Pagefind programs now, each on a thread, and have them load their word
+        lists (``Indexer.warm``) while the build renders: the shards indexed later begin at once.
+        A program that fails here is stopped; the shards then start their own, which say why."""
+
+        def start() -> None:
+            indexer = Indexer()
+            try:
+                indexer.warm()
+            except DocpubError:
+                indexer.close()
+                return
+            self._warm.put(indexer)
+
+        for _ in range(count):
+            thread = threading.Thread(target=start, name="docpub-pagefind", daemon=True)
+            thread.start()
+            self._warming.append(thread)
+
+    def _indexer(self) -> Indexer:
+        """A Pagefind program started by ``warm_up``, or else a new one (started on its first shard)."""
+        try:
+            return self._warm.get_nowait()
+        except queue.Empty:
+            return Indexer()
+
+    def close(self) -> None:
+        """Stop the programs ``warm_up`` started that no shard used."""
+        for thread in self._warming:
+            thread.join()
+        self._warming = []
+        while True:
+            try:
+                self._warm.get_nowait().close()
+            except queue.Empty:
+                return
+
     def has(self, key: str) -> bool:
-        return (self.folder / key).is_dir()
+        """Whether the bundle of ``key`` is here: a folder, empty or with an entry that reads as
+        one (a damaged one is made again)."""
+        folder = self.folder / key
+        if not folder.is_dir():
+            return False
+        try:
+            languages(folder)
+        except DocpubError:
+            return False
+        return True
 
     def bundles(self, wanted: Sequence[tuple[str, Mapping[str, Path] | None]], jobs: int = 1,
                 stop: threading.Event | None = None) -> list[Path]:
@@ -326,8 +389,11 @@ class SearchCache:
                 todo.put((key, missing[key]))
             failed = stop or threading.Event()
 
+            for thread in self._warming:  # they have been loading since the build's start
+                thread.join()
+
             def work() -> None:
-                with Indexer() as indexer:  # Pagefind starts on the first shard that has text
+                with self._indexer() as indexer:  # a new one starts on the first shard that has text
                     while not failed.is_set():
                         try:
                             key, pages = todo.get_nowait()
@@ -339,7 +405,7 @@ class SearchCache:
                             failed.set()
                             raise
 
-            threads = max(1, min(jobs, len(missing)))
+            threads = programs(jobs, len(missing))
             with ThreadPoolExecutor(max_workers=threads) as pool:
                 try:
                     for done in [pool.submit(work) for _ in range(threads)]:
@@ -376,6 +442,7 @@ class SearchCache:
 
     def prune(self) -> None:
         """Remove the bundles and shard lists this build did not use (all of them when caching is off)."""
+        self.close()
         if not self.folder.is_dir():
             return
         for other in self.folder.iterdir():
@@ -388,10 +455,25 @@ class SearchCache:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def has_text(bundle: Path) -> bool:
-    """Whether ``bundle`` (a folder ``SearchCache.bundles`` gave) is an index; an empty one had no text."""
-    return (bundle / ENTRY).is_file()
+def programs(jobs: int, shards: int) -> int:
+    """How many Pagefind programs index ``shards`` shards: one a shard, at most ``jobs``."""
+    return max(1, min(jobs, shards))
 
 
-__all__ = ["BODY_MARKER", "BUNDLE", "MANIFEST", "SHARDS", "Indexer", "SearchCache", "build_index", "has_text",
-           "pagefind_version", "shard_of"]
+def languages(bundle: Path) -> frozenset[str]:
+    """The languages (``<html lang>``, lower case, as Pagefind names them) whose pages hold text in
+    ``bundle`` (a folder ``SearchCache.bundles`` gave); none for an empty one."""
+    try:
+        entry = json.loads((bundle / ENTRY).read_bytes())
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, ValueError):
+        raise DocpubError(str(bundle / ENTRY), None, "this search bundle of the build cache is damaged") from None
+    found = entry.get("languages") if isinstance(entry, dict) else None
+    if not isinstance(found, dict):
+        raise DocpubError(str(bundle / ENTRY), None, "this search bundle of the build cache is damaged")
+    return frozenset(found)
+
+
+__all__ = ["BODY_MARKER", "BUNDLE", "MANIFEST", "SHARDS", "Indexer", "SearchCache", "build_index", "languages",
+           "pagefind_version", "programs", "shard_of"]

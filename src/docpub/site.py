@@ -16,7 +16,7 @@ import importlib
 import itertools
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +33,7 @@ from docpub.load import load_sources
 from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_replaceable, output_lock, walk_tree
 from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
-from docpub.search import MANIFEST, SearchCache, has_text, shard_of
+from docpub.search import BUNDLE, MANIFEST, SearchCache, languages, programs, shard_of
 from docpub.templating import compiled_templates_in, template_errors
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
@@ -68,28 +68,33 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         docs = load_sources(config, store, code=code, executor=executor)
         shared = Shared(config, read_inputs(config), pdf)
         outputs = plan_documents(shared, docs, code=code)
-        if isinstance(executor, _LazyPool):
-            todo = {o.kind for o in outputs if store.get(o.key) is None}
-            if todo:  # the writers: imported once, here, not by every worker
-                executor.preload("docpub.render")
-            if "pdf" in todo:
-                executor.preload("docpub.writers.pdf")  # WeasyPrint likewise
+        todo = {o.kind for o in outputs if store.get(o.key) is None}
+        if isinstance(executor, _LazyPool) and "pdf" in todo:
+            executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
+        cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
-        cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
         made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
 
         def pages_done(pdfs_running: bool) -> None:
             # The documents' pages are done: their search shards are indexed (by Pagefind, on
             # the cores the listings leave free) while the listings render, here when the
-            # workers are laying out PDFs.
+            # workers are laying out PDFs or Pagefind is indexing (on the pool, they would take
+            # the cores of the indexing that ends the build).
+            wanted = _shards(cache, doc_shards, store) if cache is not None else []
+            indexing = any(pages is not None for _, (_, pages) in wanted)
             with _Meanwhile() as meanwhile:
-                indexed = meanwhile.run(_bundles, cache, _shards(cache, [o for o in outputs if o.doc], store, code),
-                                        jobs, meanwhile.stop) if cache is not None else None
-                pool = None if scheduler or pdfs_running else _ready(executor)
+                indexed = meanwhile.run(_bundles, cache, wanted, jobs, meanwhile.stop) if cache is not None else None
+                pool = None if scheduler or pdfs_running or indexing else _ready(executor)
                 listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code, executor=pool)
                 made.append((listings, listed, indexed.result() if indexed is not None else {}))
 
+        # The documents' search shards, known from the plan: Pagefind starts now if any is to index.
+        doc_shards = list(_shard_keys(cache, [o for o in outputs if o.doc], code)) if cache is not None else []
+        if cache is not None and (missing := sum(not cache.has(key) for _, key, _ in doc_shards)):
+            if isinstance(executor, _LazyPool) and todo:
+                executor.start()  # forked now, before the threads below
+            cache.warm_up(programs(jobs, missing))  # it loads its word lists meanwhile
         try:
             with template_errors(config.theme):
                 stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
@@ -102,8 +107,8 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
             placed = {o.path: store.path_of(o.key) for o in published}  # path in the site -> its entry
             inodes = {o.path: ino for o in published if (ino := store.inode_of(o.key)) is not None}
             if cache is not None:
-                folders.update(_bundles(cache, _shards(cache, listings, store, code), jobs))
-                _place_search(cache, placed, inodes, folders)
+                folders.update(_bundles(cache, _shards(cache, _shard_keys(cache, listings, code), store), jobs))
+                _place_search(cache, placed, inodes, folders, [e.tag for e in config.editions])
             if not _same_site(out, placed, inodes):
                 # The site this build replaces is kept in the cache, and is the next build's
                 # starting point: an edit links and removes only what changed.
@@ -114,8 +119,10 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                     # What changed goes from it now: it keeps no file the cache prunes.
                     Publisher(spare).trim(placed, inodes)
         except BaseException:
-            if cache is not None and cache.scratch:
-                cache.prune()  # without caching, its scratch folder goes in any case
+            if cache is not None:
+                cache.close()  # no Pagefind program is left running
+                if cache.scratch:
+                    cache.prune()  # without caching, its scratch folder goes in any case
             raise
         if cache is not None:
             cache.prune()  # after publishing, which links the bundles it keeps
@@ -185,27 +192,29 @@ def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: 
     return group
 
 
-Shard = tuple[str, str]  # (edition tag, shard)
+Shard = str  # a shard's name: "00" to "31", or "site" (see ``docpub.search``)
 _T = TypeVar("_T")
 
 
-def _shards(cache: SearchCache, outputs: Sequence[Output], store: Store,
-            code: str) -> list[tuple[Shard, tuple[str, dict[str, Path] | None]]]:
-    """The search shards of ``outputs``' reader pages (see ``docpub.search``), each with its key
-    and, when the cache has no bundle of that key, its pages (path in the site -> the store's
-    entry). A shard's bundle is reused while none of its pages changed, so an edit re-indexes
-    one shard per edition."""
+def _shards(cache: SearchCache, keyed: Iterable[tuple[Shard, str, list[Output]]],
+            store: Store) -> list[tuple[Shard, tuple[str, dict[str, Path] | None]]]:
+    """The search shards of ``_shard_keys``, each with its key and, when the cache has no bundle
+    of that key, its pages (path in the site -> the store's entry). A shard's bundle is reused
+    while none of its pages changed, so an edit re-indexes its document's shard alone."""
+    return [(shard, (key, None if cache.has(key) else {o.path: Path(store.path_of(o.key)) for o in group}))
+            for shard, key, group in keyed]
+
+
+def _shard_keys(cache: SearchCache, outputs: Sequence[Output],
+                code: str) -> Iterator[tuple[Shard, str, list[Output]]]:
+    """Each search shard of ``outputs``' reader pages (in every edition), with its key and its pages."""
     groups: dict[Shard, list[Output]] = {}
     for o in outputs:
         if o.path.endswith(".html") and o.edition and KINDS[o.kind].published and not o.path.startswith("review/"):
-            groups.setdefault((o.edition, shard_of(o.doc)), []).append(o)
-    wanted = []
-    for tag, shard in sorted(groups):
-        group = sorted(groups[tag, shard], key=lambda o: o.path)
-        key = digest(code, cache.versions(), tag, shard, *(p for o in group for p in (o.path, o.key)))
-        pages = None if cache.has(key) else {o.path: Path(store.path_of(o.key)) for o in group}
-        wanted.append(((tag, shard), (key, pages)))
-    return wanted
+            groups.setdefault(shard_of(o.doc), []).append(o)
+    for shard in sorted(groups):
+        group = sorted(groups[shard], key=lambda o: o.path)
+        yield shard, digest(code, cache.versions(), shard, *(p for o in group for p in (o.path, o.key))), group
 
 
 def _bundles(cache: SearchCache, wanted: list[tuple[Shard, tuple[str, dict[str, Path] | None]]], jobs: int,
@@ -216,16 +225,21 @@ def _bundles(cache: SearchCache, wanted: list[tuple[Shard, tuple[str, dict[str, 
 
 
 def _place_search(cache: SearchCache, placed: dict[str, str], inodes: dict[str, int],
-                  folders: Mapping[Shard, Path]) -> None:
-    """Each edition's shards that hold text, and their list, into the site (``inodes``: their files')."""
-    for tag in sorted({tag for tag, _ in folders}):
-        listed = [shard for (t, shard), folder in sorted(folders.items()) if t == tag and has_text(folder)]
-        for shard in listed:
-            prefix = f"{cache.prefix(tag)}/{shard}/"
-            for rel, item in walk_tree(str(folders[tag, shard])):
-                if item.is_file(follow_symlinks=False):
-                    placed[prefix + rel] = item.path
-                    inodes[prefix + rel] = item.inode()
+                  folders: Mapping[Shard, Path], tags: Sequence[str]) -> None:
+    """The shards that hold text into the site (``inodes``: their files'), and for each edition of
+    ``tags`` the list of those holding its pages (Pagefind names a language in lower case)."""
+    held: dict[Shard, frozenset[str]] = {}
+    for shard, folder in sorted(folders.items()):
+        if not (found := languages(folder)):
+            continue
+        held[shard] = found
+        prefix = f"{BUNDLE}/{shard}/"
+        for rel, item in walk_tree(str(folder)):
+            if item.is_file(follow_symlinks=False):
+                placed[prefix + rel] = item.path
+                inodes[prefix + rel] = item.inode()
+    for tag in tags:
+        listed = [f"../{shard}" for shard, found in held.items() if tag.lower() in found]
         placed[f"{cache.prefix(tag)}/{MANIFEST}"] = str(cache.manifest(listed))
 
 
@@ -283,7 +297,13 @@ class _LazyPool(Executor):
             self._modules.append(module)
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return self.start().submit(fn, *args, **kwargs)
+
+    def start(self) -> Executor:
+        """The workers, started now if they are not yet; every one of them renders, so they start
+        with the writers (imported once, here)."""
         if self.pool is None:
+            self.preload("docpub.render")
             from concurrent.futures import ProcessPoolExecutor  # only when there is work: slow to import
             from multiprocessing import get_context
 
@@ -295,7 +315,10 @@ class _LazyPool(Executor):
                 server = get_context("forkserver")
                 server.set_forkserver_preload(self._modules)
                 self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=server)
-        return self.pool.submit(fn, *args, **kwargs)
+            # The pool forks its workers on its first job: made now, they hold no pipe of a
+            # program this process starts later (Pagefind), which would then never see its end.
+            self.pool.submit(os.getpid).result()
+        return self.pool
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.pool is not None:

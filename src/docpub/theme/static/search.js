@@ -1,6 +1,7 @@
 /* Full-text search with Pagefind: the index of this page's edition (from <html lang>).
    The index is in shards, each a Pagefind bundle; data-index names the list of them
-   (shards.json): the first is loaded and the others merged into it, so one search covers them all.
+   (shards.json, each named by its path from that list): the first is loaded and the others merged
+   into it, so one search covers them all. A bundle holds every edition: Pagefind reads the one of <html lang>.
    Works when the site is served over http(s); opened from file:// it says so. */
 (function () {
   "use strict";
