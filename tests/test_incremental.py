@@ -438,6 +438,22 @@ def test_text_edit_reindexes_only_that_documents_shard(tmp_path: Path, capsys: p
     assert sorted(entry["languages"]) == sorted(tag.lower() for tag in EDITIONS)
 
 
+def test_a_damaged_search_bundle_in_the_cache_is_made_again(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", MANY)
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    cache = tmp_path / "build" / ".docpub-cache" / "search"
+    damaged = sorted(cache.glob("*/pagefind-entry.json"))[0]
+    damaged.write_text("{not an index", encoding="utf-8")  # the published file is this very inode
+    shard = next(p.parent.name for p in (out / "pagefind").glob("*/pagefind-entry.json")
+                 if p.read_text(encoding="utf-8").startswith("{not"))
+    build(site, out, capsys, "--no-pdf")
+    entry = json.loads((out / "pagefind" / shard / "pagefind-entry.json").read_bytes())
+    assert sorted(entry["languages"]) == sorted(tag.lower() for tag in EDITIONS)
+    assert index_files(out).keys() >= {f"{tag}/shards.json" for tag in EDITIONS}
+
+
 def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site(tmp_path / "s", MANY)
