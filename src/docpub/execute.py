@@ -26,6 +26,7 @@ from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Shared, renderer
 from docpub.plan import DocSource, Output, links_of, published_ids, site_links
 from docpub.templating import template_errors
+from docpub.work import collector_paused
 
 if TYPE_CHECKING:
     from docpub.render import Render, RenderListing
@@ -61,6 +62,7 @@ Tick = Callable[[int], None]
 Rendered = tuple[bytes, str, str]
 
 
+@collector_paused
 def run_job(job: Job) -> tuple[Rendered, ...]:
     """Render every output of ``job``; runs in a worker, so it reads nothing but ``job``."""
     from docpub.render import Page
@@ -146,6 +148,7 @@ class ListingJob:
     objects: str = ""  # the store's folder of entries, when the worker writes them itself
 
 
+@collector_paused
 def run_listing_job(job: ListingJob) -> tuple[Rendered, ...]:
     """Render the listings of ``job`` in a worker; it reads the facts the document jobs left in
     the store, and writes what it renders there."""

@@ -23,6 +23,7 @@ from docpub.files import read_regular
 from docpub.inputs import digest
 from docpub.media import check_image_sources, read_image
 from docpub.plan import DocSource
+from docpub.work import collector_paused
 
 
 def model_entry(model_key: str) -> str:
@@ -76,6 +77,7 @@ def _source(path: Path, key: str, summary: Summary, config: SiteConfig, seen: di
     return DocSource(doc_id, str(path), key, found, cites, symbol)
 
 
+@collector_paused
 def parse(config: SiteConfig, path: Path) -> tuple[bytes, Summary]:
     """Parse a content file and link its citations: its pickled model and its summary.
 
