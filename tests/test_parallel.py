@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,24 @@ def test_pool_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp
     assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-cache"]) == 0
     assert snapshot(out) == serial
     assert any(name.endswith(".pdf") for name in serial)
+
+
+def test_one_edited_document_shared_by_the_workers_is_byte_identical(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # One document to render: its pages are a job per edition, spread over the pool's workers.
+    site = make_site(tmp_path / "s", {"first": MINIMAL, "second": SECOND})
+    out = tmp_path / "pool" / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]) == 0
+    doc = site / "content" / "second" / "zh-Hans.md"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("第二份测试文件", "第二份经修订的测试文件"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]) == 0
+    rendered, reused = map(int, re.findall(r"\((\d+) rendered, (\d+) reused\)", capsys.readouterr().out)[0])
+    assert rendered >= 4 * 4 and reused > 0  # its pages in 4 editions and the listings; the other kept
+    fresh = tmp_path / "fresh" / "site"
+    assert main(["build", str(site), "--out", str(fresh), "-j", "1", "--no-pdf", "--no-cache"]) == 0
+    assert snapshot(out) == snapshot(fresh)
 
 
 def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp_path: Path) -> None:

@@ -115,9 +115,9 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
         _finish(o, _copy(o, shared, by_id, shared.config.max_image_kib * 1024), store, tick)
     if shared_disk:
         store.begin_writes()
-    groups = _groups([o for o in todo if not KINDS[o.kind].local])
+    groups = _groups([o for o in todo if not KINDS[o.kind].local], by_edition=executor is not None)
     if len(groups) <= 1:
-        executor = None  # one job (an edited document): here, without starting a pool for it
+        executor = None  # one job: here, without starting a pool for it
     jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "")
     pages = sum(1 for _, _, pdf in groups if not pdf)  # page jobs still to come back
     if pages == 0 and pages_done is not None:
@@ -236,12 +236,23 @@ def _jobs(groups: dict[tuple[str, str, bool], list[Output]], shared: Shared, doc
                   links=links_of(doc, links), published=links_of(doc, listed), objects=objects)
 
 
-def _groups(todo: list[Output]) -> dict[tuple[str, str, bool], list[Output]]:
-    """The outputs of each job: (document, PDF's edition or "", PDF?) -> outputs."""
+def _groups(todo: list[Output], *, by_edition: bool = False) -> dict[tuple[str, str, bool], list[Output]]:
+    """The outputs of each job: (document, edition or "", PDF?) -> outputs.
+
+    A document's pages in every edition are one job (its model is read once, and what its
+    editions share is made once), each of its PDFs another. With ``by_edition`` (the jobs
+    run on several workers), a lone document's pages (one edited document) are a job per
+    edition instead, so that the workers share them.
+    """
     groups: dict[tuple[str, str, bool], list[Output]] = {}
     for o in todo:
         pdf = o.kind == "pdf"
         groups.setdefault((o.doc, o.edition if pdf else "", pdf), []).append(o)
+    pages = [g for g in groups if not g[2]]
+    if by_edition and len(pages) == 1:
+        (doc, _, _), = pages
+        for o in groups.pop(pages[0]):
+            groups.setdefault((doc, o.edition, False), []).append(o)
     return groups
 
 
