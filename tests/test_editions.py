@@ -3,12 +3,14 @@ protected spans, glossary files and the editors' review."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -34,6 +36,7 @@ from docpub.readers.markdown import read_file
 from docpub.review import AMBIGUOUS_FILE, display_width, format_table, load_ambiguous, review
 from docpub.transforms.editions import (
     HAN_CHARS,
+    Converter,
     convert_document,
     convert_label,
     convert_traced,
@@ -387,3 +390,37 @@ def test_corner_quotes_keep_apostrophes(text: str, expected: str) -> None:
     from docpub.transforms.editions import corner_quotes
 
     assert corner_quotes(text) == expected
+
+
+# --- the s2t step shared by the Traditional editions ------------------------------------------
+
+_HAN = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1, max_size=12)
+
+
+@pytest.mark.parametrize("config", ["s2t", "s2tw", "s2hk"])
+def test_an_edition_sharing_the_s2t_step_prints_what_opencc_prints(config: str) -> None:
+    import opencc
+
+    text = SEED.read_text(encoding="utf-8")
+    converter = Converter("x", config, {})  # no glossary: OpenCC's own choices
+    expected = opencc.OpenCC(config)
+    assert converter.convert_text(text) == expected.convert(text)
+    # The same strings again (now known to the shared step), and in another edition's order.
+    for line in reversed(text.splitlines()):
+        assert converter.convert_text(line) == expected.convert(line)
+
+
+@functools.cache
+def _pair(config: str) -> tuple[Converter, Any]:
+    import opencc
+
+    return Converter("x", config, {}), opencc.OpenCC(config)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HAN, min_size=1, max_size=20))
+def test_the_shared_s2t_step_gives_each_edition_opencc_s_text(words: list[str]) -> None:
+    for config in ("s2hk", "s2t", "s2tw"):
+        converter, expected = _pair(config)
+        for word in words:
+            assert converter.convert_text(word) == expected.convert(word), (config, word)

@@ -41,6 +41,43 @@ HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
 # table of its edition so one file fits all of them.
 _TARGET_VARIANTS: dict[str, str] = {"s2tw": "t2tw", "s2twp": "t2tw", "s2hk": "t2hk"}
 
+# OpenCC's s2tw and s2hk are its s2t conversion followed by a table of one-character glyph
+# variants (t2tw's, t2hk's): the Traditional editions of a document share the s2t step
+# (``_S2T``), and each applies its own variants, which is a tenth of the work.
+_AFTER_S2T: dict[str, str] = {"s2t": "", "s2tw": "t2tw", "s2hk": "t2hk"}
+
+
+class _SharedS2T:
+    """OpenCC's s2t conversion of spans, kept for the editions converting the same text after it."""
+
+    LIMIT = 50_000  # spans kept (a few documents' worth); then it starts again
+
+    def __init__(self) -> None:
+        self._opencc: opencc.OpenCC | None = None
+        self._done: dict[str, str] = {}
+
+    def convert(self, spans: list[str]) -> list[str]:
+        """The s2t conversion of each of ``spans`` (distinct strings holding no newline)."""
+        missing = [x for x in spans if x not in self._done]
+        if missing:
+            if self._opencc is None:
+                self._opencc = opencc.OpenCC("s2t")
+            if len(self._done) + len(missing) > self.LIMIT:
+                self._done.clear()
+            self._done.update(zip(missing, _each_line(self._opencc, missing), strict=True))
+        return [self._done[x] for x in spans]
+
+
+def _each_line(converter: opencc.OpenCC, lines: list[str]) -> list[str]:
+    """``converter``'s conversion of each of ``lines``, made in one call (no phrase spans a newline)."""
+    out: list[str] = converter.convert("\n".join(lines)).split("\n")
+    if len(out) != len(lines):  # never seen; one line at a time is always right
+        out = [converter.convert(x) for x in lines]
+    return out
+
+
+_S2T = _SharedS2T()
+
 META_FIELDS = ("title", "author", "presidency")
 
 
@@ -69,7 +106,8 @@ def _piece(fields: tuple[str, str, GlossaryEntry | None, bool]) -> Piece:
 class Converter:
     """One edition's Simplified -> Traditional conversion, built once per process."""
 
-    __slots__ = ("tag", "forms", "fullwidth_parentheses", "_opencc", "_matcher", "_forms", "_corner_quotes")
+    __slots__ = ("tag", "forms", "fullwidth_parentheses", "_opencc", "_shares_s2t", "_variants", "_matcher",
+                 "_forms", "_corner_quotes")
 
     def __init__(self, tag: str, config: str, glossary: dict[str, GlossaryEntry], *,
                  corner_quotes: bool = False, forms: dict[str, FormEntry] | None = None,
@@ -78,6 +116,9 @@ class Converter:
         self.fullwidth_parentheses = fullwidth_parentheses
         self._corner_quotes = corner_quotes
         self._opencc = opencc.OpenCC(config) if config else None
+        # s2t, s2tw and s2hk: the shared s2t step, then this edition's variants (none for s2t).
+        self._shares_s2t = config in _AFTER_S2T
+        self._variants = opencc.OpenCC(_AFTER_S2T[config]) if _AFTER_S2T.get(config) else None
         self.forms = tuple((forms or {}).values())
         # Applied to everything the edition prints, glossary targets included.
         self._forms = str.maketrans({f.source: f.target for f in (forms or {}).values()})
@@ -155,10 +196,14 @@ class Converter:
         if not spans:
             return []
         unique = list(dict.fromkeys(spans))  # a span converts alike wherever it stands
-        converted = self._opencc.convert("\n".join(unique))
-        out: list[str] = (converted.translate(self._forms) if self._forms else converted).split("\n")
-        if len(out) != len(unique):  # never seen; one span at a time is always right
-            out = [self._opencc.convert(x).translate(self._forms) for x in unique]
+        if not self._shares_s2t:
+            out = _each_line(self._opencc, unique)
+        else:
+            out = _S2T.convert(unique)
+            if self._variants is not None:
+                out = _each_line(self._variants, out)
+        if self._forms:
+            out = [x.translate(self._forms) for x in out]
         if len(unique) == len(spans):
             return out
         targets = dict(zip(unique, out, strict=True))
