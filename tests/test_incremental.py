@@ -454,6 +454,29 @@ def test_a_damaged_search_bundle_in_the_cache_is_made_again(tmp_path: Path,
     assert index_files(out).keys() >= {f"{tag}/shards.json" for tag in EDITIONS}
 
 
+def test_a_pagefind_that_fails_to_start_early_is_started_again_for_the_shards(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from docpub import search
+
+    escaped: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: escaped.append(args.exc_value))
+
+    def fail(self: search.Indexer) -> None:
+        raise OSError("no room to start")
+
+    monkeypatch.setattr(search.Indexer, "warm", fail)
+    site = make_site(tmp_path / "s", MANY)
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf", "-j", "2")
+    assert escaped == []  # nothing went wrong on a thread unseen
+    shards = sorted({shard_of(d) for d in MANY})
+    for tag in EDITIONS:
+        assert json.loads((out / "pagefind" / tag / "shards.json").read_bytes())["shards"] == [
+            f"../{shard}" for shard in shards]
+
+
 def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site(tmp_path / "s", MANY)

@@ -324,7 +324,7 @@ class SearchCache:
             indexer = Indexer()
             try:
                 indexer.warm()
-            except DocpubError:
+            except Exception:  # whatever it was, the shards meet it again and report it (on no thread)
                 indexer.close()
                 return
             self._warm.put(indexer)
