@@ -41,10 +41,11 @@ HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
 # table of its edition so one file fits all of them.
 _TARGET_VARIANTS: dict[str, str] = {"s2tw": "t2tw", "s2twp": "t2tw", "s2hk": "t2hk"}
 
-# OpenCC's s2tw and s2hk are its s2t conversion followed by a table of one-character glyph
-# variants (t2tw's, t2hk's): the Traditional editions of a document share the s2t step
-# (``_S2T``), and each applies its own variants, which is a tenth of the work.
-_AFTER_S2T: dict[str, str] = {"s2t": "", "s2tw": "t2tw", "s2hk": "t2hk"}
+# OpenCC's s2tw and s2hk are its s2t conversion followed by the table of one-character glyph
+# variants above (t2tw's, t2hk's): the Traditional editions of a document share the s2t step
+# (``_S2T``), and each applies its own variants, which is a tenth of the work. Other
+# conversions (s2twp's phrases) are OpenCC's own.
+_AFTER_S2T = frozenset({"s2t", "s2tw", "s2hk"})
 
 
 class _SharedS2T:
@@ -106,7 +107,7 @@ def _piece(fields: tuple[str, str, GlossaryEntry | None, bool]) -> Piece:
 class Converter:
     """One edition's Simplified -> Traditional conversion, built once per process."""
 
-    __slots__ = ("tag", "forms", "fullwidth_parentheses", "_opencc", "_shares_s2t", "_variants", "_matcher",
+    __slots__ = ("tag", "forms", "fullwidth_parentheses", "_config", "_opencc", "_variants", "_matcher",
                  "_forms", "_corner_quotes")
 
     def __init__(self, tag: str, config: str, glossary: dict[str, GlossaryEntry], *,
@@ -115,14 +116,13 @@ class Converter:
         self.tag = tag
         self.fullwidth_parentheses = fullwidth_parentheses
         self._corner_quotes = corner_quotes
-        self._opencc = opencc.OpenCC(config) if config else None
-        # s2t, s2tw and s2hk: the shared s2t step, then this edition's variants (none for s2t).
-        self._shares_s2t = config in _AFTER_S2T
-        self._variants = opencc.OpenCC(_AFTER_S2T[config]) if _AFTER_S2T.get(config) else None
+        self._config = config
+        self._opencc = opencc.OpenCC(config) if config and config not in _AFTER_S2T else None
+        self._variants = opencc.OpenCC(_TARGET_VARIANTS[config]) if config in _TARGET_VARIANTS else None
         self.forms = tuple((forms or {}).values())
         # Applied to everything the edition prints, glossary targets included.
         self._forms = str.maketrans({f.source: f.target for f in (forms or {}).values()})
-        variants = opencc.OpenCC(_TARGET_VARIANTS[config]) if config in _TARGET_VARIANTS else None
+        variants = self._variants
         targets = {source: (variants.convert(e.target) if variants else e.target).translate(self._forms)
                    for source, e in glossary.items()}
         self._matcher = Matcher(glossary, targets)
@@ -130,10 +130,10 @@ class Converter:
     @property
     def converts(self) -> bool:
         """False for the source edition, whose text is printed as written."""
-        return self._opencc is not None
+        return bool(self._config)
 
     def convert_text(self, s: str) -> str:
-        if self._opencc is None:
+        if not self._config:
             return s
         return self.join(self.pieces(s))
 
@@ -151,7 +151,7 @@ class Converter:
 
         The spans OpenCC converts are joined by newlines, which no phrase spans.
         """
-        if self._opencc is None:
+        if not self._config:
             return {s: (Piece(s, s, converted=False),) for s in strings}
         plans: dict[str, list[Piece | int]] = {}  # string -> its Pieces and the indexes of its spans
         spans: list[str] = []
@@ -192,13 +192,12 @@ class Converter:
             spans.append(run[end:])
 
     def _convert_spans(self, spans: list[str]) -> list[str]:
-        assert self._opencc is not None
         if not spans:
             return []
         unique = list(dict.fromkeys(spans))  # a span converts alike wherever it stands
-        if not self._shares_s2t:
+        if self._opencc is not None:  # a conversion of its own
             out = _each_line(self._opencc, unique)
-        else:
+        else:  # s2t, then the edition's variants
             out = _S2T.convert(unique)
             if self._variants is not None:
                 out = _each_line(self._variants, out)
