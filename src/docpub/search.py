@@ -45,11 +45,11 @@ Pagefind is started once per worker thread, in its service mode, and given
 shard after shard: most of a Pagefind start is loading its Chinese dictionary
 (about 0.3 s of CPU), which a program per shard would pay 32 times on a cold
 build; the service pays it once per program. The programs are started while
-the documents render (``SearchCache.warm_up``), one for every few shards to
-index (one a shard, up to the build's jobs), so an edit's shard starts at once. Its bundle files are received in the
-answer and written here (the service answers a request to write them before its
-writes end), and they are the very bytes Pagefind's command line writes for the
-same pages.
+the documents render (``SearchCache.warm_up``), one a shard to index up to the
+build's jobs, so an edit's shard starts at once. Its bundle files are received
+in the answer and written here (the service answers a request to write them
+before its writes end), and they are the very bytes Pagefind's command line
+writes for the same pages.
 """
 
 from __future__ import annotations
@@ -341,11 +341,15 @@ class SearchCache:
         except queue.Empty:
             return Indexer()
 
-    def close(self) -> None:
-        """Stop the programs ``warm_up`` started that no shard used."""
+    def _warmed(self) -> None:
+        """Wait for the programs ``warm_up`` is starting (they have been at it since the build began)."""
         for thread in self._warming:
             thread.join()
         self._warming = []
+
+    def close(self) -> None:
+        """Stop the programs ``warm_up`` started that no shard used."""
+        self._warmed()
         while True:
             try:
                 self._warm.get_nowait().close()
@@ -389,8 +393,7 @@ class SearchCache:
                 todo.put((key, missing[key]))
             failed = stop or threading.Event()
 
-            for thread in self._warming:  # they have been loading since the build's start
-                thread.join()
+            self._warmed()
 
             def work() -> None:
                 with self._indexer() as indexer:  # a new one starts on the first shard that has text

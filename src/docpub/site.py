@@ -89,12 +89,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code, executor=pool)
                 made.append((listings, listed, indexed.result() if indexed is not None else {}))
 
-        # The documents' search shards, known from the plan: Pagefind starts now if any is to index.
-        doc_shards = list(_shard_keys(cache, [o for o in outputs if o.doc], code)) if cache is not None else []
-        if cache is not None and (missing := sum(not cache.has(key) for _, key, _ in doc_shards)):
-            if isinstance(executor, _LazyPool) and todo:
-                executor.start()  # forked now, before the threads below
-            cache.warm_up(programs(jobs, missing))  # it loads its word lists meanwhile
+        doc_shards = [] if cache is None else _start_indexing(cache, outputs, code, executor if todo else None, jobs)
         try:
             with template_errors(config.theme):
                 stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
@@ -215,6 +210,19 @@ def _shard_keys(cache: SearchCache, outputs: Sequence[Output],
     for shard in sorted(groups):
         group = sorted(groups[shard], key=lambda o: o.path)
         yield shard, digest(code, cache.versions(), shard, *(p for o in group for p in (o.path, o.key))), group
+
+
+def _start_indexing(cache: SearchCache, outputs: Sequence[Output], code: str, executor: Executor | None,
+                    jobs: int) -> list[tuple[Shard, str, list[Output]]]:
+    """The documents' search shards, known from the plan; if any is to be indexed, Pagefind starts
+    now and loads its word lists while the documents render. ``executor``: the pool that will
+    render, started first (forked before Pagefind's threads)."""
+    shards = list(_shard_keys(cache, [o for o in outputs if o.doc], code))
+    if missing := sum(not cache.has(key) for _, key, _ in shards):
+        if isinstance(executor, _LazyPool):
+            executor.start()
+        cache.warm_up(programs(jobs, missing))
+    return shards
 
 
 def _bundles(cache: SearchCache, wanted: list[tuple[Shard, tuple[str, dict[str, Path] | None]]], jobs: int,
