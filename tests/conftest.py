@@ -1,9 +1,10 @@
 """Shared pytest set-up: the ``--regen-golden`` switch for golden-file tests, the ``browser`` fixture,
-and no PDF test passes while WeasyPrint warns."""
+no PDF test passes while WeasyPrint warns, and docpub's per-user cache is the run's own."""
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def regen_golden(request: pytest.FixtureRequest) -> bool:
     """True when golden tests should write their expected files instead of comparing."""
     return bool(request.config.getoption("--regen-golden"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """docpub keeps its compiled templates per user (``$XDG_CACHE_HOME``): the tests keep theirs
+    apart, and so compile them at least once in every run."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if old is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jinja2
@@ -20,7 +22,6 @@ from jinja2 import meta
 from docpub.cli import main
 from docpub.inputs import _references
 from docpub.search import shard_of
-from docpub.templating import _COMPILED
 from sitekit import MINIMAL, make_site, override
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
@@ -360,28 +361,65 @@ def test_an_entry_rewritten_after_a_no_op_build_is_rendered_again(site: Path, tm
     assert page.read_bytes() == good
 
 
-def test_compiled_templates_kept_in_the_cache_follow_edits_and_survive_damage(
-        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+# A build in a new process that prints the name of each template Jinja compiles.
+_COUNTING = """
+import sys, jinja2
+from docpub.cli import main
+compile_ = jinja2.Environment.compile
+def counted(self, source, name=None, *args, **kw):
+    print("compiled", name, file=sys.stderr)
+    return compile_(self, source, name, *args, **kw)
+jinja2.Environment.compile = counted
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _build_compiling(site: Path, out: Path, *args: str) -> list[str]:
+    """Build ``site`` in a new process; the templates it compiled."""
+    done = subprocess.run([sys.executable, "-c", _COUNTING, "build", str(site), "--out", str(out), "-j", "1",
+                           "--no-pdf", "--no-search", *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return sorted(line.split()[1] for line in done.stderr.splitlines() if line.startswith("compiled "))
+
+
+def test_compiled_templates_kept_per_user_and_in_the_cache_follow_edits_and_survive_damage(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user))
+    parallel = override(site, "parallel.html.j2")  # the site's own template, beside docpub's
     out = tmp_path / "build" / "site"
-    monkeypatch.setattr(_COMPILED, "_code", {})  # as in a new process
-    build(site, out, capsys, "--no-pdf")
+    compiled = _build_compiling(site, out)
+    assert "parallel.html.j2" in compiled and "document.html.j2" in compiled
+    own = sorted((user / "docpub" / "templates").glob("*.j2c"))
     kept = sorted((tmp_path / "build" / ".docpub-cache" / "templates").glob("*.j2c"))
-    assert kept  # the next build (a new process) compiles none of them again
+    assert len(kept) == 1 and len(own) == len(compiled) - 1  # the site's in its cache; docpub's per user
+
+    # A first build elsewhere, without caching: docpub's templates are not compiled again; the
+    # site's own template is (it is kept only in that site's cache).
+    assert _build_compiling(site, tmp_path / "elsewhere" / "site", "--no-cache") == ["parallel.html.j2"]
     page = out / "zh-Hant" / "first" / "parallel.html"
     good = page.read_bytes()
-    # A new process: nothing compiled in memory, only what the cache folder holds.
-    monkeypatch.setattr(_COMPILED, "_code", {})
-    parallel = override(site, "parallel.html.j2")
+    assert (tmp_path / "elsewhere" / "site" / "zh-Hant" / "first" / "parallel.html").read_bytes() == good
+
+    # The next build of the site compiles nothing; an edited template is what is compiled.
     source = parallel.read_text(encoding="utf-8")
     parallel.write_text(source.replace("{% block main %}", "{% block main %}<!-- edited -->", 1), encoding="utf-8")
-    build(site, out, capsys, "--no-pdf")
+    assert _build_compiling(site, out) == ["parallel.html.j2"]
     edited = page.read_bytes()  # the edit, not the template compiled before it
     assert b"<!-- edited -->" in edited and edited.replace(b"<!-- edited -->\n", b"", 1) == good
-    parallel.unlink()
-    for path in (tmp_path / "build" / ".docpub-cache" / "templates").glob("*.j2c"):
-        path.write_bytes(path.read_bytes()[:40])  # damaged: cut short
-    monkeypatch.setattr(_COMPILED, "_code", {})
-    build(site, out, capsys, "--no-pdf")
+    assert _build_compiling(site, out) == []
+
+    # Damaged compiled templates (cut short), in either place, are compiled again.
+    parallel.write_text(source, encoding="utf-8")
+    assert _build_compiling(site, out) == ["parallel.html.j2"]
+    for path in [*(tmp_path / "build" / ".docpub-cache" / "templates").glob("*.j2c"), *own]:
+        path.write_bytes(path.read_bytes()[:40])
+    assert _build_compiling(site, tmp_path / "again" / "site", "--no-cache") == compiled
+    assert (tmp_path / "again" / "site" / "zh-Hant" / "first" / "parallel.html").read_bytes() == good
+    cache = tmp_path / "build" / ".docpub-cache"
+    shutil.rmtree(cache / "objects")  # every page rendered again; the compiled templates stay
+    (cache / "index.json").unlink()
+    assert "parallel.html.j2" in _build_compiling(site, out)
     assert page.read_bytes() == good
 
 

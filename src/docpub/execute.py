@@ -12,6 +12,7 @@ and writes the output folder.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -261,27 +262,28 @@ _J = TypeVar("_J", Job, ListingJob)
 
 def _run(jobs: Iterable[_J], executor: Executor | None, window: int,
          run: Callable[[_J], tuple[Rendered, ...]]) -> Iterator[tuple[_J, tuple[Rendered, ...]]]:
-    """Results as they come, of ``run`` on each job; at most ``window`` jobs in flight."""
+    """Results as they come, of ``run`` on each job; at most ``window`` jobs in flight. A job
+    that ends makes room for the next before its result is handed back, so the workers are
+    never left waiting while this process deals with a result."""
     if executor is None:
         for job in jobs:
             yield job, run(job)
         return
     pending: dict[Future[tuple[Rendered, ...]], _J] = {}
     source = iter(jobs)
-    try:
-        for job in source:
+
+    def top_up() -> None:
+        for job in itertools.islice(source, max(window - len(pending), 0)):
             pending[executor.submit(run, job)] = job
-            if len(pending) >= window:
-                yield from _collect(pending)
+
+    try:
+        top_up()
         while pending:
-            yield from _collect(pending)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            finished = [(pending.pop(f), f) for f in sorted(done, key=lambda f: pending[f].outputs[0].path)]
+            top_up()
+            for job, f in finished:
+                yield job, f.result()
     finally:
         for f in pending:
             f.cancel()
-
-
-def _collect(pending: dict[Future[tuple[Rendered, ...]], _J]) -> Iterator[tuple[_J, tuple[Rendered, ...]]]:
-    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-    for f in sorted(done, key=lambda f: pending[f].outputs[0].path):
-        job = pending.pop(f)
-        yield job, f.result()

@@ -212,9 +212,15 @@ def parse_labels(path: Path) -> tuple[dict[str, str], str]:
 
 class _CompiledTemplates:
     """Compiled templates kept for the process, by name and source: the writers of all editions
-    (and every build of a long-running ``docpub serve``) compile each template once. While a build
-    names a ``folder`` (in its cache), they are kept there too, so the next build (an edit, say)
-    compiles none of the templates it renders. Jinja reaches them through ``_bytecode_cache``."""
+    (and every build of a long-running ``docpub serve``) compile each template once.
+
+    On disk, docpub's own templates (the default theme's) are kept per user, like Python's
+    compiled modules: a site's first build, or one without caching, compiles none of them again.
+    A site's own templates are kept only while a build names a ``folder`` (in its cache), so the
+    next build of that site (an edit, say) compiles none of those. Jinja reaches them through
+    ``_bytecode_cache``, and uses what it reads only if it was compiled from the very source
+    (and by the same Jinja and Python).
+    """
 
     def __init__(self) -> None:
         self._code: dict[tuple[str, str], bytes] = {}
@@ -222,21 +228,36 @@ class _CompiledTemplates:
 
     def load(self, key: str, checksum: str) -> bytes | None:
         code = self._code.get((key, checksum))
-        if code is None and self.folder:
+        folder = self._folder(key)
+        if code is None and folder:
             with contextlib.suppress(OSError):
-                with open(os.path.join(self.folder, f"{key}.j2c"), "rb") as f:
+                with open(os.path.join(folder, f"{key}.j2c"), "rb") as f:
                     code = f.read()
         return code
 
     def dump(self, key: str, checksum: str, code: bytes) -> None:
         self._code[(key, checksum)] = code
-        if self.folder:
+        folder = self._folder(key)
+        if folder:
             with contextlib.suppress(OSError):
-                os.makedirs(self.folder, exist_ok=True)
-                tmp = os.path.join(self.folder, f".tmp-{key}-{os.getpid()}")
+                os.makedirs(folder, mode=0o700, exist_ok=True)
+                tmp = os.path.join(folder, f".tmp-{key}-{os.getpid()}")
                 with open(tmp, "wb") as f:
                     f.write(code)
-                os.replace(tmp, os.path.join(self.folder, f"{key}.j2c"))
+                os.replace(tmp, os.path.join(folder, f"{key}.j2c"))
+
+    def _folder(self, key: str) -> str:
+        return user_templates_folder() if key.startswith(_OWN_KEY) else self.folder
+
+
+# Cache keys of the default theme's templates start with this (see ``_bytecode_cache``).
+_OWN_KEY = "docpub-"
+
+
+def user_templates_folder() -> str:
+    """Where docpub's own compiled templates are kept for this user (``$XDG_CACHE_HOME``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "docpub", "templates")
 
 
 @functools.cache
@@ -244,11 +265,21 @@ def _bytecode_cache() -> Any:
     """Jinja's side of ``_COMPILED`` (Jinja is imported only when a template is rendered)."""
     from jinja2.bccache import Bucket, BytecodeCache
 
+    own = str(DEFAULT_THEME) + os.sep
+
     class Cache(BytecodeCache):
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            key = super().get_cache_key(name, filename)
+            return _OWN_KEY + key if filename is not None and filename.startswith(own) else key
+
         def load_bytecode(self, bucket: Bucket) -> None:
             code = _COMPILED.load(bucket.key, bucket.checksum)
-            if code is not None:
+            if code is None:
+                return
+            try:
                 bucket.bytecode_from_string(code)  # of another source or version: ignored (Jinja checks)
+            except Exception:  # damaged (cut short, say): compiled again
+                bucket.reset()
 
         def dump_bytecode(self, bucket: Bucket) -> None:
             _COMPILED.dump(bucket.key, bucket.checksum, bucket.bytecode_to_string())

@@ -36,7 +36,7 @@ from docpub.model import (
     map_inline_seqs,
     plain_text,
 )
-from docpub.templating import Theme, render_template
+from docpub.templating import Theme, _bytecode_cache, render_template
 from docpub.writers.justify import inter_character_justification
 from docpub.writers.nodes import NodeRenderer, renderer_for
 from docpub.writers.typography import WORD_JOINER, TextFn, typesetter
@@ -132,7 +132,7 @@ def print_html(doc: Document, *, edition: Edition, theme: Theme, site_root: Path
 @lru_cache(maxsize=8)
 def _environment(theme: Theme) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=theme.loader(), autoescape=True,
+        loader=theme.loader(), bytecode_cache=_bytecode_cache(), autoescape=True,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
