@@ -423,6 +423,19 @@ def test_compiled_templates_kept_per_user_and_in_the_cache_follow_edits_and_surv
     assert page.read_bytes() == good
 
 
+def test_a_user_cache_that_cannot_be_written_costs_only_compiling(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    first = _build_compiling(site, tmp_path / "one" / "site", "--no-cache")
+    assert "document.html.j2" in first  # compiled, kept nowhere, and the build goes on
+    assert _build_compiling(site, tmp_path / "two" / "site", "--no-cache") == first
+    assert blocked.read_text(encoding="utf-8") == "a file where the cache folder would be"
+    page = Path("zh-Hant") / "first" / "parallel.html"
+    assert (tmp_path / "one" / "site" / page).read_bytes() == (tmp_path / "two" / "site" / page).read_bytes()
+
+
 @pytest.mark.parametrize("source", [
     '{% extends "a.j2" %}', '{%- include ["b.j2", "c.j2"] -%}', '{% from "_m.j2" import x %}',
     "{% import 'i.j2' as i %}", '{% include ("p.j2") %}', '{% include "q.j2" ignore missing %}',
