@@ -82,9 +82,8 @@ def edit_one(site: Path) -> None:
     the edit is undone, which is one more one-document edit."""
     path = next(iter(sorted((site / "content").glob("doc-*/zh-Hans.md"))))
     text = path.read_text(encoding="utf-8")
-    edited = text.replace("安全理事会", "安理会（编辑）", 1)
-    path.write_text(edited if "安理会（编辑）" not in text else text.replace("安理会（编辑）", "安全理事会", 1),
-                    encoding="utf-8")
+    before, after = ("安理会（编辑）", "安全理事会") if "安理会（编辑）" in text else ("安全理事会", "安理会（编辑）")
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
 
 
 # --- measuring ---------------------------------------------------------------------------------

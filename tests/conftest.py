@@ -4,7 +4,6 @@ no PDF test passes while WeasyPrint warns, and docpub's per-user cache is the ru
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -33,13 +32,9 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
 def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """docpub keeps its compiled templates per user (``$XDG_CACHE_HOME``): the tests keep theirs
     apart, and so compile them at least once in every run."""
-    old = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
-    yield
-    if old is None:
-        del os.environ["XDG_CACHE_HOME"]
-    else:
-        os.environ["XDG_CACHE_HOME"] = old
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -228,8 +228,7 @@ class _CompiledTemplates:
 
     def load(self, key: str, checksum: str) -> bytes | None:
         code = self._code.get((key, checksum))
-        folder = self._folder(key)
-        if code is None and folder:
+        if code is None and (folder := self._folder(key)):
             with contextlib.suppress(OSError):
                 with open(os.path.join(folder, f"{key}.j2c"), "rb") as f:
                     code = f.read()
