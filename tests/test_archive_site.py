@@ -14,7 +14,7 @@ import pytest
 
 from docpub.cli import main
 from docpub.search import shard_of
-from sitekit import make_site
+from sitekit import make_site, override
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archive"
 TAGS = ["zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK"]
@@ -137,6 +137,24 @@ def test_corpus_citations_list_every_symbol_with_every_citing_paragraph(plain: P
             target = read(plain / tag / doc / "index.html")
             backs = [h.split("#", 1)[1] for h in page.hrefs if h.startswith(f"../{doc}/index.html#")]
             assert backs and set(backs) <= target.ids, (tag, doc)
+
+
+def test_a_citations_page_template_written_for_citing_list_still_renders_the_same(
+        plain: Path, tmp_path: Path) -> None:
+    """A site's own copy of the archive's citations page that writes each symbol's citing
+    documents with the whole-list filter (``citing_list(places, L)``) gives the same page."""
+    site = archive_site(tmp_path / "site")
+    page = override(site, "archive_citations.html.j2")
+    text = page.read_text(encoding="utf-8")
+    older = text.replace("{% for part in c.citing | citing_items(L) %}{{ part }}{% endfor %}\n\n",
+                         "{{ c.citing | citing_list(places, L) }}\n")
+    assert older != text
+    page.write_text(older, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "--no-search"]) == 0
+    for tag in TAGS:
+        rel = Path(tag) / "citations" / "index.html"
+        assert (out / rel).read_bytes() == (plain / rel).read_bytes(), tag
 
 
 def test_a_symbol_published_in_the_site_leads_to_its_page_in_the_readers_edition(plain: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from docpub.archive import Published, corpus_citations
 from docpub.config import Edition
 from docpub.model import (
     Annex,
@@ -27,11 +28,13 @@ from docpub.model import (
     Text,
 )
 from docpub.templating import default_theme
+from docpub.transforms.citations import CitedDocument
 from docpub.writers.html import (
     Alternate,
     HtmlWriter,
     IndexEntry,
     Nav,
+    Place,
     english_date,
     load_labels,
     paragraph_places,
@@ -415,3 +418,49 @@ def test_review_items_given_as_objects_are_escaped_and_linked(writer: HtmlWriter
     assert [a["href"] for a in page.find("a") if a.get("href", "").endswith("#p4")] == ["../x/index.html#p4"]
     assert html.count("并 → 並 &#34;a&#34; &amp; b") == 2  # the same note, escaped each time
     assert len(page.find("li", class_="review-item")) == 2
+
+
+# --- the archive's citations page --------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Citer:
+    doc_id: str
+    title: str
+    cited: tuple[CitedDocument, ...]
+    places: tuple[tuple[str, Place], ...]
+
+
+def test_archive_citations_name_each_citing_paragraph_and_come_in_pieces(writer: HtmlWriter) -> None:
+    """Each citing paragraph is named by its number and section (a heading by its title, an
+    anchor the facts do not place by itself), and the page is written a citing document at a time."""
+    here = Place("p4", "4", "几内亚比绍")
+    b = _Citer("doc-b", "乙文件", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 3, ("p4", "非洲", "x-1")),),
+               (("p4", here), ("非洲", Place("非洲", "", "非洲"))))
+    a = _Citer("doc-a", "甲文件", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 1, ("p4",)),
+                                  CitedDocument("SC/14128", "press_release", PRESS, 1, ())),
+               (("p4", Place("p4", "4", "几内亚比绍")),))
+    cited = corpus_citations([b, a], Published({}))
+    assert [c.symbol for c in cited] == ["S/RES/2512 (2020)", "SC/14128"]
+    assert cited[0].count == 4 and [c.doc_id for c in cited[0].citing] == ["doc-b", "doc-a"]
+    assert cited[0].citing[1].places[0] is here  # places alike are held once
+    pieces = list(writer.render_corpus_citations(cited, nav(page="citations/index.html")))
+    html = b"".join(pieces).decode("utf-8")
+    page = parse(html)
+    assert '<a href="../doc-b/index.html#p4">第4段<span class="where">几内亚比绍</span></a>' in html
+    assert '<a href="../doc-b/index.html#非洲">非洲</a>' in html
+    assert '<a href="../doc-b/index.html#x-1">x-1</a>' in html
+    assert [a["href"] for a in page.find("a", class_="citing-doc")] == [
+        "../doc-b/index.html", "../doc-a/index.html", "../doc-a/index.html"]
+    assert html.count('<ul class="backlinks">') == 2  # the press release is cited in no paragraph
+
+
+def test_archive_citations_page_is_streamed(writer: HtmlWriter, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A symbol every document cites does not make one piece of the whole list."""
+    monkeypatch.setattr("docpub.templating.CHUNK", 1)
+    docs = [_Citer(f"doc-{i:03}", f"文件{i}", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 1, ("p4",)),),
+                   (("p4", Place("p4", "4", "几内亚比绍")),)) for i in range(200)]
+    cited = corpus_citations(docs, Published({}))
+    pieces = list(writer.render_corpus_citations(cited, nav(page="citations/index.html")))
+    assert max(len(p) for p in pieces) < 1000
+    assert b"".join(pieces).count(b'class="citing-doc"') == 200

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from docpub.model import CITATION_KINDS, CitationKind, Document
 from docpub.transforms.citations import CitedDocument
@@ -91,14 +91,39 @@ class Published:
 # --- corpus-wide citations ----------------------------------------------------------
 
 
+class Where(Protocol):
+    """Where a citing paragraph sits (``docpub.writers.html.Place``): its anchor, its number
+    ("" when not numbered), the title of its innermost section ("" for none)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def section(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    """A citing anchor the document's facts do not place: named by the anchor itself."""
+
+    id: str
+    number: str = ""
+    section: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Citing:
-    """One document citing a symbol, and the anchors of the citing paragraphs."""
+    """One document citing a symbol, and where each citing paragraph sits."""
 
     doc_id: str
     title: str
     count: int
-    anchors: tuple[str, ...]
+    places: tuple[Where, ...]
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,19 +148,27 @@ class Citer(Protocol):
     def title(self) -> str: ...
     @property
     def cited(self) -> Sequence[CitedDocument]: ...
+    @property
+    def places(self) -> Sequence[tuple[str, Where]]: ...
 
 
 def corpus_citations(docs: Iterable[Citer], published: Published) -> tuple[CorpusCitation, ...]:
     """Every symbol cited anywhere in ``docs`` (newest first), by kind, then in natural order of the symbol.
 
     The first document (newest) to cite a symbol gives its UN address (a press
-    release's year comes from its context).
+    release's year comes from its context). Each citing paragraph is placed as the
+    document is read, so no document's places are kept beyond what the page shows, and
+    places alike (paragraph 3 of the same section, in each month's report) are held once.
     """
     found: dict[str, tuple[CitationKind, str, list[Citing]]] = {}
+    alike: dict[Any, Any] = {}  # a place, or a tuple of them -> the one held
     for doc in docs:
+        known = dict(doc.places)
         for c in doc.cited:
             kind, url, citing = found.setdefault(c.symbol, (c.kind, c.url, []))
-            citing.append(Citing(doc.doc_id, doc.title, c.count, c.paragraph_ids))
+            where = tuple(alike.setdefault(p, p) for p in (known.get(a) or Unplaced(a) for a in c.paragraph_ids))
+            where = alike.setdefault(where, where)
+            citing.append(Citing(doc.doc_id, doc.title, c.count, where))
     order = {kind: i for i, kind in enumerate(CITATION_KINDS)}
     out = []
     for symbol, (kind, url, citing) in found.items():
@@ -150,6 +183,6 @@ def _natural(symbol: str) -> tuple[tuple[int, str], ...]:
 
 
 __all__ = [
-    "Citing", "CorpusCitation", "Dated", "MonthGroup", "Published", "YearGroup", "by_month",
-    "corpus_citations", "newest_first",
+    "Citing", "CorpusCitation", "Dated", "MonthGroup", "Published", "Unplaced", "Where", "YearGroup",
+    "by_month", "corpus_citations", "newest_first",
 ]

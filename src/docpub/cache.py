@@ -24,7 +24,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +170,65 @@ class Store:
                     path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 sub.rmdir()  # only when empty
+
+
+class Placed(MutableMapping[str, str]):
+    """What a build publishes: path in the site -> the file to place there (a store's entry, or
+    a file added by hand, such as the search index's). An entry's file name is made when it is
+    asked for, so an archive's tens of thousands of names are not all held at the build's end.
+    """
+
+    def __init__(self, store: Store, entries: Iterable[tuple[str, str]]) -> None:
+        self._store = store
+        self._keys = dict(entries)  # path -> the entry's key (one the build used)
+        self._files: dict[str, str] = {}
+        self.inodes = _Inodes(self)
+
+    def __getitem__(self, path: str) -> str:
+        key = self._keys.get(path)
+        return self._files[path] if key is None else self._store.path_of(key)
+
+    def __setitem__(self, path: str, file: str) -> None:
+        self._keys.pop(path, None)
+        self._files[path] = file
+
+    def __delitem__(self, path: str) -> None:
+        if self._keys.pop(path, None) is None:
+            del self._files[path]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._keys
+        yield from self._files
+
+    def __len__(self) -> int:
+        return len(self._keys) + len(self._files)
+
+
+class _Inodes(MutableMapping[str, int]):
+    """The inode of each placed file where it is known without a system call (``Placed.inodes``)."""
+
+    def __init__(self, placed: Placed) -> None:
+        self._placed = placed
+        self._more: dict[str, int] = {}
+
+    def __getitem__(self, path: str) -> int:
+        key = self._placed._keys.get(path)
+        inode = self._more.get(path) if key is None else self._placed._store.inode_of(key)
+        if inode is None:
+            raise KeyError(path)
+        return inode
+
+    def __setitem__(self, path: str, inode: int) -> None:
+        self._more[path] = inode
+
+    def __delitem__(self, path: str) -> None:
+        del self._more[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self._placed if path in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def entry_path(objects: str, key: str, suffix: str) -> str:

@@ -9,7 +9,7 @@ sitemap and are linked from no reader's page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from docpub.config import SiteConfig
@@ -48,9 +48,9 @@ def review_path(tag: str, doc_id: str) -> str:
 
 
 def review_index_page(config: SiteConfig, contexts: Mapping[str, EditionContext], facts: Sequence[Facts],
-                      counts: Mapping[tuple[str, str], int]) -> bytes:
+                      counts: Mapping[tuple[str, str], int]) -> Iterator[bytes]:
     """The area's index: every document (``facts``: the source edition's), with each converted
-    edition's review and its size (``counts``: (edition tag, document id) -> count)."""
+    edition's review and its size (``counts``: (edition tag, document id) -> count), in pieces."""
     converted = [e for e in config.editions if e.opencc]
     home = contexts[config.source_lang]
     rows = [ReviewRow(d.title, f"../{config.source_lang}/{d.doc_id}/index.html", tuple(
@@ -59,7 +59,7 @@ def review_index_page(config: SiteConfig, contexts: Mapping[str, EditionContext]
     nav = Nav(edition=home.edition, root="../", alternates=(), labels=home.labels, path=f"{AREA}/index.html",
               noindex=True, crumbs=(Crumb(home.labels["home"], f"../{config.source_lang}/index.html"),
                                     Crumb(home.labels["editors_area"])))
-    return home.writer.render_template("review_index.html.j2", nav=nav, rows=rows).encode()
+    return home.writer.stream_template("review_index.html.j2", nav=nav, rows=rows)
 
 
 def review_page(config: SiteConfig, ctx: EditionContext, doc: Document, result: Review, *,

@@ -52,9 +52,14 @@ class Output:
     kind: PageKind
     edition: str  # "" for site-wide outputs
     doc: str  # "" unless the output belongs to one document
-    path: str  # relative to the site folder, with "/"
     key: str
     item: str = ""  # the static file or image it copies
+
+    @property
+    def path(self) -> str:
+        """Where it goes, relative to the site folder, with "/" (made when asked: an archive
+        plans tens of thousands of outputs)."""
+        return KINDS[self.kind].path.format(tag=self.edition, doc=self.doc, item=self.item)
 
 
 def applies(kind: KindDef, shared: Shared, tag: str) -> bool:
@@ -82,7 +87,7 @@ def plan_documents(shared: Shared, docs: Sequence[DocSource], *, code: str) -> l
         if kind.listing:
             continue
         if kind.items == "static":
-            out += [Output(name, "", "", kind.path.format(item=item), keys.static_key(name, item), item)
+            out += [Output(name, "", "", keys.static_key(name, item), item)
                     for item, _ in shared.inputs.theme.static]
             continue
         for spec in shared.inputs.editions:
@@ -92,7 +97,7 @@ def plan_documents(shared: Shared, docs: Sequence[DocSource], *, code: str) -> l
             for doc in docs:
                 for item in _items(kind, doc):
                     path = kind.path.format(tag=tag, doc=doc.id, item=item)
-                    out.append(Output(name, tag, doc.id, path, keys.key(name, kind, spec, doc, item, path), item))
+                    out.append(Output(name, tag, doc.id, keys.key(name, kind, spec, doc, item, path), item))
     return out
 
 
@@ -128,7 +133,7 @@ def plan_listings(shared: Shared, docs: Sequence[DocSource], facts: Mapping[str,
         parts.append(keys.editions[tag or shared.config.source_lang])  # its labels and titles
         for group in groups:
             parts += [f.facet(facet) for f in facts[group] for facet in sorted(kind.facets)]
-        out.append(Output(name, tag, "", path, digest(*parts)))
+        out.append(Output(name, tag, "", digest(*parts)))
     return out
 
 

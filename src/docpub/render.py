@@ -269,7 +269,7 @@ def render_robots(lst: Listing) -> bytes:
     return robots_page(lst.shared.config)
 
 
-def render_review_index(lst: Listing) -> bytes:
+def render_review_index(lst: Listing) -> Iterator[bytes]:
     counts = {(tag, f.doc_id): f.review_count for tag, group in lst.stored.items() for f in group}
     return review_index_page(lst.shared.config, lst.contexts(), _source_facts(lst), counts)
 

@@ -16,7 +16,7 @@ import importlib
 import itertools
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from docpub import __version__
-from docpub.cache import Store, cache_folder, open_store, search_cache_folder
+from docpub.cache import Placed, Store, cache_folder, open_store, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
 from docpub.execute import ListingJob, Stats, Tick, execute, execute_listings
 from docpub.facts import StoredFacts
@@ -96,11 +96,11 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                                 window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done)
             listings, listed, folders = made[0]
             stats += listed
-            # Made only now, so that the listings (the build's largest moment) do not hold an
-            # entry's name per file as well.
-            published = [o for o in itertools.chain(outputs, listings) if KINDS[o.kind].published]
-            placed = {o.path: store.path_of(o.key) for o in published}  # path in the site -> its entry
-            inodes = {o.path: ino for o in published if (ino := store.inode_of(o.key)) is not None}
+            # Made only now, and an entry's file name only when asked for: neither the listings
+            # nor the publishing hold a name per file of the archive.
+            placed = Placed(store, ((o.path, o.key) for o in itertools.chain(outputs, listings)
+                                    if KINDS[o.kind].published))  # path in the site -> its entry
+            inodes = placed.inodes
             if cache is not None:
                 folders.update(_bundles(cache, _shards(cache, _shard_keys(cache, listings, code), store), jobs))
                 _place_search(cache, placed, inodes, folders, [e.tag for e in config.editions])
@@ -125,7 +125,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                        rendered=stats.rendered, reused=stats.reused)
 
 
-def _same_site(out: Path, placed: dict[str, str], inodes: Mapping[str, int]) -> bool:
+def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) -> bool:
     """Whether ``out`` already is this very site: its files the very entries (hard links) to place,
     and nothing else. Then there is nothing to publish, and the output is left as it is.
 
@@ -232,7 +232,7 @@ def _bundles(cache: SearchCache, wanted: list[tuple[Shard, tuple[str, dict[str, 
     return dict(zip((shard for shard, _ in wanted), folders, strict=True))
 
 
-def _place_search(cache: SearchCache, placed: dict[str, str], inodes: dict[str, int],
+def _place_search(cache: SearchCache, placed: MutableMapping[str, str], inodes: MutableMapping[str, int],
                   folders: Mapping[Shard, Path], tags: Sequence[str]) -> None:
     """The shards that hold text into the site (``inodes``: their files'), and for each edition of
     ``tags`` the list of those holding its pages (Pagefind names a language in lower case)."""

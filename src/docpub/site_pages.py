@@ -15,7 +15,7 @@ from docpub.config import Edition, SiteConfig
 from docpub.facts import Facts, description
 from docpub.model import Document
 from docpub.writers.feeds import FeedEntry, PageSet, atom_feed, robots_txt, sitemap_xml
-from docpub.writers.html import Alternate, Crumb, HtmlWriter, IndexEntry, Nav, Place
+from docpub.writers.html import Alternate, Crumb, HtmlWriter, IndexEntry, Nav
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +98,7 @@ def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Iterable[Facts],
     L = ctx.labels
     crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["all_citations"]))
     nav = make_nav(config, ctx, "", "citations/index.html", depth=2, crumbs=crumbs)
-    places: dict[str, dict[str, Place]] = {}
-
-    def each() -> Iterator[Facts]:
-        for f in facts:
-            places[f.doc_id] = dict(f.places)
-            yield f
-
-    cited = corpus_citations(each(), Published(published))
-    return ctx.writer.render_corpus_citations(places, cited, nav)
+    return ctx.writer.render_corpus_citations(corpus_citations(facts, Published(published)), nav)
 
 
 def search_page(config: SiteConfig, ctx: EditionContext) -> bytes:

@@ -38,7 +38,7 @@ from docpub.templating import (
     stream_template,
 )
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
-from docpub.writers.rows import render_citing_list, render_parallel_rows, render_review_items
+from docpub.writers.rows import citing_items, render_citing_list, render_parallel_rows, render_review_items
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader
@@ -190,6 +190,7 @@ class HtmlWriter:
         self.env.filters["review_items"] = render_review_items
         self.env.filters["parallel_rows"] = render_parallel_rows
         self.env.filters["citing_list"] = render_citing_list
+        self.env.filters["citing_items"] = citing_items
         # images are published in media/
         self.renderer = NodeRenderer(english_marker=english_marker, image_prefix=MEDIA_PREFIX)
 
@@ -233,19 +234,16 @@ class HtmlWriter:
         own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
         return self.stream_template("index.html.j2", years=by_month(entries), own=own, nav=nav)
 
-    def render_corpus_citations(self, places: Mapping[str, Mapping[str, Place]], cited: Sequence[CorpusCitation],
-                                nav: Nav) -> Iterator[bytes]:
+    def render_corpus_citations(self, cited: Sequence[CorpusCitation], nav: Nav) -> Iterator[bytes]:
         """The archive's citations page: every cited symbol, by kind, with every citing paragraph,
-        as UTF-8 in pieces (it grows with the archive).
-
-        ``places``: document id -> anchor -> how to name it.
-        """
+        as UTF-8 in pieces (it grows with the archive, and one symbol may be cited by every document)."""
         groups = tuple(
             KindGroup(kind, tuple(c for c in cited if c.kind == kind)) for kind in CITATION_KINDS
         )
+        # ``places``: what a theme's template written for ``citing_list(places, L)`` still passes.
         return self.stream_template(
             "archive_citations.html.j2", nav=nav, groups=tuple(g for g in groups if g.items),
-            places=places, total=len(cited),
+            places={}, total=len(cited),
         )
 
     def render_template(self, name: str | Sequence[str], **context: Any) -> str:

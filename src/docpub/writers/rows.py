@@ -11,7 +11,7 @@ decides where the rows go and what surrounds them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -91,31 +91,36 @@ def render_parallel_rows(rows: Iterable[Any], labels: Mapping[str, str], *, sour
     return Markup("".join(out))
 
 
-def render_citing_list(citing: Iterable[Any], places: Mapping[str, Mapping[str, Any]],
-                       labels: Mapping[str, str]) -> Markup:
-    """The ``<ul class="citing">`` of one cited symbol on the archive's citations page: each citing
-    document, and a link to each of its paragraphs that cites it, named by number and section."""
+def citing_items(citing: Iterable[Any], labels: Mapping[str, str]) -> Iterator[Markup]:
+    """The ``<ul class="citing">`` of one cited symbol on the archive's citations page, a piece per
+    citing document (a symbol every document cites is not held whole): each citing document, and a
+    link to each of its paragraphs that cites it, named by number and section."""
     cited_by = _esc(labels["cited_by"])
-    out = ['<ul class="citing">\n']
+    paragraph = labels["paragraph"]
+    yield Markup('<ul class="citing">\n')
     for d in citing:
         page = f"../{_esc(d.doc_id)}/index.html"
-        out.append(f'<li><a class="citing-doc" href="{page}">{_esc(d.title)}</a>\n')
-        if d.anchors:
+        out = [f'<li><a class="citing-doc" href="{page}">{_esc(d.title)}</a>\n']
+        if d.places:
             out.append(f'<span class="visually-hidden">{cited_by}</span>\n<ul class="backlinks">\n')
-            known = places[d.doc_id]
-            for pid in d.anchors:
-                place = known.get(pid)
-                if place and place.number:
-                    name = _esc(labels["paragraph"].replace("{n}", str(place.number)))
+            for place in d.places:
+                if place.number:
+                    name = _esc(paragraph.replace("{n}", str(place.number)))
                     if place.section:
                         name += f'<span class="where">{_esc(place.section)}</span>'
                 else:
-                    name = _esc((place.section or pid) if place else pid)
-                out.append(f'<li><a href="{page}#{_esc(pid)}">{name}</a></li>\n')
+                    name = _esc(place.section or place.id)
+                out.append(f'<li><a href="{page}#{_esc(place.id)}">{name}</a></li>\n')
             out.append("</ul>\n")
         out.append("</li>\n")
-    out.append("</ul>")
-    return Markup("".join(out))
+        yield Markup("".join(out))
+    yield Markup("</ul>")
 
 
-__all__ = ["render_citing_list", "render_parallel_rows", "render_review_items"]
+def render_citing_list(citing: Iterable[Any], *labels: Mapping[str, Any]) -> Markup:
+    """``citing_items`` whole, for a theme's template that calls ``citing_list(places, L)``
+    (each citing document now carries its places)."""
+    return Markup("".join(citing_items(citing, labels[-1])))
+
+
+__all__ = ["citing_items", "render_citing_list", "render_parallel_rows", "render_review_items"]
