@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from docpub.model import CITATION_KINDS, CitationKind, Document
 from docpub.transforms.citations import CitedDocument
@@ -121,10 +121,6 @@ class Citing:
     count: int
     places: tuple[Where, ...]
 
-    @property
-    def anchors(self) -> tuple[str, ...]:
-        return tuple(p.id for p in self.places)
-
 
 @dataclass(frozen=True, slots=True)
 class CorpusCitation:
@@ -161,13 +157,14 @@ def corpus_citations(docs: Iterable[Citer], published: Published) -> tuple[Corpu
     places alike (paragraph 3 of the same section, in each month's report) are held once.
     """
     found: dict[str, tuple[CitationKind, str, list[Citing]]] = {}
-    alike: dict[Any, Any] = {}  # a place, or a tuple of them -> the one held
+    held: dict[Where, Where] = {}  # each place alike, and each run of them, held once
+    runs: dict[tuple[Where, ...], tuple[Where, ...]] = {}
     for doc in docs:
         known = dict(doc.places)
         for c in doc.cited:
             kind, url, citing = found.setdefault(c.symbol, (c.kind, c.url, []))
-            where = tuple(alike.setdefault(p, p) for p in (known.get(a) or Unplaced(a) for a in c.paragraph_ids))
-            where = alike.setdefault(where, where)
+            where = tuple(held.setdefault(p, p) for p in (known.get(a) or Unplaced(a) for a in c.paragraph_ids))
+            where = runs.setdefault(where, where)
             citing.append(Citing(doc.doc_id, doc.title, c.count, where))
     order = {kind: i for i, kind in enumerate(CITATION_KINDS)}
     out = []
