@@ -284,6 +284,61 @@ def test_each_build_starts_from_the_site_before_and_publishes_exactly_its_own(
     assert sorted(p.name for p in nocache.parent.iterdir() if not p.name.endswith(".lock")) == ["site"]
 
 
+def test_the_kept_site_is_trimmed_by_the_list_of_its_files_which_is_checked(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From the second replacement on, the site a build replaces is trimmed by the list of the
+    files it had (kept beside it), not by a walk of the archive: what changed, and a removed
+    document's pages, leave it, so it links nothing the cache prunes. The list is checked like
+    everything in the cache: a damaged one, or one naming paths out of the kept site, changes
+    nothing the build publishes and removes nothing elsewhere."""
+    out = tmp_path / "build" / "site"
+    cache = tmp_path / "build" / ".docpub-cache"
+    previous, listed = cache / "previous-site", cache / "previous-site.files"
+    doc = site / "content" / "first" / "zh-Hans.md"
+
+    def kept_links_only_the_site() -> bool:
+        return {p.stat().st_ino for p in previous.rglob("*") if p.is_file()} <= {
+            p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+
+    def fresh_site(n: int) -> dict[str, bytes]:
+        fresh = tmp_path / f"fresh{n}" / "site"
+        build(site, fresh, capsys, "--no-pdf", "--no-cache")
+        return snapshot(fresh)
+
+    build(site, out, capsys, "--no-pdf")
+    doc.write_text(MINIMAL.replace("测试文件", "改过的标题"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")  # the first replacement: the kept site is walked
+    assert listed.is_file() and kept_links_only_the_site()
+    shutil.rmtree(site / "content" / "second")
+    build(site, out, capsys, "--no-pdf")  # by the list: the removed document's pages go too
+    assert kept_links_only_the_site()
+    assert not [p for p in previous.rglob("*") if p.is_file() and "second" in p.parts]
+    assert snapshot(out) == fresh_site(0)
+
+    head = listed.read_bytes().split(b"\n", 1)[0] + b"\n"
+    victims = [cache / "victim.txt", tmp_path / "victim.txt"]
+    for victim in victims:
+        victim.write_text("not the site's", encoding="utf-8")
+    damaged = [
+        b"not a list of files",
+        head + b"1\t../victim.txt\n",  # out of the kept site
+        head + b"1\t" + str(victims[1]).encode() + b"\n",  # an absolute path
+        head + b"x\tindex.html\n",
+        head + "\n".join(f"0\t{p.relative_to(out).as_posix()}" for p in out.rglob("*")
+                          if p.is_file()).encode() + b"\n",  # every inode wrong
+        head,  # a site of no files
+    ]
+    for n, data in enumerate(damaged, start=1):
+        listed.write_bytes(data)
+        doc.write_text(MINIMAL.replace("测试文件", f"第{n}次改的标题"), encoding="utf-8")
+        build(site, out, capsys, "--no-pdf")
+        assert snapshot(out) == fresh_site(n), data[:40]
+        assert all(v.read_text(encoding="utf-8") == "not the site's" for v in victims)
+    doc.write_text(MINIMAL, encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")  # with a list it wrote itself again
+    assert kept_links_only_the_site() and snapshot(out) == fresh_site(99)
+
+
 def test_a_failed_build_after_edits_keeps_the_site_and_the_next_one_is_whole(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build" / "site"

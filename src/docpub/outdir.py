@@ -243,6 +243,16 @@ class Publisher:
                 os.unlink(item.path)
         return kept
 
+    def drop_changed(self, before: Mapping[str, int], inodes: Mapping[str, int]) -> None:
+        """Remove from the folder, which holds the site ``before`` lists (path in the site -> the
+        inode of its entry), each file the new site does not have there: its path is no longer
+        placed, or another entry is (``inodes``: the new site's). What changed goes by the list,
+        without a walk of the folder; the next build's ``publish`` trusts nothing in it still."""
+        gone = [rel for rel, inode in before.items() if inodes.get(rel) != inode]
+        for rel in [*gone, MARKER]:  # (the marker is the site's own file, never an entry)
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self.folder, rel))
+
     def place(self, rel: str, entry: str | Path) -> None:
         dest = os.path.join(self.folder, rel)
         parent = os.path.dirname(dest)
@@ -284,3 +294,63 @@ def _inode(entry: str, known: int | None, device: int) -> int | None:
     except OSError:
         return None
     return st.st_ino if st.st_dev == device else None
+
+
+# The list of the files of the site a build published, kept in the cache folder beside the
+# site it replaced: the next build's publishing removes from that kept site what changed by
+# the list (``Publisher.drop_changed``), instead of walking an archive's thousands of files.
+SITE_LIST = "previous-site.files"
+_SITE_LIST_HEAD = b"docpub site files 1\n"
+
+
+def take_site_list(folder: Path) -> dict[str, int] | None:
+    """The list ``keep_site_list`` left in ``folder`` (path in the site -> inode of its entry),
+    which is removed: a build stopped before it writes its own leaves none, never a stale one.
+    None when there is none, or it is not one."""
+    path = folder / SITE_LIST
+    try:
+        data = path.read_bytes()
+        path.unlink()
+    except OSError:
+        return None
+    if not data.startswith(_SITE_LIST_HEAD):
+        return None
+    out: dict[str, int] = {}
+    try:
+        for line in data[len(_SITE_LIST_HEAD):].decode("utf-8").splitlines():
+            inode, rel = line.split("\t")
+            if not _relative(rel):
+                return None
+            out[rel] = int(inode)
+    except ValueError:  # (UnicodeDecodeError is one)
+        return None
+    return out
+
+
+def keep_site_list(folder: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) -> None:
+    """Write the list of the site just published (``placed``: path -> its entry) into ``folder``.
+    Without every inode known, no list: the next build walks the site it replaces. (A path no
+    line can hold makes a list ``take_site_list`` refuses.)"""
+    device = os.stat(folder).st_dev
+    lines = []
+    for rel in placed:
+        inode = inodes.get(rel)
+        if inode is None and (inode := _inode(placed[rel], None, device)) is None:
+            return
+        lines.append(f"{inode}\t{rel}\n")
+    fd, tmp = tempfile.mkstemp(prefix=f".{SITE_LIST}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(_SITE_LIST_HEAD)
+            f.write("".join(lines).encode("utf-8"))
+        os.replace(tmp, folder / SITE_LIST)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _relative(rel: str) -> bool:
+    """A path inside the site, as a list line holds it: relative, no '..', no tab or line end."""
+    return bool(rel) and not rel.startswith("/") and not any(c in rel for c in "\t\n\r\0") \
+        and all(part not in ("", ".", "..") for part in rel.split("/"))

@@ -30,7 +30,17 @@ from docpub.execute import ListingJob, Stats, Tick, execute, execute_listings
 from docpub.facts import StoredFacts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
-from docpub.outdir import MARKER, MARKER_TEXT, Publisher, atomic_output, check_replaceable, output_lock, walk_tree
+from docpub.outdir import (
+    MARKER,
+    MARKER_TEXT,
+    Publisher,
+    atomic_output,
+    check_replaceable,
+    keep_site_list,
+    output_lock,
+    take_site_list,
+    walk_tree,
+)
 from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
 from docpub.search import BUNDLE, MANIFEST, SearchCache, languages, programs, shard_of
@@ -108,11 +118,16 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 # The site this build replaces is kept in the cache, and is the next build's
                 # starting point: an edit links and removes only what changed.
                 spare = cache_folder(out) / "previous-site" if use_cache else None
+                before = take_site_list(cache_folder(out))  # the files of the site being replaced
                 with atomic_output(out, spare=spare) as tmp:
                     Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
                 if spare is not None and spare.is_dir():
                     # What changed goes from it now: it keeps no file the cache prunes.
-                    Publisher(spare).trim(placed, inodes)
+                    if before is not None:
+                        Publisher(spare).drop_changed(before, inodes)
+                    else:
+                        Publisher(spare).trim(placed, inodes)
+                    keep_site_list(cache_folder(out), placed, inodes)
         except BaseException:
             if cache is not None:
                 cache.close()  # no Pagefind program is left running

@@ -16,6 +16,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from docpub import templating
+
 _SPECIAL = re.compile(r"[&<>\"']")
 
 
@@ -92,15 +94,18 @@ def render_parallel_rows(rows: Iterable[Any], labels: Mapping[str, str], *, sour
 
 
 def citing_items(citing: Iterable[Any], labels: Mapping[str, str]) -> Iterator[Markup]:
-    """The ``<ul class="citing">`` of one cited symbol on the archive's citations page, a piece per
-    citing document (a symbol every document cites is not held whole): each citing document, and a
-    link to each of its paragraphs that cites it, named by number and section."""
+    """The ``<ul class="citing">`` of one cited symbol on the archive's citations page, in pieces
+    of a few citing documents (a symbol every document cites is not held whole): each citing
+    document, and a link to each of its paragraphs that cites it, named by number and section."""
     cited_by = _esc(labels["cited_by"])
     paragraph = labels["paragraph"]
-    yield Markup('<ul class="citing">\n')
+    piece = templating.CHUNK // 16  # characters: a piece is a small part of a streamed page
+    out = ['<ul class="citing">\n']
+    size = 0
     for d in citing:
         page = f"../{_esc(d.doc_id)}/index.html"
-        out = [f'<li><a class="citing-doc" href="{page}">{_esc(d.title)}</a>\n']
+        start = len(out)
+        out.append(f'<li><a class="citing-doc" href="{page}">{_esc(d.title)}</a>\n')
         if d.places:
             out.append(f'<span class="visually-hidden">{cited_by}</span>\n<ul class="backlinks">\n')
             for place in d.places:
@@ -113,8 +118,12 @@ def citing_items(citing: Iterable[Any], labels: Mapping[str, str]) -> Iterator[M
                 out.append(f'<li><a href="{page}#{_esc(place.id)}">{name}</a></li>\n')
             out.append("</ul>\n")
         out.append("</li>\n")
-        yield Markup("".join(out))
-    yield Markup("</ul>")
+        size += sum(map(len, out[start:]))
+        if size >= piece:
+            yield Markup("".join(out))
+            out, size = [], 0
+    out.append("</ul>")
+    yield Markup("".join(out))
 
 
 def render_citing_list(citing: Iterable[Any], *labels: Mapping[str, Any]) -> Markup:
