@@ -41,22 +41,37 @@ def test_pool_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp
     assert any(name.endswith(".pdf") for name in serial)
 
 
-def test_one_edited_document_shared_by_the_workers_is_byte_identical(tmp_path: Path,
+@pytest.mark.parametrize("search", [True, False], ids=["search", "no-search"])
+def test_one_edited_document_shared_by_the_workers_is_byte_identical(tmp_path: Path, search: bool,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    # One document to render: its pages are a job per edition, spread over the pool's workers.
+    # One document to render: its pages are a job per edition, spread over the pool's workers;
+    # without a search index to make, an edition's listings start as soon as its pages are done.
     site = make_site(tmp_path / "s", {"first": MINIMAL, "second": SECOND})
     out = tmp_path / "pool" / "site"
-    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]) == 0
+    args = ["--no-pdf"] if search else ["--no-pdf", "--no-search"]
+    assert main(["build", str(site), "--out", str(out), "-j", "2", *args]) == 0
     doc = site / "content" / "second" / "zh-Hans.md"
     text = doc.read_text(encoding="utf-8")
-    doc.write_text(text.replace("第二份测试文件", "第二份经修订的测试文件"), encoding="utf-8")
+    for n, title in enumerate(["第二份经修订的测试文件", "第二份再修订的测试文件"]):
+        doc.write_text(text.replace("第二份测试文件", title), encoding="utf-8")
+        capsys.readouterr()
+        assert main(["build", str(site), "--out", str(out), "-j", "2", *args]) == 0
+        rendered, reused = map(int, re.findall(r"\((\d+) rendered, (\d+) reused\)", capsys.readouterr().out)[0])
+        assert rendered >= 4 * 4 + 10 and reused > 0  # its pages in 4 editions and the listings; the other kept
+        fresh = tmp_path / f"fresh{n}" / "site"
+        assert main(["build", str(site), "--out", str(fresh), "-j", "1", *args, "--no-cache"]) == 0
+        assert snapshot(out) == snapshot(fresh)
+    # A listing that fails beside the edited document's other pages fails the build: one line,
+    # and the site as it was.
+    before = snapshot(out)
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "archive_citations.html.j2").write_text("{{ no_such_value.x }}", encoding="utf-8")
+    doc.write_text(text.replace("第二份测试文件", "第二份三改的测试文件"), encoding="utf-8")
     capsys.readouterr()
-    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]) == 0
-    rendered, reused = map(int, re.findall(r"\((\d+) rendered, (\d+) reused\)", capsys.readouterr().out)[0])
-    assert rendered >= 4 * 4 and reused > 0  # its pages in 4 editions and the listings; the other kept
-    fresh = tmp_path / "fresh" / "site"
-    assert main(["build", str(site), "--out", str(fresh), "-j", "1", "--no-pdf", "--no-cache"]) == 0
-    assert snapshot(out) == snapshot(fresh)
+    assert main(["build", str(site), "--out", str(out), "-j", "2", *args]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "archive_citations.html.j2" in err[0]
+    assert snapshot(out) == before
 
 
 def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp_path: Path) -> None:

@@ -91,7 +91,8 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
 
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
             executor: Executor | None, window: int, tick: Tick | None = None, shared_disk: bool = True,
-            pages_done: Callable[[bool], None] | None = None) -> Stats:
+            pages_done: Callable[[bool], None] | None = None,
+            edition_done: Callable[[str], None] | None = None) -> Stats:
     """Reuse or render every output: each is in the store (``Store.used``) when this returns.
 
     ``shared_disk``: the executor's workers share this machine's disk, so they write what they
@@ -99,7 +100,9 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     ``pages_done``: called once every output but the PDFs is in the store (the documents'
     facts with them), told whether PDFs are still being rendered on ``executor`` meanwhile.
     The documents' pages go first, so what is made from them (listings, search) runs in this
-    process while the workers lay out PDFs.
+    process while the workers lay out PDFs. ``edition_done``: called with an edition's tag once
+    its pages are in the store while others' still render (the jobs of one edited document are
+    one per edition).
     """
     todo: list[Output] = []
     reused = 0
@@ -121,6 +124,10 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
         executor = None  # one job: here, without starting a pool for it
     jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "")
     pages = sum(1 for _, _, pdf in groups if not pdf)  # page jobs still to come back
+    left: dict[str, int] = {}  # the same, of each edition whose pages are jobs of their own
+    for _, tag, pdf in groups:
+        if tag and not pdf:
+            left[tag] = left.get(tag, 0) + 1
     if pages == 0 and pages_done is not None:
         pages_done(False)
     for job, results in _run(jobs, executor, window, run_job):
@@ -133,6 +140,11 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
                 _finish(o, data, store, tick, sum_)
         if job.outputs[0].kind != "pdf":
             pages -= 1
+            tag = job.outputs[0].edition
+            if tag in left:
+                left[tag] -= 1
+                if left[tag] == 0 and pages > 0 and edition_done is not None:
+                    edition_done(tag)
             if pages == 0 and pages_done is not None:
                 pages_done(executor is not None and any(pdf for _, _, pdf in groups))
     return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
@@ -176,35 +188,66 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
             yield o, cast("RenderListing", renderer(o.kind))(listing)
 
 
+@dataclass(frozen=True, slots=True)
+class StartedListing:
+    """A listing job handed to a pool before the others (``start_listing``)."""
+
+    planned: int  # its outputs
+    todo: ListingJob | None  # what is being rendered (None: every output is reused)
+    future: Future[tuple[Rendered, ...]] | None
+
+
+def start_listing(job: ListingJob, *, store: Store, executor: Executor, tick: Tick | None = None) -> StartedListing:
+    """Reuse what ``job`` can, and start rendering the rest on ``executor`` (whose workers share
+    this machine's disk) now; ``execute_listings`` takes it in with the other jobs."""
+    todo = _listing_todo(job, store, tick)
+    if todo is None:
+        return StartedListing(len(job.outputs), None, None)
+    store.begin_writes()
+    todo = replace(todo, objects=store.objects)
+    return StartedListing(len(job.outputs), todo, executor.submit(run_listing_job, todo))
+
+
+def _listing_todo(job: ListingJob, store: Store, tick: Tick | None) -> ListingJob | None:
+    """``job`` with only the outputs the store does not have (None: it has them all)."""
+    outputs = tuple(o for o in job.outputs if store.get(o.key) is None)
+    if tick:
+        tick(len(job.outputs) - len(outputs))
+    return replace(job, outputs=outputs) if outputs else None
+
+
 def execute_listings(jobs: list[ListingJob], *, store: Store, executor: Executor | None = None,
-                     tick: Tick | None = None) -> Stats:
+                     tick: Tick | None = None, started: Sequence[StartedListing] = ()) -> Stats:
     """Reuse or render the listing pages: they read the documents' facts, never a model.
 
     Each job's pages are rendered in one process; the jobs of every scope run side by side on
     ``executor`` (whose workers share this machine's disk) when there is more than one.
+    ``started``: jobs already handed to ``executor`` (``start_listing``), taken in here.
     """
-    planned = sum(len(job.outputs) for job in jobs)
-    todo = []
-    for job in jobs:
-        outputs = tuple(o for o in job.outputs if store.get(o.key) is None)
-        if tick:
-            tick(len(job.outputs) - len(outputs))
-        if outputs:
-            todo.append(replace(job, outputs=outputs))
-    rendered = sum(len(job.outputs) for job in todo)
-    if executor is None or len(todo) < 2:
+    planned = sum(len(job.outputs) for job in jobs) + sum(s.planned for s in started)
+    todo = [t for t in (_listing_todo(job, store, tick) for job in jobs) if t is not None]
+    rendered = sum(len(job.outputs) for job in todo) + sum(len(s.todo.outputs) for s in started if s.todo)
+    if executor is None or (len(todo) < 2 and not started):
         for job in todo:  # here, a long listing written as it comes
             for o, data in _listing_pages(job):
                 _finish(o, data, store, tick)
-        return Stats(planned=planned, rendered=rendered, reused=planned - rendered)
-    store.begin_writes()
-    todo = [replace(job, objects=store.objects) for job in todo]
-    for job, done in _run(todo, executor, len(todo), run_listing_job):
-        for o, (_, sum_, signature) in zip(job.outputs, done, strict=True):
-            store.record(o.key, PurePosixPath(o.path).suffix, sum_, signature)
-            if tick:
-                tick(1)
+    else:
+        store.begin_writes()
+        todo = [replace(job, objects=store.objects) for job in todo]
+        for job, done in _run(todo, executor, len(todo), run_listing_job):
+            _record(job, done, store, tick)
+    for s in started:
+        if s.todo is not None and s.future is not None:
+            _record(s.todo, s.future.result(), store, tick)
     return Stats(planned=planned, rendered=rendered, reused=planned - rendered)
+
+
+def _record(job: ListingJob, done: tuple[Rendered, ...], store: Store, tick: Tick | None) -> None:
+    """Take in the listings a worker wrote into the store."""
+    for o, (_, sum_, signature) in zip(job.outputs, done, strict=True):
+        store.record(o.key, PurePosixPath(o.path).suffix, sum_, signature)
+        if tick:
+            tick(1)
 
 
 def _finish(o: Output, data: bytes | Iterator[bytes], store: Store, tick: Tick | None, sum_: str = "") -> None:

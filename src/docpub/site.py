@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from docpub import __version__
 from docpub.cache import Placed, Store, cache_folder, open_store, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
-from docpub.execute import ListingJob, Stats, Tick, execute, execute_listings
+from docpub.execute import ListingJob, StartedListing, Stats, Tick, execute, execute_listings, start_listing
 from docpub.facts import StoredFacts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
@@ -85,6 +85,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
         made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
+        listings = _Listings(shared, docs, outputs, store, code=code, tick=tick)
 
         def pages_done(pdfs_running: bool) -> None:
             # The documents' pages are done: their search shards are indexed (by Pagefind, on
@@ -96,23 +97,31 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
             with _Meanwhile() as meanwhile:
                 indexed = meanwhile.run(_bundles, cache, wanted, jobs, meanwhile.stop) if cache is not None else None
                 pool = None if scheduler or pdfs_running or indexing else _ready(executor)
-                listings, listed = _listings(shared, docs, outputs, store, tick=tick, code=code, executor=pool)
-                made.append((listings, listed, indexed.result() if indexed is not None else {}))
+                made.append((*listings.finish(pool), indexed.result() if indexed is not None else {}))
+
+        def edition_done(tag: str) -> None:
+            # With one edited document, an edition's listings render as soon as its pages are
+            # there, beside the other editions' pages: only on this machine's pool, when no PDF
+            # is to follow the pages and Pagefind is not to index (the listings then render here).
+            if isinstance(executor, _LazyPool) and "pdf" not in todo and not indexing_planned:
+                listings.start(tag, executor)
 
         doc_shards = [] if cache is None else _start_indexing(cache, outputs, code, executor if todo else None, jobs)
+        indexing_planned = cache is not None and not all(cache.has(key) for _, key, _ in doc_shards)
         try:
             with template_errors(config.theme):
                 stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                                window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done)
-            listings, listed, folders = made[0]
+                                window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done,
+                                edition_done=edition_done)
+            listed_outputs, listed, folders = made[0]
             stats += listed
             # Made only now, and an entry's file name only when asked for: neither the listings
             # nor the publishing hold a name per file of the archive.
-            placed = Placed(store, ((o.path, o.key) for o in itertools.chain(outputs, listings)
+            placed = Placed(store, ((o.path, o.key) for o in itertools.chain(outputs, listed_outputs)
                                     if KINDS[o.kind].published))  # path in the site -> its entry
             inodes = placed.inodes
             if cache is not None:
-                folders.update(_bundles(cache, _shards(cache, _shard_keys(cache, listings, code), store), jobs))
+                folders.update(_bundles(cache, _shards(cache, _shard_keys(cache, listed_outputs, code), store), jobs))
                 _place_search(cache, placed, inodes, folders, [e.tag for e in config.editions])
             if not _same_site(out, placed, inodes):
                 # The site this build replaces is kept in the cache, and is the next build's
@@ -169,25 +178,47 @@ def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) 
         return False
 
 
-def _listings(shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store, *,
-              tick: Tick | None, code: str, executor: Executor | None = None) -> tuple[list[Output], Stats]:
-    """Plan and reuse or render the listing pages, from the facts the document jobs left.
+class _Listings:
+    """The listing pages, planned and rendered from the facts the document jobs left.
 
     Keys are made from the facets' digests at the head of each facts entry; the facts
     themselves are read only for a listing that is rendered, one edition's at a time
     (and for the site's listings, only what they show), so memory does not grow with
     the archive's citations. Each edition's listings, and the site's, are a job; on
-    ``executor`` the jobs run side by side.
+    an executor the jobs run side by side, and an edition's can start before the others'
+    pages are done (``start``).
     """
-    published = published_ids(docs)
-    stored = {e.edition.tag: _facts(docs, outputs, store, e.edition.tag) for e in shared.inputs.editions}
-    jobs = []
-    for scope in [*(e.edition.tag for e in shared.inputs.editions), ""]:
-        group = {scope: stored[scope]} if scope else stored
-        planned = plan_listings(shared, docs, group, code=code, scope=scope)
-        jobs.append(ListingJob(shared, tuple(planned), group, published))
-    stats = execute_listings(jobs, store=store, executor=executor, tick=tick)
-    return [o for job in jobs for o in job.outputs], stats
+
+    def __init__(self, shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store, *,
+                 code: str, tick: Tick | None) -> None:
+        self.shared, self.docs, self.outputs, self.store = shared, docs, outputs, store
+        self.code, self.tick = code, tick
+        self._stored: dict[str, list[StoredFacts]] = {}
+        self._started: dict[str, tuple[ListingJob, StartedListing]] = {}
+
+    def _job(self, scope: str) -> ListingJob:
+        tags = [scope] if scope else [e.edition.tag for e in self.shared.inputs.editions]
+        for tag in tags:
+            if tag not in self._stored:
+                self._stored[tag] = _facts(self.docs, self.outputs, self.store, tag)
+        group = {tag: self._stored[tag] for tag in tags}
+        planned = plan_listings(self.shared, self.docs, group, code=self.code, scope=scope)
+        return ListingJob(self.shared, tuple(planned), group, published_ids(self.docs))
+
+    def start(self, tag: str, executor: Executor) -> None:
+        """Start rendering edition ``tag``'s listings on ``executor`` now: its pages are done."""
+        job = self._job(tag)
+        self._started[tag] = (job, start_listing(job, store=self.store, executor=executor, tick=self.tick))
+
+    def finish(self, executor: Executor | None) -> tuple[list[Output], Stats]:
+        """Every listing reused or rendered (those not started yet, on ``executor`` if not None):
+        the listing outputs, and how many were rendered."""
+        scopes = [*(e.edition.tag for e in self.shared.inputs.editions), ""]
+        jobs = [self._started[scope][0] if scope in self._started else self._job(scope) for scope in scopes]
+        stats = execute_listings([job for scope, job in zip(scopes, jobs, strict=True) if scope not in self._started],
+                                 store=self.store, executor=executor, tick=self.tick,
+                                 started=[started for _, started in self._started.values()])
+        return [o for job in jobs for o in job.outputs], stats
 
 
 def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
