@@ -104,11 +104,16 @@ def docpub(site: Path, out: Path, *args: str) -> tuple[float, float]:
     return run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), *args])
 
 
-def series(site: Path, out: Path, *args: str, runs: int = 3) -> dict[str, float]:
-    """Cold (empty cache), then the median of ``runs`` no-op builds and of ``runs`` one-document
-    edits (each build after a single edit: the shared machine makes one run a poor figure)."""
-    shutil.rmtree(out.parent, ignore_errors=True)
-    cold, peak = docpub(site, out, *args)
+def series(site: Path, out: Path, *args: str, runs: int = 3, colds: int = 1) -> dict[str, float]:
+    """The median of ``colds`` cold builds (empty cache), then the median of ``runs`` no-op builds
+    and of ``runs`` one-document edits, each build after a single edit (the shared machine makes
+    one run a poor figure). The first edit after a cold build is also given alone ("first"):
+    the site it replaces is not kept yet, so it places every file anew."""
+    cold_runs = []
+    for _ in range(colds):
+        shutil.rmtree(out.parent, ignore_errors=True)
+        cold_runs.append(docpub(site, out, *args))
+    cold, peak = sorted(cold_runs)[len(cold_runs) // 2]
     noops = sorted(docpub(site, out, *args)[0] for _ in range(runs))
     edits = []
     for _ in range(runs):
@@ -116,7 +121,8 @@ def series(site: Path, out: Path, *args: str, runs: int = 3) -> dict[str, float]
         edits.append(docpub(site, out, *args)[0])
     if runs % 2:
         edit_one(site)  # the archive as it was
-    return {"cold": cold, "noop": noops[len(noops) // 2], "edit": sorted(edits)[len(edits) // 2], "peak": peak}
+    return {"cold": cold, "noop": noops[len(noops) // 2], "edit": sorted(edits)[len(edits) // 2], "peak": peak,
+            "first": edits[0]}
 
 
 def peer(site: Path, work: Path) -> float | None:
@@ -158,12 +164,15 @@ def dask_identical(site: Path, work: Path, *args: str) -> bool | None:
 def html_archives(args: argparse.Namespace, work: Path) -> None:
     html_site = make_archive(work / "html-archive", args.docs, seed=2)
     print(f"{args.docs} documents, HTML only (the search index is Pagefind's work: see the last line):")
-    h2 = series(html_site, work / "h2" / "site", "--no-pdf", "-j", "2")
+    n = {"runs": args.runs, "colds": args.colds}
+    h2 = series(html_site, work / "h2" / "site", "--no-pdf", "-j", "2", **n)
     row("-j2, with search", h2)
-    n2 = series(html_site, work / "n2" / "site", "--no-pdf", "--no-search", "-j", "2")
+    n2 = series(html_site, work / "n2" / "site", "--no-pdf", "--no-search", "-j", "2", **n)
     row("-j2, no search", n2)
-    h1 = series(html_site, work / "h1" / "site", "--no-pdf", "--no-search", "-j", "1")
+    h1 = series(html_site, work / "h1" / "site", "--no-pdf", "--no-search", "-j", "1", **n)
     row("-j1, no search (peak: the whole build)", h1)
+    print(f"  (medians: cold of {args.colds}, no-op and edit of {args.runs}; the first edit after a cold build "
+          f"places every file anew: {h2['first']:.2f} s, {n2['first']:.2f} s, {h1['first']:.2f} s)")
     print(f"  cold -j2: {n2['cold']:.2f} s without search, {h2['cold']:.2f} s with it (target ≤ 10 s); "
           f"no-op/cold {h2['noop'] / h2['cold']:.3f} (target ≤ 0.05); "
           f"edit/cold {h2['edit'] / h2['cold']:.3f} with search, {n2['edit'] / n2['cold']:.3f} without "
@@ -184,11 +193,14 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3, help="runs of the repository's site against the peer (default 3)")
     p.add_argument("--repo-only", action="store_true", help="only the repository's site against the peer")
     p.add_argument("--quick", action="store_true", help="20/4 documents, no 1,000-document run")
+    p.add_argument("--runs", type=int, default=5,
+                   help="no-op builds and edits of each HTML archive (median; default 5)")
+    p.add_argument("--colds", type=int, default=3, help="cold builds of each HTML archive (median; default 3)")
     p.add_argument("--html-only", action="store_true",
                    help="only the HTML archives: no PDFs, no peer pipeline, no Dask cluster")
     args = p.parse_args()
     if args.quick:
-        args.docs, args.pdf_docs, args.big, args.repeat = 20, 4, 0, 1
+        args.docs, args.pdf_docs, args.big, args.repeat, args.runs, args.colds = 20, 4, 0, 1, 3, 1
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines make times noisy)")
     with tempfile.TemporaryDirectory(prefix="docpub-bench-") as tmp:
         work = Path(tmp)
