@@ -84,6 +84,30 @@ def test_no_op_rebuild_renders_nothing(site: Path, tmp_path: Path, capsys: pytes
     assert out.stat().st_ino == folder  # nothing to publish: the output was left as it is
 
 
+def test_no_op_rebuild_leaves_the_cache_index_as_it_is_unless_it_is_damaged(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "build" / "site"
+    index = tmp_path / "build" / ".docpub-cache" / "index.json"
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    build(site, out, capsys, "--no-pdf")  # (entries written just before the first index are checked again)
+    written = index.read_bytes(), index.stat().st_ino
+    assert build(site, out, capsys, "--no-pdf") == (0, rendered)
+    assert (index.read_bytes(), index.stat().st_ino) == written  # not written again
+    # An index holding what no entry is (a line damaged by hand) is written again, without it.
+    data = json.loads(written[0])
+    index.write_text(json.dumps({**data, "not-an-entry": 7}), encoding="utf-8")
+    assert build(site, out, capsys, "--no-pdf") == (0, rendered)
+    assert json.loads(index.read_bytes()) == data
+    # Nor is a no-op after an edit's build left out: that build wrote what it changed.
+    doc = site / "content" / "first" / "zh-Hans.md"
+    doc.write_text(MINIMAL.replace("测试文件", "改过的标题"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    assert json.loads(index.read_bytes()) != data
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    assert snapshot(out) == snapshot(fresh)
+
+
 def test_a_tampered_output_is_published_again(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build" / "site"
     rendered, _ = build(site, out, capsys, "--no-pdf")

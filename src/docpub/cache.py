@@ -48,11 +48,13 @@ class Store:
         self.folder = folder
         self._objects = str(folder / "objects")
         # key -> "checksum suffix" or "checksum suffix size:mtime_ns:inode" (as last checked)
-        self._index: dict[str, str] = _read_index(folder / INDEX)
+        self._index, exact = _read_index(folder / INDEX)
+        self._changed = not exact  # the index differs from the file's (none, or a damaged one)
         self.used: set[str] = set()
         # Strays (files the index does not know) are looked for only when a build was killed
         # while writing, or the index is lost; otherwise every file is an entry of the index.
         self._strays = (folder / WRITING).exists() or (not self._index and os.path.isdir(self._objects))
+        self._changed |= self._strays
         self._writing = False
 
     def _path(self, key: str, suffix: str) -> str:
@@ -77,10 +79,12 @@ class Store:
                     signature = _signature(os.fstat(f.fileno()))
                 if ok:
                     self._index[key] = f"{sum_} {suffix} {signature}"
+                    self._changed = True
         except OSError:
             ok = False
         if not ok:
             del self._index[key]
+            self._changed = True
             return None
         self.used.add(key)
         return path
@@ -131,13 +135,16 @@ class Store:
     def record(self, key: str, suffix: str, sum_: str, signature: str) -> str:
         """Take in an entry another process wrote with ``write_entry`` (after ``begin_writes``)."""
         self._index[key] = f"{sum_} {suffix} {signature}"
+        self._changed = True
         self.used.add(key)
         return self._path(key, suffix)
 
     def save(self, *, prune: bool) -> None:
-        """Write the index; with ``prune``, forget and delete every entry this build did not use."""
+        """Write the index (unless it is the file's already); with ``prune``, forget and delete
+        every entry this build did not use."""
         if prune:
             for key in set(self._index) - self.used:
+                self._changed = True
                 suffix = self._index.pop(key).split(" ")[1]
                 path = self._path(key, suffix)
                 with contextlib.suppress(FileNotFoundError):
@@ -151,11 +158,13 @@ class Store:
             sum_, suffix, seen = (entry.split(" ") + ["", ""])[:3]
             if seen and int(seen.split(":")[1]) >= racy:
                 self._index[key] = f"{sum_} {suffix}"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self._index, f, sort_keys=True)
-        os.replace(tmp, self.folder / INDEX)
+                self._changed = True
+        if self._changed:  # (else the index on disk is this very one: a build that changed nothing)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(self._index, f, sort_keys=True)
+            os.replace(tmp, self.folder / INDEX)
         (self.folder / WRITING).unlink(missing_ok=True)  # every entry written is in the index
 
     def _remove_strays(self) -> None:
@@ -276,14 +285,16 @@ def _signature(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
-def _read_index(path: Path) -> dict[str, str]:
+def _read_index(path: Path) -> tuple[dict[str, str], bool]:
+    """The index in ``path``, and whether it is the file's whole content."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}  # no index, or a damaged one: every entry is unverifiable, so none is used
+        return {}, False  # no index, or a damaged one: every entry is unverifiable, so none is used
     if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+        return {}, False
+    index = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    return index, len(index) == len(data)
 
 
 def cache_folder(out: Path) -> Path:

@@ -88,14 +88,14 @@ def load_document(path: Path, config: SiteConfig, seen: dict[str, str]) -> Docum
     return link_citations(doc, urls=config.urls)
 
 
-def check_inside(path: Path, config: SiteConfig) -> None:
-    """A content file, or the document folder holding it, may be a link, but only to a place in the site."""
+def check_inside(path: Path, config: SiteConfig, *, site: Path | None = None) -> None:
+    """A content file, or the document folder holding it, may be a link, but only to a place in
+    the site (``site``: its folder with links followed, when the caller has it already)."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
         return  # missing, a broken link or a loop: the reader reports it
-    site = config.root.resolve()
-    if not target.is_relative_to(site):
+    if not target.is_relative_to(site or config.root.resolve()):
         raise DocpubError(str(path), None, f"leads to {target}, outside the site (by a link): "
                           "content must live in the site")
 

@@ -35,12 +35,21 @@ from docpub.transforms.glossary import (
 
 def digest(*parts: str | bytes) -> str:
     """A hex digest of ``parts``, each length-prefixed so that no two sequences collide."""
-    h = hashlib.blake2b(digest_size=20)
+    return feed(hasher(), parts).hexdigest()
+
+
+def hasher() -> hashlib.blake2b:
+    """What ``digest`` hashes with: ``feed`` it parts (a copy of it, parts that follow)."""
+    return hashlib.blake2b(digest_size=20)
+
+
+def feed(h: hashlib.blake2b, parts: Iterable[str | bytes]) -> hashlib.blake2b:
+    """``h`` (a ``hasher``) given ``parts`` as ``digest`` gives them: each length-prefixed."""
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
-    return h.hexdigest()
+    return h
 
 
 # A tag that names other templates, up to its end; every string written in it is taken for a name.

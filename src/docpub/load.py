@@ -37,7 +37,8 @@ def load_sources(config: SiteConfig, store: Store, *, code: str,
     Files not parsed before (or changed) are parsed on ``executor`` when there is one.
     """
     paths = discover(config)
-    keys = [_key(path, config, code) for path in paths]
+    site = config.root.resolve()
+    keys = [_key(path, config, code, site) for path in paths]
     summaries = [_cached(store, key) for key in keys]
     todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
     if executor is not None and len(todo) > 1:
@@ -55,8 +56,8 @@ def load_sources(config: SiteConfig, store: Store, *, code: str,
 Summary = tuple[str, tuple[str, ...], tuple[str, ...], str]
 
 
-def _key(path: Path, config: SiteConfig, code: str) -> str:
-    check_inside(path, config)
+def _key(path: Path, config: SiteConfig, code: str, site: Path) -> str:
+    check_inside(path, config, site=site)
     check_size(path, config)
     data = read_regular(path, what="content file")  # a FIFO or a folder is an error, never a wait
     return digest(code, data, str(path), config.source_lang, str(config.content_path.resolve()), repr(config.urls))

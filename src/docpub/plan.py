@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from hashlib import blake2b
 
 from docpub.facts import StoredFacts
-from docpub.inputs import EditionSpec, digest, versions
+from docpub.inputs import EditionSpec, digest, feed, hasher, versions
 from docpub.pages import KINDS, KindDef, PageKind, Shared
 
 
@@ -160,6 +161,8 @@ class _KeyParts:
         self._templates: dict[tuple[str, ...], str] = {}
         self._theme = inputs.theme
         self._engine = ""
+        self._kinds: dict[tuple[str, str], blake2b] = {}
+        self._docs: dict[str, str] = {}
 
     def templates(self, names: tuple[str, ...]) -> str:
         if names not in self._templates:
@@ -177,21 +180,38 @@ class _KeyParts:
     def key(self, name: PageKind, kind: KindDef, spec: EditionSpec, doc: DocSource, item: str, path: str) -> str:
         if kind.items == "images":  # a copy is made of its file alone
             return digest(self.code, name, path, next(d for n, _, d in doc.images if n == item))
-        parts = [self.base, name, path, self.templates(kind.templates)]
-        reads = kind.reads
-        if "model" in reads:
-            parts += [doc.model_key, repr(links_of(doc, self.links)), repr(links_of(doc, self.listed))]
-        if "converter" in reads:
-            parts.append(self.editions[spec.edition.tag])
-        if "review_table" in reads:
-            parts.append(self.review_table)
-        if "static" in reads:
-            parts.append(self.static)
-        if "images" in reads:
+        parts = [path]
+        if "model" in kind.reads:
+            parts.append(self._doc(doc))
+        if "images" in kind.reads:
             parts += [p for name, _, d in doc.images for p in (name, d)]
-        if "pdf_engine" in reads:
-            parts.append(self.engine())
-        return digest(*parts)
+        return feed(self._kind(name, kind, spec.edition.tag).copy(), parts).hexdigest()
+
+    def _kind(self, name: PageKind, kind: KindDef, tag: str) -> blake2b:
+        """What every output of kind ``name`` in edition ``tag`` is made of, hashed once: each
+        output's key goes on from a copy of it with its own parts (``key``)."""
+        h = self._kinds.get((name, tag))
+        if h is None:
+            parts = [self.base, name, self.templates(kind.templates)]
+            reads = kind.reads
+            if "converter" in reads:
+                parts.append(self.editions[tag])
+            if "review_table" in reads:
+                parts.append(self.review_table)
+            if "static" in reads:
+                parts.append(self.static)
+            if "pdf_engine" in reads:
+                parts.append(self.engine())
+            h = self._kinds[(name, tag)] = feed(hasher(), parts)
+        return h
+
+    def _doc(self, doc: DocSource) -> str:
+        """What a document's outputs read of it: its model, and the site's documents it links to."""
+        part = self._docs.get(doc.id)
+        if part is None:
+            part = self._docs[doc.id] = digest(doc.model_key, repr(links_of(doc, self.links)),
+                                               repr(links_of(doc, self.listed)))
+        return part
 
 
 __all__ = ["DocSource", "Output", "applies", "links_of", "listing_slots", "plan_documents", "plan_listings",
