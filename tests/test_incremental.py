@@ -696,3 +696,25 @@ def test_a_listing_failing_while_pdfs_are_laid_out_is_one_error_and_leaves_no_wo
     assert len(err) == 1 and "index.html.j2:" in err[0] and "by zero" in err[0]
     assert inodes(out) == before
     assert set(_child_processes()) <= set(others)  # the pool's workers are gone
+
+
+def test_entries_a_failed_build_never_took_in_are_removed_by_the_next(tmp_path: Path) -> None:
+    """A worker may write an entry the build never records (it failed first): the next build
+    finds such files and removes them, so the cache does not keep what no index knows."""
+    from docpub.cache import entry_path, open_store, write_entry
+
+    out = tmp_path / "build" / "site"
+    kept, lost = "a" * 40, "b" * 40
+    with open_store(out, use_cache=True) as store:
+        store.put(kept, b"an entry", suffix=".html")
+    with pytest.raises(RuntimeError), open_store(out, use_cache=True) as store:
+        assert store.get(kept) is not None
+        store.begin_writes()
+        write_entry(store.objects, lost, ".html", b"written by a worker, never taken in")
+        raise RuntimeError("the build failed")
+    stray = Path(entry_path(store.objects, lost, ".html"))
+    assert stray.is_file()
+    with open_store(out, use_cache=True) as store:
+        assert store.get(kept) is not None
+    assert not stray.exists()
+    assert Path(entry_path(store.objects, kept, ".html")).read_bytes() == b"an entry"

@@ -165,7 +165,11 @@ class Store:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(self._index, f, sort_keys=True)
             os.replace(tmp, self.folder / INDEX)
-        (self.folder / WRITING).unlink(missing_ok=True)  # every entry written is in the index
+        if prune or not self._writing:
+            # Every entry written is in the index. (A build that failed may have had entries
+            # written by workers it never took in: the mark stays, and the next build looks
+            # for them.)
+            (self.folder / WRITING).unlink(missing_ok=True)
 
     def _remove_strays(self) -> None:
         """Files the index does not know (left by a build that was killed) and empty folders."""
