@@ -11,6 +11,7 @@ temporary folder that replaces the output whole when everything succeeded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import itertools
@@ -99,15 +100,14 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
                 pool = None if scheduler or pdfs_running or indexing else _ready(executor)
                 made.append((*listings.finish(pool), indexed.result() if indexed is not None else {}))
 
-        def edition_done(tag: str) -> None:
-            # With one edited document, an edition's listings render as soon as its pages are
-            # there, beside the other editions' pages: only on this machine's pool, when no PDF
-            # is to follow the pages and Pagefind is not to index (the listings then render here).
-            if isinstance(executor, _LazyPool) and "pdf" not in todo and not indexing_planned:
-                listings.start(tag, executor)
-
         doc_shards = [] if cache is None else _start_indexing(cache, outputs, code, executor if todo else None, jobs)
-        indexing_planned = cache is not None and not all(cache.has(key) for _, key, _ in doc_shards)
+        # With one edited document, an edition's listings render as soon as its pages are there,
+        # beside the other editions' pages: only on this machine's pool, when no PDF is to follow
+        # the pages and Pagefind is not to index (the listings then render here).
+        edition_done = None
+        if isinstance(executor, _LazyPool) and "pdf" not in todo and \
+                (cache is None or all(cache.has(key) for _, key, _ in doc_shards)):
+            edition_done = functools.partial(listings.start, executor=executor)
         try:
             with template_errors(config.theme):
                 stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
@@ -193,6 +193,7 @@ class _Listings:
                  code: str, tick: Tick | None) -> None:
         self.shared, self.docs, self.outputs, self.store = shared, docs, outputs, store
         self.code, self.tick = code, tick
+        self._published = published_ids(docs)
         self._stored: dict[str, list[StoredFacts]] = {}
         self._started: dict[str, tuple[ListingJob, StartedListing]] = {}
 
@@ -203,7 +204,7 @@ class _Listings:
                 self._stored[tag] = _facts(self.docs, self.outputs, self.store, tag)
         group = {tag: self._stored[tag] for tag in tags}
         planned = plan_listings(self.shared, self.docs, group, code=self.code, scope=scope)
-        return ListingJob(self.shared, tuple(planned), group, published_ids(self.docs))
+        return ListingJob(self.shared, tuple(planned), group, self._published)
 
     def start(self, tag: str, executor: Executor) -> None:
         """Start rendering edition ``tag``'s listings on ``executor`` now: its pages are done."""
@@ -214,10 +215,10 @@ class _Listings:
         """Every listing reused or rendered (those not started yet, on ``executor`` if not None):
         the listing outputs, and how many were rendered."""
         scopes = [*(e.edition.tag for e in self.shared.inputs.editions), ""]
-        jobs = [self._started[scope][0] if scope in self._started else self._job(scope) for scope in scopes]
-        stats = execute_listings([job for scope, job in zip(scopes, jobs, strict=True) if scope not in self._started],
-                                 store=self.store, executor=executor, tick=self.tick,
+        rest = {scope: self._job(scope) for scope in scopes if scope not in self._started}
+        stats = execute_listings(list(rest.values()), store=self.store, executor=executor, tick=self.tick,
                                  started=[started for _, started in self._started.values()])
+        jobs = [rest[scope] if scope in rest else self._started[scope][0] for scope in scopes]
         return [o for job in jobs for o in job.outputs], stats
 
 
