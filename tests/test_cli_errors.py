@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -229,3 +232,36 @@ def test_model_respects_the_size_limit(tmp_path: Path, capsys: pytest.CaptureFix
     site = make_site(tmp_path / "s", {"big": MINIMAL + ("安全理事会举行了会议。" * 20 + "\n\n") * 4000})
     code, err = run(["model", str(site / "content" / "big" / "zh-Hans.md")], capsys)
     assert code == 1 and "over the limit" in err
+
+
+def test_the_command_ends_with_its_output_written_and_its_exit_status(tmp_path: Path) -> None:
+    """``docpub`` ends its process at once after a command (no teardown): what it printed into
+    a pipe still arrives whole, and the status is the command's, on success and on error."""
+    site = make_site(tmp_path / "s", {"a": MINIMAL, "b": MINIMAL.replace("2021", "2022")})
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "--no-pdf", "-j2"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe's usual buffering
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("built 2 document(s) in 4 edition(s): ") and done.stdout.endswith(")\n")
+    assert (out / "zh-Hans" / "a" / "index.html").is_file()
+    # a long output, block-buffered into the pipe, is not cut short
+    listed = subprocess.run([sys.executable, "-m", "docpub", "review", str(site)], capture_output=True, text=True,
+                            timeout=300, env=env)
+    assert listed.returncode == 0 and listed.stdout == _review_in_process(site)
+
+    (site / "content" / "a" / "zh-Hans.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    failed = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr.count("\n") == 1 and "a/zh-Hans.md:2:" in failed.stderr, failed.stderr
+    assert (out / "zh-Hans" / "a" / "index.html").is_file()  # the previous output stays
+
+
+def _review_in_process(site: Path) -> str:
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["review", str(site)]) == 0
+    return buffer.getvalue()

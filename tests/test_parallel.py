@@ -130,6 +130,27 @@ def test_progress_bar_on_a_terminal(site: Path, tmp_path: Path) -> None:
     assert b"rendered" in stdout
 
 
+@pytest.mark.parametrize("template", ["base.html.j2", "index.html.j2"])
+def test_a_theme_error_met_while_the_workers_start_is_one_line(tmp_path: Path, template: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # An edit starts the workers while this process parses: they make each edition's templates
+    # first. A template that does not compile is then reported by the job that needs it.
+    site = make_site(tmp_path / "s", {"first": MINIMAL, "second": SECOND})
+    out = tmp_path / "out" / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf", "--no-search"]) == 0
+    before = snapshot(out)
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / template).write_text("<p>\n\n{% if %}\n</p>\n", encoding="utf-8")
+    doc = site / "content" / "second" / "zh-Hans.md"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("第二份测试文件", "第二份经修订的测试文件"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf", "--no-search"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{template}:3:" in err[0] and "Traceback" not in err[0], err
+    assert snapshot(out) == before
+
+
 def test_a_content_error_found_by_a_worker_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = MINIMAL.replace("date: 2021-03-01", "date: 2021-13-01")
     site = make_site(tmp_path / "s", {"first": MINIMAL, "second": broken, "third": SECOND})

@@ -1,3 +1,3 @@
-from docpub.cli import main
+from docpub.cli import run
 
-raise SystemExit(main())
+run()

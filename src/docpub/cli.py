@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from docpub import __version__
 from docpub.errors import DocpubError, ManyErrors, Problem
@@ -220,6 +220,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run() -> NoReturn:
+    """The ``docpub`` command: ``main``, then the process ends at once.
+
+    Everything a command opens is closed by the time ``main`` returns (output swapped in,
+    workers joined, temporary folders removed), so what the interpreter would do next is
+    only freeing a build's objects one by one: about a twentieth of a one-document edit of a
+    large archive. The output streams are flushed first.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader of our output went away
+        pass
+    os._exit(code)
+
+
 def os_error(exc: OSError) -> Problem:
     """A failed read or write of the machine's files, as one line."""
     where = exc.filename if exc.filename is not None else "docpub"
@@ -230,4 +247,4 @@ def os_error(exc: OSError) -> Problem:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -25,7 +25,7 @@ from docpub.facts import Facts, StoredFacts
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Shared, renderer
-from docpub.plan import DocSource, Output, links_of, published_ids, site_links
+from docpub.plan import DocSource, Output, applies, links_of, published_ids, site_links
 from docpub.templating import template_errors
 from docpub.work import collector_paused
 
@@ -87,6 +87,28 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
             else:
                 results.append((data, checksum(data), ""))
     return tuple(results)
+
+
+def warm_worker(shared: bytes) -> None:
+    """A pool worker's start, while the client is still loading and planning: what every job
+    of ``shared`` (pickled) needs first is made now, once: each edition's writer, labels and
+    templates, and OpenCC's tables for a converted edition. A failure is left to the job
+    that meets it, which reports it with its file and line. (Nothing, given b"".)"""
+    if not shared:
+        return
+    try:
+        from docpub.render import edition_context
+
+        value: Shared = pickle.loads(shared)
+        for spec in value.inputs.editions:
+            env = edition_context(value.inputs.theme, value.config, spec).writer.env
+            for kind in KINDS.values():
+                if applies(kind, value, spec.edition.tag):
+                    for name in kind.templates:
+                        if "*" not in name:  # a kind's own layout (document.<kind>.html.j2) may be absent
+                            env.get_template(name)
+    except Exception:  # noqa: BLE001, S110 - the job reports it, with its file and line
+        pass
 
 
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -30,17 +31,20 @@ def model_entry(model_key: str) -> str:
     return f"model-{model_key}"
 
 
-def load_sources(config: SiteConfig, store: Store, *, code: str,
-                 executor: Executor | None = None) -> tuple[DocSource, ...]:
+def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Executor | None = None,
+                 changed: Callable[[], object] | None = None) -> tuple[DocSource, ...]:
     """Every document of the site, checked, in a stable order; ids are checked before anything renders.
 
     Files not parsed before (or changed) are parsed on ``executor`` when there is one.
+    ``changed`` is called first when there is a file to parse.
     """
     paths = discover(config)
     site = config.root.resolve()
     keys = [_key(path, config, code, site) for path in paths]
     summaries = [_cached(store, key) for key in keys]
     todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
+    if todo and changed is not None:
+        changed()
     if executor is not None and len(todo) > 1:
         parsed = executor.map(parse, [config] * len(todo), [p for p, _ in todo])
     else:

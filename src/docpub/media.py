@@ -12,7 +12,7 @@ page, a PDF or anything else the build writes.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -74,8 +74,10 @@ def document_images(doc: Document, *, max_bytes: int) -> list[MediaFile]:
     return check_image_sources(Path(doc.source), image_sources(doc), max_bytes=max_bytes)
 
 
-def check_image_sources(source: Path, sources: Iterable[str], *, max_bytes: int) -> list[MediaFile]:
+def check_image_sources(source: Path, sources: Collection[str], *, max_bytes: int) -> list[MediaFile]:
     """The images named ``sources`` in the content file ``source``, checked (see ``document_images``)."""
+    if not sources:
+        return []  # most documents show none: their folder is not resolved
     folder = source.parent.resolve()
     found: dict[str, MediaFile] = {}
     by_case: dict[str, str] = {}

@@ -16,6 +16,7 @@ import hashlib
 import importlib
 import itertools
 import os
+import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -27,7 +28,16 @@ from typing import Any, TypeVar
 from docpub import __version__
 from docpub.cache import Placed, Store, cache_folder, open_store, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
-from docpub.execute import ListingJob, StartedListing, Stats, Tick, execute, execute_listings, start_listing
+from docpub.execute import (
+    ListingJob,
+    StartedListing,
+    Stats,
+    Tick,
+    execute,
+    execute_listings,
+    start_listing,
+    warm_worker,
+)
 from docpub.facts import StoredFacts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
@@ -76,8 +86,14 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     code = code_identity()
     with output_lock(out), open_store(out, use_cache=use_cache) as store, \
             compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window):
-        docs = load_sources(config, store, code=code, executor=executor)
         shared = Shared(config, read_inputs(config), pdf)
+        if isinstance(executor, _LazyPool):
+            executor.warm(shared)
+        # Without PDFs, the workers start as soon as a document is to be parsed: they make
+        # what their jobs need first while this process parses it and plans. (WeasyPrint is
+        # imported here once, before they start, when PDFs are to be made: see below.)
+        early = executor.start if isinstance(executor, _LazyPool) and not pdf else None
+        docs = load_sources(config, store, code=code, executor=executor, changed=early)
         outputs = plan_documents(shared, docs, code=code)
         todo = {o.kind for o in outputs if store.get(o.key) is None}
         if isinstance(executor, _LazyPool) and "pdf" in todo:
@@ -338,12 +354,21 @@ def _executor(jobs: int, scheduler: str) -> Iterator[tuple[Executor | None, int]
 
 
 class _LazyPool(Executor):
-    """A process pool started on the first job, so a build with nothing to render starts none."""
+    """A process pool started on the first job, so a build with nothing to render starts none.
+
+    Given the build's ``Shared`` (``warm``), each worker starts by making what every job
+    needs first (``execute.warm_worker``), while this process goes on loading and planning.
+    """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool: Executor | None = None
         self._modules = ["docpub.execute"]  # what the workers start with
+        self._warm: bytes = b""
+
+    def warm(self, shared: Shared) -> None:
+        """What the workers make first when they start (see the class)."""
+        self._warm = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
 
     def preload(self, module: str) -> None:
         """Import ``module`` here before the workers are forked, so that they start with it."""
@@ -361,18 +386,20 @@ class _LazyPool(Executor):
             self.preload("docpub.render")
             from concurrent.futures import ProcessPoolExecutor  # only when there is work: slow to import
             from multiprocessing import get_context
+            from multiprocessing.context import BaseContext
 
             # fork is quick, but only safe with one thread; a progress bar runs a thread, and then
             # workers start from a clean process that has docpub imported (forkserver).
             if threading.active_count() == 1:
-                self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"))
+                context: BaseContext = get_context("fork")
             else:
-                server = get_context("forkserver")
+                context = server = get_context("forkserver")
                 server.set_forkserver_preload(self._modules)
-                self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=server)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=warm_worker,
+                                            initargs=(self._warm,))
             # The pool forks its workers on its first job: made now, they hold no pipe of a
             # program this process starts later (Pagefind), which would then never see its end.
-            self.pool.submit(os.getpid).result()
+            self.pool.submit(os.getpid)
         return self.pool
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
