@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from docpub.archive import Published, corpus_citations
+from docpub.archive import Citing, Published, Where, corpus_citations
 from docpub.config import Edition
+from docpub.facts import CitingFacts, Facts
 from docpub.model import (
     Annex,
     Citation,
@@ -423,27 +424,26 @@ def test_review_items_given_as_objects_are_escaped_and_linked(writer: HtmlWriter
 # --- the archive's citations page --------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Citer:
-    doc_id: str
-    title: str
-    cited: tuple[CitedDocument, ...]
-    places: tuple[tuple[str, Place], ...]
+def _citer(doc_id: str, title: str, cited: tuple[CitedDocument, ...], places: tuple[tuple[str, Place], ...]
+           ) -> CitingFacts:
+    """A citing document as the citations page reads it from the store."""
+    return Facts(doc_id, title, "", "2021-01-01", "", "letter", "", cited, places, -1).citing()
 
 
 def test_archive_citations_name_each_citing_paragraph_and_come_in_pieces(writer: HtmlWriter) -> None:
     """Each citing paragraph is named by its number and section (a heading by its title, an
     anchor the facts do not place by itself), and the page is written a citing document at a time."""
     here = Place("p4", "4", "几内亚比绍")
-    b = _Citer("doc-b", "乙文件", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 3, ("p4", "非洲", "x-1")),),
+    b = _citer("doc-b", "乙文件", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 3, ("p4", "非洲", "x-1")),),
                (("p4", here), ("非洲", Place("非洲", "", "非洲"))))
-    a = _Citer("doc-a", "甲文件", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 1, ("p4",)),
+    a = _citer("doc-a", "甲文件", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 1, ("p4",)),
                                   CitedDocument("SC/14128", "press_release", PRESS, 1, ())),
                (("p4", Place("p4", "4", "几内亚比绍")),))
     cited = corpus_citations([b, a], Published({}))
     assert [c.symbol for c in cited] == ["S/RES/2512 (2020)", "SC/14128"]
     assert cited[0].count == 4 and [c.doc_id for c in cited[0].citing] == ["doc-b", "doc-a"]
-    assert cited[0].citing[1].places[0] is here  # places alike are held once
+    assert cited[0].citing[1].places[0] is cited[0].citing[0].places[0]  # places alike are held once
+    assert cited[0].citing[0].places == (Where("p4", "4", "几内亚比绍"), Where("非洲", "", "非洲"), Where("x-1"))
     pieces = list(writer.render_corpus_citations(cited, nav(page="citations/index.html")))
     html = b"".join(pieces).decode("utf-8")
     page = parse(html)
@@ -458,9 +458,28 @@ def test_archive_citations_name_each_citing_paragraph_and_come_in_pieces(writer:
 def test_archive_citations_page_is_streamed(writer: HtmlWriter, monkeypatch: pytest.MonkeyPatch) -> None:
     """A symbol every document cites does not make one piece of the whole list."""
     monkeypatch.setattr("docpub.templating.CHUNK", 1)
-    docs = [_Citer(f"doc-{i:03}", f"文件{i}", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 1, ("p4",)),),
+    docs = [_citer(f"doc-{i:03}", f"文件{i}", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 1, ("p4",)),),
                    (("p4", Place("p4", "4", "几内亚比绍")),)) for i in range(200)]
     cited = corpus_citations(docs, Published({}))
     pieces = list(writer.render_corpus_citations(cited, nav(page="citations/index.html")))
     assert max(len(p) for p in pieces) < 1000
     assert b"".join(pieces).count(b'class="citing-doc"') == 200
+
+
+def test_citing_items_escape_each_value_as_given_whatever_page_came_before() -> None:
+    """The citing documents and paragraphs are escaped once per value for a page; markup equal
+    to a plain string is still kept as markup, and another edition's label names its paragraphs."""
+    from markupsafe import Markup
+
+    from docpub.writers.rows import citing_items
+
+    place = Where("p3", "3", "A&B")
+    plain = [Citing("d1", "a&amp;b", 1, (place,))]
+    marked = [Citing("d1", Markup("a&amp;b"), 1, (place,))]
+    simplified = "".join(citing_items(plain, {"cited_by": "引用", "paragraph": "第{n}段"}))
+    assert '<a class="citing-doc" href="../d1/index.html">a&amp;amp;b</a>' in simplified
+    assert '<a href="../d1/index.html#p3">第3段<span class="where">A&amp;B</span></a>' in simplified
+    traditional = "".join(citing_items(marked, {"cited_by": "引用", "paragraph": "第{n}段 (TW)"}))
+    assert '<a class="citing-doc" href="../d1/index.html">a&amp;b</a>' in traditional
+    assert '<a href="../d1/index.html#p3">第3段 (TW)<span class="where">A&amp;B</span></a>' in traditional
+    assert "".join(citing_items(plain, {"cited_by": "引用", "paragraph": "第{n}段"})) == simplified

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from docpub.model import CITATION_KINDS, CitationKind, Document
-from docpub.transforms.citations import CitedDocument
 from docpub.transforms.corpus import site_documents
 
 # --- the listing ------------------------------------------------------------------
@@ -91,21 +90,11 @@ class Published:
 # --- corpus-wide citations ----------------------------------------------------------
 
 
-class Where(Protocol):
-    """Where a citing paragraph sits (``docpub.writers.html.Place``): its anchor, its number
-    ("" when not numbered), the title of its innermost section ("" for none)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def number(self) -> str: ...
-    @property
-    def section(self) -> str: ...
-
-
 @dataclass(frozen=True, slots=True)
-class Unplaced:
-    """A citing anchor the document's facts do not place: named by the anchor itself."""
+class Where:
+    """Where a citing paragraph sits: its anchor, its number ("" when not numbered) and the
+    title of its innermost section ("" for none). An anchor the document's facts do not
+    place is named by itself."""
 
     id: str
     number: str = ""
@@ -135,17 +124,26 @@ class CorpusCitation:
         return sum(c.count for c in self.citing)
 
 
+# One citation of a document as its facts keep it: the symbol, its kind, its UN address, how
+# many times it is cited, and the anchors of the paragraphs citing it.
+CitedRow = tuple[str, CitationKind, str, int, Sequence[str]]
+# A place of the document's paragraphs as its facts keep it: anchor, then the place's anchor,
+# number and section title (see ``Where``).
+PlaceRow = tuple[str, str, str, str]
+
+
 class Citer(Protocol):
-    """What the corpus citations need of a citing document (``docpub.facts.Facts``)."""
+    """What the corpus citations need of a citing document (``docpub.facts.CitingFacts``):
+    its citations and places as plain rows, which no page holds once the document is read."""
 
     @property
     def doc_id(self) -> str: ...
     @property
     def title(self) -> str: ...
     @property
-    def cited(self) -> Sequence[CitedDocument]: ...
+    def cited(self) -> Sequence[CitedRow]: ...
     @property
-    def places(self) -> Sequence[tuple[str, Where]]: ...
+    def places(self) -> Sequence[PlaceRow]: ...
 
 
 def corpus_citations(docs: Iterable[Citer], published: Published) -> tuple[CorpusCitation, ...]:
@@ -157,15 +155,23 @@ def corpus_citations(docs: Iterable[Citer], published: Published) -> tuple[Corpu
     places alike (paragraph 3 of the same section, in each month's report) are held once.
     """
     found: dict[str, tuple[CitationKind, str, list[Citing]]] = {}
-    held: dict[Where, Where] = {}  # each place alike, and each run of them, held once
+    held: dict[tuple[str, str, str], Where] = {}  # each place alike, and each run of them, held once
     runs: dict[tuple[Where, ...], tuple[Where, ...]] = {}
     for doc in docs:
-        known = dict(doc.places)
-        for c in doc.cited:
-            kind, url, citing = found.setdefault(c.symbol, (c.kind, c.url, []))
-            where = tuple(held.setdefault(p, p) for p in (known.get(a) or Unplaced(a) for a in c.paragraph_ids))
-            where = runs.setdefault(where, where)
-            citing.append(Citing(doc.doc_id, doc.title, c.count, where))
+        known = {anchor: (id_, number, section) for anchor, id_, number, section in doc.places}
+        for symbol, kind, url, count, anchors in doc.cited:
+            entry = found.get(symbol)
+            if entry is None:
+                entry = found[symbol] = (kind, url, [])
+            where = []
+            for anchor in anchors:
+                row = known.get(anchor) or (anchor, "", "")
+                place = held.get(row)
+                if place is None:
+                    place = held[row] = Where(*row)
+                where.append(place)
+            run = tuple(where)
+            entry[2].append(Citing(doc.doc_id, doc.title, count, runs.setdefault(run, run)))
     order = {kind: i for i, kind in enumerate(CITATION_KINDS)}
     out = []
     for symbol, (kind, url, citing) in found.items():
@@ -180,6 +186,7 @@ def _natural(symbol: str) -> tuple[tuple[int, str], ...]:
 
 
 __all__ = [
-    "Citing", "CorpusCitation", "Dated", "MonthGroup", "Published", "Unplaced", "Where", "YearGroup",
+    "CitedRow", "Citer", "Citing", "CorpusCitation", "Dated", "MonthGroup", "PlaceRow", "Published", "Where",
+    "YearGroup",
     "by_month", "corpus_citations", "newest_first",
 ]

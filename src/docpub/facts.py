@@ -13,7 +13,7 @@ import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from sys import intern
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, cast
 
 from docpub.cache import entry_path
 from docpub.inputs import digest
@@ -84,6 +84,23 @@ class Facts:
             raise ValueError(f"not the facts of a document: {exc}") from None
         return Facts(doc_id, title, title_en, date, symbol, intern(kind), description, cited_, places_, review_count)
 
+    def citing(self) -> CitingFacts:
+        """What the archive's citations page reads of these facts (see ``CitingFacts``)."""
+        return CitingFacts(self.doc_id, self.title,
+                           tuple((c.symbol, c.kind, c.url, c.count, c.paragraph_ids) for c in self.cited),
+                           tuple((k, p.id, p.number, p.section) for k, p in self.places))
+
+
+class CitingFacts(NamedTuple):
+    """A document as the archive's citations page reads it: its id and title, and its citations
+    and places as the rows stored (``archive.CitedRow``, ``archive.PlaceRow``). The page makes
+    an object only of what it keeps, which a whole document's facts would not."""
+
+    doc_id: str
+    title: str
+    cited: tuple[tuple[str, CitationKind, str, int, tuple[str, ...]], ...]
+    places: tuple[tuple[str, str, str, str], ...]
+
 
 FACETS = ("listing", "description", "citations", "review")
 
@@ -121,6 +138,17 @@ class StoredFacts:
     def load(self, *, light: bool = False) -> Facts:
         with open(self.path, "rb") as f:
             return Facts.read(f, light=light)
+
+    def citing(self) -> CitingFacts:
+        """The document's id, title, citations and places, read as stored (see ``Facts.read``)."""
+        with open(self.path, "rb") as f:
+            f.readline()
+            try:
+                doc_id, title, *_ = pickle.load(f)
+                _, cited, places = pickle.load(f)
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+                raise ValueError(f"not the facts of a document: {exc}") from None
+        return CitingFacts(doc_id, title, cited, places)
 
 
 def description(doc: Document) -> str:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 from docpub.archive import newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.editors import document_anchors, review_index_page, review_page
-from docpub.facts import Facts, StoredFacts, document_facts
+from docpub.facts import CitingFacts, Facts, StoredFacts, document_facts
 from docpub.inputs import EditionSpec, ThemeSources
 from docpub.model import Document
 from docpub.pages import Shared
@@ -152,6 +152,12 @@ class Listing:
         for light in newest_first(self.facts[tag]):
             yield stored[light.doc_id].load()
 
+    def citing(self, tag: str) -> Iterator[CitingFacts]:
+        """``full``, as the archive's citations page reads it."""
+        stored = {s.doc_id: s for s in self.stored[tag]}
+        for light in newest_first(self.facts[tag]):
+            yield stored[light.doc_id].citing()
+
     @property
     def ctx(self) -> EditionContext:
         return edition_context(self.shared.inputs.theme, self.shared.config, self.edition)
@@ -242,7 +248,7 @@ def render_edition_index(lst: Listing) -> Iterator[bytes]:
 
 
 def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
-    return corpus_page(lst.shared.config, lst.ctx, lst.full(lst.edition.edition.tag), lst.published)
+    return corpus_page(lst.shared.config, lst.ctx, lst.citing(lst.edition.edition.tag), lst.published)
 
 
 def render_search_page(lst: Listing) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from docpub.archive import Published, corpus_citations, newest_first
+from docpub.archive import Citer, Published, corpus_citations, newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.facts import Facts, description
 from docpub.model import Document
@@ -89,7 +89,7 @@ def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[
     return ctx.writer.render_index(index_entries(config, facts), nav)
 
 
-def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Iterable[Facts],
+def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Iterable[Citer],
                 published: Mapping[str, str]) -> Iterator[bytes]:
     """Every symbol cited anywhere in the archive, with every citing paragraph (in pieces).
 

@@ -10,6 +10,7 @@ decides where the rows go and what surrounds them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -103,19 +104,18 @@ def citing_items(citing: Iterable[Any], labels: Mapping[str, str]) -> Iterator[M
     out = ['<ul class="citing">\n']
     size = 0
     for d in citing:
-        page = f"../{_esc(d.doc_id)}/index.html"
+        doc_id, title = d.doc_id, d.title
+        page, item = (_citing_doc if type(doc_id) is str and type(title) is str else _citing_doc.__wrapped__)(
+            doc_id, title)
         start = len(out)
-        out.append(f'<li><a class="citing-doc" href="{page}">{_esc(d.title)}</a>\n')
+        out.append(item)
         if d.places:
             out.append(f'<span class="visually-hidden">{cited_by}</span>\n<ul class="backlinks">\n')
             for place in d.places:
-                if place.number:
-                    name = _esc(paragraph.replace("{n}", str(place.number)))
-                    if place.section:
-                        name += f'<span class="where">{_esc(place.section)}</span>'
-                else:
-                    name = _esc(place.section or place.id)
-                out.append(f'<li><a href="{page}#{_esc(place.id)}">{name}</a></li>\n')
+                at, number, section = place.id, place.number, place.section
+                plain = type(at) is str and type(number) is str and type(section) is str
+                anchor, name = (_backlink if plain else _backlink.__wrapped__)(at, number, section, paragraph)
+                out.append(f'<li><a href="{page}#{anchor}">{name}</a></li>\n')
             out.append("</ul>\n")
         out.append("</li>\n")
         size += sum(map(len, out[start:]))
@@ -124,6 +124,29 @@ def citing_items(citing: Iterable[Any], labels: Mapping[str, str]) -> Iterator[M
             out, size = [], 0
     out.append("</ul>")
     yield Markup("".join(out))
+
+
+# A document cites a dozen symbols and paragraphs alike recur from document to document: each
+# is escaped once for the page (by value, so the same whatever page asks; only plain strings,
+# since markup equal to a string is not escaped like it).
+@functools.lru_cache(maxsize=4096)
+def _citing_doc(doc_id: str, title: str) -> tuple[str, str]:
+    """A citing document's page, and the start of its item."""
+    page = f"../{_esc(doc_id)}/index.html"
+    return page, f'<li><a class="citing-doc" href="{page}">{_esc(title)}</a>\n'
+
+
+@functools.lru_cache(maxsize=4096)
+def _backlink(anchor: str, number: str, section: str, paragraph: str) -> tuple[str, str]:
+    """A citing paragraph's anchor and name ("paragraph 3" and its section, or the section or
+    the anchor itself when it has no number), escaped."""
+    if number:
+        name = _esc(paragraph.replace("{n}", str(number)))
+        if section:
+            name += f'<span class="where">{_esc(section)}</span>'
+    else:
+        name = _esc(section or anchor)
+    return _esc(anchor), name
 
 
 def render_citing_list(citing: Iterable[Any], *labels: Mapping[str, Any]) -> Markup:
