@@ -229,6 +229,8 @@ def run() -> NoReturn:
     large archive. The output streams are flushed first.
     """
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage writes its figures as the interpreter ends
     try:
         sys.stdout.flush()
         sys.stderr.flush()

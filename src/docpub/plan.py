@@ -10,6 +10,7 @@ touches.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
@@ -77,12 +78,14 @@ def applies(kind: KindDef, shared: Shared, tag: str) -> bool:
     }[kind.when]
 
 
-def plan_documents(shared: Shared, docs: Sequence[DocSource], *, code: str) -> list[Output]:
+def plan_documents(shared: Shared, docs: Sequence[DocSource], *, code: str,
+                   keys: KeyParts | None = None) -> list[Output]:
     """Every output made from one document (or copied), in a stable order.
 
     ``code`` identifies docpub itself (version and sources): a new docpub renders everything anew.
+    ``keys``: the build's ``KeyParts`` of the same values, when it has them.
     """
-    keys = _KeyParts(shared, docs, code)
+    keys = keys or KeyParts(shared, docs, code)
     out: list[Output] = []
     for name, kind in KINDS.items():
         if kind.listing:
@@ -114,14 +117,14 @@ def listing_slots(shared: Shared) -> list[tuple[PageKind, KindDef, str]]:
 
 
 def plan_listings(shared: Shared, docs: Sequence[DocSource], facts: Mapping[str, Sequence[StoredFacts]], *,
-                  code: str, scope: str) -> list[Output]:
+                  code: str, scope: str, keys: KeyParts | None = None) -> list[Output]:
     """The pages made from every document's facts; each key covers the facets it shows.
 
     ``scope``: an edition's tag for its listings, "" for the site's (which read ``facts``
-    of every edition).
+    of every edition). ``keys`` as for ``plan_documents``.
     """
-    keys = _KeyParts(shared, docs, code)
-    published = repr(sorted(published_ids(docs).items()))
+    keys = keys or KeyParts(shared, docs, code)
+    published = keys.published
     out = []
     for name, kind, tag in listing_slots(shared):
         if tag != scope:
@@ -145,8 +148,8 @@ def _items(kind: KindDef, doc: DocSource) -> Iterator[str]:
         yield ""
 
 
-class _KeyParts:
-    """The digests keys are made of, each computed once per build."""
+class KeyParts:
+    """The digests keys are made of, each computed once per build (and only when needed)."""
 
     def __init__(self, shared: Shared, docs: Sequence[DocSource], code: str) -> None:
         inputs = shared.inputs
@@ -154,15 +157,30 @@ class _KeyParts:
         self.base = digest(code, repr(shared.config), "pdf" if shared.pdf else "no-pdf")
         self.links = site_links(docs)
         self.listed = published_ids(docs)
-        self.static = inputs.theme.static_digest()
-        self.review_table = digest(inputs.ambiguous_source)
-        self.static_items = {name: digest(data) for name, data in inputs.theme.static}
         self.editions = {e.edition.tag: e.identity for e in inputs.editions}
         self._templates: dict[tuple[str, ...], str] = {}
+        self._inputs = inputs
         self._theme = inputs.theme
         self._engine = ""
         self._kinds: dict[tuple[str, str], blake2b] = {}
         self._docs: dict[str, str] = {}
+
+    @functools.cached_property
+    def static(self) -> str:
+        return self._theme.static_digest()
+
+    @functools.cached_property
+    def review_table(self) -> str:
+        return digest(self._inputs.ambiguous_source)
+
+    @functools.cached_property
+    def static_items(self) -> dict[str, str]:
+        return {name: digest(data) for name, data in self._theme.static}
+
+    @functools.cached_property
+    def published(self) -> str:
+        """The site's documents as the lists of cited documents name them (a listing's part)."""
+        return repr(sorted(self.listed.items()))
 
     def templates(self, names: tuple[str, ...]) -> str:
         if names not in self._templates:
@@ -214,5 +232,5 @@ class _KeyParts:
         return part
 
 
-__all__ = ["DocSource", "Output", "applies", "links_of", "listing_slots", "plan_documents", "plan_listings",
+__all__ = ["DocSource", "KeyParts", "Output", "applies", "links_of", "listing_slots", "plan_documents", "plan_listings",
            "published_ids", "site_links"]

@@ -53,7 +53,7 @@ from docpub.outdir import (
     walk_tree,
 )
 from docpub.pages import KINDS, Shared
-from docpub.plan import DocSource, Output, listing_slots, plan_documents, plan_listings, published_ids
+from docpub.plan import DocSource, KeyParts, Output, listing_slots, plan_documents, plan_listings
 from docpub.search import BUNDLE, MANIFEST, SearchCache, languages, programs, shard_of
 from docpub.templating import compiled_templates_in, template_errors
 
@@ -94,7 +94,8 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         # imported here once, before they start, when PDFs are to be made: see below.)
         early = executor.start if isinstance(executor, _LazyPool) and not pdf else None
         docs = load_sources(config, store, code=code, executor=executor, changed=early)
-        outputs = plan_documents(shared, docs, code=code)
+        keys = KeyParts(shared, docs, code)
+        outputs = plan_documents(shared, docs, code=code, keys=keys)
         todo = {o.kind for o in outputs if store.get(o.key) is None}
         if isinstance(executor, _LazyPool) and "pdf" in todo:
             executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
@@ -102,7 +103,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
         made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
-        listings = _Listings(shared, docs, outputs, store, code=code, tick=tick)
+        listings = _Listings(shared, docs, outputs, store, keys=keys, tick=tick)
 
         def pages_done(pdfs_running: bool) -> None:
             # The documents' pages are done: their search shards are indexed (by Pagefind, on
@@ -206,20 +207,26 @@ class _Listings:
     """
 
     def __init__(self, shared: Shared, docs: Sequence[DocSource], outputs: list[Output], store: Store, *,
-                 code: str, tick: Tick | None) -> None:
+                 keys: KeyParts, tick: Tick | None) -> None:
         self.shared, self.docs, self.outputs, self.store = shared, docs, outputs, store
-        self.code, self.tick = code, tick
-        self._published = published_ids(docs)
+        self.keys, self.tick = keys, tick
+        self._published = keys.listed
         self._stored: dict[str, list[StoredFacts]] = {}
+        self._entries: dict[str, dict[str, str]] | None = None  # edition -> document -> its facts' key
         self._started: dict[str, tuple[ListingJob, StartedListing]] = {}
 
     def _job(self, scope: str) -> ListingJob:
         tags = [scope] if scope else [e.edition.tag for e in self.shared.inputs.editions]
+        if self._entries is None:
+            self._entries = {}
+            for o in self.outputs:
+                if o.kind == "facts":
+                    self._entries.setdefault(o.edition, {})[o.doc] = o.key
         for tag in tags:
             if tag not in self._stored:
-                self._stored[tag] = _facts(self.docs, self.outputs, self.store, tag)
+                self._stored[tag] = _facts(self.docs, self._entries.get(tag, {}), self.store)
         group = {tag: self._stored[tag] for tag in tags}
-        planned = plan_listings(self.shared, self.docs, group, code=self.code, scope=scope)
+        planned = plan_listings(self.shared, self.docs, group, code=self.keys.code, scope=scope, keys=self.keys)
         return ListingJob(self.shared, tuple(planned), group, self._published)
 
     def start(self, tag: str, executor: Executor) -> None:
@@ -238,9 +245,9 @@ class _Listings:
         return [o for job in jobs for o in job.outputs], stats
 
 
-def _facts(docs: Sequence[DocSource], outputs: list[Output], store: Store, tag: str) -> list[StoredFacts]:
-    """Every document's facts in edition ``tag`` (by id), in the store where the jobs left them."""
-    entries = {o.doc: o.key for o in outputs if o.kind == "facts" and o.edition == tag}
+def _facts(docs: Sequence[DocSource], entries: Mapping[str, str], store: Store) -> list[StoredFacts]:
+    """Every document's facts in one edition (by id), in the store where the jobs left them
+    (``entries``: document -> the key of its facts in the edition)."""
     group = []
     for doc in sorted(docs, key=lambda d: d.id):
         key = entries[doc.id]
