@@ -662,6 +662,25 @@ def test_a_listing_failing_while_shards_are_indexed_stops_the_indexing_and_publi
     assert "pagefind" not in " ".join(_children())  # no indexing goes on after the build
 
 
+def test_a_content_error_found_while_pagefind_starts_stops_it_and_publishes_nothing(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A changed document starts the workers and a Pagefind program at once, before it is parsed.
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    doc = site / "content" / "first" / "zh-Hans.md"
+    doc.write_text(MINIMAL.replace("date: 2021-03-01", "date: 2021-02-30"), encoding="utf-8")
+    assert main(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(doc) in err[0], err
+    assert inodes(out) == before
+    assert "pagefind" not in " ".join(_children())  # the program started early is stopped
+    doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf", "-j", "2")  # and the next build indexes the shard
+    assert "一致通过了" in (out / "zh-Hans" / "first" / "index.html").read_text(encoding="utf-8")
+    assert "pagefind" not in " ".join(_children())
+
+
 def test_a_listing_that_fails_half_way_is_one_error_and_publishes_nothing(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("docpub.templating.CHUNK", 1)  # every piece written as soon as it is made

@@ -46,7 +46,8 @@ shard after shard: most of a Pagefind start is loading its Chinese dictionary
 (about 0.3 s of CPU), which a program per shard would pay 32 times on a cold
 build; the service pays it once per program. The programs are started while
 the documents render (``SearchCache.warm_up``), one a shard to index up to the
-build's jobs, so an edit's shard starts at once. Its bundle files are received
+build's jobs (the first as soon as a content file is found changed), so an
+edit's shard starts at once. Its bundle files are received
 in the answer and written here (the service answers a request to write them
 before its writes end), and they are the very bytes Pagefind's command line
 writes for the same pages.
@@ -302,6 +303,7 @@ class SearchCache:
         self.used: set[str] = set()
         self._versions = ""
         self._warming: list[threading.Thread] = []
+        self._started = 0  # programs ``warm_up`` started
         self._warm: queue.SimpleQueue[Indexer] = queue.SimpleQueue()  # started, word lists loaded
 
     def versions(self) -> str:
@@ -316,9 +318,10 @@ class SearchCache:
         return f"{BUNDLE}/{tag}"
 
     def warm_up(self, count: int) -> None:
-        """Start ``count`` Pagefind programs now, each on a thread, and have them load their word
-        lists (``Indexer.warm``) while the build renders: the shards indexed later begin at once.
-        A program that fails here is stopped; the shards then start their own, which say why."""
+        """Have ``count`` Pagefind programs started in all (those not started yet start now, each
+        on a thread) and load their word lists (``Indexer.warm``) while the build renders: the
+        shards indexed later begin at once. A program that fails here is stopped; the shards
+        then start their own, which say why."""
 
         def start() -> None:
             indexer = Indexer()
@@ -329,10 +332,11 @@ class SearchCache:
                 return
             self._warm.put(indexer)
 
-        for _ in range(count):
+        for _ in range(count - self._started):
             thread = threading.Thread(target=start, name="docpub-pagefind", daemon=True)
             thread.start()
             self._warming.append(thread)
+        self._started = max(self._started, count)
 
     def _indexer(self) -> Indexer:
         """A Pagefind program started by ``warm_up``, or else a new one (started on its first shard)."""

@@ -85,21 +85,23 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
     code = code_identity()
     with output_lock(out), open_store(out, use_cache=use_cache) as store, \
-            compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window):
+            compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window), \
+            _search_cache(out, use_cache=use_cache, search=search) as cache:
         shared = Shared(config, read_inputs(config), pdf)
         if isinstance(executor, _LazyPool):
             executor.warm(shared)
         # Without PDFs, the workers start as soon as a document is to be parsed: they make
-        # what their jobs need first while this process parses it and plans. (WeasyPrint is
-        # imported here once, before they start, when PDFs are to be made: see below.)
-        early = executor.start if isinstance(executor, _LazyPool) and not pdf else None
+        # what their jobs need first while this process parses it and plans, and so does a
+        # Pagefind program (a changed document changes its search shard). WeasyPrint is
+        # imported here once, before they start, when PDFs are to be made: see below.
+        early = functools.partial(_start_early, executor, cache) \
+            if isinstance(executor, _LazyPool) and not pdf else None
         docs = load_sources(config, store, code=code, executor=executor, changed=early)
         keys = KeyParts(shared, docs, code)
         outputs = plan_documents(shared, docs, code=code, keys=keys)
         todo = {o.kind for o in outputs if store.get(o.key) is None}
         if isinstance(executor, _LazyPool) and "pdf" in todo:
             executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
-        cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
         slots = listing_slots(shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
         made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
@@ -108,10 +110,12 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         def pages_done(pdfs_running: bool) -> None:
             # The documents' pages are done: their search shards are indexed (by Pagefind, on
             # the cores the listings leave free) while the listings render, here when the
-            # workers are laying out PDFs or Pagefind is indexing (on the pool, they would take
-            # the cores of the indexing that ends the build).
+            # workers are laying out PDFs or Pagefind is indexing on every core (on the pool,
+            # they would take the cores of the indexing that ends the build). With fewer shards
+            # to index than cores (an edit's), the pool takes them: this process then only
+            # feeds Pagefind, which would otherwise wait for it between renders.
             wanted = _shards(cache, doc_shards, store) if cache is not None else []
-            indexing = any(pages is not None for _, (_, pages) in wanted)
+            indexing = sum(pages is not None for _, (_, pages) in wanted) >= jobs  # Pagefind on every core
             with _Meanwhile() as meanwhile:
                 indexed = meanwhile.run(_bundles, cache, wanted, jobs, meanwhile.stop) if cache is not None else None
                 pool = None if scheduler or pdfs_running or indexing else _ready(executor)
@@ -125,45 +129,62 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         if isinstance(executor, _LazyPool) and "pdf" not in todo and \
                 (cache is None or all(cache.has(key) for _, key, _ in doc_shards)):
             edition_done = functools.partial(listings.start, executor=executor)
-        try:
-            with template_errors(config.theme):
-                stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                                window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done,
-                                edition_done=edition_done)
-            listed_outputs, listed, folders = made[0]
-            stats += listed
-            # Made only now, and an entry's file name only when asked for: neither the listings
-            # nor the publishing hold a name per file of the archive.
-            placed = Placed(store, ((o.path, o.key) for o in itertools.chain(outputs, listed_outputs)
-                                    if KINDS[o.kind].published))  # path in the site -> its entry
-            inodes = placed.inodes
-            if cache is not None:
-                folders.update(_bundles(cache, _shards(cache, _shard_keys(cache, listed_outputs, code), store), jobs))
-                _place_search(cache, placed, inodes, folders, [e.tag for e in config.editions])
-            if not _same_site(out, placed, inodes):
-                # The site this build replaces is kept in the cache, and is the next build's
-                # starting point: an edit links and removes only what changed.
-                spare = cache_folder(out) / "previous-site" if use_cache else None
-                before = take_site_list(cache_folder(out))  # the files of the site being replaced
-                with atomic_output(out, spare=spare) as tmp:
-                    Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
-                if spare is not None and spare.is_dir():
-                    # What changed goes from it now: it keeps no file the cache prunes.
-                    if before is not None:
-                        Publisher(spare).drop_changed(before, inodes)
-                    else:
-                        Publisher(spare).trim(placed, inodes)
-                    keep_site_list(cache_folder(out), placed, inodes)
-        except BaseException:
-            if cache is not None:
-                cache.close()  # no Pagefind program is left running
-                if cache.scratch:
-                    cache.prune()  # without caching, its scratch folder goes in any case
-            raise
+        with template_errors(config.theme):
+            stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
+                            window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done,
+                            edition_done=edition_done)
+        listed_outputs, listed, folders = made[0]
+        stats += listed
+        # Made only now, and an entry's file name only when asked for: neither the listings
+        # nor the publishing hold a name per file of the archive.
+        placed = Placed(store, ((o.path, o.key) for o in itertools.chain(outputs, listed_outputs)
+                                if KINDS[o.kind].published))  # path in the site -> its entry
+        inodes = placed.inodes
         if cache is not None:
-            cache.prune()  # after publishing, which links the bundles it keeps
+            folders.update(_bundles(cache, _shards(cache, _shard_keys(cache, listed_outputs, code), store), jobs))
+            _place_search(cache, placed, inodes, folders, [e.tag for e in config.editions])
+        if not _same_site(out, placed, inodes):
+            # The site this build replaces is kept in the cache, and is the next build's
+            # starting point: an edit links and removes only what changed.
+            spare = cache_folder(out) / "previous-site" if use_cache else None
+            before = take_site_list(cache_folder(out))  # the files of the site being replaced
+            with atomic_output(out, spare=spare) as tmp:
+                Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
+            if spare is not None and spare.is_dir():
+                # What changed goes from it now: it keeps no file the cache prunes.
+                if before is not None:
+                    Publisher(spare).drop_changed(before, inodes)
+                else:
+                    Publisher(spare).trim(placed, inodes)
+                keep_site_list(cache_folder(out), placed, inodes)
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=len(placed),
                        rendered=stats.rendered, reused=stats.reused)
+
+
+@contextmanager
+def _search_cache(out: Path, *, use_cache: bool, search: bool) -> Iterator[SearchCache | None]:
+    """The build's search cache (None without search). However the build ends, no Pagefind
+    program is left running; a finished build prunes the cache (after publishing, which links
+    the bundles it keeps), and without caching its scratch folder goes in any case."""
+    cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
+    try:
+        yield cache
+    except BaseException:
+        if cache is not None:
+            cache.close()
+            if cache.scratch:
+                cache.prune()
+        raise
+    if cache is not None:
+        cache.prune()
+
+
+def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
+    """Start the workers (forked first: Pagefind's threads and pipes are not theirs), and a
+    Pagefind program when the build indexes."""
+    executor.start()
+    if cache is not None:
+        cache.warm_up(1)
 
 
 def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) -> bool:
