@@ -392,11 +392,11 @@ class _LazyPool(Executor):
         self.jobs = jobs
         self.pool: Executor | None = None
         self._modules = ["docpub.execute"]  # what the workers start with
-        self._warm: bytes = b""
+        self._warm: Shared | None = None
 
     def warm(self, shared: Shared) -> None:
         """What the workers make first when they start (see the class)."""
-        self._warm = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        self._warm = shared
 
     def preload(self, module: str) -> None:
         """Import ``module`` here before the workers are forked, so that they start with it."""
@@ -423,8 +423,9 @@ class _LazyPool(Executor):
             else:
                 context = server = get_context("forkserver")
                 server.set_forkserver_preload(self._modules)
+            warm = pickle.dumps(self._warm, protocol=pickle.HIGHEST_PROTOCOL) if self._warm is not None else b""
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=warm_worker,
-                                            initargs=(self._warm,))
+                                            initargs=(warm,))
             # The pool forks its workers on its first job: made now, they hold no pipe of a
             # program this process starts later (Pagefind), which would then never see its end.
             self.pool.submit(os.getpid)
