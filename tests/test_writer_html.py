@@ -483,3 +483,50 @@ def test_citing_items_escape_each_value_as_given_whatever_page_came_before() -> 
     assert '<a class="citing-doc" href="../d1/index.html">a&amp;b</a>' in traditional
     assert '<a href="../d1/index.html#p3">第3段 (TW)<span class="where">A&amp;B</span></a>' in traditional
     assert "".join(citing_items(plain, {"cited_by": "引用", "paragraph": "第{n}段"})) == simplified
+
+
+# What index.html.j2 wrote for a month's documents before the index_items filter wrote them:
+# the filter must write the very same bytes, whatever the entry holds.
+_INDEX_LOOP = """{% for e in entries %}
+<li class="doc-entry" id="{{ e.doc_id }}">
+<h4 class="doc-entry-title">{% if own[e.doc_id] %}<a href="{{ own[e.doc_id] }}">{{ e.title }}</a>\
+{%- else %}{{ e.title }}{% endif %}</h4>
+{% if e.title_en %}
+<p class="title-en" lang="en">{{ e.title_en }}</p>
+{% endif %}
+<dl class="doc-facts">
+{% if e.symbol %}
+<dt>{{ L.symbol }}</dt><dd class="symbol" lang="en">{{ e.symbol }}</dd>
+{% endif %}
+{% if e.kind %}
+<dt>{{ L.kind }}</dt><dd>{{ L["doc_kind_" ~ e.kind] }}</dd>
+{% endif %}
+<dt>{{ L.date }}</dt><dd><time datetime="{{ e.date }}">{{ e.date }}</time></dd>
+<dt>{{ L.editions }}</dt>
+<dd><ul class="edition-links">
+{% for tag, label, href in e.editions %}
+<li><a href="{{ href }}" hreflang="{{ tag }}" lang="{{ tag }}">{{ label }}</a></li>
+{% endfor %}
+</ul></dd>
+</dl>
+</li>
+{% endfor %}
+"""
+
+
+def test_index_items_write_what_the_template_loop_wrote(writer: HtmlWriter) -> None:
+    from markupsafe import Markup
+
+    labels = {"symbol": "文号", "kind": "类别", "date": "日期", "editions": "版本", "doc_kind_letter": "信",
+              "doc_kind_resolution": "决议 <&>"}
+    entries = [
+        index_entry(symbol="S/2020/1134"),
+        replace(index_entry(), doc_id="no-page", title="<标题> & \"引号\"", title_en="", kind="resolution"),
+        replace(index_entry(), doc_id="x&y", title=Markup("<b>粗</b>"), title_en="A & B", kind="letter",
+                editions=(("zh-Hant", "繁體 <>", "zh-Hant/x&y/index.html?a=1&b='2'"),)),
+    ]
+    own = {"assessment": "assessment/index.html", "no-page": "", "x&y": "x&y/index.html"}
+    expected = writer.env.from_string(_INDEX_LOOP).render(entries=entries, L=labels, own=own)
+    got = writer.env.filters["index_items"](entries, labels, own)
+    assert str(got) == expected
+    assert 'class="symbol" lang="en">S/2020/1134<' in got and "<b>粗</b>" in got and "&lt;标题&gt;" in got

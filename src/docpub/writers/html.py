@@ -38,7 +38,13 @@ from docpub.templating import (
     stream_template,
 )
 from docpub.writers.nodes import NodeRenderer, renderer_for, safe_url
-from docpub.writers.rows import citing_items, render_citing_list, render_parallel_rows, render_review_items
+from docpub.writers.rows import (
+    citing_items,
+    render_citing_list,
+    render_index_items,
+    render_parallel_rows,
+    render_review_items,
+)
 
 if TYPE_CHECKING:
     from jinja2 import BaseLoader
@@ -191,6 +197,7 @@ class HtmlWriter:
         self.env.filters["parallel_rows"] = render_parallel_rows
         self.env.filters["citing_list"] = render_citing_list
         self.env.filters["citing_items"] = citing_items
+        self.env.filters["index_items"] = render_index_items
         # images are published in media/
         self.renderer = NodeRenderer(english_marker=english_marker, image_prefix=MEDIA_PREFIX)
 

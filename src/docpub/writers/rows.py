@@ -149,10 +149,38 @@ def _backlink(anchor: str, number: str, section: str, paragraph: str) -> tuple[s
     return _esc(anchor), name
 
 
+def render_index_items(entries: Iterable[Any], labels: Mapping[str, str], own: Mapping[str, str]) -> Markup:
+    """One ``<li class="doc-entry">`` per document of an index month: its title (a link to its
+    page in the edition when ``own`` has one), English title, symbol, kind, date and a link to
+    each of its editions, each under its label."""
+    symbol_l, kind_l, date_l, editions_l = (_esc(labels[k]) for k in ("symbol", "kind", "date", "editions"))
+    out: list[str] = []
+    for e in entries:
+        doc_id, title = _esc(e.doc_id), _esc(e.title)
+        href = own[e.doc_id]
+        out.append(f'<li class="doc-entry" id="{doc_id}">\n<h4 class="doc-entry-title">'
+                   + (f'<a href="{_esc(href)}">{title}</a>' if href else title) + "</h4>\n")
+        if e.title_en:
+            out.append(f'<p class="title-en" lang="en">{_esc(e.title_en)}</p>\n')
+        out.append('<dl class="doc-facts">\n')
+        if e.symbol:
+            out.append(f'<dt>{symbol_l}</dt><dd class="symbol" lang="en">{_esc(e.symbol)}</dd>\n')
+        if e.kind:
+            out.append(f'<dt>{kind_l}</dt><dd>{_esc(labels["doc_kind_" + e.kind])}</dd>\n')
+        date = _esc(e.date)
+        out.append(f'<dt>{date_l}</dt><dd><time datetime="{date}">{date}</time></dd>\n'
+                   f'<dt>{editions_l}</dt>\n<dd><ul class="edition-links">\n')
+        for tag, label, link in e.editions:
+            tag = _esc(tag)
+            out.append(f'<li><a href="{_esc(link)}" hreflang="{tag}" lang="{tag}">{_esc(label)}</a></li>\n')
+        out.append("</ul></dd>\n</dl>\n</li>\n")
+    return Markup("".join(out))
+
+
 def render_citing_list(citing: Iterable[Any], *labels: Mapping[str, Any]) -> Markup:
     """``citing_items`` whole, for a theme's template that calls ``citing_list(places, L)``
     (each citing document now carries its places)."""
     return Markup("".join(citing_items(citing, labels[-1])))
 
 
-__all__ = ["citing_items", "render_citing_list", "render_parallel_rows", "render_review_items"]
+__all__ = ["citing_items", "render_citing_list", "render_index_items", "render_parallel_rows", "render_review_items"]
