@@ -1,6 +1,7 @@
-"""The long repeated parts of the review and parallel pages, as template filters.
+"""The long repeated parts of the review, parallel and listing pages, as template filters.
 
-A review page lists hundreds of items and a parallel page a row per paragraph;
+A review page lists hundreds of items, a parallel page a row per paragraph, and
+the archive's index and citations pages every document;
 through the template language each cell is a call, a lookup and an escape, and
 these rows were most of an archive build's rendering time. The filters write
 the same markup straight from Python, escaping every value, and the page
