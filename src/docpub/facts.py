@@ -84,6 +84,18 @@ class Facts:
             raise ValueError(f"not the facts of a document: {exc}") from None
         return Facts(doc_id, title, title_en, date, symbol, intern(kind), description, cited_, places_, review_count)
 
+    @staticmethod
+    def read_citing(f: BinaryIO) -> CitingFacts:
+        """What the archive's citations page reads of the facts stored in ``f``: the rows as they
+        are, without the objects ``read`` makes of them."""
+        f.readline()
+        try:
+            doc_id, title, *_ = pickle.load(f)
+            _, cited, places = pickle.load(f)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+            raise ValueError(f"not the facts of a document: {exc}") from None
+        return CitingFacts(doc_id, title, cited, places)
+
     def citing(self) -> CitingFacts:
         """What the archive's citations page reads of these facts (see ``CitingFacts``)."""
         return CitingFacts(self.doc_id, self.title,
@@ -142,13 +154,7 @@ class StoredFacts:
     def citing(self) -> CitingFacts:
         """The document's id, title, citations and places, read as stored (see ``Facts.read``)."""
         with open(self.path, "rb") as f:
-            f.readline()
-            try:
-                doc_id, title, *_ = pickle.load(f)
-                _, cited, places = pickle.load(f)
-            except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
-                raise ValueError(f"not the facts of a document: {exc}") from None
-        return CitingFacts(doc_id, title, cited, places)
+            return Facts.read_citing(f)
 
 
 def description(doc: Document) -> str:

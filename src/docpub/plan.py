@@ -78,14 +78,10 @@ def applies(kind: KindDef, shared: Shared, tag: str) -> bool:
     }[kind.when]
 
 
-def plan_documents(shared: Shared, docs: Sequence[DocSource], *, code: str,
-                   keys: KeyParts | None = None) -> list[Output]:
-    """Every output made from one document (or copied), in a stable order.
-
-    ``code`` identifies docpub itself (version and sources): a new docpub renders everything anew.
-    ``keys``: the build's ``KeyParts`` of the same values, when it has them.
+def plan_documents(shared: Shared, docs: Sequence[DocSource], keys: KeyParts) -> list[Output]:
+    """Every output made from one document (or copied), in a stable order; ``keys``: the
+    build's ``KeyParts`` of ``shared`` and ``docs``.
     """
-    keys = keys or KeyParts(shared, docs, code)
     out: list[Output] = []
     for name, kind in KINDS.items():
         if kind.listing:
@@ -116,14 +112,13 @@ def listing_slots(shared: Shared) -> list[tuple[PageKind, KindDef, str]]:
     return slots
 
 
-def plan_listings(shared: Shared, docs: Sequence[DocSource], facts: Mapping[str, Sequence[StoredFacts]], *,
-                  code: str, scope: str, keys: KeyParts | None = None) -> list[Output]:
+def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], keys: KeyParts, *,
+                  scope: str) -> list[Output]:
     """The pages made from every document's facts; each key covers the facets it shows.
 
     ``scope``: an edition's tag for its listings, "" for the site's (which read ``facts``
     of every edition). ``keys`` as for ``plan_documents``.
     """
-    keys = keys or KeyParts(shared, docs, code)
     published = keys.published
     out = []
     for name, kind, tag in listing_slots(shared):
@@ -149,7 +144,10 @@ def _items(kind: KindDef, doc: DocSource) -> Iterator[str]:
 
 
 class KeyParts:
-    """The digests keys are made of, each computed once per build (and only when needed)."""
+    """The digests keys are made of, each computed once per build (and only when needed).
+
+    ``code`` identifies docpub itself (version and sources): a new docpub renders everything anew.
+    """
 
     def __init__(self, shared: Shared, docs: Sequence[DocSource], code: str) -> None:
         inputs = shared.inputs
@@ -232,5 +230,5 @@ class KeyParts:
         return part
 
 
-__all__ = ["DocSource", "KeyParts", "Output", "applies", "links_of", "listing_slots", "plan_documents", "plan_listings",
-           "published_ids", "site_links"]
+__all__ = ["DocSource", "KeyParts", "Output", "applies", "links_of", "listing_slots", "plan_documents",
+           "plan_listings", "published_ids", "site_links"]

@@ -148,15 +148,15 @@ class Listing:
 
     def full(self, tag: str) -> Iterator[Facts]:
         """Every document's whole facts in edition ``tag``, newest first, read one at a time."""
-        stored = {s.doc_id: s for s in self.stored[tag]}
-        for light in newest_first(self.facts[tag]):
-            yield stored[light.doc_id].load()
+        return (s.load() for s in self._newest_first(tag))
 
     def citing(self, tag: str) -> Iterator[CitingFacts]:
         """``full``, as the archive's citations page reads it."""
+        return (s.citing() for s in self._newest_first(tag))
+
+    def _newest_first(self, tag: str) -> Iterator[StoredFacts]:
         stored = {s.doc_id: s for s in self.stored[tag]}
-        for light in newest_first(self.facts[tag]):
-            yield stored[light.doc_id].citing()
+        return (stored[light.doc_id] for light in newest_first(self.facts[tag]))
 
     @property
     def ctx(self) -> EditionContext:

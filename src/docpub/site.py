@@ -98,7 +98,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
             if isinstance(executor, _LazyPool) and not pdf else None
         docs = load_sources(config, store, code=code, executor=executor, changed=early)
         keys = KeyParts(shared, docs, code)
-        outputs = plan_documents(shared, docs, code=code, keys=keys)
+        outputs = plan_documents(shared, docs, keys)
         todo = {o.kind for o in outputs if store.get(o.key) is None}
         if isinstance(executor, _LazyPool) and "pdf" in todo:
             executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
@@ -247,7 +247,7 @@ class _Listings:
             if tag not in self._stored:
                 self._stored[tag] = _facts(self.docs, self._entries.get(tag, {}), self.store)
         group = {tag: self._stored[tag] for tag in tags}
-        planned = plan_listings(self.shared, self.docs, group, code=self.keys.code, scope=scope, keys=self.keys)
+        planned = plan_listings(self.shared, group, self.keys, scope=scope)
         return ListingJob(self.shared, tuple(planned), group, self._published)
 
     def start(self, tag: str, executor: Executor) -> None:
