@@ -40,6 +40,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from docpub.writers import libraries  # noqa: F401  WeasyPrint's libraries opened by soname (see there)
+
+# isort: split
 import pydyf
 import weasyprint.pdf
 from weasyprint.document import Document

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+from docpub.writers import libraries  # noqa: F401  WeasyPrint's libraries opened by soname (see there)
+
+# isort: split
 import jinja2
 from markupsafe import Markup
 from weasyprint import HTML
