@@ -104,15 +104,18 @@ def docpub(site: Path, out: Path, *args: str) -> tuple[float, float]:
     return run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), *args])
 
 
-def series(site: Path, out: Path, *args: str, runs: int = 3, colds: int = 1) -> dict[str, float]:
+def series(site: Path, out: Path, *args: str, runs: int = 3, colds: int = 1,
+           cold_runs: list[tuple[float, float]] | None = None) -> dict[str, float]:
     """The median of ``colds`` cold builds (empty cache), then the median of ``runs`` no-op builds
     and of ``runs`` one-document edits, each build after a single edit (the shared machine makes
     one run a poor figure). The first edit after a cold build is also given alone ("first"):
-    the site it replaces is not kept yet, so it places every file anew."""
-    cold_runs = []
-    for _ in range(colds):
-        shutil.rmtree(out.parent, ignore_errors=True)
-        cold_runs.append(docpub(site, out, *args))
+    the site it replaces is not kept yet, so it places every file anew. ``cold_runs``: cold
+    builds made already (the last of them into ``out``), instead of new ones."""
+    if cold_runs is None:
+        cold_runs = []
+        for _ in range(colds):
+            shutil.rmtree(out.parent, ignore_errors=True)
+            cold_runs.append(docpub(site, out, *args))
     cold, peak = sorted(cold_runs)[len(cold_runs) // 2]
     noops = sorted(docpub(site, out, *args)[0] for _ in range(runs))
     edits = []
@@ -196,11 +199,13 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=5,
                    help="no-op builds and edits of each HTML archive (median; default 5)")
     p.add_argument("--colds", type=int, default=3, help="cold builds of each HTML archive (median; default 3)")
+    p.add_argument("--pdf-colds", type=int, default=3,
+                   help="alternated cold -j1/-j2 builds of the archive with PDFs (median; default 3)")
     p.add_argument("--html-only", action="store_true",
                    help="only the HTML archives: no PDFs, no peer pipeline, no Dask cluster")
     args = p.parse_args()
     if args.quick:
-        args.docs, args.pdf_docs, args.big, args.repeat, args.runs, args.colds = 20, 4, 0, 1, 3, 1
+        args.docs, args.pdf_docs, args.big, args.repeat, args.runs, args.colds, args.pdf_colds = 20, 4, 0, 1, 3, 1, 1
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines make times noisy)")
     with tempfile.TemporaryDirectory(prefix="docpub-bench-") as tmp:
         work = Path(tmp)
@@ -228,11 +233,23 @@ def main() -> int:
 
         pdf_site = make_archive(work / "pdf-archive", args.pdf_docs)
         print(f"{args.pdf_docs} documents with PDFs:")
-        j1 = series(pdf_site, work / "p1" / "site", "-j", "1")
+        # Cold builds with -j1 and -j2 alternated, so that each pair sees the machine alike: the
+        # speed-up is the median of the pairs' ratios.
+        colds: dict[str, list[tuple[float, float]]] = {"1": [], "2": []}
+        speedups = []
+        for n in range(args.pdf_colds):
+            for j in ("1", "2") if n % 2 == 0 else ("2", "1"):
+                shutil.rmtree(work / f"p{j}", ignore_errors=True)
+                colds[j].append(docpub(pdf_site, work / f"p{j}" / "site", "-j", j))
+            speedups.append(colds["1"][-1][0] / colds["2"][-1][0])
+            print(f"  cold pair {n + 1}: -j1 {colds['1'][-1][0]:.2f} s, -j2 {colds['2'][-1][0]:.2f} s "
+                  f"({speedups[-1]:.2f}×)")
+        j1 = series(pdf_site, work / "p1" / "site", "-j", "1", cold_runs=colds["1"])
         row("-j1", j1)
-        j2 = series(pdf_site, work / "p2" / "site", "-j", "2")
+        j2 = series(pdf_site, work / "p2" / "site", "-j", "2", cold_runs=colds["2"])
         row("-j2", j2)
-        print(f"  -j2 speed-up, cold: {j1['cold'] / j2['cold']:.2f}× (target ≥ 1.7×); "
+        speedup = sorted(speedups)[len(speedups) // 2]
+        print(f"  -j2 speed-up, cold: {speedup:.2f}×, median of {len(speedups)} alternated pairs (target ≥ 1.7×); "
               f"edit/cold: {j2['edit'] / j2['cold']:.3f} (target ≤ 0.1)")
         peer_pdf = peer(pdf_site, work / "peer-archive")
         if peer_pdf:
