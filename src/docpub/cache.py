@@ -263,12 +263,16 @@ def write_entry(objects: str, key: str, suffix: str, data: bytes | Iterable[byte
     process, so the aside name need not be random.
     """
     folder = f"{objects}/{key[:2]}"
-    os.makedirs(folder, exist_ok=True)
     path = f"{folder}/{key}{suffix}"
     tmp = f"{folder}/.tmp-{key}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
     try:
         # 0o644 whatever the umask: the published file is this very inode.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        try:
+            fd = os.open(tmp, flags, 0o644)
+        except FileNotFoundError:  # the entries' folder is made with the first entry it holds
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, flags, 0o644)
         try:
             os.fchmod(fd, 0o644)
             for piece in (data,) if isinstance(data, bytes) else data:
