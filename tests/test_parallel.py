@@ -94,6 +94,51 @@ def test_unreachable_scheduler_is_one_error_line(site: Path, tmp_path: Path,
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("address", "reason"), [
+    ("http://127.0.0.1:8786", "the scheme 'http' is not one of Dask's"),
+    ("inproc://127.0.0.1/1/1", "the scheme 'inproc' is not one of Dask's"),
+    ("127.0.0.1", "no port"),
+    ("tcp://127.0.0.1:", "no port"),
+    ("tcp://:8786", "no host"),
+    ("tcp://127.0.0.1:99999", "the port '99999' is not a number from 1 to 65535"),
+    ("tcp://127.0.0.1:0", "the port '0' is not a number"),
+    ("tcp://127.0.0.1:http", "the port 'http' is not a number"),
+])
+def test_a_malformed_scheduler_address_is_refused_before_connecting(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        address: str, reason: str) -> None:
+    import distributed
+
+    def no_client(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a client was made for a malformed address")
+
+    monkeypatch.setattr(distributed, "Client", no_client)
+    out = tmp_path / "site"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "-j", "1"]) == 0
+    before = snapshot(out)
+    capsys.readouterr()
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", address]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"docpub: {address}: error: not a Dask scheduler's address: {reason}"), err[0]
+    assert "tcp://HOST:PORT" in err[0]
+    assert snapshot(out) == before  # the previous build's output is left as it was
+
+
+def test_a_scheduler_the_client_cannot_use_is_one_error_line(site: Path, tmp_path: Path) -> None:
+    """TLS without Dask's TLS settings: the client fails before connecting, and the build ends at
+    once with one line (no traceback, no wait for the failed client's shutdown)."""
+    out = tmp_path / "site"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    done = subprocess.run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "--no-pdf",
+                           "--scheduler", "tls://127.0.0.1:9"], capture_output=True, text=True, env=env,
+                          timeout=30)
+    assert done.returncode == 1
+    err = done.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("docpub: tls://127.0.0.1:9: error: cannot reach the Dask scheduler"), err
+    assert not out.exists()
+
+
 def run_build(site: Path, out: Path, *, tty: bool) -> tuple[bytes, bytes]:
     """Run a build with stderr on a pseudo-terminal or a pipe; return (stdout, stderr)."""
     cmd = [sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "--no-pdf", "-j", "1"]
