@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -123,6 +124,56 @@ def test_a_malformed_scheduler_address_is_refused_before_connecting(
     assert err[0].startswith(f"docpub: {address}: error: not a Dask scheduler's address: {reason}"), err[0]
     assert "tcp://HOST:PORT" in err[0]
     assert snapshot(out) == before  # the previous build's output is left as it was
+
+
+def test_a_scheduler_without_workers_is_one_error_line(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build does not wait for ever for a worker that never comes."""
+    import distributed
+
+    from docpub import cluster as dask_cluster
+
+    monkeypatch.setattr(dask_cluster, "WORKERS_WAIT", 2)
+    out = tmp_path / "site"
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        assert main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", cluster.scheduler_address]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "the Dask scheduler has no worker (none joined in 2 s)" in err[0], err
+    assert not out.exists()
+
+
+def test_a_worker_running_other_docpub_code_is_refused(site: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A worker whose docpub differs (here: one changed style sheet) would store what it renders
+    under keys that claim this build's code: the build refuses it before rendering anything."""
+    import distributed
+
+    import docpub
+
+    other = tmp_path / "other"
+    shutil.copytree(Path(docpub.__file__).parent, other / "docpub", ignore=shutil.ignore_patterns("__pycache__"))
+    with (other / "docpub" / "theme" / "static" / "site.css").open("a", encoding="utf-8") as f:
+        f.write("/* another build of docpub */\n")
+    out = tmp_path / "site"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "-j", "1"]) == 0
+    before = snapshot(out)
+    capsys.readouterr()
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        worker = subprocess.Popen([str(Path(sys.executable).with_name("dask")), "worker", cluster.scheduler_address,
+                                   "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                                  env={**os.environ, "PYTHONPATH": str(other)}, cwd=tmp_path,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            code = main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", cluster.scheduler_address])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert "error: the Dask worker tcp://" in err[0] and "install the same on every worker" in err[0], err[0]
+    assert err[0].count("docpub ") == 2 and "WeasyPrint" in err[0] and "OpenCC" in err[0]
+    assert snapshot(out) == before
 
 
 def test_a_scheduler_the_client_cannot_use_is_one_error_line(site: Path, tmp_path: Path) -> None:

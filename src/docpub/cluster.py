@@ -7,9 +7,10 @@ disk but the print template and images a PDF fetches.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from typing import Any
 
 from docpub.errors import DocpubError
 
@@ -28,11 +29,51 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise DocpubError(address, None, f"cannot reach the Dask scheduler: {exc}") from None
     try:
+        _check_workers(client, address)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         # pure=False: two jobs with equal values are still two renders the caller waits for.
         yield client.get_executor(pure=False), workers  # type: ignore[no-untyped-call]
     finally:
         client.close()  # type: ignore[no-untyped-call]
+
+
+# How long a build waits for a scheduler's first worker.
+WORKERS_WAIT = 20
+
+
+def worker_identity() -> tuple[str, str, str, str]:
+    """What an output's key says it was made with, as this process would make it: docpub's
+    version and files, WeasyPrint's and OpenCC's versions."""
+    from docpub import __version__
+    from docpub.inputs import tool_versions
+    from docpub.site import code_identity
+
+    return __version__, code_identity(), *tool_versions()
+
+
+def _check_workers(client: Any, address: str) -> None:
+    """Wait for a worker, and refuse workers that would render with other code than this
+    process's: their outputs would be stored under keys that do not say what made them, and
+    the site would not be the one a local build makes."""
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_WAIT)
+    except TimeoutError:
+        raise DocpubError(address, None, f"the Dask scheduler has no worker (none joined in {WORKERS_WAIT} s); "
+                                         "start workers with: dask worker " + address) from None
+    try:
+        theirs: dict[str, tuple[str, ...]] = client.run(worker_identity)
+    except Exception as exc:  # noqa: BLE001 - a worker without docpub, or one that failed
+        raise DocpubError(address, None, f"a Dask worker cannot run docpub: {type(exc).__name__}: {exc}") from None
+    mine = worker_identity()
+    for worker, identity in sorted(theirs.items()):
+        if tuple(identity) != mine:
+            raise DocpubError(address, None, f"the Dask worker {worker} has {_describe(identity)}, this build "
+                                             f"{_describe(mine)}: install the same on every worker")
+
+
+def _describe(identity: Sequence[str]) -> str:
+    docpub, code, weasyprint, opencc = identity
+    return f"docpub {docpub} (files {code[:12]}), WeasyPrint {weasyprint}, OpenCC {opencc}"
 
 
 def _check_address(address: str) -> None:

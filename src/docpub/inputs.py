@@ -207,6 +207,11 @@ def _opencc_version() -> str:
     return str(getattr(opencc, "__version__", "") or _version("opencc"))
 
 
+def tool_versions() -> tuple[str, str]:
+    """WeasyPrint's and OpenCC's versions, as the outputs' keys take them."""
+    return _version("weasyprint"), _opencc_version()
+
+
 def versions(*, pdf: bool) -> str:
     """docpub's version, and WeasyPrint's when the output is a PDF."""
     return digest(__version__, _version("weasyprint") if pdf else "")
