@@ -86,8 +86,11 @@ def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, byt
     assert snapshot(out) == serial
 
 
-def test_unreachable_scheduler_is_one_error_line(site: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_scheduler_is_one_error_line(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from docpub import cluster as dask_cluster
+
+    monkeypatch.setattr(dask_cluster, "CONNECT_WAIT", 2)  # (20 s in use)
     out = tmp_path / "site"
     assert main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", "tcp://127.0.0.1:9"]) == 1
     err = capsys.readouterr().err.strip().splitlines()

@@ -14,6 +14,10 @@ from typing import Any
 
 from docpub.errors import DocpubError
 
+# How long a build waits for the scheduler to answer, and then for its first worker (s).
+CONNECT_WAIT = 20
+WORKERS_WAIT = 20
+
 
 @contextmanager
 def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
@@ -25,7 +29,7 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
                                          "(pip install 'docpub[cluster]')") from None
     _check_address(address)
     try:
-        client = Client(address, timeout="20s", set_as_default=False)  # type: ignore[no-untyped-call]
+        client = Client(address, timeout=f"{CONNECT_WAIT}s", set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise DocpubError(address, None, f"cannot reach the Dask scheduler: {exc}") from None
     try:
@@ -37,8 +41,6 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
         client.close()  # type: ignore[no-untyped-call]
 
 
-# How long a build waits for a scheduler's first worker.
-WORKERS_WAIT = 20
 
 
 def worker_identity() -> tuple[str, str, str, str]:
