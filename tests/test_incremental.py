@@ -219,6 +219,50 @@ def test_damaged_cache_entry_is_rendered_again(site: Path, tmp_path: Path,
         assert path.read_bytes() == (fresh / path.relative_to(out)).read_bytes()
 
 
+def test_links_files_and_folders_out_of_place_in_the_cache_are_damage_never_followed(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a damaged disk, a careless clean-up or a restored CI cache may leave in the cache:
+    the build renders again what it lost, reads and writes nothing through a link, and
+    publishes the site a fresh build makes."""
+    out = tmp_path / "build" / "site"
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    build(site, out, capsys, "--no-pdf")
+    cache = tmp_path / "build" / ".docpub-cache"
+    objects = cache / "objects"
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    secret = outside / "secret.html"
+    secret.write_text("<p>SECRET OUTSIDE THE SITE</p>", encoding="utf-8")
+
+    def entry_of(page: Path) -> Path:
+        return next(p for p in objects.rglob("*") if p.is_file() and p.stat().st_ino == page.stat().st_ino)
+
+    folder_entry = entry_of(out / "zh-Hant" / "first" / "index.html")
+    linked_entry = entry_of(out / "zh-Hans" / "second" / "citations.html")
+    folder_entry.unlink()
+    (folder_entry / "inside").mkdir(parents=True)  # a folder where an entry was
+    linked_entry.unlink()
+    linked_entry.symlink_to(secret)  # a link to a file outside the cache
+    prefix = next(d for d in sorted(objects.iterdir()) if d not in (folder_entry.parent, linked_entry.parent))
+    shutil.rmtree(prefix)
+    prefix.symlink_to(outside / "folder", target_is_directory=True)  # a link to a folder outside
+    build(site, out, capsys, "--no-pdf")
+    assert snapshot(out) == snapshot(fresh)
+    assert sorted(p.name for p in outside.rglob("*")) == ["folder", "secret.html"]  # nothing written there
+    assert not any(p.is_symlink() for p in cache.rglob("*"))
+
+    shutil.rmtree(objects)
+    objects.write_text("not a folder", encoding="utf-8")  # a file where the entries' folder was
+    build(site, out, capsys, "--no-pdf")
+    assert snapshot(out) == snapshot(fresh)
+    shutil.rmtree(cache)
+    cache.symlink_to(outside / "folder", target_is_directory=True)  # the whole cache a link
+    build(site, out, capsys, "--no-pdf")
+    assert snapshot(out) == snapshot(fresh)
+    assert sorted(p.name for p in outside.rglob("*")) == ["folder", "secret.html"]
+
+
 def test_damaged_cache_index_means_a_cold_build(site: Path, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build" / "site"

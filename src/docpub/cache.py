@@ -47,6 +47,7 @@ class Store:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._objects = str(folder / "objects")
+        _real_folders(folder, self._objects)
         # key -> "checksum suffix" or "checksum suffix size:mtime_ns:inode" (as last checked)
         self._index, exact = _read_index(folder / INDEX)
         self._changed = not exact  # the index differs from the file's (none, or a damaged one)
@@ -71,10 +72,11 @@ class Store:
         if key in self.used:  # checked (or written) by this build already
             return path
         try:
-            if seen and seen == _signature(os.stat(path)):
+            if seen and seen == _signature(os.stat(path, follow_symlinks=False)):
                 ok = True  # not written since its bytes were checked
             else:
-                with open(path, "rb") as f:
+                # An entry is a file the build wrote: a link in its place is not followed.
+                with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as f:
                     ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_
                     signature = _signature(os.fstat(f.fileno()))
                 if ok:
@@ -281,12 +283,30 @@ def write_entry(objects: str, key: str, suffix: str, data: bytes | Iterable[byte
                     view = view[os.write(fd, view):]
         finally:
             os.close(fd)
-        os.replace(tmp, path)
-        return path, _signature(os.stat(path))
+        try:
+            os.replace(tmp, path)
+        except IsADirectoryError:  # a folder in the entry's place (damage): the entry replaces it
+            shutil.rmtree(path)
+            os.replace(tmp, path)
+        return path, _signature(os.stat(path, follow_symlinks=False))
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _real_folders(folder: Path, objects: str) -> None:
+    """The store's folder, its entries' folder and the folders in that (one per key prefix) are
+    real folders: a link or a file in the place of one (damage, or planted there) is removed,
+    so that no entry is ever read or written through it, outside the cache."""
+    for path in (str(folder), objects):
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.islink(path) or not os.path.isdir(path):
+                os.unlink(path)
+    with contextlib.suppress(FileNotFoundError), os.scandir(objects) as items:
+        for item in items:
+            if not item.is_dir(follow_symlinks=False):
+                os.unlink(item.path)
 
 
 def _signature(st: os.stat_result) -> str:
