@@ -628,6 +628,41 @@ def test_a_damaged_search_bundle_in_the_cache_is_made_again(tmp_path: Path,
     assert index_files(out).keys() >= {f"{tag}/shards.json" for tag in EDITIONS}
 
 
+def test_links_in_the_search_cache_are_never_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bundle or a shard list that is a link (to files outside the cache) is made again, never
+    published; a search cache folder that is a link is replaced: nothing outside is written,
+    removed or published."""
+    site = make_site(tmp_path / "s", MANY)
+    out = tmp_path / "build" / "site"
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    build(site, out, capsys, "--no-pdf")
+    cache = tmp_path / "build" / ".docpub-cache" / "search"
+    outside = tmp_path / "outside"
+    bundle = sorted(p.parent for p in cache.glob("*/pagefind-entry.json"))[0]
+    shutil.copytree(bundle, outside / "bundle")
+    for fragment in (outside / "bundle").rglob("*.pf_fragment"):
+        fragment.write_bytes(b"SECRET OUTSIDE THE SITE")
+    shutil.rmtree(bundle)
+    bundle.symlink_to(outside / "bundle", target_is_directory=True)
+    shards = next(p for p in cache.glob("*.json"))
+    (outside / "shards.json").write_text('{"shards":["SECRET OUTSIDE THE SITE"]}', encoding="utf-8")
+    shards.unlink()
+    shards.symlink_to(outside / "shards.json")
+    before = snapshot(outside)
+    build(site, out, capsys, "--no-pdf")
+    assert snapshot(out) == snapshot(fresh)
+    assert not any(p.is_symlink() for p in out.rglob("*"))
+    assert snapshot(outside) == before
+
+    shutil.rmtree(cache)
+    cache.symlink_to(outside, target_is_directory=True)
+    build(site, out, capsys, "--no-pdf")
+    assert snapshot(out) == snapshot(fresh)
+    assert snapshot(outside) == before  # nothing made there, nothing pruned from it
+    assert cache.is_dir() and not cache.is_symlink()
+
+
 def test_a_pagefind_that_fails_to_start_early_is_started_again_for_the_shards(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import threading

@@ -295,14 +295,20 @@ def write_entry(objects: str, key: str, suffix: str, data: bytes | Iterable[byte
         raise
 
 
+def real_folder(path: str | Path) -> None:
+    """``path``, if anything is there, is a real folder of the cache: a link or a file in its
+    place (damage, or planted there) is removed, so that nothing is ever read, written or
+    removed through it, outside the cache."""
+    with contextlib.suppress(FileNotFoundError):
+        if os.path.islink(path) or not os.path.isdir(path):
+            os.unlink(path)
+
+
 def _real_folders(folder: Path, objects: str) -> None:
     """The store's folder, its entries' folder and the folders in that (one per key prefix) are
-    real folders: a link or a file in the place of one (damage, or planted there) is removed,
-    so that no entry is ever read or written through it, outside the cache."""
-    for path in (str(folder), objects):
-        with contextlib.suppress(FileNotFoundError):
-            if os.path.islink(path) or not os.path.isdir(path):
-                os.unlink(path)
+    real folders (``real_folder``)."""
+    real_folder(folder)
+    real_folder(objects)
     with contextlib.suppress(FileNotFoundError), os.scandir(objects) as items:
         for item in items:
             if not item.is_dir(follow_symlinks=False):

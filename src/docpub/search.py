@@ -71,6 +71,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from docpub import __version__
+from docpub.cache import real_folder
 from docpub.errors import DocpubError
 
 BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<shard>/
@@ -298,6 +299,8 @@ class SearchCache:
     """
 
     def __init__(self, folder: Path | None) -> None:
+        if folder is not None:
+            real_folder(folder)
         self.folder = folder or Path(tempfile.mkdtemp(prefix="docpub-search-cache-"))
         self.scratch = folder is None
         self.used: set[str] = set()
@@ -364,6 +367,9 @@ class SearchCache:
         """Whether the bundle of ``key`` is here: a folder, empty or with an entry that reads as
         one (a damaged one is made again)."""
         folder = self.folder / key
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):  # never followed: made again
+            folder.unlink()
+            return False
         if not folder.is_dir():
             return False
         try:
@@ -438,7 +444,7 @@ class SearchCache:
         name = f"{hashlib.blake2b(data, digest_size=20).hexdigest()}.json"
         self.used.add(name)
         path = self.folder / name
-        if not path.is_file():  # kept as it is, so an unchanged site is the very same files
+        if path.is_symlink() or not path.is_file():  # kept as it is, so an unchanged site is the same files
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:

@@ -289,6 +289,9 @@ def _bytecode_cache() -> Any:
 @contextlib.contextmanager
 def compiled_templates_in(folder: Path) -> Iterator[None]:
     """Keep compiled templates in ``folder`` (a build's cache) as well as in memory, meanwhile."""
+    from docpub.cache import real_folder
+
+    real_folder(folder)  # a link there is not followed
     _COMPILED.folder = str(folder)
     try:
         yield
