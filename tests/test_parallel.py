@@ -145,13 +145,20 @@ def test_a_scheduler_without_workers_is_one_error_line(site: Path, tmp_path: Pat
     assert not out.exists()
 
 
-def test_a_worker_running_other_docpub_code_is_refused(site: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("joined", ["before the build", "after the check"])
+def test_a_worker_running_other_docpub_code_is_refused(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch, joined: str) -> None:
     """A worker whose docpub differs (here: one changed style sheet) would store what it renders
-    under keys that claim this build's code: the build refuses it before rendering anything."""
+    under keys that claim this build's code: the build refuses it before it renders anything,
+    and a worker that joins after that check refuses every job it is given."""
     import distributed
 
     import docpub
+    from docpub import cluster as dask_cluster
+
+    if joined == "after the check":  # as if the worker joined once the workers were checked
+        monkeypatch.setattr(dask_cluster, "_check_workers",
+                            lambda client, address: client.wait_for_workers(1, timeout=20))
 
     other = tmp_path / "other"
     shutil.copytree(Path(docpub.__file__).parent, other / "docpub", ignore=shutil.ignore_patterns("__pycache__"))
@@ -167,14 +174,19 @@ def test_a_worker_running_other_docpub_code_is_refused(site: Path, tmp_path: Pat
                                   env={**os.environ, "PYTHONPATH": str(other)}, cwd=tmp_path,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            code = main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", cluster.scheduler_address])
+            code = main(["build", str(site), "--out", str(out), "--no-pdf", "--no-cache",
+                         "--scheduler", cluster.scheduler_address])
         finally:
             worker.terminate()
             worker.wait(timeout=30)
     assert code == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1, err
-    assert "error: the Dask worker tcp://" in err[0] and "install the same on every worker" in err[0], err[0]
+    assert "install the same on every worker" in err[0], err[0]
+    if joined == "before the build":
+        assert "error: the Dask worker tcp://" in err[0], err[0]
+    else:
+        assert re.match(r"docpub: tcp://\S+: error: this Dask worker has docpub ", err[0]), err[0]
     assert err[0].count("docpub ") == 2 and "WeasyPrint" in err[0] and "OpenCC" in err[0]
     assert snapshot(out) == before
 

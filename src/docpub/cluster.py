@@ -7,16 +7,18 @@ disk but the print template and images a PDF fetches.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from docpub.errors import DocpubError
 
 # How long a build waits for the scheduler to answer, and then for its first worker (s).
 CONNECT_WAIT = 20
 WORKERS_WAIT = 20
+_T = TypeVar("_T")
 
 
 @contextmanager
@@ -36,7 +38,7 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
         _check_workers(client, address)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         # pure=False: two jobs with equal values are still two renders the caller waits for.
-        yield client.get_executor(pure=False), workers  # type: ignore[no-untyped-call]
+        yield _Checked(client.get_executor(pure=False), worker_identity()), workers  # type: ignore[no-untyped-call]
     finally:
         client.close()  # type: ignore[no-untyped-call]
 
@@ -51,6 +53,40 @@ def worker_identity() -> tuple[str, str, str, str]:
     from docpub.site import code_identity
 
     return __version__, code_identity(), *tool_versions()
+
+
+class _Checked(Executor):
+    """The cluster's executor, each job run only where the worker has this build's code (a worker
+    may join after ``_check_workers``)."""
+
+    def __init__(self, executor: Executor, identity: tuple[str, ...]) -> None:
+        self._executor, self._identity = executor, identity
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return self._executor.submit(_run_checked, self._identity, fn, *args, **kwargs)
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def]
+        return self._executor.map(functools.partial(_run_checked, self._identity, fn), *iterables, timeout=timeout)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        del cancel_futures  # (the client's futures go with the client)
+        self._executor.shutdown(wait=wait)
+
+
+@functools.cache
+def _own_identity() -> tuple[str, str, str, str]:
+    return worker_identity()
+
+
+def _run_checked(identity: tuple[str, ...], fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """``fn(*args, **kwargs)`` on a worker whose code is ``identity``, else an error naming it."""
+    theirs = _own_identity()
+    if tuple(identity) != theirs:
+        from distributed import get_worker
+
+        raise DocpubError(get_worker().address, None, f"this Dask worker has {_describe(theirs)}, the build "
+                                                      f"{_describe(identity)}: install the same on every worker")
+    return fn(*args, **kwargs)
 
 
 def _check_workers(client: Any, address: str) -> None:
