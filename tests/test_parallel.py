@@ -158,7 +158,7 @@ def test_a_worker_running_other_docpub_code_is_refused(site: Path, tmp_path: Pat
 
     if joined == "after the check":  # as if the worker joined once the workers were checked
         monkeypatch.setattr(dask_cluster, "_check_workers",
-                            lambda client, address: client.wait_for_workers(1, timeout=20))
+                            lambda client, address, mine: client.wait_for_workers(1, timeout=20))
 
     other = tmp_path / "other"
     shutil.copytree(Path(docpub.__file__).parent, other / "docpub", ignore=shutil.ignore_patterns("__pycache__"))

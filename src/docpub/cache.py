@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, MutableMapping
@@ -295,13 +296,17 @@ def write_entry(objects: str, key: str, suffix: str, data: bytes | Iterable[byte
         raise
 
 
-def real_folder(path: str | Path) -> None:
-    """``path``, if anything is there, is a real folder of the cache: a link or a file in its
-    place (damage, or planted there) is removed, so that nothing is ever read, written or
-    removed through it, outside the cache."""
-    with contextlib.suppress(FileNotFoundError):
-        if os.path.islink(path) or not os.path.isdir(path):
-            os.unlink(path)
+def real_folder(path: str | Path) -> bool:
+    """Whether ``path`` is a real folder of the cache. A link or a file in its place (damage, or
+    planted there) is removed, so that nothing is ever read, written or removed through it,
+    outside the cache."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            return True
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    return False
 
 
 def _real_folders(folder: Path, objects: str) -> None:

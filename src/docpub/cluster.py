@@ -35,14 +35,13 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise DocpubError(address, None, f"cannot reach the Dask scheduler: {exc}") from None
     try:
-        _check_workers(client, address)
+        mine = worker_identity()
+        _check_workers(client, address, mine)
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         # pure=False: two jobs with equal values are still two renders the caller waits for.
-        yield _Checked(client.get_executor(pure=False), worker_identity()), workers  # type: ignore[no-untyped-call]
+        yield _Checked(client.get_executor(pure=False), mine), workers  # type: ignore[no-untyped-call]
     finally:
         client.close()  # type: ignore[no-untyped-call]
-
-
 
 
 def worker_identity() -> tuple[str, str, str, str]:
@@ -89,10 +88,10 @@ def _run_checked(identity: tuple[str, ...], fn: Callable[..., _T], *args: Any, *
     return fn(*args, **kwargs)
 
 
-def _check_workers(client: Any, address: str) -> None:
+def _check_workers(client: Any, address: str, mine: tuple[str, ...]) -> None:
     """Wait for a worker, and refuse workers that would render with other code than this
-    process's: their outputs would be stored under keys that do not say what made them, and
-    the site would not be the one a local build makes."""
+    process's (``mine``: its ``worker_identity``): their outputs would be stored under keys
+    that do not say what made them, and the site would not be the one a local build makes."""
     try:
         client.wait_for_workers(1, timeout=WORKERS_WAIT)
     except TimeoutError:
@@ -102,7 +101,6 @@ def _check_workers(client: Any, address: str) -> None:
         theirs: dict[str, tuple[str, ...]] = client.run(worker_identity)
     except Exception as exc:  # noqa: BLE001 - a worker without docpub, or one that failed
         raise DocpubError(address, None, f"a Dask worker cannot run docpub: {type(exc).__name__}: {exc}") from None
-    mine = worker_identity()
     for worker, identity in sorted(theirs.items()):
         if tuple(identity) != mine:
             raise DocpubError(address, None, f"the Dask worker {worker} has {_describe(identity)}, this build "

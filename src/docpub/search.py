@@ -367,10 +367,7 @@ class SearchCache:
         """Whether the bundle of ``key`` is here: a folder, empty or with an entry that reads as
         one (a damaged one is made again)."""
         folder = self.folder / key
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):  # never followed: made again
-            folder.unlink()
-            return False
-        if not folder.is_dir():
+        if not real_folder(folder):  # (a link there is removed, never followed: made again)
             return False
         try:
             languages(folder)
