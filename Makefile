@@ -76,8 +76,13 @@ $(PY_STAMP): pyproject.toml | $(BIN)/python
 build: setup
 	$(BIN)/docpub build .
 
+# The suite runs on every core (at most 4 workers), a test file per worker at a time, so a
+# file's shared fixtures (a built site, a browser) are made once. `TEST_WORKERS=0` runs it in
+# one process.
+TEST_WORKERS ?= auto
+
 test: test-setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 bench: setup $(BENCH_STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
