@@ -88,53 +88,12 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
             compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window), \
             _search_cache(out, use_cache=use_cache, search=search) as cache:
         shared = Shared(config, read_inputs(config), pdf)
-        if isinstance(executor, _LazyPool):
-            executor.warm(shared)
-        # Without PDFs, the workers start as soon as a document is to be parsed: they make
-        # what their jobs need first while this process parses it and plans, and so does a
-        # Pagefind program (a changed document changes its search shard). WeasyPrint is
-        # imported here once, before they start, when PDFs are to be made: see below.
-        early = functools.partial(_start_early, executor, cache) \
-            if isinstance(executor, _LazyPool) and not pdf else None
-        docs = load_sources(config, store, code=code, executor=executor, changed=early)
+        docs = _load(shared, store, executor, cache, code)
         keys = KeyParts(shared, docs, code)
         outputs = plan_documents(shared, docs, keys)
-        todo = {o.kind for o in outputs if store.get(o.key) is None}
-        if isinstance(executor, _LazyPool) and "pdf" in todo:
-            executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
-        slots = listing_slots(shared)
-        tick = progress(len(outputs) + len(slots)) if progress else None
-        made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
-        listings = _Listings(shared, docs, outputs, store, keys=keys, tick=tick)
-
-        def pages_done(pdfs_running: bool) -> None:
-            # The documents' pages are done: their search shards are indexed (by Pagefind, on
-            # the cores the listings leave free) while the listings render, here when the
-            # workers are laying out PDFs or Pagefind is indexing on every core (on the pool,
-            # they would take the cores of the indexing that ends the build). With fewer shards
-            # to index than cores (an edit's), the pool takes them: this process then only
-            # feeds Pagefind, which would otherwise wait for it between renders.
-            wanted = _shards(cache, doc_shards, store) if cache is not None else []
-            indexing = sum(pages is not None for _, (_, pages) in wanted) >= jobs  # Pagefind on every core
-            with _Meanwhile() as meanwhile:
-                indexed = meanwhile.run(_bundles, cache, wanted, jobs, meanwhile.stop) if cache is not None else None
-                pool = None if scheduler or pdfs_running or indexing else _ready(executor)
-                made.append((*listings.finish(pool), indexed.result() if indexed is not None else {}))
-
-        doc_shards = [] if cache is None else _start_indexing(cache, outputs, code, executor if todo else None, jobs)
-        # With one edited document, an edition's listings render as soon as its pages are there,
-        # beside the other editions' pages: only on this machine's pool, when no PDF is to follow
-        # the pages and Pagefind is not to index (the listings then render here).
-        edition_done = None
-        if isinstance(executor, _LazyPool) and "pdf" not in todo and \
-                (cache is None or all(cache.has(key) for _, key, _ in doc_shards)):
-            edition_done = functools.partial(listings.start, executor=executor)
-        with template_errors(config.theme):
-            stats = execute(outputs, shared=shared, docs=docs, store=store, executor=executor,
-                            window=window, tick=tick, shared_disk=not scheduler, pages_done=pages_done,
-                            edition_done=edition_done)
-        listed_outputs, listed, folders = made[0]
-        stats += listed
+        run = _Run(shared, docs, outputs, store, keys, executor=executor, cache=cache, jobs=jobs,
+                   scheduler=scheduler)
+        stats, listed_outputs, folders = run.execute(window, progress)
         # Made only now, and an entry's file name only when asked for: neither the listings
         # nor the publishing hold a name per file of the archive.
         placed = Placed(store, ((o.path, o.key) for o in itertools.chain(outputs, listed_outputs)
@@ -143,22 +102,99 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         if cache is not None:
             folders.update(_bundles(cache, _shards(cache, _shard_keys(cache, listed_outputs, code), store), jobs))
             _place_search(cache, placed, inodes, folders, [e.tag for e in config.editions])
-        if not _same_site(out, placed, inodes):
-            # The site this build replaces is kept in the cache, and is the next build's
-            # starting point: an edit links and removes only what changed.
-            spare = cache_folder(out) / "previous-site" if use_cache else None
-            before = take_site_list(cache_folder(out))  # the files of the site being replaced
-            with atomic_output(out, spare=spare) as tmp:
-                Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
-            if spare is not None and spare.is_dir():
-                # What changed goes from it now: it keeps no file the cache prunes.
-                if before is not None:
-                    Publisher(spare).drop_changed(before, inodes)
-                else:
-                    Publisher(spare).trim(placed, inodes)
-                keep_site_list(cache_folder(out), placed, inodes)
+        _publish(out, placed, inodes, use_cache=use_cache)
     return BuildReport(out=out, documents=len(docs), editions=len(config.editions), files=len(placed),
                        rendered=stats.rendered, reused=stats.reused)
+
+
+def _load(shared: Shared, store: Store, executor: Executor | None, cache: SearchCache | None,
+          code: str) -> tuple[DocSource, ...]:
+    """Every document, read, checked and linked (``load_sources``), on the pool's workers when
+    there are several to parse."""
+    pool = executor if isinstance(executor, _LazyPool) else None
+    if pool is not None:
+        pool.warm(shared)
+    # Without PDFs, the workers start as soon as a document is to be parsed: they make what
+    # their jobs need first while this process parses it and plans, and so does a Pagefind
+    # program (a changed document changes its search shard). WeasyPrint is imported here once,
+    # before they start, when PDFs are to be made: see ``_Run.execute``.
+    early = functools.partial(_start_early, pool, cache) if pool is not None and not shared.pdf else None
+    return load_sources(shared.config, store, code=code, executor=executor, changed=early)
+
+
+class _Run:
+    """Executing a build's plan: the documents' outputs, then the listings, with the search
+    shards indexed beside them; what runs where and when is decided here."""
+
+    def __init__(self, shared: Shared, docs: tuple[DocSource, ...], outputs: list[Output], store: Store,
+                 keys: KeyParts, *, executor: Executor | None, cache: SearchCache | None, jobs: int,
+                 scheduler: str) -> None:
+        self.shared, self.docs, self.outputs, self.store, self.keys = shared, docs, outputs, store, keys
+        self.executor, self.cache, self.jobs, self.scheduler = executor, cache, jobs, scheduler
+        self.doc_shards: list[tuple[Shard, str, list[Output]]] = []
+        self.made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
+        self.listings: _Listings | None = None
+
+    def execute(self, window: int, progress: Progress | None) -> tuple[Stats, list[Output], dict[Shard, Path]]:
+        """Every output reused or rendered: the stats, the listing outputs, and the search
+        bundles made so far (shard -> its folder)."""
+        executor, cache, outputs, store = self.executor, self.cache, self.outputs, self.store
+        todo = {o.kind for o in outputs if store.get(o.key) is None}
+        if isinstance(executor, _LazyPool) and "pdf" in todo:
+            executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
+        slots = listing_slots(self.shared)
+        tick = progress(len(outputs) + len(slots)) if progress else None
+        listings = self.listings = _Listings(self.shared, self.docs, outputs, store, keys=self.keys, tick=tick)
+        if cache is not None:
+            self.doc_shards = _start_indexing(cache, outputs, self.keys.code, executor if todo else None, self.jobs)
+        # With one edited document, an edition's listings render as soon as its pages are there,
+        # beside the other editions' pages: only on this machine's pool, when no PDF is to follow
+        # the pages and Pagefind is not to index (the listings then render here).
+        edition_done = None
+        if isinstance(executor, _LazyPool) and "pdf" not in todo and \
+                (cache is None or all(cache.has(key) for _, key, _ in self.doc_shards)):
+            edition_done = functools.partial(listings.start, executor=executor)
+        with template_errors(self.shared.config.theme):
+            stats = execute(outputs, shared=self.shared, docs=self.docs, store=store, executor=executor,
+                            window=window, tick=tick, shared_disk=not self.scheduler,
+                            pages_done=self._pages_done, edition_done=edition_done)
+        listed_outputs, listed, folders = self.made[0]
+        return stats + listed, listed_outputs, folders
+
+    def _pages_done(self, pdfs_running: bool) -> None:
+        """The documents' pages are done: their search shards are indexed (by Pagefind, on the
+        cores the listings leave free) while the listings render, here when the workers are
+        laying out PDFs or Pagefind is indexing on every core (on the pool, they would take the
+        cores of the indexing that ends the build). With fewer shards to index than cores (an
+        edit's), the pool takes them: this process then only feeds Pagefind, which would
+        otherwise wait for it between renders."""
+        cache, jobs = self.cache, self.jobs
+        assert self.listings is not None
+        wanted = _shards(cache, self.doc_shards, self.store) if cache is not None else []
+        indexing = sum(pages is not None for _, (_, pages) in wanted) >= jobs  # Pagefind on every core
+        with _Meanwhile() as meanwhile:
+            indexed = meanwhile.run(_bundles, cache, wanted, jobs, meanwhile.stop) if cache is not None else None
+            pool = None if self.scheduler or pdfs_running or indexing else _ready(self.executor)
+            self.made.append((*self.listings.finish(pool), indexed.result() if indexed is not None else {}))
+
+
+def _publish(out: Path, placed: Placed, inodes: Mapping[str, int], *, use_cache: bool) -> None:
+    """The site of ``placed`` into ``out``, replacing it whole, unless it is that site already."""
+    if _same_site(out, placed, inodes):
+        return
+    # The site this build replaces is kept in the cache, and is the next build's
+    # starting point: an edit links and removes only what changed.
+    spare = cache_folder(out) / "previous-site" if use_cache else None
+    before = take_site_list(cache_folder(out))  # the files of the site being replaced
+    with atomic_output(out, spare=spare) as tmp:
+        Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
+    if spare is not None and spare.is_dir():
+        # What changed goes from it now: it keeps no file the cache prunes.
+        if before is not None:
+            Publisher(spare).drop_changed(before, inodes)
+        else:
+            Publisher(spare).trim(placed, inodes)
+        keep_site_list(cache_folder(out), placed, inodes)
 
 
 @contextmanager
