@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import pickle
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -126,15 +126,10 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     its pages are in the store while others' still render (the jobs of one edited document are
     one per edition).
     """
-    todo: list[Output] = []
-    reused = 0
-    for o in outputs:
-        if store.get(o.key) is None:
-            todo.append(o)
-            continue
-        reused += 1
-        if tick:
-            tick(1)
+    todo = [o for o in outputs if store.get(o.key) is None]
+    reused = len(outputs) - len(todo)
+    if tick and reused:
+        tick(reused)
     by_id = {d.id: d for d in docs}
     local = [o for o in todo if KINDS[o.kind].local]
     for o in local:
@@ -145,13 +140,8 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     if len(groups) <= 1:
         executor = None  # one job: here, without starting a pool for it
     jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "")
-    pages = sum(1 for _, _, pdf in groups if not pdf)  # page jobs still to come back
-    left: dict[str, int] = {}  # the same, of each edition whose pages are jobs of their own
-    for _, tag, pdf in groups:
-        if tag and not pdf:
-            left[tag] = left.get(tag, 0) + 1
-    if pages == 0 and pages_done is not None:
-        pages_done(False)
+    waiting = _PageJobs(groups, pdfs_running=executor is not None and any(pdf for _, _, pdf in groups),
+                        pages_done=pages_done, edition_done=edition_done)
     for job, results in _run(jobs, executor, window, run_job):
         for o, (data, sum_, signature) in zip(job.outputs, results, strict=True):
             if signature:  # the worker wrote it
@@ -161,15 +151,35 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
             else:
                 _finish(o, data, store, tick, sum_)
         if job.outputs[0].kind != "pdf":
-            pages -= 1
-            tag = job.outputs[0].edition
-            if tag in left:
-                left[tag] -= 1
-                if left[tag] == 0 and pages > 0 and edition_done is not None:
-                    edition_done(tag)
-            if pages == 0 and pages_done is not None:
-                pages_done(executor is not None and any(pdf for _, _, pdf in groups))
+            waiting.back(job.outputs[0].edition)
     return Stats(planned=len(outputs), rendered=len(todo), reused=reused)
+
+
+class _PageJobs:
+    """The page jobs (not PDFs) still out, in all and of each edition whose pages are jobs of
+    their own: ``edition_done`` is told when an edition's are back while others' are out, and
+    ``pages_done`` when all are (at once when there are none)."""
+
+    def __init__(self, groups: Collection[tuple[str, str, bool]], *, pdfs_running: bool,
+                 pages_done: Callable[[bool], None] | None, edition_done: Callable[[str], None] | None) -> None:
+        self.pages = sum(1 for _, _, pdf in groups if not pdf)
+        self.left: dict[str, int] = {}
+        for _, tag, pdf in groups:
+            if tag and not pdf:
+                self.left[tag] = self.left.get(tag, 0) + 1
+        self.pdfs_running, self.pages_done, self.edition_done = pdfs_running, pages_done, edition_done
+        if self.pages == 0 and pages_done is not None:
+            pages_done(False)
+
+    def back(self, tag: str) -> None:
+        """A page job of edition ``tag`` is back."""
+        self.pages -= 1
+        if tag in self.left:
+            self.left[tag] -= 1
+            if self.left[tag] == 0 and self.pages > 0 and self.edition_done is not None:
+                self.edition_done(tag)
+        if self.pages == 0 and self.pages_done is not None:
+            self.pages_done(self.pdfs_running)
 
 
 @dataclass(frozen=True, slots=True)
