@@ -22,6 +22,7 @@ from jinja2 import meta
 from docpub.cli import main
 from docpub.inputs import _references
 from docpub.search import shard_of
+from docpub.templating import DEFAULT_THEME
 from sitekit import MINIMAL, make_site, override
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
@@ -451,6 +452,61 @@ def test_a_new_document_the_others_cite_relinks_them(site: Path, tmp_path: Path,
     assert rerendered == doc_pages("first") | doc_pages("second") | reviews("first") | reviews("second") | LISTINGS
     page = (out / "zh-Hant" / "first" / "index.html").read_text(encoding="utf-8")
     assert "../res-2512/index.html" in page
+
+
+ARCHIVE = Path(__file__).parent / "fixtures" / "archive"
+
+
+def _set(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_sequence_of_edits_across_documents_publishes_what_a_fresh_build_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Edits that reach across documents (a cited document removed, restored under another
+    folder, its symbol changed; a citation added; a date that moves a document to another
+    month) and a glossary edit, then a template and a config edit, on the pool and in one process:
+    after each, the incremental build's site is the one a fresh build makes."""
+    site = make_site(tmp_path / "s", {p.stem: p.read_text(encoding="utf-8") for p in sorted(ARCHIVE.glob("*.md"))})
+    content = site / "content"
+    resolution = (content / "res-2999" / "zh-Hans.md").read_text(encoding="utf-8")
+    letter_a, letter_b = content / "letter-2021-11-a" / "zh-Hans.md", content / "letter-2021-11-b" / "zh-Hans.md"
+    moved = content / "res-water" / "zh-Hans.md"
+
+    def restore_elsewhere() -> None:
+        moved.parent.mkdir()
+        moved.write_text(resolution, encoding="utf-8")
+
+    def add_template() -> None:
+        (site / "templates").mkdir()
+        base = (DEFAULT_THEME / "base.html.j2").read_text(encoding="utf-8")
+        assert "</body>" in base
+        (site / "templates" / "base.html.j2").write_text(base.replace("</body>", "<!-- ours --></body>"),
+                                                         encoding="utf-8")
+
+    steps = [
+        lambda: shutil.rmtree(content / "res-2999"),  # letter a cites it
+        restore_elsewhere,
+        lambda: _set(moved, "symbol: S/RES/2999 (2021)", "symbol: S/RES/2998 (2021)"),  # no longer the cited one
+        lambda: _set(letter_b, "\n\n", "\n\n第2998(2021)号决议已获通过。\n\n"),  # now letter b cites it
+        lambda: _set(letter_a, "date: 2021-11-03", "date: 2021-12-03"),  # another month
+        lambda: _set(site / "content" / "glossary" / "common.tsv", "\n", "\n水井\t水井\tkept\n"),
+        add_template,  # the last two: every page is rendered again
+        lambda: _set(site / "docpub.toml", 'title = "', 'title = "新'),
+    ]
+    out = tmp_path / "build" / "site"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "-j", "2"]) == 0
+    for n, step in enumerate(steps):
+        step()
+        assert main(["build", str(site), "--out", str(out), "--no-pdf", "-j", str(1 + n % 2)]) == 0
+        fresh = tmp_path / f"fresh{n}" / "site"
+        assert main(["build", str(site), "--out", str(fresh), "--no-pdf", "--no-cache", "-j", "1"]) == 0
+        assert snapshot(out) == snapshot(fresh), f"after step {n}"
+    capsys.readouterr()
+    page = (out / "zh-Hant" / "letter-2021-11-b" / "index.html").read_text(encoding="utf-8")
+    assert "../res-water/index.html" in page  # the citation added in step 3 links here
 
 
 def test_files_a_killed_build_left_in_the_cache_are_removed(site: Path, tmp_path: Path,
