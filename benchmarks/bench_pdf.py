@@ -6,7 +6,9 @@ Lays out the seed document twice with the same WeasyPrint options: docpub's prin
 (template, typesetting, style sheet) and plain HTML of the same text (headings, paragraphs,
 a few lines of CSS in the same page geometry and faces, as a user's own script would make).
 Prints best-of-N CPU times of layout and writing, text boxes and pages of each, and their
-ratio; then the size of every configured edition's PDF.
+ratio; then, for every configured edition, the size of its PDF and the CPU time of writing
+the same laid-out document with WeasyPrint's font subsetting (two passes a font) and with
+docpub's (one), alternated.
 
 ``seed_document()`` is shared with tests/test_writer_pdf.py: the authored
 Markdown when the reader and content exist, else a Document built from the
@@ -193,16 +195,14 @@ class Timing(NamedTuple):
     size: int
 
 
-def measure(make_html, lay_out, repeat: int) -> Timing:  # type: ignore[no-untyped-def]
+def measure(make_html, lay_out, write_pdf, repeat: int) -> Timing:  # type: ignore[no-untyped-def]
     """Best-of-``repeat`` CPU times (other processes on the machine do not count) of one PDF."""
-    from docpub.writers.pdf import PDF_OPTIONS
-
     layout = write = float("inf")
     for _ in range(repeat):
         t0 = time.process_time()
         document = lay_out(make_html())
         t1 = time.process_time()
-        data = document.write_pdf(**PDF_OPTIONS)
+        data = write_pdf(document)
         t2 = time.process_time()
         layout, write = min(layout, t1 - t0), min(write, t2 - t1)
     boxes = sum(_text_boxes(page._page_box) for page in document.pages)
@@ -243,8 +243,13 @@ def main(argv: list[str] | None = None) -> int:
         return HTML(string=html, base_url=writer.base_url(theme), url_fetcher=fetcher).render()
 
     writer.render_pdf(doc, edition=hans, theme=theme, site_root=ROOT)  # warm-up: fontconfig, fonts
-    t_ours = measure(ours, docpub_layout, args.repeat)
-    t_plain = measure(lambda: plain_html(doc), weasyprint_alone, args.repeat)
+    def weasyprint_write(document):  # type: ignore[no-untyped-def]
+        return document.write_pdf(**writer.PDF_OPTIONS)
+
+    # docpub's own writing when it has one (fonts subset in one pass)
+    docpub_write = getattr(writer, "write_pdf", weasyprint_write)
+    t_ours = measure(ours, docpub_layout, docpub_write, args.repeat)
+    t_plain = measure(lambda: plain_html(doc), weasyprint_alone, weasyprint_write, args.repeat)
     print(f"source:          {'content Markdown' if CONTENT.exists() else SOURCE.name}")
     print(f"CPU seconds, best of {args.repeat}: layout (render) + write (draw, PDF)")
     for name, t in (("docpub print", t_ours), ("plain HTML", t_plain)):
@@ -259,13 +264,33 @@ def main(argv: list[str] | None = None) -> int:
         print("editions:        docpub.transforms.editions not available; skipped")
         return 0
     t = time.perf_counter()
+    subsetting: dict[str, list[float]] = {"two": [], "one": []}
     for edition in editions():
         converted = convert_document(doc, converter=converter_for(edition, None))
         data = writer.render_pdf(converted, edition=edition, theme=theme, site_root=ROOT)
         n = len(PdfReader(io.BytesIO(data)).pages)
         print(f"  {edition.tag:<12} {n} pages, {len(data) / 1024:.0f} KB")
+        if hasattr(writer, "write_pdf"):
+            html = writer.print_html(converted, edition=edition, theme=theme, site_root=ROOT)
+            _writes(writer.lay_out(html, theme=theme, site_root=ROOT), writer, args.repeat, subsetting)
     print(f"all editions:    {time.perf_counter() - t:.2f} s")
+    if subsetting["one"]:
+        two, one = (sorted(v)[len(v) // 2] for v in (subsetting["two"], subsetting["one"]))
+        print(f"writing, CPU median of {len(subsetting['one'])}: fonts subset in two passes {two:.3f} s, "
+              f"in one {one:.3f} s ({1 - one / two:.0%} less)")
     return 0
+
+
+def _writes(document, writer, repeat: int, times: dict[str, list[float]]) -> None:  # type: ignore[no-untyped-def]
+    """The CPU time of writing ``document`` as WeasyPrint does and as docpub does, alternated."""
+    for i in range(repeat):
+        for mode in ("two", "one") if i % 2 else ("one", "two"):
+            start = time.process_time()
+            if mode == "one":
+                writer.write_pdf(document)
+            else:
+                document.write_pdf(**writer.PDF_OPTIONS)
+            times[mode].append(time.process_time() - start)
 
 
 if __name__ == "__main__":

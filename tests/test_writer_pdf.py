@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from docpub.config import Edition, load_config
@@ -189,6 +190,66 @@ def test_each_edition_embeds_its_own_faces_as_subsets(seed: Document, tag: str, 
         rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
         for row in rows.splitlines()[2:]:
             assert re.search(r"\byes\s+yes\s+yes\b", row), row  # emb sub uni
+    # Every glyph the text shows is in the embedded font at the id the page names it by
+    # (Identity-H: the CID is the glyph id), so a viewer that takes ids as they are finds it.
+    for name, program, shown in _font_programs(reader):
+        order = TTFont(io.BytesIO(program)).getGlyphOrder()
+        misplaced = [cid for cid in shown
+                     if cid >= len(order) or order[cid] != (f"cid{cid:05d}" if cid else ".notdef")]
+        assert not misplaced, f"{name}: glyphs not at their ids: {misplaced[:5]}"
+
+
+def _counting_subsets(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts HarfBuzz's subsetting runs from now on (one entry per run)."""
+    from weasyprint.pdf import fonts
+
+    runs: list[int] = []
+    real = fonts.harfbuzz_subset
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def hb_subset_or_fail(self, *args: Any) -> Any:
+            runs.append(1)
+            return real.hb_subset_or_fail(*args)
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", Counting())
+    return runs
+
+
+def test_each_font_is_subset_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _counting_subsets(monkeypatch)
+    data = render_pdf(small_document(), edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
+    fonts = {program for _, program, _ in _font_programs(PdfReader(io.BytesIO(data)))}
+    assert len(fonts) == 2  # the serif face of the text, the bold sans of the headings
+    assert len(runs) == len(fonts)
+
+
+def test_when_the_one_pass_fails_weasyprint_subsets_its_own_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docpub.writers import subset
+
+    monkeypatch.setattr(subset, "_subset", lambda *args: None)
+    runs = _counting_subsets(monkeypatch)
+    data = render_pdf(small_document(), edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(runs) == 4  # WeasyPrint's two passes for each of the two fonts
+    assert all(re.match(r"/[A-Z]{6}\+", n) for n in _font_names(reader))
+    assert all(len(program) < 2 * 1024 * 1024 for _, program, _ in _font_programs(reader))  # subsets
+
+
+def _font_programs(reader: PdfReader) -> list[tuple[str, bytes, list[int]]]:
+    """Each embedded CID font: its name, its font file, and the CIDs its ToUnicode map lists."""
+    found = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            cmap = font["/ToUnicode"].get_object().get_data().decode("ascii")
+            cids = [int(m, 16) for m in re.findall(r"^<([0-9a-fA-F]{4})> <", cmap, re.M)]
+            program = descriptor["/FontFile3"].get_object().get_data()
+            found[str(font["/BaseFont"]), len(cids)] = (str(font["/BaseFont"]), program, cids)
+    return list(found.values())
 
 
 def _in_edition(doc: Document, edition: Edition) -> Document:

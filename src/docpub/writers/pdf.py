@@ -42,6 +42,7 @@ from docpub.model import (
 from docpub.templating import Theme, _bytecode_cache, render_template
 from docpub.writers.justify import inter_character_justification
 from docpub.writers.nodes import NodeRenderer, renderer_for
+from docpub.writers.subset import one_pass_subsetting
 from docpub.writers.typography import WORD_JOINER, TextFn, typesetter
 
 TEMPLATE = "print.html.j2"
@@ -72,14 +73,13 @@ def render_pdf(doc: Document, *, edition: Edition, theme: Theme, site_root: Path
 def html_to_pdf(html: str, *, theme: Theme, site_root: Path, source: str) -> bytes:
     """Lay out print HTML (from ``print_html``) and write the PDF; ``source`` names it in errors."""
     try:
-        pdf = lay_out(html, theme=theme, site_root=site_root).write_pdf(**PDF_OPTIONS)
+        pdf = write_pdf(lay_out(html, theme=theme, site_root=site_root))
     except FatalURLFetchingError as exc:
         # WeasyPrint wraps the fetcher's refusal; give the user the refusal.
         cause = exc.__cause__
         if isinstance(cause, DocpubError):
             raise cause from None
         raise DocpubError(source, None, f"PDF: {exc}") from None
-    assert isinstance(pdf, bytes)
     return pdf
 
 
@@ -91,6 +91,15 @@ def lay_out(html: str, *, theme: Theme, site_root: Path) -> Any:
         document = HTML(string=html, base_url=base_url(theme), url_fetcher=fetcher).render()
     _plain_bookmarks(document)
     return document
+
+
+def write_pdf(document: Any) -> bytes:
+    """The PDF file of a document from ``lay_out``; its fonts are subset in one pass
+    (``writers/subset.py``)."""
+    with one_pass_subsetting():
+        pdf = document.write_pdf(**PDF_OPTIONS)
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
 # The print HTML names files by these virtual URLs, never by where the site is on disk:
