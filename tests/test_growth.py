@@ -80,3 +80,15 @@ def importing(lines: Callable[[int], list[str]]) -> Callable[[int], Callable[[],
 ])
 def test_importer(lines: Callable[[int], list[str]], n: int) -> None:
     assert_linear(importing(lines), n)
+
+
+def test_the_check_lets_linear_work_through_and_stops_quadratic_work() -> None:
+    def linear(n: int) -> Callable[[], object]:
+        return lambda: sum(i * i for i in range(200 * n))
+
+    def quadratic(n: int) -> Callable[[], object]:
+        return lambda: sum(i ^ j for i in range(n) for j in range(n))
+
+    assert_linear(linear, 1000)
+    with pytest.raises(AssertionError, match="4x the input took"):
+        assert_linear(quadratic, 300)
