@@ -132,8 +132,9 @@ class _Run:
         self.shared, self.docs, self.outputs, self.store, self.keys = shared, docs, outputs, store, keys
         self.executor, self.cache, self.jobs, self.scheduler = executor, cache, jobs, scheduler
         self.doc_shards: list[tuple[Shard, str, list[Output]]] = []
-        self.made: list[tuple[list[Output], Stats, dict[Shard, Path]]] = []
         self.listings: _Listings | None = None
+        # What ``_pages_done`` made: the listing outputs, their stats and the bundles indexed.
+        self.listed: tuple[list[Output], Stats, dict[Shard, Path]] | None = None
 
     def execute(self, window: int, progress: Progress | None) -> tuple[Stats, list[Output], dict[Shard, Path]]:
         """Every output reused or rendered: the stats, the listing outputs, and the search
@@ -158,7 +159,8 @@ class _Run:
             stats = execute(outputs, shared=self.shared, docs=self.docs, store=store, executor=executor,
                             window=window, tick=tick, shared_disk=not self.scheduler,
                             pages_done=self._pages_done, edition_done=edition_done)
-        listed_outputs, listed, folders = self.made[0]
+        assert self.listed is not None  # ``execute`` calls ``_pages_done`` once in every case
+        listed_outputs, listed, folders = self.listed
         return stats + listed, listed_outputs, folders
 
     def _pages_done(self, pdfs_running: bool) -> None:
@@ -175,7 +177,7 @@ class _Run:
         with _Meanwhile() as meanwhile:
             indexed = meanwhile.run(_bundles, cache, wanted, jobs, meanwhile.stop) if cache is not None else None
             pool = None if self.scheduler or pdfs_running or indexing else _ready(self.executor)
-            self.made.append((*self.listings.finish(pool), indexed.result() if indexed is not None else {}))
+            self.listed = (*self.listings.finish(pool), indexed.result() if indexed is not None else {})
 
 
 def _publish(out: Path, placed: Placed, inodes: Mapping[str, int], *, use_cache: bool) -> None:
