@@ -742,6 +742,83 @@ def test_a_pagefind_that_fails_to_start_early_is_started_again_for_the_shards(
             f"../{shard}" for shard in shards]
 
 
+def test_a_process_forked_while_pagefind_runs_leaves_it_to_its_own_end(tmp_path: Path) -> None:
+    """A pool worker forked after a Pagefind program started (as a build with PDFs forks its
+    workers after Pagefind has begun loading its word lists) does not hold its pipes: the
+    program still ends when the build closes its input, by itself, while the worker lives."""
+    import multiprocessing
+    import time
+
+    from docpub import search
+
+    indexer = search.Indexer()
+    indexer.warm()
+    proc = indexer._proc
+    assert proc is not None
+    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    worker.start()
+    try:
+        indexer.close()  # waits for the program to end (at most 30 s, then kills it)
+        assert proc.returncode == 0  # it saw the end of its input: not killed
+        assert worker.is_alive()
+    finally:
+        worker.kill()
+        worker.join()
+    # In the worker, the pipes' descriptors were left valid (the null device): a page
+    # indexed there after the fork would start a program of its own.
+    pages = tmp_path / "site"
+    pages.mkdir()
+    (pages / "index.html").write_text(search._WARM_PAGE, encoding="utf-8")
+    with search.Indexer() as again:
+        assert search.ENTRY in again.index(pages)
+
+
+def test_a_pdf_build_indexes_with_the_pagefind_it_started_while_loading_and_stops_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With PDFs, a changed document starts a Pagefind program while the build loads, before
+    the workers are forked; that very program indexes the shard, and ends by itself."""
+    from docpub import search
+
+    started: list[search.Indexer] = []
+    ended: list[int | None] = []
+    start, close = search.Indexer._start, search.Indexer.close
+
+    def recording_start(self: search.Indexer) -> None:
+        if self._proc is None:
+            started.append(self)
+        start(self)
+
+    def recording_close(self: search.Indexer) -> None:
+        proc = self._proc
+        close(self)
+        if proc is not None:
+            ended.append(proc.returncode)
+
+    from docpub import site as site_module
+
+    before_workers: list[int] = []
+    pool_start = site_module._LazyPool.start
+
+    def recording_pool_start(self: site_module._LazyPool) -> object:
+        if self.pool is None:
+            before_workers.append(len(started))
+        return pool_start(self)
+
+    monkeypatch.setattr(search.Indexer, "_start", recording_start)
+    monkeypatch.setattr(search.Indexer, "close", recording_close)
+    monkeypatch.setattr(site_module._LazyPool, "start", recording_pool_start)
+    site = make_site(tmp_path / "s", {"first": MINIMAL})
+    out = tmp_path / "build" / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", "2"]) == 0
+    capsys.readouterr()
+    assert before_workers == [1]  # Pagefind was started before the workers
+    assert len(started) == 1  # and that program indexed the shard
+    assert ended == [0]  # and ended at the end of its input, not killed after a wait
+    assert "pagefind" not in " ".join(_children())
+    assert (out / "pagefind" / shard_of("first") / search.ENTRY).is_file()
+    assert all((out / tag / "first" / "first.pdf").is_file() for tag in EDITIONS)
+
+
 def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site(tmp_path / "s", MANY)

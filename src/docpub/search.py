@@ -65,6 +65,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
@@ -162,6 +163,20 @@ def _sorted_entry(data: bytes) -> bytes:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# The Pagefind programs this process runs. A process forked from it (a pool worker) inherits
+# the pipes to them, and a program whose input another process holds open never sees its end:
+# in the child, each pipe is replaced by the null device (``_not_ours``).
+_RUNNING: weakref.WeakSet[Indexer] = weakref.WeakSet()
+
+
+def _not_ours() -> None:
+    for indexer in list(_RUNNING):
+        indexer.detach()
+
+
+os.register_at_fork(after_in_child=_not_ours)
+
+
 class Indexer:
     """One Pagefind program in its service mode, indexing one folder after another.
 
@@ -225,6 +240,20 @@ class Indexer:
             self._errors.close()
             self._errors = None
 
+    def detach(self) -> None:
+        """Leave the program to the process that started it: this one (a forked child) no
+        longer holds its pipes, and never uses or stops it."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        null = os.open(os.devnull, os.O_RDWR)
+        try:
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    os.dup2(null, pipe.fileno())  # the fd stays valid: closing it later is harmless
+        finally:
+            os.close(null)
+
     def _start(self) -> None:
         if self._proc is not None:
             return
@@ -238,6 +267,7 @@ class Indexer:
         try:
             self._proc = subprocess.Popen([str(program), "--service"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=self._errors)
+            _RUNNING.add(self)
         except OSError as exc:
             self._errors.close()
             self._errors = None
@@ -348,15 +378,16 @@ class SearchCache:
         except queue.Empty:
             return Indexer()
 
-    def _warmed(self) -> None:
-        """Wait for the programs ``warm_up`` is starting (they have been at it since the build began)."""
+    def wait_warm(self) -> None:
+        """Wait for the programs ``warm_up`` is starting (they have been at it since the build
+        began): a process forked after this has no thread of them."""
         for thread in self._warming:
             thread.join()
         self._warming = []
 
     def close(self) -> None:
         """Stop the programs ``warm_up`` started that no shard used."""
-        self._warmed()
+        self.wait_warm()
         while True:
             try:
                 self._warm.get_nowait().close()
@@ -400,7 +431,7 @@ class SearchCache:
                 todo.put((key, missing[key]))
             failed = stop or threading.Event()
 
-            self._warmed()
+            self.wait_warm()
 
             def work() -> None:
                 with self._indexer() as indexer:  # a new one starts on the first shard that has text

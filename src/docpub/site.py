@@ -114,11 +114,16 @@ def _load(shared: Shared, store: Store, executor: Executor | None, cache: Search
     pool = executor if isinstance(executor, _LazyPool) else None
     if pool is not None:
         pool.warm(shared)
-    # Without PDFs, the workers start as soon as a document is to be parsed: they make what
-    # their jobs need first while this process parses it and plans, and so does a Pagefind
-    # program (a changed document changes its search shard). WeasyPrint is imported here once,
-    # before they start, when PDFs are to be made: see ``_Run.execute``.
-    early = functools.partial(_start_early, pool, cache) if pool is not None and not shared.pdf else None
+    # As soon as a document is to be parsed (a changed document changes its search shard),
+    # a Pagefind program starts and loads its word lists on a core this process leaves idle.
+    # Without PDFs, the workers start then too: they make what their jobs need first while
+    # this process parses and plans. With PDFs, WeasyPrint is imported here once, before they
+    # are forked: see ``_Run.execute``.
+    early: Callable[[], None] | None = None
+    if pool is not None and not shared.pdf:
+        early = functools.partial(_start_early, pool, cache)
+    elif cache is not None:
+        early = functools.partial(cache.warm_up, 1)
     return load_sources(shared.config, store, code=code, executor=executor, changed=early)
 
 
@@ -143,6 +148,8 @@ class _Run:
         todo = {o.kind for o in outputs if store.get(o.key) is None}
         if isinstance(executor, _LazyPool) and "pdf" in todo:
             executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
+        if isinstance(executor, _LazyPool) and executor.pool is None and cache is not None:
+            cache.wait_warm()  # the workers are forked from this process alone (its one thread)
         slots = listing_slots(self.shared)
         tick = progress(len(outputs) + len(slots)) if progress else None
         listings = self.listings = _Listings(self.shared, self.docs, outputs, store, keys=self.keys, tick=tick)
