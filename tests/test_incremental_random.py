@@ -91,10 +91,11 @@ class RandomEdits(RuleBasedStateMachine):
             doc.write_text(doc.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{text}\n", encoding="utf-8")
         self.check()
 
-    @rule(data=st.data(), date=DATES)
-    def move_date(self, data: st.DataObject, date: str) -> None:
+    @rule(data=st.data(), field=st.one_of(st.tuples(st.just("date"), DATES), st.tuples(st.just("symbol"), SYMBOLS)))
+    def set_field(self, data: st.DataObject, field: tuple[str, str]) -> None:
+        """A date that may move the document to another month, or a symbol others may cite."""
         if doc := self._pick(data):
-            self._front(doc, "date", date)
+            self._front(doc, *field)
         self.check()
 
     @rule(data=st.data(), word=WORDS)
@@ -102,12 +103,6 @@ class RandomEdits(RuleBasedStateMachine):
         if doc := self._pick(data):
             title = next(x for x in doc.read_text(encoding="utf-8").split("\n") if x.startswith("title:"))
             self._front(doc, "title", title.removeprefix("title:").strip() + word)
-        self.check()
-
-    @rule(data=st.data(), symbol=SYMBOLS)
-    def renumber(self, data: st.DataObject, symbol: str) -> None:
-        if doc := self._pick(data):
-            self._front(doc, "symbol", symbol)
         self.check()
 
     @rule(data=st.data())
