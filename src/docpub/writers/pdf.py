@@ -42,6 +42,7 @@ from docpub.model import (
 from docpub.templating import Theme, _bytecode_cache, render_template
 from docpub.writers.justify import inter_character_justification
 from docpub.writers.nodes import NodeRenderer, renderer_for
+from docpub.writers.pageref import filled_page_refs
 from docpub.writers.subset import one_pass_subsetting
 from docpub.writers.typography import WORD_JOINER, TextFn, typesetter
 
@@ -87,7 +88,7 @@ def lay_out(html: str, *, theme: Theme, site_root: Path) -> Any:
     """WeasyPrint's laid-out document of print HTML: Chinese lines justified between characters,
     the outline's titles as written."""
     fetcher = site_url_fetcher(site_root, theme)
-    with inter_character_justification():
+    with inter_character_justification(), filled_page_refs():
         document = HTML(string=html, base_url=base_url(theme), url_fetcher=fetcher).render()
     _plain_bookmarks(document)
     return document
