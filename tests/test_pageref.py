@@ -96,3 +96,12 @@ def test_a_link_to_another_document_gets_no_number() -> None:
 
 def test_a_style_sheet_that_keeps_target_counter_is_left_to_weasyprint() -> None:
     assert _numbers(_html(30, extra_css=TARGET_COUNTER, missing=False)) == _numbers(_html(30, missing=False))
+
+
+def test_a_site_template_with_plain_contents_links_still_gets_numbers() -> None:
+    plain = _html(30, missing=False).replace(' class="page-ref"', "")
+    document = lay_out(plain, theme=THEME, site_root=REPO)
+    numbers = [box.children[-1].text for page in document.pages for box in page._page_box.descendants()
+               if (getattr(box, "element_tag", None) or "") == "a::after" and not box.is_leader
+               and box.children and hasattr(box.children[-1], "text")]
+    assert numbers == _numbers(_html(30, missing=False))
