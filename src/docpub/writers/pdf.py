@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -22,6 +24,7 @@ from docpub.writers import libraries  # noqa: F401  WeasyPrint's libraries opene
 
 # isort: split
 import jinja2
+import pydyf
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -96,11 +99,42 @@ def lay_out(html: str, *, theme: Theme, site_root: Path) -> Any:
 
 def write_pdf(document: Any) -> bytes:
     """The PDF file of a document from ``lay_out``; its fonts are subset in one pass
-    (``writers/subset.py``)."""
-    with one_pass_subsetting():
+    (``writers/subset.py``) and its streams compressed at ``FLATE_LEVEL``."""
+    with one_pass_subsetting(), _flate_level(FLATE_LEVEL):
         pdf = document.write_pdf(**PDF_OPTIONS)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+# pydyf compresses every stream at zlib's level 9. Most of a PDF's bytes are its two subset CJK
+# faces (about 1 MB each before compression): level 6 compresses them in half the time (about
+# 35 ms less a PDF) into 0.3 % more bytes.
+FLATE_LEVEL = 6
+
+
+@contextmanager
+def _flate_level(level: int) -> Iterator[None]:
+    """Within the block, pydyf's streams are compressed at ``level``."""
+    original = pydyf.zlib
+    pydyf.zlib = _Zlib(level)
+    try:
+        yield
+    finally:
+        pydyf.zlib = original
+
+
+class _Zlib:
+    """The ``zlib`` module as pydyf uses it, its compressors at another level."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        del level
+        return zlib.compressobj(self.level, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
 
 
 # The print HTML names files by these virtual URLs, never by where the site is on disk:
