@@ -59,11 +59,11 @@ def filled_page_refs() -> Iterator[None]:
 
 def fill_page_refs(pages: list[Any], context: Any) -> None:
     """Put each ``page-ref`` link's page number in place of its placeholder."""
-    refs = [(page, box) for page in pages for box in page.descendants() if _is_page_ref(box)]
+    refs = [box for page in pages for box in page.descendants() if _is_page_ref(box)]
     if not refs:
         return
     numbers = _anchor_pages(pages, context)
-    for _, box in refs:
+    for box in refs:
         _fill(box, numbers.get(_target(box.element)), context)
 
 
