@@ -123,15 +123,18 @@ def _one_leader_box(context: Any, line: Any) -> None:
     pieces: tuple[Any, ...] = leader.children if leader is not None else ()
     if len(pieces) < 2 or not all(isinstance(p, boxes.TextBox) for p in pieces):
         return
-    unit = pieces[0]
     first = min(pieces, key=lambda p: p.position_x)
-    text = unit.text * len(pieces)
-    layout = create_layout(text, unit.style, context, max_width=None,
-                           justification_spacing=unit.justification_spacing)
-    merged = first.copy_with_text(text)
-    merged.pango_layout = layout
-    merged.width = line_size(layout.get_first_line()[0], unit.style)[0]
-    leader.children = (merged,)
+    leader.children = (text_box_of(first, pieces[0].text * len(pieces), context),)
+
+
+def text_box_of(box: Any, text: str, context: Any) -> Any:
+    """A copy of the text box ``box`` (in its place) holding ``text``, laid out in its style
+    and as wide as that text."""
+    new = box.copy_with_text(text)
+    new.pango_layout = create_layout(text, box.style, context, max_width=None,
+                                     justification_spacing=box.justification_spacing)
+    new.width = line_size(new.pango_layout.get_first_line()[0], box.style)[0]
+    return new
 
 
 # --- the Han-Latin gap: layout ---------------------------------------------------------------

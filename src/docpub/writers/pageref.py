@@ -33,7 +33,8 @@ from docpub.writers import libraries  # noqa: F401  WeasyPrint's libraries opene
 # isort: split
 import weasyprint.document
 from weasyprint.formatting_structure import boxes
-from weasyprint.text.line_break import create_layout, line_size
+
+from docpub.writers.justify import text_box_of
 
 # The class of a link whose ``::after`` ends with its target's page number.
 PAGE_REF = "page-ref"
@@ -59,10 +60,16 @@ def filled_page_refs() -> Iterator[None]:
 
 def fill_page_refs(pages: list[Any], context: Any) -> None:
     """Put each ``page-ref`` link's page number in place of its placeholder."""
-    refs = [box for page in pages for box in page.descendants() if _is_page_ref(box)]
-    if not refs:
-        return
-    numbers = _anchor_pages(pages, context)
+    refs: list[Any] = []
+    numbers: dict[str, str] = {}  # anchor name -> the page counter of the first page it is on
+    for index, page in enumerate(pages):
+        number = _page_number(context, index)
+        for box in page.descendants():
+            anchor = box.style["anchor"]
+            if anchor and anchor not in numbers:
+                numbers[anchor] = number
+            if _is_page_ref(box):
+                refs.append(box)
     for box in refs:
         _fill(box, numbers.get(_target(box.element)), context)
 
@@ -80,18 +87,6 @@ def _target(element: Any) -> str:
     if parts.scheme or parts.netloc or parts.path or not parts.fragment:
         return ""
     return unquote(parts.fragment)
-
-
-def _anchor_pages(pages: list[Any], context: Any) -> dict[str, str]:
-    """Anchor name -> the ``page`` counter of the first page it is on, as text."""
-    numbers: dict[str, str] = {}
-    for index, page in enumerate(pages):
-        number = _page_number(context, index)
-        for box in page.descendants():
-            anchor = box.style["anchor"]
-            if anchor and anchor not in numbers:
-                numbers[anchor] = number
-    return numbers
 
 
 def _page_number(context: Any, index: int) -> str:
@@ -113,10 +108,7 @@ def _fill(after: Any, number: str | None, context: Any) -> None:
     old = children[-1]
     right = old.position_x + old.width  # the number stays flush with where the placeholder ended
     if number:
-        new = old.copy_with_text(number)
-        new.pango_layout = create_layout(number, old.style, context, max_width=None,
-                                         justification_spacing=old.justification_spacing)
-        new.width = line_size(new.pango_layout.get_first_line()[0], old.style)[0]
+        new = text_box_of(old, number, context)
         new.position_x = right - new.width
         children[-1] = new
         left = new.position_x
@@ -138,10 +130,7 @@ def _fit_leader(leader: Any, after: Any, left: float, right: float, context: Any
     if not unit or not pieces:
         return
     sample = pieces[0]
-    layout = create_layout(unit, sample.style, context, max_width=None,
-                           justification_spacing=sample.justification_spacing)
-    width = line_size(layout.get_first_line()[0], sample.style)[0]
-    layout.deactivate()
+    width = text_box_of(sample, unit, context).width
     if width <= 0:
         return
     start = leader.position_x
@@ -156,11 +145,7 @@ def _fit_leader(leader: Any, after: Any, left: float, right: float, context: Any
     if not positions:
         leader.children = ()
         return
-    text = unit * len(positions)
-    merged = sample.copy_with_text(text)
-    merged.pango_layout = create_layout(text, sample.style, context, max_width=None,
-                                        justification_spacing=sample.justification_spacing)
-    merged.width = line_size(merged.pango_layout.get_first_line()[0], sample.style)[0]
+    merged = text_box_of(sample, unit * len(positions), context)
     merged.position_x = min(positions)
     leader.children = (merged,)
 
