@@ -79,3 +79,43 @@ def test_a_library_without_the_listed_soname_is_found_by_weasyprints_own_search(
     assert seen["printed"] == "''"  # WeasyPrint's advice is printed only when it fails for good
     assert seen["restored"] == "True"
     assert seen["pdf"] == "b'%PDF-'"
+
+
+def test_a_pdf_is_written_without_loading_fonttools_subsetter_or_instancer() -> None:
+    # docpub's PDFs are subset with HarfBuzz and use no variable font: the two fontTools modules
+    # WeasyPrint imports for those (about 110 modules, 0.17 s before a build's workers start)
+    # stay unloaded through the import and the writing of a PDF with Chinese text.
+    seen = probe(report="""
+        print("subsetter:", getattr(sys.modules["fontTools.subset"], "__file__", None) is not None)
+        print("instancer:", getattr(sys.modules["fontTools.varLib.instancer"], "__file__", None) is not None)
+        print("otTables:", "fontTools.ttLib.tables.otTables" in sys.modules)
+        """)
+    assert seen["pdf"] == "b'%PDF-'"
+    assert (seen["subsetter"], seen["instancer"], seen["otTables"]) == ("False", "False", "False")
+
+
+def test_the_deferred_fonttools_modules_load_when_weasyprint_uses_them() -> None:
+    # WeasyPrint's own subsetting (where HarfBuzz's subsetter is missing) goes through
+    # fontTools.subset, and a variable font through the instancer: both work as if imported.
+    seen = probe(report="""
+        import weasyprint.pdf.fonts as fonts
+        from fontTools.ttLib import TTFont
+        fonts.harfbuzz_subset = None  # as on a system without libharfbuzz-subset
+        pdf = HTML(string="<p style='font-family: \\"Noto Serif CJK SC\\"'>安全理事会</p>").write_pdf()
+        import io, pypdf
+        page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+        font = next(iter(page["/Resources"]["/Font"].values())).get_object()
+        program = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile3"].get_object()
+        print("fonttools pdf:", pdf[:5], len(program.get_data()) < 2_000_000)  # the face alone is ~20 MB
+        print("subset by fontTools:", getattr(sys.modules["fontTools.subset"], "__file__", None) is not None)
+        import fontTools.subset
+        print("same:", fontTools.subset is sys.modules["fontTools.subset"], fontTools.subset.Options is fonts.subset.Options)
+        try:
+            fonts.instantiateVariableFont(TTFont("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), {"wght": 400})
+        except ValueError as exc:  # the instancer's own answer for a font that is not variable
+            print("instancer:", exc)
+        """)
+    assert seen["fonttools pdf"] == "b'%PDF-' True"
+    assert seen["subset by fontTools"] == "True"
+    assert seen["same"] == "True True"
+    assert "fvar" in seen["instancer"]
