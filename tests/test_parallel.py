@@ -75,6 +75,34 @@ def test_one_edited_document_shared_by_the_workers_is_byte_identical(tmp_path: P
     assert snapshot(out) == before
 
 
+def test_an_edited_document_with_pdfs_on_the_pool_is_byte_identical(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # With PDFs to make, the changed file is parsed on a process of its own while this one imports
+    # WeasyPrint for the workers: the site is the one a single process makes, and an error in the
+    # file is one line that leaves the site as it was.
+    site = make_site(tmp_path / "s", {"first": MINIMAL, "second": SECOND})
+    out = tmp_path / "pool" / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", "2"]) == 0
+    doc = site / "content" / "second" / "zh-Hans.md"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("第二份测试文件", "第二份经修订的测试文件"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(site), "--out", str(out), "-j", "2"]) == 0
+    rendered, reused = map(int, re.findall(r"\((\d+) rendered, (\d+) reused\)", capsys.readouterr().out)[0])
+    assert rendered >= 4 * 5 and reused > 0  # its pages and PDF in 4 editions; the other document kept
+    fresh = tmp_path / "fresh" / "site"
+    assert main(["build", str(site), "--out", str(fresh), "-j", "1", "--no-cache"]) == 0
+    assert snapshot(out) == snapshot(fresh)
+    assert "second/second.pdf" in {name.split("/", 1)[1] for name in snapshot(out) if name.endswith(".pdf")}
+    before = snapshot(out)
+    doc.write_text(text.replace("date: 2021-04-01", "date: 2021-04-31"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(site), "--out", str(out), "-j", "2"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(doc) in err[0] and "date" in err[0] and "Traceback" not in err[0], err
+    assert snapshot(out) == before
+
+
 def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp_path: Path) -> None:
     import distributed  # the test set-up installs docpub[cluster]
 

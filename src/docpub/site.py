@@ -118,13 +118,64 @@ def _load(shared: Shared, store: Store, executor: Executor | None, cache: Search
     # a Pagefind program starts and loads its word lists on a core this process leaves idle.
     # Without PDFs, the workers start then too: they make what their jobs need first while
     # this process parses and plans. With PDFs, WeasyPrint is imported here once, before they
-    # are forked: see ``_Run.execute``.
-    early: Callable[[], None] | None = None
+    # are forked (see ``_Run.execute``): the changed files are parsed meanwhile, on processes
+    # forked for that alone, so the import and the parsing take a core each.
+    if pool is not None and shared.pdf and pool.pool is None:
+        with _Parsers(pool.jobs) as parsers:
+            def changed(count: int) -> None:
+                parsers.start(count)  # forked first: this process has one thread
+                if cache is not None:
+                    cache.warm_up(1)
+
+            return load_sources(shared.config, store, code=code, executor=parsers, changed=changed,
+                                meanwhile=functools.partial(pool.preload, "docpub.writers.pdf"))
+    early: Callable[[int], None] | None = None
     if pool is not None and not shared.pdf:
         early = functools.partial(_start_early, pool, cache)
     elif cache is not None:
-        early = functools.partial(cache.warm_up, 1)
+        early = functools.partial(_warm_up, cache)
     return load_sources(shared.config, store, code=code, executor=executor, changed=early)
+
+
+def _warm_up(cache: SearchCache, count: int) -> None:
+    del count
+    cache.warm_up(1)
+
+
+class _Parsers(Executor):
+    """Processes that parse the changed content files while this one imports what the build's
+    workers start with; they are gone when the block ends, before those workers are forked."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: Executor | None = None
+
+    def start(self, count: int) -> None:
+        """Fork a process per file to parse, up to the build's jobs (only while this process
+        runs no other thread; else the files are parsed here)."""
+        if self.pool is None and threading.active_count() == 1:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, count), mp_context=get_context("fork"))
+            self.pool.submit(os.getpid)  # a fork pool forks every process on its first job
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pool is None:
+            future: Future[Any] = Future()
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:
+                future.set_exception(exc)
+            return future
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def __enter__(self) -> _Parsers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Run:
@@ -224,7 +275,7 @@ def _search_cache(out: Path, *, use_cache: bool, search: bool) -> Iterator[Searc
         cache.prune()
 
 
-def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
+def _start_early(executor: _LazyPool, cache: SearchCache | None, count: int = 1) -> None:
     """Start the workers (forked first: Pagefind's threads and pipes are not theirs), and a
     Pagefind program when the build indexes."""
     executor.start()
