@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from fontTools.cffLib import CFFFontSet
+from fontTools.pens.basePen import NullPen
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -562,10 +564,24 @@ def _pdf_font(font: Any, programs: dict[int, Any]) -> tuple[dict[int, str], dict
     stream = descendant["/FontDescriptor"].get_object().raw_get("/FontFile3")
     key = stream.idnum
     if key not in programs:
-        program = TTFont(io.BytesIO(stream.get_object().get_data()))
-        upem = program["head"].unitsPerEm
-        hmtx = program["hmtx"]
-        programs[key] = lambda gid: hmtx[program.getGlyphName(gid)][0] / upem
+        data = stream.get_object().get_data()
+        if data[:4] == b"OTTO":  # an OpenType file, each glyph at its id
+            program = TTFont(io.BytesIO(data))
+            upem = program["head"].unitsPerEm
+            hmtx = program["hmtx"]
+            programs[key] = lambda gid: hmtx[program.getGlyphName(gid)][0] / upem
+        else:  # a bare CID-keyed CFF program: a glyph by its CID, its advance in its charstring
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(data), None)
+            top = cff[cff.fontNames[0]]
+            scale = top.FontMatrix[0]
+
+            def advance(cid: int, strings: Any = top.CharStrings, scale: float = scale) -> float:
+                glyph = strings[f"cid{cid:05d}" if cid else ".notdef"]
+                glyph.draw(NullPen())  # runs the charstring, which sets its width
+                return float(glyph.width * scale)
+
+            programs[key] = advance
     return to_unicode, widths, programs[key]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fontTools.ttLib import TTFont
+from fontTools.cffLib import CFFFontSet
 from pypdf import PdfReader
 
 from docpub.config import Edition, load_config
@@ -177,7 +177,7 @@ def test_each_edition_embeds_its_own_faces_as_subsets(seed: Document, tag: str, 
     edition = EDITIONS[tag]
     data = render_pdf(_in_edition(seed, edition), edition=edition, theme=THEME,
                       site_root=REPO)
-    assert len(data) <= 600 * 1024
+    assert len(data) <= 320 * 1024  # the CJK faces embedded as the CFF programs of their glyphs alone
     reader = PdfReader(io.BytesIO(data))
     names = _font_names(reader)
     plain = {re.sub(r"[^a-z]", "", n.split("+", 1)[-1].lower()) for n in names}
@@ -190,13 +190,21 @@ def test_each_edition_embeds_its_own_faces_as_subsets(seed: Document, tag: str, 
         rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
         for row in rows.splitlines()[2:]:
             assert re.search(r"\byes\s+yes\s+yes\b", row), row  # emb sub uni
-    # Every glyph the text shows is in the embedded font at the id the page names it by
-    # (Identity-H: the CID is the glyph id), so a viewer that takes ids as they are finds it.
+    # Every glyph the text shows is in the embedded font under the CID the page names it by
+    # (Identity-H), in the program's charset, where a viewer looks a CID up; the program holds
+    # those glyphs and hardly any other (not the face's 65,535 slots).
     for name, program, shown in _font_programs(reader):
-        order = TTFont(io.BytesIO(program)).getGlyphOrder()
-        misplaced = [cid for cid in shown
-                     if cid >= len(order) or order[cid] != (f"cid{cid:05d}" if cid else ".notdef")]
-        assert not misplaced, f"{name}: glyphs not at their ids: {misplaced[:5]}"
+        assert program[:4] != b"OTTO", name  # a bare CFF program (FontFile3 /CIDFontType0C)
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(program), None)
+        top = cff[cff.fontNames[0]]
+        assert top.ROS[1] == "Identity", name
+        held = {int(glyph[3:]) for glyph in top.charset if glyph.startswith("cid")}
+        missing = [cid for cid in shown if cid and cid not in held]
+        assert not missing, f"{name}: CIDs the text shows that the program lacks: {missing[:5]}"
+        assert len(held) <= len(shown) + 8, name
+    subtypes = {str(f["/Subtype"]) for f in _font_files(reader)}
+    assert subtypes == {"/CIDFontType0C"}
 
 
 def _counting_subsets(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -236,6 +244,12 @@ def test_when_the_one_pass_fails_weasyprint_subsets_its_own_way(monkeypatch: pyt
     assert len(runs) == 4  # WeasyPrint's two passes for each of the two fonts
     assert all(re.match(r"/[A-Z]{6}\+", n) for n in _font_names(reader))
     assert all(len(program) < 2 * 1024 * 1024 for _, program, _ in _font_programs(reader))  # subsets
+
+
+def _font_files(reader: PdfReader) -> list[Any]:
+    """The font file stream of each embedded CID font."""
+    return [font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()["/FontFile3"]
+            .get_object() for page in reader.pages for font in (page["/Resources"].get("/Font") or {}).values()]
 
 
 def _font_programs(reader: PdfReader) -> list[tuple[str, bytes, list[int]]]:
