@@ -525,3 +525,95 @@ def test_a_built_pdf_links_relative_links_to_the_published_site(tmp_path: Path) 
     uris = _link_uris((out / "zh-Hant" / "test-doc" / "test-doc.pdf").read_bytes())
     assert "https://docs.example.org/archive/zh-Hant/other/index.html" in uris
     assert not [u for u in uris if u.startswith("file:")]
+
+
+def _embedded(data: bytes) -> dict[str, tuple[str, bytes]]:
+    """Each embedded font of a PDF by its family: how its program is embedded, and the program."""
+    found = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            key = "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
+            stream = descriptor[key].get_object()
+            kind = f"{key} {stream.get('/Subtype', '')}".strip()
+            found[str(descriptor["/FontFamily"])] = (kind, stream.get_data())
+    return found
+
+
+def test_only_cid_keyed_faces_are_embedded_as_bare_cff_programs(tmp_path: Path) -> None:
+    # A TrueType face, a name-keyed CFF face and a CID-keyed one on one page: only the last is
+    # embedded as its CFF program; the others keep an OpenType file with each glyph at its id.
+    from docpub.writers.pdf import lay_out, write_pdf
+
+    html = ('<html lang="zh-Hans"><body>'
+            '<p style="font-family: \'DejaVu Sans\'">Security Council</p>'
+            '<p style="font-family: \'Nimbus Roman\'">United Nations</p>'
+            '<p style="font-family: \'Noto Serif CJK SC\'">安全理事会</p></body></html>')
+    data = write_pdf(lay_out(html, theme=THEME, site_root=REPO))
+    fonts = _embedded(data)
+    assert fonts["DejaVu Sans"][0] == "/FontFile2"
+    assert fonts["Nimbus Roman"][0] == "/FontFile3 /OpenType" and fonts["Nimbus Roman"][1][:4] == b"OTTO"
+    assert fonts["Noto Serif CJK SC"][0] == "/FontFile3 /CIDFontType0C"
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert [line for line in text.splitlines() if line.strip()] == ["Security Council", "United Nations", "安全理事会"]
+
+
+@pytest.mark.weasyprint_warnings  # WeasyPrint reports the .notdef it draws
+def test_a_face_missing_a_character_keeps_its_glyph_ids(tmp_path: Path) -> None:
+    # A character no face has is drawn as the face's .notdef under an id of its own: that face is
+    # embedded whole-numbered (an OpenType file), and the text around it is intact.
+    from docpub.writers.pdf import lay_out, write_pdf
+
+    html = '<html lang="zh-Hans"><body><p style="font-family: \'Noto Serif CJK SC\'">安全\ue000理事会</p></body></html>'
+    data = write_pdf(lay_out(html, theme=THEME, site_root=REPO))
+    kind, program = _embedded(data)["Noto Serif CJK SC"]
+    assert kind == "/FontFile3 /OpenType" and program[:4] == b"OTTO"
+    path = tmp_path / "missing.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "安全" in text and "理事会" in text
+
+
+@pytest.mark.parametrize("charset, glyphs, identity", [
+    (b"\x00" + b"".join(n.to_bytes(2, "big") for n in range(1, 6)), 6, True),  # format 0
+    (b"\x00" + b"".join(n.to_bytes(2, "big") for n in (1, 2, 4, 3, 5)), 6, False),
+    (b"\x01\x00\x01\x04", 6, True),  # format 1: CIDs 1 to 5 in one range
+    (b"\x01\x00\x01\x01\x00\x04\x02", 6, False),  # CIDs 1, 2, then 4 on: one missing
+    (b"\x02\x00\x01\x00\x02\x00\x04\x00\x01", 6, True),  # format 2: ranges 1-3 and 4-5
+    (b"\x02\x00\x02\x00\x04", 6, False),  # starts at CID 2
+    (b"\x02\x00\x01\x00\x03", 6, False),  # covers 1-4, then the charset ends
+])
+def test_a_charset_is_identity_only_when_every_glyph_is_its_own_cid(charset: bytes, glyphs: int,
+                                                                    identity: bool) -> None:
+    from docpub.writers.subset import _cid_keyed_identity, _charset_is_identity
+
+    cff = b"\x00" * 8 + charset
+    try:
+        assert _charset_is_identity(cff, 8, glyphs) is identity
+    except IndexError:
+        assert not identity  # a charset that ends early: _cid_keyed_identity answers False
+    assert _cid_keyed_identity(b"not a CFF", identity=True) is False
+
+
+def test_cid_keyed_identity_is_read_from_the_faces_own_cff_table() -> None:
+    # The installed Noto CJK face: CID-keyed, each glyph its own CID. A subset of it embedded in a
+    # PDF: CID-keyed, but its glyphs renumbered (glyph 1 is CID 1, glyph 2 some later CID).
+    from fontTools.ttLib import TTCollection
+
+    from docpub.writers.subset import _cid_keyed_identity
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", "Noto Serif CJK SC"], capture_output=True, text=True,
+                          check=True).stdout
+    face = TTCollection(path, lazy=True).fonts[0] if path.endswith(".ttc") else None
+    assert face is not None, path
+    table = face.reader["CFF "]
+    assert _cid_keyed_identity(table, identity=True) is True
+    data = render_pdf(small_document(), edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
+    _, program, shown = _font_programs(PdfReader(io.BytesIO(data)))[0]
+    assert len(shown) > 2
+    assert _cid_keyed_identity(program, identity=False) is True
+    assert _cid_keyed_identity(program, identity=True) is False
+    assert _cid_keyed_identity(table[:40], identity=True) is False  # cut short: not read, so not used
