@@ -617,3 +617,46 @@ def test_cid_keyed_identity_is_read_from_the_faces_own_cff_table() -> None:
     assert _cid_keyed_identity(program, identity=False) is True
     assert _cid_keyed_identity(program, identity=True) is False
     assert _cid_keyed_identity(table[:40], identity=True) is False  # cut short: not read, so not used
+
+
+def _whole_face_copies(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the whole font files WeasyPrint copies into memory from now on."""
+    from weasyprint.pdf import fonts
+
+    copies: list[int] = []
+    real = fonts.get_hb_object_data
+
+    def counting(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+        data = real(hb_object, ot_color, glyph)
+        if data and len(data) > 5 * 1024 * 1024:
+            copies.append(len(data))
+        return data
+
+    monkeypatch.setattr(fonts, "get_hb_object_data", counting)
+    return copies
+
+
+def test_a_pdf_is_written_without_copying_its_faces_whole_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    # WeasyPrint copies each face's whole file (20 to 26 MB for a Noto CJK collection) when a
+    # page first uses it; HarfBuzz subsets from the face, so docpub's PDFs never read that copy.
+    copies = _whole_face_copies(monkeypatch)
+    data = render_pdf(small_document(), edition=EDITIONS["zh-Hans"], theme=THEME, site_root=REPO)
+    assert data.startswith(b"%PDF-") and len(_font_programs(PdfReader(io.BytesIO(data)))) == 2
+    assert copies == []
+
+
+def test_a_face_that_is_not_subset_is_embedded_whole(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A font WeasyPrint does not subset (as a form's) is embedded as its whole file, read then.
+    from weasyprint.pdf import fonts
+
+    from docpub.writers.pdf import lay_out, write_pdf
+
+    copies = _whole_face_copies(monkeypatch)
+    monkeypatch.setattr(fonts.Font, "subset", lambda font, to_unicode, hinting: None)
+    html = '<html lang="zh-Hans"><body><p style="font-family: \'Noto Serif CJK SC\'">安全理事会</p></body></html>'
+    data = write_pdf(lay_out(html, theme=THEME, site_root=REPO))
+    assert len(copies) == 1 and len(data) > 5 * 1024 * 1024
+    path = tmp_path / "whole.pdf"
+    path.write_bytes(data)
+    assert "安全理事会" in subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                         check=True).stdout

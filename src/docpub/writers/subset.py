@@ -22,6 +22,12 @@ the page streams, widths (``/W``) and ToUnicode map name the same CIDs as before
 repository's site is about 30 % smaller, and its fonts are subset and compressed in half the
 time. Any other font (TrueType outlines, name-keyed or variable CFF, colour glyphs, a face
 missing a character) is subset keeping its glyph ids, as above.
+
+A font's whole file. WeasyPrint copies each embedded face's whole file into memory when the
+page first uses it (``Font.file_content``: a Noto CJK collection is 20 to 26 MB, two a PDF),
+then replaces it by the subset; HarfBuzz subsets from the face itself. While the block is
+active, a font made in it reads its whole file only if something asks for it before the subset
+replaces it (WeasyPrint's other paths: a font not subset, an emoji or variable font).
 """
 
 from __future__ import annotations
@@ -43,6 +49,33 @@ from weasyprint.text.ffi import ffi, harfbuzz
 _DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 # Set on a Font whose file is a bare CID-keyed CFF program (see the module).
 _BARE_CFF = "_docpub_bare_cff"
+# Where a Font keeps its file (``file_content``): None until read, for a font made in the block.
+_FILE = "_docpub_file"
+
+
+def _file_content(font: Any) -> bytes:
+    data: bytes | None = font.__dict__.get(_FILE)
+    if data is None:  # made in the block and not read yet: the face's whole file, now
+        data = font.__dict__[_FILE] = fonts.get_hb_object_data(font.hb_face)
+    return data
+
+
+def _set_file_content(font: Any, data: bytes | None) -> None:
+    font.__dict__[_FILE] = data
+
+
+def _whole_file_deferred(original_init: Any) -> Any:
+    """``Font.__init__`` leaving the face's whole file unread (``file_content`` None)."""
+    def init(font: Any, *args: Any, **kwargs: Any) -> None:
+        read = fonts.get_hb_object_data
+        # The one call for a whole face (no colour glyph asked for) is the file's copy.
+        fonts.get_hb_object_data = lambda hb_object, ot_color=None, glyph=None: (
+            None if ot_color is None else read(hb_object, ot_color, glyph))
+        try:
+            original_init(font, *args, **kwargs)
+        finally:
+            fonts.get_hb_object_data = read
+    return init
 
 
 @contextmanager
@@ -55,6 +88,10 @@ def one_pass_subsetting() -> Iterator[None]:
         return
     original_type = fonts.Font.type
     original_build = weasyprint.pdf.build_fonts_dictionary
+    original_init = fonts.Font.__init__
+    if not isinstance(fonts.Font.__dict__.get("file_content"), property):
+        # Kept once set: for a font not made in the block it is the plain attribute it was.
+        fonts.Font.file_content = property(_file_content, _set_file_content)
 
     def subset(font: Any, to_unicode: Any, hinting: bool) -> None:
         data = _subset(font, sorted(to_unicode), hinting)
@@ -75,12 +112,14 @@ def one_pass_subsetting() -> Iterator[None]:
     # WeasyPrint tells a CFF font (FontFile3, CIDFontType0) by its file's first bytes ("OTTO").
     fonts.Font.type = property(lambda font: "otf" if font.__dict__.get(_BARE_CFF) else original_type.fget(font))
     weasyprint.pdf.build_fonts_dictionary = build_fonts_dictionary
+    fonts.Font.__init__ = _whole_file_deferred(original_init)
     try:
         yield
     finally:
         fonts.Font._harfbuzz_subset = original
         fonts.Font.type = original_type
         weasyprint.pdf.build_fonts_dictionary = original_build
+        fonts.Font.__init__ = original_init
 
 
 def _subset(font: Any, glyphs: list[int], hinting: bool) -> bytes | None:
