@@ -32,13 +32,13 @@ def model_entry(model_key: str) -> str:
 
 
 def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Executor | None = None,
-                 changed: Callable[[int], object] | None = None,
+                 changed: Callable[[], object] | None = None,
                  meanwhile: Callable[[], object] | None = None) -> tuple[DocSource, ...]:
     """Every document of the site, checked, in a stable order; ids are checked before anything renders.
 
     Files not parsed before (or changed) are parsed on ``executor`` when there is one (when
     there are several, or ``meanwhile`` is given). ``changed`` is called first when there is a
-    file to parse, with their count; ``meanwhile`` while the executor parses them.
+    file to parse; ``meanwhile`` while the executor parses them.
     """
     paths = discover(config)
     site = config.root.resolve()
@@ -46,7 +46,7 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
     summaries = [_cached(store, key) for key in keys]
     todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
     if todo and changed is not None:
-        changed(len(todo))
+        changed()
     if executor is not None and (len(todo) > 1 or (todo and meanwhile is not None)):
         parsed: Iterable[tuple[bytes, Summary]] = executor.map(parse, [config] * len(todo), [p for p, _ in todo])
         if meanwhile is not None:

@@ -121,25 +121,19 @@ def _load(shared: Shared, store: Store, executor: Executor | None, cache: Search
     # are forked (see ``_Run.execute``): the changed files are parsed meanwhile, on processes
     # forked for that alone, so the import and the parsing take a core each.
     if pool is not None and shared.pdf and pool.pool is None:
-        with _Parsers(pool.jobs) as parsers:
-            def changed(count: int) -> None:
-                parsers.start(count)  # forked first: this process has one thread
-                if cache is not None:
-                    cache.warm_up(1)
+        def meanwhile() -> None:
+            if cache is not None:
+                cache.warm_up(1)  # its thread starts once the parsers are forked
+            pool.preload("docpub.writers.pdf")
 
-            return load_sources(shared.config, store, code=code, executor=parsers, changed=changed,
-                                meanwhile=functools.partial(pool.preload, "docpub.writers.pdf"))
-    early: Callable[[int], None] | None = None
+        with _Parsers(pool.jobs) as parsers:
+            return load_sources(shared.config, store, code=code, executor=parsers, meanwhile=meanwhile)
+    early: Callable[[], None] | None = None
     if pool is not None and not shared.pdf:
         early = functools.partial(_start_early, pool, cache)
     elif cache is not None:
-        early = functools.partial(_warm_up, cache)
+        early = functools.partial(cache.warm_up, 1)
     return load_sources(shared.config, store, code=code, executor=executor, changed=early)
-
-
-def _warm_up(cache: SearchCache, count: int) -> None:
-    del count
-    cache.warm_up(1)
 
 
 class _Parsers(Executor):
@@ -150,15 +144,16 @@ class _Parsers(Executor):
         self.jobs = jobs
         self.pool: Executor | None = None
 
-    def start(self, count: int) -> None:
-        """Fork a process per file to parse, up to the build's jobs (only while this process
-        runs no other thread; else the files are parsed here)."""
-        if self.pool is None and threading.active_count() == 1:
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def]
+        """``fn`` over the files, on a process forked for each, up to the build's jobs (only
+        while this process runs no other thread: else here, one file after the other)."""
+        calls = list(zip(*iterables, strict=True))
+        if self.pool is None and calls and threading.active_count() == 1:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
-            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, count), mp_context=get_context("fork"))
-            self.pool.submit(os.getpid)  # a fork pool forks every process on its first job
+            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(calls)), mp_context=get_context("fork"))
+        return super().map(fn, *zip(*calls, strict=True), timeout=timeout, chunksize=chunksize)
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pool is None:
@@ -275,7 +270,7 @@ def _search_cache(out: Path, *, use_cache: bool, search: bool) -> Iterator[Searc
         cache.prune()
 
 
-def _start_early(executor: _LazyPool, cache: SearchCache | None, count: int = 1) -> None:
+def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
     """Start the workers (forked first: Pagefind's threads and pipes are not theirs), and a
     Pagefind program when the build indexes."""
     executor.start()
