@@ -153,17 +153,12 @@ class _Parsers(Executor):
             from multiprocessing import get_context
 
             self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(calls)), mp_context=get_context("fork"))
-        return super().map(fn, *zip(*calls, strict=True), timeout=timeout, chunksize=chunksize)
+        if self.pool is None:
+            return itertools.starmap(fn, calls)
+        return self.pool.map(fn, *zip(*calls, strict=True), timeout=timeout, chunksize=chunksize)
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pool is None:
-            future: Future[Any] = Future()
-            try:
-                future.set_result(fn(*args, **kwargs))
-            except BaseException as exc:
-                future.set_exception(exc)
-            return future
-        return self.pool.submit(fn, *args, **kwargs)
+        raise NotImplementedError("_Parsers only maps")
 
     def __enter__(self) -> _Parsers:
         return self
