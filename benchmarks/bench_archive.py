@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
@@ -88,8 +89,14 @@ def edit_one(site: Path) -> None:
 
 # --- measuring ---------------------------------------------------------------------------------
 
-def run(cmd: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS MiB of the process itself) of one command."""
+class Ran(NamedTuple):
+    seconds: float
+    peak: float  # MiB: the maximum RSS of the process itself
+    system: float  # seconds of system time, its workers' included (creating files is most of it)
+
+
+def run(cmd: list[str]) -> Ran:
+    """How one command ran."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -97,35 +104,44 @@ def run(cmd: list[str]) -> tuple[float, float]:
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
-    return seconds, usage.ru_maxrss / 1024
+    return Ran(seconds, usage.ru_maxrss / 1024, usage.ru_stime)
 
 
-def docpub(site: Path, out: Path, *args: str) -> tuple[float, float]:
+def docpub(site: Path, out: Path, *args: str) -> Ran:
     return run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), *args])
 
 
+def fresh(out: Path, n: int, count: int) -> Path:
+    """Where cold build ``n`` of ``count`` goes: the last into ``out`` (the builds that follow
+    start from it), the others into folders of their own beside it. Each cold build gets a new
+    folder and nothing is deleted until the run ends: this machine's disk bills the deletion of
+    a build's few thousand files to the files created next (2 to 5 s of system time on the
+    200-document archive), which would charge one build's clean-up to the next build."""
+    folder = out if n == count - 1 else out.parent.with_name(f"{out.parent.name}-{n}") / out.name
+    if folder.parent.exists():
+        raise SystemExit(f"{folder.parent} exists: a cold build needs a new folder")
+    return folder
+
+
 def series(site: Path, out: Path, *args: str, runs: int = 3, colds: int = 1,
-           cold_runs: list[tuple[float, float]] | None = None) -> dict[str, float]:
+           cold_runs: list[Ran] | None = None) -> dict[str, float]:
     """The median of ``colds`` cold builds (empty cache), then the median of ``runs`` no-op builds
     and of ``runs`` one-document edits, each build after a single edit (the shared machine makes
     one run a poor figure). The first edit after a cold build is also given alone ("first"):
     the site it replaces is not kept yet, so it places every file anew. ``cold_runs``: cold
     builds made already (the last of them into ``out``), instead of new ones."""
     if cold_runs is None:
-        cold_runs = []
-        for _ in range(colds):
-            shutil.rmtree(out.parent, ignore_errors=True)
-            cold_runs.append(docpub(site, out, *args))
-    cold, peak = sorted(cold_runs)[len(cold_runs) // 2]
-    noops = sorted(docpub(site, out, *args)[0] for _ in range(runs))
+        cold_runs = [docpub(site, fresh(out, n, colds), *args) for n in range(colds)]
+    cold, peak, system = sorted(cold_runs)[len(cold_runs) // 2]
+    noops = sorted(docpub(site, out, *args).seconds for _ in range(runs))
     edits = []
     for _ in range(runs):
         edit_one(site)
-        edits.append(docpub(site, out, *args)[0])
+        edits.append(docpub(site, out, *args).seconds)
     if runs % 2:
         edit_one(site)  # the archive as it was
     return {"cold": cold, "noop": noops[len(noops) // 2], "edit": sorted(edits)[len(edits) // 2], "peak": peak,
-            "first": edits[0]}
+            "first": edits[0], "system": system}
 
 
 def peer(site: Path, work: Path) -> float | None:
@@ -141,7 +157,8 @@ def peer(site: Path, work: Path) -> float | None:
 
 
 def row(name: str, s: dict[str, float]) -> None:
-    print(f"  {name:<34} cold {s['cold']:7.2f} s   no-op {s['noop']:6.2f} s ({s['noop'] / s['cold']:.3f}×)"
+    print(f"  {name:<34} cold {s['cold']:7.2f} s (system {s['system']:4.2f} s)"
+          f"   no-op {s['noop']:6.2f} s ({s['noop'] / s['cold']:.3f}×)"
           f"   edit {s['edit']:6.2f} s ({s['edit'] / s['cold']:.3f}×)   peak {s['peak']:6.1f} MiB")
 
 
@@ -183,7 +200,7 @@ def html_archives(args: argparse.Namespace, work: Path) -> None:
     print(f"  Pagefind, {args.docs} documents x 4 editions: {h2['cold'] - n2['cold']:.2f} s of the cold build")
     if args.big:
         big_site = make_archive(work / "big-archive", args.big, seed=3)
-        _, big_peak = docpub(big_site, work / "big" / "site", "--no-pdf", "--no-search", "-j", "1")
+        big_peak = docpub(big_site, work / "big" / "site", "--no-pdf", "--no-search", "-j", "1").peak
         print(f"{args.big} documents, HTML only, -j1: peak {big_peak:.1f} MiB "
               f"({big_peak / h1['peak']:.2f}× the {args.docs}-document peak; targets ≤ 1.2× and ≤ 200 MiB)")
 
@@ -218,10 +235,8 @@ def main() -> int:
         shutil.copy(REPO / "docpub.toml", repo_site / "docpub.toml")
         pairs = []
         for n in range(args.repeat):  # alternated, so that both see the machine alike
-            shutil.rmtree(work / "repo-out", ignore_errors=True)
-            shutil.rmtree(work / "peer-repo", ignore_errors=True)
-            cold, _ = docpub(repo_site, work / "repo-out" / "site")
-            peer_time = peer(repo_site, work / "peer-repo")
+            cold = docpub(repo_site, fresh(work / "repo-out" / "site", n, args.repeat)).seconds
+            peer_time = peer(repo_site, work / f"peer-repo-{n}")
             ratio = f"  ({cold / peer_time:.2f}× the peer pipeline, {peer_time:.2f} s)" if peer_time else ""
             print(f"  run {n + 1}: docpub cold {cold:.2f} s{ratio}")
             pairs.append((cold, peer_time))
@@ -235,14 +250,13 @@ def main() -> int:
         print(f"{args.pdf_docs} documents with PDFs:")
         # Cold builds with -j1 and -j2 alternated, so that each pair sees the machine alike: the
         # speed-up is the median of the pairs' ratios.
-        colds: dict[str, list[tuple[float, float]]] = {"1": [], "2": []}
+        colds: dict[str, list[Ran]] = {"1": [], "2": []}
         speedups = []
         for n in range(args.pdf_colds):
             for j in ("1", "2") if n % 2 == 0 else ("2", "1"):
-                shutil.rmtree(work / f"p{j}", ignore_errors=True)
-                colds[j].append(docpub(pdf_site, work / f"p{j}" / "site", "-j", j))
-            speedups.append(colds["1"][-1][0] / colds["2"][-1][0])
-            print(f"  cold pair {n + 1}: -j1 {colds['1'][-1][0]:.2f} s, -j2 {colds['2'][-1][0]:.2f} s "
+                colds[j].append(docpub(pdf_site, fresh(work / f"p{j}" / "site", n, args.pdf_colds), "-j", j))
+            speedups.append(colds["1"][-1].seconds / colds["2"][-1].seconds)
+            print(f"  cold pair {n + 1}: -j1 {colds['1'][-1].seconds:.2f} s, -j2 {colds['2'][-1].seconds:.2f} s "
                   f"({speedups[-1]:.2f}×)")
         j1 = series(pdf_site, work / "p1" / "site", "-j", "1", cold_runs=colds["1"])
         row("-j1", j1)
