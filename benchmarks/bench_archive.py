@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -123,25 +124,51 @@ def fresh(out: Path, n: int, count: int) -> Path:
     return folder
 
 
-def series(site: Path, out: Path, *args: str, runs: int = 3, colds: int = 1,
-           cold_runs: list[Ran] | None = None) -> dict[str, float]:
-    """The median of ``colds`` cold builds (empty cache), then the median of ``runs`` no-op builds
-    and of ``runs`` one-document edits, each build after a single edit (the shared machine makes
-    one run a poor figure). The first edit after a cold build is also given alone ("first"):
-    the site it replaces is not kept yet, so it places every file anew. ``cold_runs``: cold
-    builds made already (the last of them into ``out``), instead of new ones."""
-    if cold_runs is None:
-        cold_runs = [docpub(site, fresh(out, n, colds), *args) for n in range(colds)]
-    cold, peak, system = sorted(cold_runs)[len(cold_runs) // 2]
-    noops = sorted(docpub(site, out, *args).seconds for _ in range(runs))
-    edits = []
+class Round(NamedTuple):
+    """A cold build and what followed it on its output: the first edit (the site it replaces is
+    not kept yet, so it places every file anew), then no-op builds and one-document edits."""
+    cold: Ran
+    first: float
+    noops: list[float]
+    edits: list[float]
+
+
+def after_cold(site: Path, out: Path, args: Sequence[str], cold: Ran, runs: int) -> Round:
+    """The round of ``cold``, a cold build into ``out``: its first edit, then ``runs`` no-op builds
+    and ``runs`` edits, alternated (each edit a build after a single edit of the archive)."""
+    edit_one(site)
+    first = docpub(site, out, *args).seconds
+    noops, edits = [], []
     for _ in range(runs):
+        noops.append(docpub(site, out, *args).seconds)
         edit_one(site)
         edits.append(docpub(site, out, *args).seconds)
-    if runs % 2:
-        edit_one(site)  # the archive as it was
-    return {"cold": cold, "noop": noops[len(noops) // 2], "edit": sorted(edits)[len(edits) // 2], "peak": peak,
-            "first": edits[0], "system": system}
+    if runs % 2 == 0:
+        edit_one(site)  # the archive as it was (an odd number of edits)
+    return Round(cold, first, noops, edits)
+
+
+def median(values: Iterable[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def series(site: Path, out: Path, *args: str, runs: int, colds: int) -> dict[str, float]:
+    """``colds`` rounds (``after_cold``), each from a cold build (empty cache) into a new folder."""
+    return summary([after_cold(site, folder, args, docpub(site, folder, *args), runs)
+                    for folder in (fresh(out, n, colds) for n in range(colds))])
+
+
+def summary(rounds: list[Round]) -> dict[str, float]:
+    """Medians of the rounds' times, and of each no-op's and edit's time over its own round's
+    cold build: the shared machine's speed moves from minute to minute, and a ratio within a
+    round sees it alike."""
+    cold = sorted(r.cold for r in rounds)[len(rounds) // 2]
+    return {"cold": cold.seconds, "peak": cold.peak, "system": cold.system,
+            "noop": median(t for r in rounds for t in r.noops), "edit": median(t for r in rounds for t in r.edits),
+            "noop/cold": median(t / r.cold.seconds for r in rounds for t in r.noops),
+            "edit/cold": median(t / r.cold.seconds for r in rounds for t in r.edits),
+            "first": median(r.first for r in rounds)}
 
 
 def peer(site: Path, work: Path) -> float | None:
@@ -158,8 +185,8 @@ def peer(site: Path, work: Path) -> float | None:
 
 def row(name: str, s: dict[str, float]) -> None:
     print(f"  {name:<34} cold {s['cold']:7.2f} s (system {s['system']:4.2f} s)"
-          f"   no-op {s['noop']:6.2f} s ({s['noop'] / s['cold']:.3f}×)"
-          f"   edit {s['edit']:6.2f} s ({s['edit'] / s['cold']:.3f}×)   peak {s['peak']:6.1f} MiB")
+          f"   no-op {s['noop']:6.2f} s ({s['noop/cold']:.3f}×)"
+          f"   edit {s['edit']:6.2f} s ({s['edit/cold']:.3f}×)   peak {s['peak']:6.1f} MiB")
 
 
 def identical(a: Path, b: Path) -> bool:
@@ -191,11 +218,12 @@ def html_archives(args: argparse.Namespace, work: Path) -> None:
     row("-j2, no search", n2)
     h1 = series(html_site, work / "h1" / "site", "--no-pdf", "--no-search", "-j", "1", **n)
     row("-j1, no search (peak: the whole build)", h1)
-    print(f"  (medians: cold of {args.colds}, no-op and edit of {args.runs}; the first edit after a cold build "
-          f"places every file anew: {h2['first']:.2f} s, {n2['first']:.2f} s, {h1['first']:.2f} s)")
+    print(f"  (medians of {args.colds} rounds: a cold build, then the first edit (it places every file anew: "
+          f"{h2['first']:.2f} s, {n2['first']:.2f} s, {h1['first']:.2f} s), then {args.runs} no-op builds and "
+          f"{args.runs} edits alternated; each ratio is to its own round's cold build)")
     print(f"  cold -j2: {n2['cold']:.2f} s without search, {h2['cold']:.2f} s with it (target ≤ 10 s); "
-          f"no-op/cold {h2['noop'] / h2['cold']:.3f} (target ≤ 0.05); "
-          f"edit/cold {h2['edit'] / h2['cold']:.3f} with search, {n2['edit'] / n2['cold']:.3f} without "
+          f"no-op/cold {h2['noop/cold']:.3f} with search, {n2['noop/cold']:.3f} without (target ≤ 0.05); "
+          f"edit/cold {h2['edit/cold']:.3f} with search, {n2['edit/cold']:.3f} without "
           f"(target ≤ 0.1)")
     print(f"  Pagefind, {args.docs} documents x 4 editions: {h2['cold'] - n2['cold']:.2f} s of the cold build")
     if args.big:
@@ -213,16 +241,17 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3, help="runs of the repository's site against the peer (default 3)")
     p.add_argument("--repo-only", action="store_true", help="only the repository's site against the peer")
     p.add_argument("--quick", action="store_true", help="20/4 documents, no 1,000-document run")
-    p.add_argument("--runs", type=int, default=5,
-                   help="no-op builds and edits of each HTML archive (median; default 5)")
-    p.add_argument("--colds", type=int, default=3, help="cold builds of each HTML archive (median; default 3)")
+    p.add_argument("--runs", type=int, default=2,
+                   help="no-op builds and edits after each cold build (default 2)")
+    p.add_argument("--colds", type=int, default=3,
+                   help="cold builds of each HTML archive, each followed by its no-op builds and edits (default 3)")
     p.add_argument("--pdf-colds", type=int, default=3,
                    help="alternated cold -j1/-j2 builds of the archive with PDFs (median; default 3)")
     p.add_argument("--html-only", action="store_true",
                    help="only the HTML archives: no PDFs, no peer pipeline, no Dask cluster")
     args = p.parse_args()
     if args.quick:
-        args.docs, args.pdf_docs, args.big, args.repeat, args.runs, args.colds, args.pdf_colds = 20, 4, 0, 1, 3, 1, 1
+        args.docs, args.pdf_docs, args.big, args.repeat, args.runs, args.colds, args.pdf_colds = 20, 4, 0, 1, 2, 1, 1
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines make times noisy)")
     with tempfile.TemporaryDirectory(prefix="docpub-bench-") as tmp:
         work = Path(tmp)
@@ -249,22 +278,23 @@ def main() -> int:
         pdf_site = make_archive(work / "pdf-archive", args.pdf_docs)
         print(f"{args.pdf_docs} documents with PDFs:")
         # Cold builds with -j1 and -j2 alternated, so that each pair sees the machine alike: the
-        # speed-up is the median of the pairs' ratios.
-        colds: dict[str, list[Ran]] = {"1": [], "2": []}
+        # speed-up is the median of the pairs' ratios. Each pair is followed by both rounds.
+        rounds: dict[str, list[Round]] = {"1": [], "2": []}
         speedups = []
         for n in range(args.pdf_colds):
-            for j in ("1", "2") if n % 2 == 0 else ("2", "1"):
-                colds[j].append(docpub(pdf_site, fresh(work / f"p{j}" / "site", n, args.pdf_colds), "-j", j))
-            speedups.append(colds["1"][-1].seconds / colds["2"][-1].seconds)
-            print(f"  cold pair {n + 1}: -j1 {colds['1'][-1].seconds:.2f} s, -j2 {colds['2'][-1].seconds:.2f} s "
+            folders = {j: fresh(work / f"p{j}" / "site", n, args.pdf_colds) for j in ("1", "2")}
+            colds = {j: docpub(pdf_site, folders[j], "-j", j) for j in (("1", "2") if n % 2 == 0 else ("2", "1"))}
+            speedups.append(colds["1"].seconds / colds["2"].seconds)
+            print(f"  cold pair {n + 1}: -j1 {colds['1'].seconds:.2f} s, -j2 {colds['2'].seconds:.2f} s "
                   f"({speedups[-1]:.2f}×)")
-        j1 = series(pdf_site, work / "p1" / "site", "-j", "1", cold_runs=colds["1"])
+            for j in ("1", "2"):
+                rounds[j].append(after_cold(pdf_site, folders[j], ("-j", j), colds[j], args.runs))
+        j1 = summary(rounds["1"])
         row("-j1", j1)
-        j2 = series(pdf_site, work / "p2" / "site", "-j", "2", cold_runs=colds["2"])
+        j2 = summary(rounds["2"])
         row("-j2", j2)
-        speedup = sorted(speedups)[len(speedups) // 2]
-        print(f"  -j2 speed-up, cold: {speedup:.2f}×, median of {len(speedups)} alternated pairs (target ≥ 1.7×); "
-              f"edit/cold: {j2['edit'] / j2['cold']:.3f} (target ≤ 0.1)")
+        print(f"  -j2 speed-up, cold: {median(speedups):.2f}×, median of {len(speedups)} alternated pairs "
+              f"(target ≥ 1.7×); edit/cold: {j2['edit/cold']:.3f} (target ≤ 0.1)")
         peer_pdf = peer(pdf_site, work / "peer-archive")
         if peer_pdf:
             print(f"  peer pipeline on the same documents: {peer_pdf:.2f} s (docpub -j2 cold: "
