@@ -109,7 +109,8 @@ def test_the_deferred_fonttools_modules_load_when_weasyprint_uses_them() -> None
         print("fonttools pdf:", pdf[:5], len(program.get_data()) < 2_000_000)  # the face alone is ~20 MB
         print("subset by fontTools:", getattr(sys.modules["fontTools.subset"], "__file__", None) is not None)
         import fontTools.subset
-        print("same:", fontTools.subset is sys.modules["fontTools.subset"], fontTools.subset.Options is fonts.subset.Options)
+        print("same:", fontTools.subset is sys.modules["fontTools.subset"],
+              fontTools.subset.Options is fonts.subset.Options)
         try:
             fonts.instantiateVariableFont(TTFont("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), {"wght": 400})
         except ValueError as exc:  # the instancer's own answer for a font that is not variable

@@ -588,7 +588,7 @@ def test_a_face_missing_a_character_keeps_its_glyph_ids(tmp_path: Path) -> None:
 ])
 def test_a_charset_is_identity_only_when_every_glyph_is_its_own_cid(charset: bytes, glyphs: int,
                                                                     identity: bool) -> None:
-    from docpub.writers.subset import _cid_keyed_identity, _charset_is_identity
+    from docpub.writers.subset import _charset_is_identity, _cid_keyed_identity
 
     cff = b"\x00" * 8 + charset
     try:
