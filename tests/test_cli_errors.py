@@ -46,6 +46,37 @@ def test_content_errors_name_file_line_and_reason(tmp_path: Path, name: str,
     assert not out.exists()
 
 
+GLOSSARY_FAULTS = {  # a file of content/glossary/, the line appended to it, what the error says
+    "common.tsv": ("a line without tabs", "source<TAB>target<TAB>reason"),
+    "zh-Hant-HK.forms.tsv": ("説明\t說明\treason", "one character"),
+    "ambiguous.txt": ("后", "one character, a TAB and its forms"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GLOSSARY_FAULTS))
+def test_glossary_errors_name_the_file_as_content_errors_do(tmp_path: Path, name: str,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A glossary's, a form table's and the ambiguous list's error names the file by a path that
+    opens from wherever the build was run, as a content file's does (not from the site folder)."""
+    bad, word = GLOSSARY_FAULTS[name]
+    site = make_site(tmp_path / "s", {"x": MINIMAL})
+    path = site / "content" / "glossary" / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, bad]) + "\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, err = run(["build", str(site), "--out", str(tmp_path / "o"), "--no-pdf"], capsys)
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert err.startswith(f"docpub: {path}:{len(lines) + 1}: error: ") and word in err, err
+    assert Path(err.split(":")[1].strip()).resolve() == path.resolve()
+    (site / "content" / "x" / "zh-Hans.md").write_text("---\ntitle: 标题\ndate: 2021-13-45\n---\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = run(["build", str(site), "--out", str(tmp_path / "o"), "--no-pdf"], capsys)
+    assert code == 1 and err.startswith(f"docpub: {site / 'content' / 'x' / 'zh-Hans.md'}:3: error: "), err
+
+
 def test_not_utf8_and_binary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(tmp_path / "s", {"x": MINIMAL})
     path = site / "content" / "x" / "zh-Hans.md"

@@ -95,18 +95,23 @@ def load_forms(path: Path, *, name: str) -> tuple[FormEntry, ...]:
 
 
 def _load(path: Path, name: str, parse: Callable[[list[str], str, int], Entry], what: str) -> tuple[Entry, ...]:
-    text = read_regular_text(path, name=name, what=f"{what} file")  # a folder or a FIFO is an error line
+    """The entries of the file at ``path``; they cite it as ``name``, an error line by its path
+    (as it does for a content file: it opens from wherever the build ran)."""
+    text = read_regular_text(path, what=f"{what} file")  # a folder or a FIFO is an error line
     entries: list[Entry] = []
     first_line: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        entry = parse(_fields(line, name, number), name, number)
-        if entry.source in first_line:
-            raise DocpubError(name, number, f"duplicate source term '{entry.source}' "
-                                            f"(first on line {first_line[entry.source]})")
-        first_line[entry.source] = number
-        entries.append(entry)
+    try:
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            entry = parse(_fields(line, name, number), name, number)
+            if entry.source in first_line:
+                raise DocpubError(name, number, f"duplicate source term '{entry.source}' "
+                                                f"(first on line {first_line[entry.source]})")
+            first_line[entry.source] = number
+            entries.append(entry)
+    except DocpubError as exc:
+        raise DocpubError(str(path), exc.problem.line, exc.problem.reason) from None
     return tuple(entries)
 
 
@@ -221,18 +226,18 @@ class Matcher:
 AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
 
 
-def load_ambiguous(path: Path, *, name: str) -> dict[str, tuple[str, ...]]:
+def load_ambiguous(path: Path) -> dict[str, tuple[str, ...]]:
     """``char -> forms`` from ``char<TAB>form form ...`` lines."""
-    text = read_regular_text(path, name=name, what="list of ambiguous characters")
+    text = read_regular_text(path, what="list of ambiguous characters")
     table: dict[str, tuple[str, ...]] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         char, _, forms = line.partition("\t")
         if len(char) != 1 or not forms.split():
-            raise DocpubError(name, number, "expected one character, a TAB and its forms")
+            raise DocpubError(str(path), number, "expected one character, a TAB and its forms")
         if char in table:
-            raise DocpubError(name, number, f"duplicate character '{char}'")
+            raise DocpubError(str(path), number, f"duplicate character '{char}'")
         table[char] = tuple(forms.split())
     return table
 
