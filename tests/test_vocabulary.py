@@ -10,6 +10,7 @@ import opencc
 import pytest
 
 from docpub.check import check_site
+from docpub.cli import main
 from docpub.config import Edition, load_config
 from docpub.errors import DocpubError
 from docpub.readers.markdown import read_file
@@ -17,6 +18,7 @@ from docpub.review import AMBIGUOUS_FILE, format_table, load_ambiguous, review
 from docpub.transforms.editions import convert_label, converter_for
 from docpub.transforms.glossary import load_forms, load_glossary
 from docpub.writers.html import load_labels
+from sitekit import MINIMAL, make_site
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "content" / "assessment-belgium-2020-02" / "zh-Hans.md"
@@ -293,6 +295,25 @@ def test_glossary_outside_the_site_is_refused(tmp_path: Path) -> None:
     edition = Edition("zh-Hant", "繁體", "s2t", ("../secret.tsv",))
     with pytest.raises(DocpubError, match="outside the site"):
         converter_for(edition, site)
+
+
+def test_a_glossary_outside_the_site_is_an_error_of_its_line_in_docpub_toml(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The file named is where to mend it: docpub.toml, at the line listing the glossary (or form
+    table), not the file outside, which is never read."""
+    site = make_site(tmp_path / "s", {"x": MINIMAL})
+    config = site / "docpub.toml"
+    text = config.read_text(encoding="utf-8")
+    for listed, outside in (('"content/glossary/regional.tsv"', '"../secret.tsv"'),
+                            ('"content/glossary/zh-Hant-HK.forms.tsv"', '"content/../../forms.tsv"')):
+        assert listed in text
+        config.write_text(text.replace(listed, outside, 1), encoding="utf-8")
+        line = next(n for n, t in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if outside in t)
+        assert main(["build", str(site), "--out", str(tmp_path / "o"), "--no-pdf"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err == (f"docpub: {config}:{line}: error: '{outside.strip(chr(34))}' is outside the site: "
+                       "glossaries and form tables must live in the site folder"), err
+    assert not (tmp_path / "o").exists()
 
 
 def test_every_repository_entry_has_a_reason() -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from docpub.config import CONFIG_NAME, line_containing
 from docpub.errors import DocpubError, Problem
 from docpub.files import read_regular_text
 
@@ -77,10 +78,13 @@ Entry = TypeVar("Entry", GlossaryEntry, FormEntry)
 
 
 def site_file(root: Path, name: str) -> Path:
-    """``name`` under the site folder ``root``; a path leading out of it is an error."""
+    """``name`` (as docpub.toml lists it) under the site folder ``root``; a path leading out of
+    it is an error on its line of docpub.toml, where it is to be mended."""
     path = (root / name).resolve()
     if not path.is_relative_to(root.resolve()):
-        raise DocpubError(name, None, "outside the site: glossaries must live in the site folder")
+        config = root / CONFIG_NAME
+        raise DocpubError(str(config), line_containing(config, f'"{name}"') or line_containing(config, name),
+                          f"'{name}' is outside the site: glossaries and form tables must live in the site folder")
     return path
 
 
