@@ -89,7 +89,7 @@ def site_file(root: Path, name: str) -> Path:
 
 
 def load_glossary(path: Path, *, name: str) -> tuple[GlossaryEntry, ...]:
-    """Parse one TSV glossary; ``name`` is how messages and reviews cite the file."""
+    """Parse one TSV glossary; ``name`` is how its entries (and the reviews) cite the file."""
     return _load(path, name, _glossary_entry, "glossary")
 
 
