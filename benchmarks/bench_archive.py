@@ -270,8 +270,8 @@ def main() -> int:
             print(f"  run {n + 1}: docpub cold {cold:.2f} s{ratio}")
             pairs.append((cold, peer_time))
         if all(p for _, p in pairs):
-            ratios = sorted(c / p for c, p in pairs if p)
-            print(f"  median ratio {ratios[len(ratios) // 2]:.2f}× of {len(ratios)} runs (target ≤ 0.4×)")
+            ratios = [c / p for c, p in pairs if p]
+            print(f"  median ratio {median(ratios):.2f}× of {len(ratios)} runs (target ≤ 0.4×)")
         if args.repo_only:
             return 0
 
