@@ -122,7 +122,7 @@ def test_document_text_has_contents_beside_it_and_a_way_back_to_top(plain: Path)
 # --- corpus-wide citations -------------------------------------------------------------------
 
 
-def test_corpus_citations_list_every_symbol_with_every_citing_paragraph(plain: Path) -> None:
+def test_corpus_citations_list_every_symbol_each_leading_to_its_page(plain: Path) -> None:
     for tag in TAGS:
         page = read(plain / tag / "citations" / "index.html")
         html = (plain / tag / "citations" / "index.html").read_text(encoding="utf-8")
@@ -132,19 +132,42 @@ def test_corpus_citations_list_every_symbol_with_every_citing_paragraph(plain: P
         # kinds in the reader's order: resolutions, presidential statements, press releases, documents
         assert html.index('id="resolution"') < html.index('id="presidential-statement"') \
             < html.index('id="press-release"') < html.index('id="document"')
-        # S/RES/2999 (2021) is cited by both letters: both, and each citing paragraph, are linked
+        # each cited document leads to its own page, which names it; the index lists no paragraph
+        pages = [a["href"] for a in page.links(cls="cited-page")]
+        assert len(pages) == len(set(pages)) == len(page.links(cls="symbol"))
+        for href in pages:
+            assert "/" not in href and (plain / tag / "citations" / href).is_file(), (tag, href)
+        assert not [h for h in page.hrefs if h.startswith("../") and "#" in h]
+        assert "被2份文件引用" in html  # S/RES/2999 (2021): by both letters
+
+
+def test_a_cited_documents_page_lists_every_citing_document_and_paragraph(plain: Path) -> None:
+    """S/RES/2999 (2021) is cited by both letters: its page links both, and each citing
+    paragraph, and leads back to the index and to the document itself."""
+    for tag in TAGS:
+        index = read(plain / tag / "citations" / "index.html")
+        href = next(a["href"] for a in index.links(cls="cited-page")
+                    if a["href"].startswith("s-res-2999-2021"))
+        assert href == "s-res-2999-2021.html"
+        page = read(plain / tag / "citations" / href)
+        assert "S/RES/2999 (2021)" in page.all_text()
+        assert "../res-2999/index.html" in page.hrefs and "index.html" in page.hrefs
         for doc in (A, B):
             target = read(plain / tag / doc / "index.html")
             backs = [h.split("#", 1)[1] for h in page.hrefs if h.startswith(f"../{doc}/index.html#")]
             assert backs and set(backs) <= target.ids, (tag, doc)
+        assert f"../{RES}/index.html#" not in " ".join(page.hrefs)  # the resolution does not cite itself
+        # every edition has the page at the same address: the switcher leads to it
+        switch = {a["href"] for a in page.links() if a.get("hreflang") in TAGS}
+        assert {f"../../{t}/citations/{href}" for t in TAGS if t != tag} <= switch, (tag, switch)
 
 
-def test_a_citations_page_template_written_for_citing_list_still_renders_the_same(
+def test_a_cited_page_template_written_for_citing_list_still_renders_the_same(
         plain: Path, tmp_path: Path) -> None:
-    """A site's own copy of the archive's citations page that writes each symbol's citing
-    documents with the whole-list filter (``citing_list(places, L)``) gives the same page."""
+    """A site's own copy of a cited document's page that writes its citing documents with the
+    whole-list filter (``citing_list(places, L)``) gives the same page."""
     site = archive_site(tmp_path / "site")
-    page = override(site, "archive_citations.html.j2")
+    page = override(site, "cited.html.j2")
     text = page.read_text(encoding="utf-8")
     older = text.replace("{% for part in c.citing | citing_items(L) %}{{ part }}{% endfor %}\n\n",
                          "{{ c.citing | citing_list(places, L) }}\n")
@@ -153,8 +176,8 @@ def test_a_citations_page_template_written_for_citing_list_still_renders_the_sam
     out = tmp_path / "out"
     assert main(["build", str(site), "--out", str(out), "--no-pdf", "--no-search"]) == 0
     for tag in TAGS:
-        rel = Path(tag) / "citations" / "index.html"
-        assert (out / rel).read_bytes() == (plain / rel).read_bytes(), tag
+        for rel in (plain / tag / "citations").glob("s-*.html"):
+            assert (out / rel.relative_to(plain)).read_bytes() == rel.read_bytes(), rel
 
 
 def test_a_symbol_published_in_the_site_leads_to_its_page_in_the_readers_edition(plain: Path) -> None:
@@ -307,3 +330,18 @@ def test_search_index_is_shards_of_document_pages_holding_each_edition(plain: Pa
         search = (plain / tag / "search" / "index.html").read_text(encoding="utf-8")
         assert f'data-index="../../pagefind/{tag}/shards.json"' in search
         assert f'<html lang="{tag}">' in search  # the index Pagefind loads there is the edition's
+
+
+def test_cited_page_names_are_the_symbols_and_never_shared() -> None:
+    """A cited document's page is named by its symbol; symbols that would share a name, or take
+    the folder's index, are each told apart, whatever else the archive cites."""
+    from docpub.plan import cited_pages
+
+    names = cited_pages(["S/RES/2512 (2020)", "SC/14128", "S/2020/139/Add.1", "S/PRST/2020/3"])
+    assert names == {"S/RES/2512 (2020)": "s-res-2512-2020", "SC/14128": "sc-14128",
+                     "S/2020/139/Add.1": "s-2020-139-add.1", "S/PRST/2020/3": "s-prst-2020-3"}
+    clash = cited_pages(["S/RES/2512 (2020)", "S/RES/2512/2020", "INDEX", "..", "S/1"])
+    assert len(set(clash.values())) == 5
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9.-]*", n) and n != "index" for n in clash.values())
+    assert clash["S/1"] == "s-1"
+    assert cited_pages(["S/RES/2512 (2020)", "S/RES/2512/2020"])["S/RES/2512/2020"] == clash["S/RES/2512/2020"]

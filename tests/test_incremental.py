@@ -43,8 +43,14 @@ def build(site: Path, out: Path, capsys: pytest.CaptureFixture[str], *args: str)
 # are made from the pages after them (see test_archive_site), the marker names the folder.
 _NOT_PLANNED = re.compile(r"pagefind/|\.docpub-output$")
 # The pages listing every document: what a changed title or date re-renders.
-LISTINGS = {"index.html", "review/index.html"} | {
-    f"{t}/{p}" for t in EDITIONS for p in ("index.html", "citations/index.html")}
+LISTINGS = {"index.html", "review/index.html"} | {f"{t}/index.html" for t in EDITIONS}
+# The index of cited documents: what a changed citation (a new symbol, a new count) re-renders.
+CITED_INDEX = {f"{t}/citations/index.html" for t in EDITIONS}
+
+
+def cited(*names: str) -> set[str]:
+    """The pages of cited documents ``names`` (each lists the documents citing it), in every edition."""
+    return {f"{t}/citations/{name}.html" for t in EDITIONS for name in names}
 
 
 def inodes(out: Path) -> dict[str, int]:
@@ -142,8 +148,36 @@ def test_title_edit_renders_its_pages_and_the_listings(site: Path, tmp_path: Pat
     before = inodes(out)
     (site / "content" / "first" / "zh-Hans.md").write_text(MINIMAL.replace("测试文件", "改过的标题"), encoding="utf-8")
     build(site, out, capsys, "--no-pdf")
-    assert changed(before, inodes(out)) == doc_pages("first") | reviews("first") | LISTINGS
+    # the page of the resolution it cites names it: that page too, not the index of cited documents
+    assert changed(before, inodes(out)) == doc_pages("first") | reviews("first") | LISTINGS | cited("s-res-2512-2020")
     assert "改过的标题" in (out / "index.html").read_text(encoding="utf-8")
+    assert "改过的标题" in (out / "zh-Hans" / "citations" / "s-res-2512-2020.html").read_text(encoding="utf-8")
+
+
+def test_citation_edit_renders_the_pages_of_what_was_and_is_cited(site: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Both documents cite resolution 2512; "first" then cites 2510 instead: the pages of both
+    resolutions and the index of cited documents, not the page of any other cited document."""
+    third = MINIMAL.replace("测试文件", "第三份").replace("第2512(2020)号决议", "第2509(2020)号决议")
+    (site / "content" / "third").mkdir()
+    (site / "content" / "third" / "zh-Hans.md").write_text(third, encoding="utf-8")
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    assert cited("s-res-2512-2020", "s-res-2509-2020") <= set(before)
+    edited = MINIMAL.replace("第2512(2020)号决议", "第2510(2020)号决议")
+    (site / "content" / "first" / "zh-Hans.md").write_text(edited, encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    after = inodes(out)
+    assert changed(before, after) == doc_pages("first") | reviews("first") | CITED_INDEX \
+        | cited("s-res-2512-2020", "s-res-2510-2020")
+    page = (out / "zh-Hans" / "citations" / "s-res-2512-2020.html").read_text(encoding="utf-8")
+    assert "../second/index.html" in page and "../first/index.html" not in page
+    # a symbol no document cites any more has no page
+    (site / "content" / "third" / "zh-Hans.md").write_text(MINIMAL, encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    assert not (out / "zh-Hans" / "citations" / "s-res-2509-2020.html").exists()
+    assert "s-res-2509-2020.html" not in (out / "zh-Hans" / "citations" / "index.html").read_text(encoding="utf-8")
 
 
 def test_template_edit_renders_the_pages_made_from_it(site: Path, tmp_path: Path,
@@ -449,7 +483,10 @@ def test_a_new_document_the_others_cite_relinks_them(site: Path, tmp_path: Path,
     build(site, out, capsys, "--no-pdf")
     # "first" and "second" both cite resolution 2512: their pages now link to its page here.
     rerendered = changed(before, inodes(out)) - {p for p in inodes(out) if "/res-2512" in p}
-    assert rerendered == doc_pages("first") | doc_pages("second") | reviews("first") | reviews("second") | LISTINGS
+    # the index of cited documents and the page of resolution 2512 now lead to its page here;
+    # resolution 2511, which it cites, is a newly cited document with a page of its own
+    assert rerendered == doc_pages("first") | doc_pages("second") | reviews("first") | reviews("second") \
+        | LISTINGS | CITED_INDEX | cited("s-res-2512-2020", "s-res-2511-2020")
     page = (out / "zh-Hant" / "first" / "index.html").read_text(encoding="utf-8")
     assert "../res-2512/index.html" in page
 

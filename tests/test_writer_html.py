@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docpub.archive import Citing, Published, Where, corpus_citations
+from docpub.archive import Citing, Published, Where, cited_index, corpus_citations
 from docpub.config import Edition
 from docpub.facts import CitingFacts, Facts
 from docpub.model import (
@@ -444,15 +444,22 @@ def test_archive_citations_name_each_citing_paragraph_and_come_in_pieces(writer:
     assert cited[0].count == 4 and [c.doc_id for c in cited[0].citing] == ["doc-b", "doc-a"]
     assert cited[0].citing[1].places[0] is cited[0].citing[0].places[0]  # places alike are held once
     assert cited[0].citing[0].places == (Where("p4", "4", "几内亚比绍"), Where("非洲", "", "非洲"), Where("x-1"))
-    pieces = list(writer.render_corpus_citations(cited, nav(page="citations/index.html")))
+    pieces = list(writer.render_cited(cited[0], nav(page="citations/s-res-2512-2020.html")))
     html = b"".join(pieces).decode("utf-8")
     page = parse(html)
     assert '<a href="../doc-b/index.html#p4">第4段<span class="where">几内亚比绍</span></a>' in html
     assert '<a href="../doc-b/index.html#非洲">非洲</a>' in html
     assert '<a href="../doc-b/index.html#x-1">x-1</a>' in html
-    assert [a["href"] for a in page.find("a", class_="citing-doc")] == [
-        "../doc-b/index.html", "../doc-a/index.html", "../doc-a/index.html"]
-    assert html.count('<ul class="backlinks">') == 2  # the press release is cited in no paragraph
+    assert [a["href"] for a in page.find("a", class_="citing-doc")] == ["../doc-b/index.html", "../doc-a/index.html"]
+    assert html.count('<ul class="backlinks">') == 2
+    assert "被2份文件引用4次" in html
+    # the index lists each symbol once, leading to its page, and names no citing document
+    index = b"".join(writer.render_corpus_citations(
+        cited_index(cited, {"S/RES/2512 (2020)": "s-res-2512-2020", "SC/14128": "sc-14128"}),
+        nav(page="citations/index.html"))).decode("utf-8")
+    pages = [a["href"] for a in parse(index).find("a", class_="count cited-page")]
+    assert pages == ["s-res-2512-2020.html", "sc-14128.html"]
+    assert "citing-doc" not in index and "被1份文件引用1次" in index
 
 
 def test_archive_citations_page_is_streamed(writer: HtmlWriter, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -461,7 +468,7 @@ def test_archive_citations_page_is_streamed(writer: HtmlWriter, monkeypatch: pyt
     docs = [_citer(f"doc-{i:03}", f"文件{i}", (CitedDocument("S/RES/2512 (2020)", "resolution", RES, 1, ("p4",)),),
                    (("p4", Place("p4", "4", "几内亚比绍")),)) for i in range(200)]
     cited = corpus_citations(docs, Published({}))
-    pieces = list(writer.render_corpus_citations(cited, nav(page="citations/index.html")))
+    pieces = list(writer.render_cited(cited[0], nav(page="citations/s-res-2512-2020.html")))
     assert max(len(p) for p in pieces) < 1000
     assert b"".join(pieces).count(b'class="citing-doc"') == 200
 

@@ -180,13 +180,34 @@ def corpus_citations(docs: Iterable[Citer], published: Published) -> tuple[Corpu
     return tuple(sorted(out, key=lambda c: (order[c.kind], _natural(c.symbol))))
 
 
+@dataclass(frozen=True, slots=True)
+class CitedEntry:
+    """A cited document as the archive's index of cited documents lists it: where it is, how
+    often and by how many documents it is cited, and its page listing them (``page``)."""
+
+    symbol: str
+    kind: CitationKind
+    url: str
+    published: bool
+    count: int
+    documents: int
+    page: str  # from the index: "<name>.html"
+
+
+def cited_index(cited: Iterable[CorpusCitation], pages: Mapping[str, str]) -> tuple[CitedEntry, ...]:
+    """``cited`` (``corpus_citations``) as the index lists them; ``pages``: each symbol's page
+    name (a symbol without one, which no plan made a page for, is listed without a link)."""
+    return tuple(CitedEntry(c.symbol, c.kind, c.url, c.published, c.count, len(c.citing),
+                            f"{pages[c.symbol]}.html" if c.symbol in pages else "") for c in cited)
+
+
 def _natural(symbol: str) -> tuple[tuple[int, str], ...]:
     """S/2020/95 before S/2020/139; a year in brackets counts like any other number."""
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", symbol) if p)
 
 
 __all__ = [
-    "CitedRow", "Citer", "Citing", "CorpusCitation", "Dated", "MonthGroup", "PlaceRow", "Published", "Where",
-    "YearGroup",
-    "by_month", "corpus_citations", "newest_first",
+    "CitedEntry", "CitedRow", "Citer", "Citing", "CorpusCitation", "Dated", "MonthGroup", "PlaceRow", "Published",
+    "Where", "YearGroup",
+    "by_month", "cited_index", "corpus_citations", "newest_first",
 ]

@@ -16,7 +16,7 @@ import itertools
 import pickle
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -191,6 +191,7 @@ class ListingJob:
     facts: Mapping[str, Sequence[StoredFacts]]  # edition tag -> every document's facts in the store
     published: Mapping[str, str]
     objects: str = ""  # the store's folder of entries, when the worker writes them itself
+    pages: Mapping[str, str] = field(default_factory=dict)  # cited symbol -> its page (``plan.cited_pages``)
 
 
 @collector_paused
@@ -211,12 +212,14 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
     from docpub.render import Listing
 
     loaded: dict[str, list[Facts]] = {}
+    memo: dict[Hashable, Any] = {}  # what the job's pages share (the archive's citations, joined once)
     with template_errors(job.shared.inputs.theme.theme):
         for o in job.outputs:
             tag = o.edition or job.shared.config.source_lang
             if tag not in loaded:
                 loaded[tag] = [f.load(light=True) for f in job.facts[tag]]
-            listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts)
+            listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts,
+                              pages=job.pages, item=o.item, memo=memo)
             yield o, cast("RenderListing", renderer(o.kind))(listing)
 
 

@@ -47,6 +47,8 @@ class Facts:
             return digest(self.description)
         if name == "citations":
             return digest(repr(self.cited), repr(self.places))
+        if name == "cited":  # what the archive's index of cited documents shows: no title, no place
+            return digest(self.date, repr([(c.symbol, c.kind, c.url, c.count) for c in self.cited]))
         if name == "review":
             return str(self.review_count)  # the count itself: the review index reads it from here
         raise ValueError(name)
@@ -114,7 +116,7 @@ class CitingFacts(NamedTuple):
     places: tuple[tuple[str, str, str, str], ...]
 
 
-FACETS = ("listing", "description", "citations", "review")
+FACETS = ("listing", "description", "citations", "cited", "review")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from docpub.inputs import SiteInputs
 
 PageKind = Literal[
     "document", "citations", "parallel", "review", "facts", "pdf", "image", "static",
-    "edition_index", "corpus_citations", "search_page", "feed",
+    "edition_index", "corpus_citations", "cited_page", "search_page", "feed",
     "root_index", "not_found", "sitemap", "robots", "review_index",
 ]
 # document: one output per document and edition; edition: one per edition; site: one for the site.
@@ -39,9 +39,10 @@ Scope = Literal["document", "edition", "site"]
 # static files; images: its document's images; pdf_engine: WeasyPrint's version.
 Reads = Literal["model", "converter", "review_table", "static", "images", "pdf_engine"]
 # What a listing kind reads of every document's facts (``Facts.facet``).
-Facet = Literal["listing", "description", "citations", "review"]
-# one: one output; images: one per image of the document; static: one per static file.
-Items = Literal["one", "images", "static"]
+Facet = Literal["listing", "description", "citations", "cited", "review"]
+# one: one output; images: one per image of the document; static: one per static file;
+# cited: one per document cited anywhere in the archive (a listing of those citing it).
+Items = Literal["one", "images", "static", "cited"]
 # all: always; converted: editions derived from the source; source: the source edition only;
 # pdf: only when PDFs are built; base_url: only when the site's address is known;
 # review: only when some edition is converted.
@@ -105,7 +106,7 @@ class KindDef:
 
     @property
     def listing(self) -> bool:
-        return self.scope != "document" and self.items == "one"
+        return self.scope != "document" and not self.local
 
 
 def renderer(kind: PageKind) -> Callable[[Any], bytes | Iterator[bytes]]:
@@ -148,15 +149,20 @@ KINDS: Mapping[PageKind, KindDef] = {
     "static": KindDef("site", "{item}", "render_copy", items="static", local=True),
     "edition_index": KindDef("edition", "{tag}/index.html", "render_edition_index", ("index.html.j2",),
                              facets=_facets("listing")),
+    # The documents cited anywhere in the archive, by kind, each leading to its own page, which
+    # lists the documents citing it and each citing paragraph (an edit re-renders the pages of
+    # what the edited document cites, not one page of every citation in the archive).
     "corpus_citations": KindDef("edition", "{tag}/citations/index.html", "render_corpus_citations",
-                                ("archive_citations.html.j2",), facets=_facets("listing", "citations")),
+                                ("archive_citations.html.j2",), facets=_facets("cited")),
+    "cited_page": KindDef("edition", "{tag}/citations/{item}.html", "render_cited_page",
+                          ("cited.html.j2",), facets=_facets("listing", "citations"), items="cited"),
     "search_page": KindDef("edition", "{tag}/search/index.html", "render_search_page", ("search.html.j2",)),
     "feed": KindDef("edition", "{tag}/feed.xml", "render_feed", facets=_facets("listing", "description"),
                     when="base_url"),
     "root_index": KindDef("site", "index.html", "render_root_index", ("index.html.j2",),
                           facets=_facets("listing"), when="source"),
     "not_found": KindDef("site", "404.html", "render_not_found", ("404.html.j2",)),
-    "sitemap": KindDef("site", "sitemap.xml", "render_sitemap", facets=_facets("listing"), when="base_url"),
+    "sitemap": KindDef("site", "sitemap.xml", "render_sitemap", facets=_facets("listing", "cited"), when="base_url"),
     "robots": KindDef("site", "robots.txt", "render_robots", when="base_url"),
     "review_index": KindDef("site", "review/index.html", "render_review_index", ("review_index.html.j2",),
                             facets=_facets("listing", "review"), when="review"),

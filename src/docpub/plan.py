@@ -11,7 +11,9 @@ touches.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 
@@ -101,38 +103,61 @@ def plan_documents(shared: Shared, docs: Sequence[DocSource], keys: KeyParts) ->
     return out
 
 
-def listing_slots(shared: Shared) -> list[tuple[PageKind, KindDef, str]]:
-    """(kind, its definition, edition tag or "") of every listing output of this build."""
-    slots: list[tuple[PageKind, KindDef, str]] = []
+_NOT_IN_NAME = re.compile(r"[^a-z0-9.]+")
+
+
+def cited_pages(symbols: Iterable[str]) -> dict[str, str]:
+    """Each cited symbol's page name in an edition's citations folder (without ".html"): the
+    symbol in lower case, each run of other characters one hyphen (S/RES/2512 (2020) ->
+    s-res-2512-2020). Symbols that would share a name (or take the folder's index) each get
+    a digest of the symbol after it, so a name never depends on what else the archive cites."""
+    names = {s: _NOT_IN_NAME.sub("-", s.lower()).strip("-.") for s in set(symbols)}
+    taken = Counter(names.values())
+    return {s: n if n and n != "index" and taken[n] == 1 else f"{n or 'cited'}-{digest(s)[:10]}"
+            for s, n in sorted(names.items())}
+
+
+def listing_slots(shared: Shared, cited: Mapping[str, str] | None = None) -> list[tuple[PageKind, KindDef, str, str]]:
+    """(kind, its definition, edition tag or "", item) of every listing output of this build;
+    ``cited``: the archive's cited symbols and their pages (``cited_pages``), one page each."""
+    slots: list[tuple[PageKind, KindDef, str, str]] = []
     for name, kind in KINDS.items():
         if not kind.listing:
             continue
         tags = [e.edition.tag for e in shared.inputs.editions] if kind.scope == "edition" else [""]
-        slots += [(name, kind, tag) for tag in tags if applies(kind, shared, tag)]
+        items = sorted((cited or {}).values()) if kind.items == "cited" else [""]
+        slots += [(name, kind, tag, item) for tag in tags if applies(kind, shared, tag) for item in items]
     return slots
 
 
 def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], keys: KeyParts, *,
                   scope: str) -> list[Output]:
-    """The pages made from every document's facts; each key covers the facets it shows.
+    """The pages made from every document's facts; each key covers the facets it shows (of
+    every document, or for a cited document's page, of the documents citing it).
 
     ``scope``: an edition's tag for its listings, "" for the site's (which read ``facts``
     of every edition). ``keys`` as for ``plan_documents``.
     """
     published = keys.published
+    symbols = {page: symbol for symbol, page in keys.cited_pages.items()}
     out = []
-    for name, kind, tag in listing_slots(shared):
+    for name, kind, tag, item in listing_slots(shared, keys.cited_pages):
         if tag != scope:
             continue
-        path = kind.path.format(tag=tag)
+        path = kind.path.format(tag=tag, item=item)
         groups = [tag] if tag else sorted(facts)
         parts = [keys.base, name, path, keys.templates(kind.templates)]
-        if "citations" in kind.facets:  # a cited symbol the site publishes leads to its page
+        if "citations" in kind.facets or "cited" in kind.facets:  # a symbol the site publishes leads to its page
             parts.append(published)
         parts.append(keys.editions[tag or shared.config.source_lang])  # its labels and titles
-        for group in groups:
-            parts += [f.facet(facet) for f in facts[group] for facet in sorted(kind.facets)]
-        out.append(Output(name, tag, "", digest(*parts)))
+        for group in groups if kind.facets else ():
+            docs: Iterable[StoredFacts] = facts[group]
+            if item:
+                citing = keys.citing[symbols[item]]
+                docs = [f for f in docs if f.doc_id in citing]
+                parts.append(symbols[item])
+            parts += [p for f in docs for p in (f.doc_id, *(f.facet(facet) for facet in sorted(kind.facets)))]
+        out.append(Output(name, tag, "", digest(*parts), item))
     return out
 
 
@@ -155,6 +180,7 @@ class KeyParts:
         self.base = digest(code, repr(shared.config), "pdf" if shared.pdf else "no-pdf")
         self.links = site_links(docs)
         self.listed = published_ids(docs)
+        self._sources = docs
         self.editions = {e.edition.tag: e.identity for e in inputs.editions}
         self._templates: dict[tuple[str, ...], str] = {}
         self._inputs = inputs
@@ -174,6 +200,20 @@ class KeyParts:
     @functools.cached_property
     def static_items(self) -> dict[str, str]:
         return {name: digest(data) for name, data in self._theme.static}
+
+    @functools.cached_property
+    def cited_pages(self) -> dict[str, str]:
+        """Every symbol the archive cites -> the name of its page (``cited_pages``)."""
+        return cited_pages(self.citing)
+
+    @functools.cached_property
+    def citing(self) -> dict[str, frozenset[str]]:
+        """Every symbol the archive cites -> the ids of the documents citing it."""
+        found: dict[str, set[str]] = {}
+        for doc in self._sources:
+            for symbol in doc.cites:
+                found.setdefault(symbol, set()).add(doc.id)
+        return {symbol: frozenset(ids) for symbol, ids in found.items()}
 
     @functools.cached_property
     def published(self) -> str:
@@ -230,5 +270,5 @@ class KeyParts:
         return part
 
 
-__all__ = ["DocSource", "KeyParts", "Output", "applies", "links_of", "listing_slots", "plan_documents",
+__all__ = ["DocSource", "KeyParts", "Output", "applies", "cited_pages", "links_of", "listing_slots", "plan_documents",
            "plan_listings", "published_ids", "site_links"]

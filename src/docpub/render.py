@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from docpub.archive import newest_first
+from docpub.archive import CorpusCitation, Published, corpus_citations, newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.editors import document_anchors, review_index_page, review_page
 from docpub.facts import CitingFacts, Facts, StoredFacts, document_facts
@@ -24,6 +24,7 @@ from docpub.pages import Shared
 from docpub.review import Review, iter_texts, review
 from docpub.site_pages import (
     EditionContext,
+    cited_page,
     corpus_page,
     description,
     document_crumbs,
@@ -145,6 +146,9 @@ class Listing:
     facts: Mapping[str, Sequence[Facts]]  # edition tag -> every document's light facts, by id
     published: Mapping[str, str]
     stored: Mapping[str, Sequence[StoredFacts]] = field(default_factory=dict)  # the same, in the store
+    pages: Mapping[str, str] = field(default_factory=dict)  # cited symbol -> its page (``plan.cited_pages``)
+    item: str = ""  # the output's item: a cited symbol's page
+    memo: dict[Hashable, Any] = field(default_factory=dict)  # what the listings of one job share
 
     def full(self, tag: str) -> Iterator[Facts]:
         """Every document's whole facts in edition ``tag``, newest first, read one at a time."""
@@ -153,6 +157,14 @@ class Listing:
     def citing(self, tag: str) -> Iterator[CitingFacts]:
         """``full``, as the archive's citations page reads it."""
         return (s.citing() for s in self._newest_first(tag))
+
+    def corpus(self, tag: str) -> tuple[CorpusCitation, ...]:
+        """Every symbol cited in edition ``tag`` (``archive.corpus_citations``), joined once for
+        the listings of a job: the index of cited documents and each one's page read it."""
+        key = ("corpus", tag)
+        if key not in self.memo:
+            self.memo[key] = corpus_citations(self.citing(tag), Published(self.published))
+        return cast("tuple[CorpusCitation, ...]", self.memo[key])
 
     def _newest_first(self, tag: str) -> Iterator[StoredFacts]:
         stored = {s.doc_id: s for s in self.stored[tag]}
@@ -248,7 +260,15 @@ def render_edition_index(lst: Listing) -> Iterator[bytes]:
 
 
 def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
-    return corpus_page(lst.shared.config, lst.ctx, lst.citing(lst.edition.edition.tag), lst.published)
+    return corpus_page(lst.shared.config, lst.ctx, lst.corpus(lst.edition.edition.tag), lst.pages)
+
+
+def render_cited_page(lst: Listing) -> Iterator[bytes]:
+    symbol = next((s for s, page in lst.pages.items() if page == lst.item), None)
+    cited = next((c for c in lst.corpus(lst.edition.edition.tag) if c.symbol == symbol), None)
+    if cited is None:  # the plan's cited symbols are the documents' own: never without a citing one
+        raise RuntimeError(f"no document of the archive cites the symbol of citations/{lst.item}.html")
+    return cited_page(lst.shared.config, lst.ctx, cited, lst.item)
 
 
 def render_search_page(lst: Listing) -> bytes:
@@ -268,7 +288,7 @@ def render_not_found(lst: Listing) -> bytes:
 
 
 def render_sitemap(lst: Listing) -> bytes:
-    return sitemap_page(lst.shared.config, _source_facts(lst))
+    return sitemap_page(lst.shared.config, _source_facts(lst), lst.pages.values())
 
 
 def render_robots(lst: Listing) -> bytes:

@@ -191,7 +191,7 @@ class _Run:
             executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
         if isinstance(executor, _LazyPool) and executor.pool is None and cache is not None:
             cache.wait_warm()  # the workers are forked from this process alone (its one thread)
-        slots = listing_slots(self.shared)
+        slots = listing_slots(self.shared, self.keys.cited_pages)
         tick = progress(len(outputs) + len(slots)) if progress else None
         listings = self.listings = _Listings(self.shared, self.docs, outputs, store, keys=self.keys, tick=tick)
         if cache is not None:
@@ -334,7 +334,7 @@ class _Listings:
                 self._stored[tag] = _facts(self.docs, self._entries.get(tag, {}), self.store)
         group = {tag: self._stored[tag] for tag in tags}
         planned = plan_listings(self.shared, group, self.keys, scope=scope)
-        return ListingJob(self.shared, tuple(planned), group, self._published)
+        return ListingJob(self.shared, tuple(planned), group, self._published, pages=self.keys.cited_pages)
 
     def start(self, tag: str, executor: Executor) -> None:
         """Start rendering edition ``tag``'s listings on ``executor`` now: its pages are done."""

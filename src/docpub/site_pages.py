@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from docpub.archive import Citer, Published, corpus_citations, newest_first
+from docpub.archive import CorpusCitation, cited_index, newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.facts import Facts, description
 from docpub.model import Document
@@ -89,16 +89,23 @@ def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[
     return ctx.writer.render_index(index_entries(config, facts), nav)
 
 
-def corpus_page(config: SiteConfig, ctx: EditionContext, facts: Iterable[Citer],
-                published: Mapping[str, str]) -> Iterator[bytes]:
-    """Every symbol cited anywhere in the archive, with every citing paragraph (in pieces).
-
-    ``facts`` come newest first and are read once, so only what the page shows is held.
-    """
+def corpus_page(config: SiteConfig, ctx: EditionContext, cited: Sequence[CorpusCitation],
+                pages: Mapping[str, str]) -> Iterator[bytes]:
+    """Every symbol cited anywhere in the archive (``archive.corpus_citations``), by kind, each
+    leading to its page (``pages``: symbol -> its page's name) (in pieces)."""
     L = ctx.labels
     crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["all_citations"]))
     nav = make_nav(config, ctx, "", "citations/index.html", depth=2, crumbs=crumbs)
-    return ctx.writer.render_corpus_citations(corpus_citations(facts, Published(published)), nav)
+    return ctx.writer.render_corpus_citations(cited_index(cited, pages), nav)
+
+
+def cited_page(config: SiteConfig, ctx: EditionContext, cited: CorpusCitation, page: str) -> Iterator[bytes]:
+    """The page ``page`` (its name) of one symbol cited in the archive: every document citing it,
+    with every citing paragraph (in pieces)."""
+    L = ctx.labels
+    crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["all_citations"], "index.html"), Crumb(cited.symbol))
+    nav = make_nav(config, ctx, "", f"citations/{page}.html", depth=2, crumbs=crumbs)
+    return ctx.writer.render_cited(cited, nav)
 
 
 def search_page(config: SiteConfig, ctx: EditionContext) -> bytes:
@@ -133,8 +140,8 @@ def not_found_page(config: SiteConfig, home: EditionContext) -> bytes:
     return _html(home.writer.render_template("404.html.j2", nav=not_found_nav(config, home)))
 
 
-def sitemap_page(config: SiteConfig, facts: Sequence[Facts]) -> bytes:
-    return sitemap_xml(config.base_url, sitemap_pages(config, facts))
+def sitemap_page(config: SiteConfig, facts: Sequence[Facts], cited: Iterable[str] = ()) -> bytes:
+    return sitemap_xml(config.base_url, sitemap_pages(config, facts, cited))
 
 
 def robots_page(config: SiteConfig) -> bytes:
@@ -150,8 +157,9 @@ def not_found_nav(config: SiteConfig, home: EditionContext) -> Nav:
                base_url=config.base_url, noindex=True, description=home.labels["site_description"])
 
 
-def sitemap_pages(config: SiteConfig, facts: Sequence[Facts]) -> list[PageSet]:
-    """Every reader page in every edition: homes, corpus citations, documents and their citations."""
+def sitemap_pages(config: SiteConfig, facts: Sequence[Facts], cited: Iterable[str] = ()) -> list[PageSet]:
+    """Every reader page in every edition: homes, corpus citations (``cited``: the names of the
+    cited documents' pages), documents and their citations."""
     tags = [e.tag for e in config.editions]
 
     def every(doc_id: str, page: str, lastmod: str = "") -> PageSet:
@@ -159,6 +167,7 @@ def sitemap_pages(config: SiteConfig, facts: Sequence[Facts]) -> list[PageSet]:
         return PageSet(paths, page_path(config.source_lang, doc_id, page), lastmod)
 
     pages = [every("", "index.html"), every("", "citations/index.html")]
+    pages += [every("", f"citations/{name}.html") for name in sorted(cited)]
     for f in newest_first(facts):
         pages += [every(f.doc_id, "index.html", f.date), every(f.doc_id, "citations.html")]
     return pages
@@ -169,7 +178,7 @@ def _html(text: str) -> bytes:
 
 
 __all__ = [
-    "EditionContext", "corpus_page", "description", "document_crumbs", "edition_index_page", "feed_page",
+    "EditionContext", "cited_page", "corpus_page", "description", "document_crumbs", "edition_index_page", "feed_page",
     "index_entries", "make_nav", "not_found_nav", "not_found_page", "page_path", "robots_page",
     "root_index_page", "search_page", "sitemap_page", "sitemap_pages",
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from docpub.archive import CorpusCitation, by_month
+from docpub.archive import CitedEntry, CorpusCitation, by_month
 from docpub.config import Edition
 from docpub.media import MEDIA_PREFIX
 from docpub.model import (
@@ -241,17 +241,21 @@ class HtmlWriter:
         own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
         return self.stream_template("index.html.j2", years=by_month(entries), own=own, nav=nav)
 
-    def render_corpus_citations(self, cited: Sequence[CorpusCitation], nav: Nav) -> Iterator[bytes]:
-        """The archive's citations page: every cited symbol, by kind, with every citing paragraph,
-        as UTF-8 in pieces (it grows with the archive, and one symbol may be cited by every document)."""
+    def render_corpus_citations(self, cited: Sequence[CitedEntry], nav: Nav) -> Iterator[bytes]:
+        """The archive's index of cited documents: every cited symbol, by kind, each with how
+        often it is cited and a link to its page (``render_cited``), as UTF-8 in pieces."""
         groups = tuple(
             KindGroup(kind, tuple(c for c in cited if c.kind == kind)) for kind in CITATION_KINDS
         )
-        # ``places``: what a theme's template written for ``citing_list(places, L)`` still passes.
         return self.stream_template(
-            "archive_citations.html.j2", nav=nav, groups=tuple(g for g in groups if g.items),
-            places={}, total=len(cited),
+            "archive_citations.html.j2", nav=nav, groups=tuple(g for g in groups if g.items), total=len(cited),
         )
+
+    def render_cited(self, cited: CorpusCitation, nav: Nav) -> Iterator[bytes]:
+        """The page of one document cited in the archive: every document citing it, with every
+        citing paragraph, as UTF-8 in pieces (one symbol may be cited by every document)."""
+        # ``places``: what a theme's template written for ``citing_list(places, L)`` passes.
+        return self.stream_template("cited.html.j2", nav=nav, c=cited, places={})
 
     def render_template(self, name: str | Sequence[str], **context: Any) -> str:
         return render_template(self.env, name, self.theme, **context)
