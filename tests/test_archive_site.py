@@ -96,7 +96,10 @@ def test_edition_index_groups_by_year_and_month_newest_first(plain: Path) -> Non
     res_entry = html[html.index(f'id="{RES}"'):]
     assert "<dt>類別</dt><dd>決議</dd>" in res_entry  # the kind, in the edition's script
     assert "<dt>類別</dt><dd>信</dd>" in html[html.index(f'id="{A}"'):]
-    assert "#m2021-10" in page.hrefs  # the month list leads to the month
+    assert "archive/2021.html" in page.hrefs  # the years lead to their pages
+    year = read(plain / "zh-Hant" / "archive" / "2021.html")
+    assert {"m2021-11", "m2021-10", A, B, RES} <= year.ids
+    assert f"../../zh-Hant/{A}/index.html" in year.hrefs and "../index.html" in year.hrefs
 
 
 def test_every_reader_page_has_breadcrumbs_leading_home(plain: Path) -> None:
@@ -107,8 +110,8 @@ def test_every_reader_page_has_breadcrumbs_leading_home(plain: Path) -> None:
             assert crumbs, f"{tag}/{rel}"
             assert 'href="../index.html"' in crumbs.group(1) and 'aria-current="page"' in crumbs.group(1)
     doc = (plain / "zh-Hans" / A / "index.html").read_text(encoding="utf-8")
-    assert 'href="../index.html#m2021-11">2021年11月</a>' in doc
-    assert "m2021-11" in read(plain / "zh-Hans" / "index.html").ids
+    assert 'href="../archive/2021.html#m2021-11">2021年11月</a>' in doc  # the month, on its year's page
+    assert "m2021-11" in read(plain / "zh-Hans" / "archive" / "2021.html").ids
 
 
 def test_document_text_has_contents_beside_it_and_a_way_back_to_top(plain: Path) -> None:
@@ -249,6 +252,11 @@ def test_sitemap_lists_every_reader_page_with_its_editions(published: Path) -> N
             alts = {x.get("hreflang"): x.get("href") for x in u.findall("x:link", ns)}
             assert set(alts) == {*TAGS, "x-default"} and all(h and h.startswith(BASE) for h in alts.values())
         assert f"{BASE}{tag}/citations/index.html" in urls
+        # the pages of the years and of the cited documents: every one that the build wrote
+        for folder in ("archive", "citations"):
+            for page in (published / tag / folder).glob("*.html"):
+                assert f"{BASE}{tag}/{folder}/{page.name}" in urls, page
+        assert f"{BASE}{tag}/archive/2021.html" in urls and f"{BASE}{tag}/citations/s-res-2512-2020.html" in urls
     assert not [u for u in urls if "/review/" in u or "search" in u or "404" in u or "parallel" in u]
     robots = (published / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {BASE}sitemap.xml" in robots and "Disallow: /council/review/" in robots

@@ -43,7 +43,9 @@ def build(site: Path, out: Path, capsys: pytest.CaptureFixture[str], *args: str)
 # are made from the pages after them (see test_archive_site), the marker names the folder.
 _NOT_PLANNED = re.compile(r"pagefind/|\.docpub-output$")
 # The pages listing every document: what a changed title or date re-renders.
-LISTINGS = {"index.html", "review/index.html"} | {f"{t}/index.html" for t in EDITIONS}
+# (Every document of these sites is of 2021, and among the newest a home lists.)
+LISTINGS = {"index.html", "review/index.html"} | {
+    f"{t}/{p}" for t in EDITIONS for p in ("index.html", "archive/2021.html")}
 # The index of cited documents: what a changed citation (a new symbol, a new count) re-renders.
 CITED_INDEX = {f"{t}/citations/index.html" for t in EDITIONS}
 
@@ -986,3 +988,30 @@ def test_entries_a_failed_build_never_took_in_are_removed_by_the_next(tmp_path: 
         assert store.get(kept) is not None
     assert not stray.exists()
     assert Path(entry_path(store.objects, kept, ".html")).read_bytes() == b"an entry"
+
+
+def test_an_old_documents_edit_leaves_the_homes_as_they_are(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """An archive of more documents than a home lists: each home lists the newest, the page of
+    each year lists that year's; editing an old document's title re-renders its year's page,
+    not the homes, and no other year's page."""
+    from docpub.pages import RECENT
+
+    docs = {f"d{n:02}": MINIMAL.replace("测试文件", f"文件{n}").replace("2021-03-01", f"{2000 + n}-05-0{1 + n % 9}")
+            for n in range(RECENT + 4)}
+    site = make_site(tmp_path / "s", docs)
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf", "--no-search")
+    home = (out / "zh-Hans" / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="doc-entry"') == RECENT and 'id="d04"' in home and 'id="d03"' not in home
+    listed = [len(re.findall(r'class="doc-entry"', p.read_text(encoding="utf-8")))
+              for p in (out / "zh-Hans" / "archive").glob("*.html")]
+    assert sorted(listed) == [1] * (RECENT + 4)  # every document on the page of its year, once
+    assert 'href="archive/2000.html"' in home
+    before = inodes(out)
+    (site / "content" / "d00" / "zh-Hans.md").write_text(docs["d00"].replace("文件0", "改过的文件0"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf", "--no-search")
+    assert changed(before, inodes(out)) == doc_pages("d00") | reviews("d00") | {"review/index.html"} \
+        | {f"{t}/archive/2000.html" for t in EDITIONS} | cited("s-res-2512-2020")
+    assert "改过的文件0" in (out / "zh-Hans" / "archive" / "2000.html").read_text(encoding="utf-8")
+    assert "改過的文件0" in (out / "zh-Hant" / "archive" / "2000.html").read_text(encoding="utf-8")

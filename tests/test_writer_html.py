@@ -32,6 +32,7 @@ from docpub.templating import default_theme
 from docpub.transforms.citations import CitedDocument
 from docpub.writers.html import (
     Alternate,
+    ArchiveYear,
     HtmlWriter,
     IndexEntry,
     Nav,
@@ -236,7 +237,8 @@ def test_citations_page_golden(writer: HtmlWriter, regen: bool) -> None:
 
 
 def test_index_page_golden(writer: HtmlWriter, regen: bool) -> None:
-    html = joined(writer.render_index([index_entry()], nav(depth=0, pdf="")))
+    archive = [ArchiveYear(2020, 1, "archive/2020.html"), ArchiveYear(2019, 12, "archive/2019.html")]
+    html = joined(writer.render_index([index_entry()], nav(depth=0, pdf=""), archive=archive, total=13))
     check_golden("index.html", html, regen)
 
 

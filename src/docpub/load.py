@@ -60,8 +60,8 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
 
 
 # What the store keeps of a parsed file besides its model: its id, the images it shows,
-# the symbols it cites and its own symbol.
-Summary = tuple[str, tuple[str, ...], tuple[str, ...], str]
+# the symbols it cites, its own symbol and its date (ISO 8601).
+Summary = tuple[str, tuple[str, ...], tuple[str, ...], str, str]
 
 
 def _key(path: Path, config: SiteConfig, code: str, site: Path) -> str:
@@ -77,13 +77,13 @@ def _cached(store: Store, key: str) -> Summary | None:
 
 
 def _source(path: Path, key: str, summary: Summary, config: SiteConfig, seen: dict[str, str]) -> DocSource:
-    doc_id, images, cites, symbol = summary
+    doc_id, images, cites, symbol, date = summary
     check_doc_id(doc_id, path)
     check_unique(doc_id, path, seen)
     limit = config.max_image_kib * 1024
     files = check_image_sources(path, images, max_bytes=limit)
     found = tuple((f.name, str(f.path), digest(read_image(f, max_bytes=limit))) for f in files)
-    return DocSource(doc_id, str(path), key, found, cites, symbol)
+    return DocSource(doc_id, str(path), key, found, cites, symbol, date)
 
 
 @collector_paused
@@ -104,7 +104,8 @@ def parse(config: SiteConfig, path: Path) -> tuple[bytes, Summary]:
     doc = link_citations(doc, urls=config.urls)
     cites = tuple(sorted({x.symbol for x in iter_inlines(doc) if isinstance(x, Citation)}))
     parsed = parse_symbol(doc.meta.symbol) if doc.meta.symbol else None
-    summary = (doc.id, tuple(image_sources(doc)), cites, parsed.canonical if parsed is not None else "")
+    summary = (doc.id, tuple(image_sources(doc)), cites, parsed.canonical if parsed is not None else "",
+               doc.meta.date.isoformat())
     return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), summary
 
 
@@ -117,8 +118,8 @@ def _store(store: Store, key: str, model: bytes, summary: Summary) -> Summary:
 def _cached_summary(store: Store, key: str) -> Summary | None:
     raw = store.read(f"summary-{key}")
     try:
-        doc_id, images, cites, symbol = json.loads(raw) if raw is not None else None  # type: ignore[misc]
-        return str(doc_id), tuple(map(str, images)), tuple(map(str, cites)), str(symbol)
+        doc_id, images, cites, symbol, date = json.loads(raw) if raw is not None else None  # type: ignore[misc]
+        return str(doc_id), tuple(map(str, images)), tuple(map(str, cites)), str(symbol), str(date)
     except (ValueError, TypeError):
         return None
 

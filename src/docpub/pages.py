@@ -28,7 +28,7 @@ from docpub.inputs import SiteInputs
 
 PageKind = Literal[
     "document", "citations", "parallel", "review", "facts", "pdf", "image", "static",
-    "edition_index", "corpus_citations", "cited_page", "search_page", "feed",
+    "edition_index", "year_index", "corpus_citations", "cited_page", "search_page", "feed",
     "root_index", "not_found", "sitemap", "robots", "review_index",
 ]
 # document: one output per document and edition; edition: one per edition; site: one for the site.
@@ -41,8 +41,14 @@ Reads = Literal["model", "converter", "review_table", "static", "images", "pdf_e
 # What a listing kind reads of every document's facts (``Facts.facet``).
 Facet = Literal["listing", "description", "citations", "cited", "review"]
 # one: one output; images: one per image of the document; static: one per static file;
-# cited: one per document cited anywhere in the archive (a listing of those citing it).
-Items = Literal["one", "images", "static", "cited"]
+# cited: one per document cited anywhere in the archive (a listing of those citing it);
+# years: one per year of the archive's documents.
+Items = Literal["one", "images", "static", "cited", "years"]
+# Which documents a listing shows (its key covers their facets, and nothing of the others):
+# all; recent: the RECENT newest (and how many each year has); year: those of its year;
+# citing: those citing its cited document.
+Shows = Literal["all", "recent", "year", "citing"]
+RECENT = 20  # the newest documents a home lists; the others are on the pages of their years
 # all: always; converted: editions derived from the source; source: the source edition only;
 # pdf: only when PDFs are built; base_url: only when the site's address is known;
 # review: only when some edition is converted.
@@ -102,6 +108,7 @@ class KindDef:
     items: Items = "one"
     when: When = "all"
     local: bool = False  # made by the client (a copy), never sent to a worker
+    shows: Shows = "all"  # listing kinds: the documents whose facts they show
     published: bool = True  # False: kept in the store for the listings, not a file of the site
 
     @property
@@ -147,20 +154,24 @@ KINDS: Mapping[PageKind, KindDef] = {
                    _reads("model", "converter", "static", "images", "pdf_engine"), when="pdf"),
     "image": KindDef("document", "{tag}/{doc}/{item}", "render_copy", items="images", local=True),
     "static": KindDef("site", "{item}", "render_copy", items="static", local=True),
+    # An edition's home lists the newest documents and the years; each year has its page.
     "edition_index": KindDef("edition", "{tag}/index.html", "render_edition_index", ("index.html.j2",),
-                             facets=_facets("listing")),
+                             facets=_facets("listing"), shows="recent"),
+    "year_index": KindDef("edition", "{tag}/archive/{item}.html", "render_year_index", ("archive_year.html.j2",),
+                          facets=_facets("listing"), items="years", shows="year"),
     # The documents cited anywhere in the archive, by kind, each leading to its own page, which
     # lists the documents citing it and each citing paragraph (an edit re-renders the pages of
     # what the edited document cites, not one page of every citation in the archive).
     "corpus_citations": KindDef("edition", "{tag}/citations/index.html", "render_corpus_citations",
                                 ("archive_citations.html.j2",), facets=_facets("cited")),
     "cited_page": KindDef("edition", "{tag}/citations/{item}.html", "render_cited_page",
-                          ("cited.html.j2",), facets=_facets("listing", "citations"), items="cited"),
+                          ("cited.html.j2",), facets=_facets("listing", "citations"), items="cited",
+                          shows="citing"),
     "search_page": KindDef("edition", "{tag}/search/index.html", "render_search_page", ("search.html.j2",)),
     "feed": KindDef("edition", "{tag}/feed.xml", "render_feed", facets=_facets("listing", "description"),
                     when="base_url"),
     "root_index": KindDef("site", "index.html", "render_root_index", ("index.html.j2",),
-                          facets=_facets("listing"), when="source"),
+                          facets=_facets("listing"), when="source", shows="recent"),
     "not_found": KindDef("site", "404.html", "render_not_found", ("404.html.j2",)),
     "sitemap": KindDef("site", "sitemap.xml", "render_sitemap", facets=_facets("listing", "cited"), when="base_url"),
     "robots": KindDef("site", "robots.txt", "render_robots", when="base_url"),

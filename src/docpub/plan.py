@@ -19,7 +19,7 @@ from hashlib import blake2b
 
 from docpub.facts import StoredFacts
 from docpub.inputs import EditionSpec, digest, feed, hasher, versions
-from docpub.pages import KINDS, KindDef, PageKind, Shared
+from docpub.pages import KINDS, RECENT, Items, KindDef, PageKind, Shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class DocSource:
     images: tuple[tuple[str, str, str], ...] = ()  # (published name, the real file, digest of its bytes)
     cites: tuple[str, ...] = ()  # canonical symbols of the documents it cites
     symbol: str = ""  # its own canonical symbol ("" for none)
+    date: str = ""  # its date, ISO 8601 (the archive's pages by year read it)
 
 
 def site_links(docs: Sequence[DocSource]) -> dict[str, str]:
@@ -117,31 +118,33 @@ def cited_pages(symbols: Iterable[str]) -> dict[str, str]:
             for s, n in sorted(names.items())}
 
 
-def listing_slots(shared: Shared, cited: Mapping[str, str] | None = None) -> list[tuple[PageKind, KindDef, str, str]]:
+def listing_slots(shared: Shared, items: Mapping[Items, Sequence[str]] | None = None
+                  ) -> list[tuple[PageKind, KindDef, str, str]]:
     """(kind, its definition, edition tag or "", item) of every listing output of this build;
-    ``cited``: the archive's cited symbols and their pages (``cited_pages``), one page each."""
+    ``items``: those of the listing kinds with a page per item (``KeyParts.items``)."""
     slots: list[tuple[PageKind, KindDef, str, str]] = []
     for name, kind in KINDS.items():
         if not kind.listing:
             continue
         tags = [e.edition.tag for e in shared.inputs.editions] if kind.scope == "edition" else [""]
-        items = sorted((cited or {}).values()) if kind.items == "cited" else [""]
-        slots += [(name, kind, tag, item) for tag in tags if applies(kind, shared, tag) for item in items]
+        items_ = (items or {}).get(kind.items, ()) if kind.items != "one" else [""]
+        slots += [(name, kind, tag, item) for tag in tags if applies(kind, shared, tag) for item in items_]
     return slots
 
 
 def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], keys: KeyParts, *,
                   scope: str) -> list[Output]:
-    """The pages made from every document's facts; each key covers the facets it shows (of
-    every document, or for a cited document's page, of the documents citing it).
+    """The pages made from every document's facts; each key covers the facets it shows of the
+    documents it shows (``KindDef.shows``), and which documents those are.
 
     ``scope``: an edition's tag for its listings, "" for the site's (which read ``facts``
     of every edition). ``keys`` as for ``plan_documents``.
     """
     published = keys.published
     symbols = {page: symbol for symbol, page in keys.cited_pages.items()}
+    by_id: dict[str, dict[str, StoredFacts]] = {}  # group -> its documents' facts by id, made once
     out = []
-    for name, kind, tag, item in listing_slots(shared, keys.cited_pages):
+    for name, kind, tag, item in listing_slots(shared, keys.items):
         if tag != scope:
             continue
         path = kind.path.format(tag=tag, item=item)
@@ -150,12 +153,19 @@ def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], ke
         if "citations" in kind.facets or "cited" in kind.facets:  # a symbol the site publishes leads to its page
             parts.append(published)
         parts.append(keys.editions[tag or shared.config.source_lang])  # its labels and titles
+        shown: frozenset[str] | None = None  # the ids of the documents it shows (None: every one)
+        if kind.shows == "citing":
+            shown = keys.citing[symbols[item]]
+            parts.append(symbols[item])
+        elif kind.shows in ("recent", "year"):  # the years and their counts, which these pages list
+            shown = keys.recent if kind.shows == "recent" else keys.years[item]
+            parts.append(keys.year_counts)
         for group in groups if kind.facets else ():
-            docs: Iterable[StoredFacts] = facts[group]
-            if item:
-                citing = keys.citing[symbols[item]]
-                docs = [f for f in docs if f.doc_id in citing]
-                parts.append(symbols[item])
+            docs: Iterable[StoredFacts] = facts[group]  # (by id)
+            if shown is not None:  # a few of them: found by id, not by a look at every one
+                if group not in by_id:
+                    by_id[group] = {f.doc_id: f for f in facts[group]}
+                docs = [by_id[group][i] for i in sorted(shown) if i in by_id[group]]
             parts += [p for f in docs for p in (f.doc_id, *(f.facet(facet) for facet in sorted(kind.facets)))]
         out.append(Output(name, tag, "", digest(*parts), item))
     return out
@@ -205,6 +215,30 @@ class KeyParts:
     def cited_pages(self) -> dict[str, str]:
         """Every symbol the archive cites -> the name of its page (``cited_pages``)."""
         return cited_pages(self.citing)
+
+    @functools.cached_property
+    def items(self) -> dict[Items, list[str]]:
+        """The items of the listing kinds with a page per item: the names of the cited
+        documents' pages, the years (newest first)."""
+        return {"cited": sorted(self.cited_pages.values()), "years": sorted(self.years, reverse=True)}
+
+    @functools.cached_property
+    def years(self) -> dict[str, frozenset[str]]:
+        """Each year of the archive ("2021") -> the ids of its documents."""
+        found: dict[str, set[str]] = {}
+        for doc in self._sources:
+            found.setdefault(doc.date[:4], set()).add(doc.id)
+        return {year: frozenset(ids) for year, ids in found.items()}
+
+    @functools.cached_property
+    def year_counts(self) -> str:
+        return repr(sorted((year, len(ids)) for year, ids in self.years.items()))
+
+    @functools.cached_property
+    def recent(self) -> frozenset[str]:
+        """The ids of the ``RECENT`` newest documents (as ``archive.newest_first`` orders them)."""
+        newest = sorted(sorted(self._sources, key=lambda d: d.id), key=lambda d: d.date, reverse=True)
+        return frozenset(d.id for d in newest[:RECENT])
 
     @functools.cached_property
     def citing(self) -> dict[str, frozenset[str]]:

@@ -36,6 +36,7 @@ from docpub.site_pages import (
     root_index_page,
     search_page,
     sitemap_page,
+    year_page,
 )
 from docpub.transforms.citations import CitedDocument, collect_citations
 from docpub.transforms.editions import Conversion, Converter, build_converter, convert_traced
@@ -259,13 +260,21 @@ def render_edition_index(lst: Listing) -> Iterator[bytes]:
     return edition_index_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag])
 
 
+def render_year_index(lst: Listing) -> Iterator[bytes]:
+    return year_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag], int(lst.item))
+
+
 def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
     return corpus_page(lst.shared.config, lst.ctx, lst.corpus(lst.edition.edition.tag), lst.pages)
 
 
 def render_cited_page(lst: Listing) -> Iterator[bytes]:
-    symbol = next((s for s, page in lst.pages.items() if page == lst.item), None)
-    cited = next((c for c in lst.corpus(lst.edition.edition.tag) if c.symbol == symbol), None)
+    tag = lst.edition.edition.tag
+    if ("cited", tag) not in lst.memo:  # each symbol's page name and its citations, found once
+        pages = {page: symbol for symbol, page in lst.pages.items()}
+        by_symbol = {c.symbol: c for c in lst.corpus(tag)}
+        lst.memo[("cited", tag)] = {page: by_symbol.get(symbol) for page, symbol in pages.items()}
+    cited = lst.memo[("cited", tag)].get(lst.item)
     if cited is None:  # the plan's cited symbols are the documents' own: never without a citing one
         raise RuntimeError(f"no document of the archive cites the symbol of citations/{lst.item}.html")
     return cited_page(lst.shared.config, lst.ctx, cited, lst.item)

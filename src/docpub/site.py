@@ -191,7 +191,7 @@ class _Run:
             executor.preload("docpub.writers.pdf")  # WeasyPrint: imported once, not by every worker
         if isinstance(executor, _LazyPool) and executor.pool is None and cache is not None:
             cache.wait_warm()  # the workers are forked from this process alone (its one thread)
-        slots = listing_slots(self.shared, self.keys.cited_pages)
+        slots = listing_slots(self.shared, self.keys.items)
         tick = progress(len(outputs) + len(slots)) if progress else None
         listings = self.listings = _Listings(self.shared, self.docs, outputs, store, keys=self.keys, tick=tick)
         if cache is not None:

@@ -14,8 +14,9 @@ from docpub.archive import CorpusCitation, cited_index, newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.facts import Facts, description
 from docpub.model import Document
+from docpub.pages import RECENT
 from docpub.writers.feeds import FeedEntry, PageSet, atom_feed, robots_txt, sitemap_xml
-from docpub.writers.html import Alternate, Crumb, HtmlWriter, IndexEntry, Nav
+from docpub.writers.html import Alternate, ArchiveYear, Crumb, HtmlWriter, IndexEntry, Nav
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +60,11 @@ def _page_in(config: SiteConfig, edition: Edition, page: str) -> str:
 
 
 def document_crumbs(ctx: EditionContext, doc: Document, *, here: str = "") -> tuple[Crumb, ...]:
-    """Home › month › document (› here), from a page in the document's folder."""
+    """Home › month (on the page of its year) › document (› here), from a page in the document's folder."""
     d = doc.meta.date
     month = ctx.labels["year_month"].replace("{y}", str(d.year)).replace("{m}", str(d.month))
-    steps = [Crumb(ctx.labels["home"], "../index.html"), Crumb(month, f"../index.html#m{d.year}-{d.month:02d}")]
+    steps = [Crumb(ctx.labels["home"], "../index.html"),
+             Crumb(month, f"../{year_page_path(d.year)}#m{d.year}-{d.month:02d}")]
     if here:
         return (*steps, Crumb(doc.meta.title, "index.html"), Crumb(here))
     return (*steps, Crumb(doc.meta.title))
@@ -71,9 +73,26 @@ def document_crumbs(ctx: EditionContext, doc: Document, *, here: str = "") -> tu
 # --- the pages of an edition ------------------------------------------------------------
 
 
-def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool = False) -> list[IndexEntry]:
-    """The archive's list, newest first."""
-    prefix = "" if from_root else "../"
+def year_page_path(year: int | str) -> str:
+    """The page of a year of the archive, from an edition's folder."""
+    return f"archive/{year}.html"
+
+
+def archive_years(facts: Iterable[Facts], prefix: str, current: int = 0) -> list[ArchiveYear]:
+    """The archive's years, newest first, with their documents' counts and pages (``prefix``:
+    the edition's folder from the page listing them)."""
+    counts: dict[int, int] = {}
+    for f in facts:
+        counts[int(f.date[:4])] = counts.get(int(f.date[:4]), 0) + 1
+    return [ArchiveYear(y, n, prefix + year_page_path(y), y == current)
+            for y, n in sorted(counts.items(), reverse=True)]
+
+
+def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool = False,
+                  prefix: str | None = None) -> list[IndexEntry]:
+    """The documents ``facts``, newest first, linked from a page of an edition's folder (or of the
+    site's, ``from_root``; ``prefix``: the site's folder from the page, when neither)."""
+    prefix = prefix if prefix is not None else "" if from_root else "../"
     return [
         IndexEntry(
             doc_id=f.doc_id, title=f.title, title_en=f.title_en, date=f.date, symbol=f.symbol, kind=f.kind,
@@ -84,9 +103,20 @@ def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool
 
 
 def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -> Iterator[bytes]:
-    """An edition's home: its documents by year and month (in pieces)."""
+    """An edition's home: its ``RECENT`` newest documents by month, and its years (in pieces)."""
     nav = make_nav(config, ctx, "", "index.html", depth=1)
-    return ctx.writer.render_index(index_entries(config, facts), nav)
+    return ctx.writer.render_index(index_entries(config, newest_first(facts)[:RECENT]), nav,
+                                   archive=archive_years(facts, ""), total=len(facts))
+
+
+def year_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts], year: int) -> Iterator[bytes]:
+    """The page of ``year`` in an edition: that year's documents by month, and the other years
+    (in pieces); ``facts``: every document's."""
+    L = ctx.labels
+    crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["year"].replace("{y}", str(year))))
+    nav = make_nav(config, ctx, "", year_page_path(year), depth=2, crumbs=crumbs)
+    entries = index_entries(config, [f for f in facts if int(f.date[:4]) == year], prefix="../../")
+    return ctx.writer.render_year(year, entries, nav, archive=archive_years(facts, "../", year))
 
 
 def corpus_page(config: SiteConfig, ctx: EditionContext, cited: Sequence[CorpusCitation],
@@ -133,7 +163,8 @@ def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Fa
     """The root page: the source edition's home, its canonical address that home (in pieces)."""
     nav = make_nav(config, home, "", "index.html", depth=0)
     root_nav = replace(nav, path="index.html", canonical_path=f"{config.source_lang}/index.html")
-    return home.writer.render_index(index_entries(config, facts, from_root=True), root_nav)
+    return home.writer.render_index(index_entries(config, newest_first(facts)[:RECENT], from_root=True), root_nav,
+                                    archive=archive_years(facts, f"{config.source_lang}/"), total=len(facts))
 
 
 def not_found_page(config: SiteConfig, home: EditionContext) -> bytes:
@@ -167,6 +198,7 @@ def sitemap_pages(config: SiteConfig, facts: Sequence[Facts], cited: Iterable[st
         return PageSet(paths, page_path(config.source_lang, doc_id, page), lastmod)
 
     pages = [every("", "index.html"), every("", "citations/index.html")]
+    pages += [every("", a.href) for a in archive_years(facts, "")]
     pages += [every("", f"citations/{name}.html") for name in sorted(cited)]
     for f in newest_first(facts):
         pages += [every(f.doc_id, "index.html", f.date), every(f.doc_id, "citations.html")]
@@ -180,5 +212,5 @@ def _html(text: str) -> bytes:
 __all__ = [
     "EditionContext", "cited_page", "corpus_page", "description", "document_crumbs", "edition_index_page", "feed_page",
     "index_entries", "make_nav", "not_found_nav", "not_found_page", "page_path", "robots_page",
-    "root_index_page", "search_page", "sitemap_page", "sitemap_pages",
+    "root_index_page", "search_page", "sitemap_page", "sitemap_pages", "year_page", "year_page_path",
 ]

@@ -141,6 +141,16 @@ class IndexEntry:
     kind: str = ""  # what the document is (a DocumentKind: letter, resolution ...)
 
 
+@dataclass(frozen=True, slots=True)
+class ArchiveYear:
+    """A year of the archive as its pages list it: its documents' count and its page."""
+
+    year: int
+    count: int
+    href: str
+    current: bool = False
+
+
 class CitedLike(Protocol):
     """What the citations page needs of a cited document (see transforms.citations)."""
 
@@ -236,10 +246,21 @@ class HtmlWriter:
             groups=tuple(g for g in groups if g.items), places=places, total=len(cited), site=site or {},
         )
 
-    def render_index(self, entries: Sequence[IndexEntry], nav: Nav) -> Iterator[bytes]:
-        """An index of documents by year and month, as UTF-8 in pieces (it lists the whole archive)."""
+    def render_index(self, entries: Sequence[IndexEntry], nav: Nav, *,
+                     archive: Sequence[ArchiveYear] = (), total: int = 0) -> Iterator[bytes]:
+        """A home: the newest documents (``entries``) by year and month, and the archive's years
+        (``archive``; ``total`` documents in all), as UTF-8 in pieces."""
         own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
-        return self.stream_template("index.html.j2", years=by_month(entries), own=own, nav=nav)
+        return self.stream_template("index.html.j2", years=by_month(entries), own=own, nav=nav,
+                                    archive=tuple(archive), total=total or len(entries))
+
+    def render_year(self, year: int, entries: Sequence[IndexEntry], nav: Nav, *,
+                    archive: Sequence[ArchiveYear]) -> Iterator[bytes]:
+        """The page of one year of the archive: its documents by month, and the other years
+        (``archive``), as UTF-8 in pieces."""
+        own = {e.doc_id: _own_href(e, nav.edition.tag) for e in entries}
+        return self.stream_template("archive_year.html.j2", year=year, years=by_month(entries), own=own, nav=nav,
+                                    archive=tuple(archive))
 
     def render_corpus_citations(self, cited: Sequence[CitedEntry], nav: Nav) -> Iterator[bytes]:
         """The archive's index of cited documents: every cited symbol, by kind, each with how
