@@ -21,11 +21,11 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from docpub.cache import Store, checksum, write_entry
-from docpub.facts import Facts, StoredFacts
+from docpub.facts import LightFacts, StoredFacts
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Shared, renderer
-from docpub.plan import DocSource, Output, applies, links_of, published_ids, site_links
+from docpub.plan import DocSource, Output, Shown, applies, links_of, published_ids, site_links
 from docpub.templating import template_errors
 from docpub.work import collector_paused
 
@@ -192,6 +192,7 @@ class ListingJob:
     published: Mapping[str, str]
     objects: str = ""  # the store's folder of entries, when the worker writes them itself
     pages: Mapping[str, str] = field(default_factory=dict)  # cited symbol -> its page (``plan.cited_pages``)
+    shown: Shown = field(default_factory=Shown)  # which documents its pages show
 
 
 @collector_paused
@@ -211,15 +212,16 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
     scope's edition (or, for the site's listings, of the source edition) are read once."""
     from docpub.render import Listing
 
-    loaded: dict[str, list[Facts]] = {}
+    loaded = LightFacts(job.facts)  # read as the pages ask: only those shown, or every one
     memo: dict[Hashable, Any] = {}  # what the job's pages share (the archive's citations, joined once)
+    symbols = {page: symbol for symbol, page in job.pages.items()}
+    citing: frozenset[str] = frozenset().union(  # the documents citing what the job's cited pages are of
+        *(job.shown.citing.get(symbols.get(o.item, ""), ()) for o in job.outputs if o.kind == "cited_page"))
     with template_errors(job.shared.inputs.theme.theme):
         for o in job.outputs:
             tag = o.edition or job.shared.config.source_lang
-            if tag not in loaded:
-                loaded[tag] = [f.load(light=True) for f in job.facts[tag]]
             listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts,
-                              pages=job.pages, item=o.item, memo=memo)
+                              pages=job.pages, item=o.item, memo=memo, shown=job.shown, citing_ids=citing)
             yield o, cast("RenderListing", renderer(o.kind))(listing)
 
 

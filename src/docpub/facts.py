@@ -10,7 +10,7 @@ those, so editing a paragraph does not re-render an index that shows titles.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from sys import intern
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, cast
@@ -159,6 +159,37 @@ class StoredFacts:
             return Facts.read_citing(f)
 
 
+class LightFacts(Mapping[str, Sequence[Facts]]):
+    """Edition tag -> every document's light facts (``Facts.read(light=True)``), read from the
+    store when first asked for; ``some`` reads only those of given documents. Each is read once."""
+
+    def __init__(self, stored: Mapping[str, Sequence[StoredFacts]]) -> None:
+        self.stored = stored
+        self._all: dict[str, list[Facts]] = {}
+        self._read: dict[tuple[str, str], Facts] = {}
+
+    def __getitem__(self, tag: str) -> list[Facts]:
+        if tag not in self._all:
+            self._all[tag] = [self._one(tag, f) for f in self.stored[tag]]
+        return self._all[tag]
+
+    def some(self, tag: str, ids: Collection[str]) -> list[Facts]:
+        """The light facts of the documents ``ids`` in edition ``tag`` (by id)."""
+        return [self._one(tag, f) for f in self.stored[tag] if f.doc_id in ids]
+
+    def _one(self, tag: str, stored: StoredFacts) -> Facts:
+        found = self._read.get((tag, stored.doc_id))
+        if found is None:
+            found = self._read[(tag, stored.doc_id)] = stored.load(light=True)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.stored)
+
+    def __len__(self) -> int:
+        return len(self.stored)
+
+
 def description(doc: Document) -> str:
     """The document's first words (its first paragraph), for search engines and link previews."""
     from docpub.model import iter_paragraphs, plain_text
@@ -186,4 +217,4 @@ def document_facts(doc: Document, *, review_count: int = -1, cited: Sequence[Cit
                  cited, places_, review_count)
 
 
-__all__ = ["DESCRIPTION_CHARS", "FACETS", "Facts", "StoredFacts", "description", "document_facts"]
+__all__ = ["DESCRIPTION_CHARS", "FACETS", "Facts", "LightFacts", "StoredFacts", "description", "document_facts"]

@@ -14,7 +14,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from hashlib import blake2b
 
 from docpub.facts import StoredFacts
@@ -33,6 +33,21 @@ class DocSource:
     cites: tuple[str, ...] = ()  # canonical symbols of the documents it cites
     symbol: str = ""  # its own canonical symbol ("" for none)
     date: str = ""  # its date, ISO 8601 (the archive's pages by year read it)
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """Which documents the listings of a build show, by id (``KindDef.shows``): the newest (a
+    home's), each year's ("2021" -> ids), and those citing each cited symbol (symbol -> ids).
+    A listing job reads the facts of only those its pages show."""
+
+    recent: frozenset[str] = frozenset()
+    years: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    citing: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def counts(self) -> dict[int, int]:
+        """Year -> how many documents it has."""
+        return {int(year): len(ids) for year, ids in self.years.items()}
 
 
 def site_links(docs: Sequence[DocSource]) -> dict[str, str]:
@@ -142,7 +157,7 @@ def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], ke
     """
     published = keys.published
     symbols = {page: symbol for symbol, page in keys.cited_pages.items()}
-    by_id: dict[str, dict[str, StoredFacts]] = {}  # group -> its documents' facts by id, made once
+    rows = _Rows(facts)
     out = []
     for name, kind, tag, item in listing_slots(shared, keys.items):
         if tag != scope:
@@ -161,12 +176,8 @@ def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], ke
             shown = keys.recent if kind.shows == "recent" else keys.years[item]
             parts.append(keys.year_counts)
         for group in groups if kind.facets else ():
-            docs: Iterable[StoredFacts] = facts[group]  # (by id)
-            if shown is not None:  # a few of them: found by id, not by a look at every one
-                if group not in by_id:
-                    by_id[group] = {f.doc_id: f for f in facts[group]}
-                docs = [by_id[group][i] for i in sorted(shown) if i in by_id[group]]
-            parts += [p for f in docs for p in (f.doc_id, *(f.facet(facet) for facet in sorted(kind.facets)))]
+            row = rows.of(group, kind.facets)
+            parts += row.values() if shown is None else [row[i] for i in sorted(shown) if i in row]
         out.append(Output(name, tag, "", digest(*parts), item))
     return out
 
@@ -176,6 +187,25 @@ def _items(kind: KindDef, doc: DocSource) -> Iterator[str]:
         yield from (name for name, _, _ in doc.images)
     else:
         yield ""
+
+
+class _Rows:
+    """What the keys of listings read of each document's facts: for a group of facts (an
+    edition's) and a set of facets, document id -> "<id> <digest> ...", made once a plan."""
+
+    def __init__(self, facts: Mapping[str, Sequence[StoredFacts]]) -> None:
+        self.facts = facts
+        self._rows: dict[tuple[str, frozenset[str]], dict[str, str]] = {}
+
+    def of(self, group: str, facets: frozenset[str]) -> dict[str, str]:
+        rows = self._rows.get((group, facets))
+        if rows is None:
+            names = sorted(facets)
+            rows = self._rows[(group, facets)] = {}
+            for f in self.facts[group]:  # (by id)
+                head = dict(part.split("=", 1) for part in f.head.split(" "))
+                rows[f.doc_id] = " ".join([f.doc_id, *(head[name] for name in names)])
+        return rows
 
 
 class KeyParts:
@@ -215,6 +245,10 @@ class KeyParts:
     def cited_pages(self) -> dict[str, str]:
         """Every symbol the archive cites -> the name of its page (``cited_pages``)."""
         return cited_pages(self.citing)
+
+    @functools.cached_property
+    def shown(self) -> Shown:
+        return Shown(self.recent, self.years, self.citing)
 
     @functools.cached_property
     def items(self) -> dict[Items, list[str]]:
@@ -304,5 +338,5 @@ class KeyParts:
         return part
 
 
-__all__ = ["DocSource", "KeyParts", "Output", "applies", "cited_pages", "links_of", "listing_slots", "plan_documents",
-           "plan_listings", "published_ids", "site_links"]
+__all__ = ["DocSource", "KeyParts", "Output", "Shown", "applies", "cited_pages", "links_of", "listing_slots",
+           "plan_documents", "plan_listings", "published_ids", "site_links"]

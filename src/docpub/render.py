@@ -10,17 +10,18 @@ output never does.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from docpub.archive import CorpusCitation, Published, corpus_citations, newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.editors import document_anchors, review_index_page, review_page
-from docpub.facts import CitingFacts, Facts, StoredFacts, document_facts
+from docpub.facts import CitingFacts, Facts, LightFacts, StoredFacts, document_facts
 from docpub.inputs import EditionSpec, ThemeSources
 from docpub.model import Document
 from docpub.pages import Shared
+from docpub.plan import Shown
 from docpub.review import Review, iter_texts, review
 from docpub.site_pages import (
     EditionContext,
@@ -150,6 +151,14 @@ class Listing:
     pages: Mapping[str, str] = field(default_factory=dict)  # cited symbol -> its page (``plan.cited_pages``)
     item: str = ""  # the output's item: a cited symbol's page
     memo: dict[Hashable, Any] = field(default_factory=dict)  # what the listings of one job share
+    shown: Shown = field(default_factory=Shown)  # which documents the listings show
+    citing_ids: frozenset[str] = frozenset()  # the documents citing what the job's cited pages are of
+
+    def light(self, tag: str, ids: Collection[str]) -> Sequence[Facts]:
+        """The light facts of the documents ``ids`` in edition ``tag``, read only for them."""
+        if isinstance(self.facts, LightFacts):
+            return self.facts.some(tag, ids)
+        return [f for f in self.facts[tag] if f.doc_id in ids]
 
     def full(self, tag: str) -> Iterator[Facts]:
         """Every document's whole facts in edition ``tag``, newest first, read one at a time."""
@@ -159,12 +168,20 @@ class Listing:
         """``full``, as the archive's citations page reads it."""
         return (s.citing() for s in self._newest_first(tag))
 
-    def corpus(self, tag: str) -> tuple[CorpusCitation, ...]:
+    def corpus(self, tag: str, *, citing_only: bool = False) -> tuple[CorpusCitation, ...]:
         """Every symbol cited in edition ``tag`` (``archive.corpus_citations``), joined once for
-        the listings of a job: the index of cited documents and each one's page read it."""
-        key = ("corpus", tag)
+        the listings of a job: the index of cited documents and each one's page read it. With
+        ``citing_only``, only the documents citing what the job's cited pages are of are read
+        (unless the whole is joined already): each of those symbols is then complete."""
+        if ("corpus", tag) in self.memo or not citing_only:
+            key: tuple[str, ...] = ("corpus", tag)
+            docs = self.citing(tag)
+        else:
+            key = ("corpus-citing", tag)
+            ids = self.citing_ids
+            docs = (s.citing() for s in self._newest_first(tag) if s.doc_id in ids)
         if key not in self.memo:
-            self.memo[key] = corpus_citations(self.citing(tag), Published(self.published))
+            self.memo[key] = corpus_citations(docs, Published(self.published))
         return cast("tuple[CorpusCitation, ...]", self.memo[key])
 
     def _newest_first(self, tag: str) -> Iterator[StoredFacts]:
@@ -257,11 +274,13 @@ def _source_facts(lst: Listing) -> Sequence[Facts]:
 
 
 def render_edition_index(lst: Listing) -> Iterator[bytes]:
-    return edition_index_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag])
+    tag = lst.edition.edition.tag
+    return edition_index_page(lst.shared.config, lst.ctx, lst.light(tag, lst.shown.recent), lst.shown.counts())
 
 
 def render_year_index(lst: Listing) -> Iterator[bytes]:
-    return year_page(lst.shared.config, lst.ctx, lst.facts[lst.edition.edition.tag], int(lst.item))
+    facts = lst.light(lst.edition.edition.tag, lst.shown.years.get(lst.item, ()))
+    return year_page(lst.shared.config, lst.ctx, facts, int(lst.item), lst.shown.counts())
 
 
 def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
@@ -272,7 +291,7 @@ def render_cited_page(lst: Listing) -> Iterator[bytes]:
     tag = lst.edition.edition.tag
     if ("cited", tag) not in lst.memo:  # each symbol's page name and its citations, found once
         pages = {page: symbol for symbol, page in lst.pages.items()}
-        by_symbol = {c.symbol: c for c in lst.corpus(tag)}
+        by_symbol = {c.symbol: c for c in lst.corpus(tag, citing_only=True)}
         lst.memo[("cited", tag)] = {page: by_symbol.get(symbol) for page, symbol in pages.items()}
     cited = lst.memo[("cited", tag)].get(lst.item)
     if cited is None:  # the plan's cited symbols are the documents' own: never without a citing one
@@ -289,7 +308,8 @@ def render_feed(lst: Listing) -> bytes:
 
 
 def render_root_index(lst: Listing) -> Iterator[bytes]:
-    return root_index_page(lst.shared.config, lst.ctx, _source_facts(lst))
+    recent = lst.light(lst.shared.config.source_lang, lst.shown.recent)
+    return root_index_page(lst.shared.config, lst.ctx, recent, lst.shown.counts())
 
 
 def render_not_found(lst: Listing) -> bytes:

@@ -334,7 +334,8 @@ class _Listings:
                 self._stored[tag] = _facts(self.docs, self._entries.get(tag, {}), self.store)
         group = {tag: self._stored[tag] for tag in tags}
         planned = plan_listings(self.shared, group, self.keys, scope=scope)
-        return ListingJob(self.shared, tuple(planned), group, self._published, pages=self.keys.cited_pages)
+        return ListingJob(self.shared, tuple(planned), group, self._published, pages=self.keys.cited_pages,
+                          shown=self.keys.shown)
 
     def start(self, tag: str, executor: Executor) -> None:
         """Start rendering edition ``tag``'s listings on ``executor`` now: its pages are done."""

@@ -78,12 +78,17 @@ def year_page_path(year: int | str) -> str:
     return f"archive/{year}.html"
 
 
-def archive_years(facts: Iterable[Facts], prefix: str, current: int = 0) -> list[ArchiveYear]:
-    """The archive's years, newest first, with their documents' counts and pages (``prefix``:
-    the edition's folder from the page listing them)."""
+def year_counts(facts: Iterable[Facts]) -> dict[int, int]:
+    """How many of ``facts`` each year has."""
     counts: dict[int, int] = {}
     for f in facts:
         counts[int(f.date[:4])] = counts.get(int(f.date[:4]), 0) + 1
+    return counts
+
+
+def archive_years(counts: Mapping[int, int], prefix: str, current: int = 0) -> list[ArchiveYear]:
+    """The archive's years (``counts``: year -> its documents), newest first, with their pages
+    (``prefix``: the edition's folder from the page listing them)."""
     return [ArchiveYear(y, n, prefix + year_page_path(y), y == current)
             for y, n in sorted(counts.items(), reverse=True)]
 
@@ -102,21 +107,24 @@ def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool
     ]
 
 
-def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts]) -> Iterator[bytes]:
-    """An edition's home: its ``RECENT`` newest documents by month, and its years (in pieces)."""
+def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts],
+                       counts: Mapping[int, int]) -> Iterator[bytes]:
+    """An edition's home: its ``RECENT`` newest documents (of ``facts``) by month, and its years
+    (``counts``: year -> its documents) (in pieces)."""
     nav = make_nav(config, ctx, "", "index.html", depth=1)
     return ctx.writer.render_index(index_entries(config, newest_first(facts)[:RECENT]), nav,
-                                   archive=archive_years(facts, ""), total=len(facts))
+                                   archive=archive_years(counts, ""), total=sum(counts.values()))
 
 
-def year_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts], year: int) -> Iterator[bytes]:
-    """The page of ``year`` in an edition: that year's documents by month, and the other years
-    (in pieces); ``facts``: every document's."""
+def year_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts], year: int,
+              counts: Mapping[int, int]) -> Iterator[bytes]:
+    """The page of ``year`` in an edition: its documents (of ``facts``) by month, and the years
+    (``counts``: year -> its documents) (in pieces)."""
     L = ctx.labels
     crumbs = (Crumb(L["home"], "../index.html"), Crumb(L["year"].replace("{y}", str(year))))
     nav = make_nav(config, ctx, "", year_page_path(year), depth=2, crumbs=crumbs)
     entries = index_entries(config, [f for f in facts if int(f.date[:4]) == year], prefix="../../")
-    return ctx.writer.render_year(year, entries, nav, archive=archive_years(facts, "../", year))
+    return ctx.writer.render_year(year, entries, nav, archive=archive_years(counts, "../", year))
 
 
 def corpus_page(config: SiteConfig, ctx: EditionContext, cited: Sequence[CorpusCitation],
@@ -159,12 +167,14 @@ def feed_page(config: SiteConfig, ctx: EditionContext, facts: Iterable[Facts]) -
 # --- the pages of the site --------------------------------------------------------------
 
 
-def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Facts]) -> Iterator[bytes]:
+def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Facts],
+                    counts: Mapping[int, int]) -> Iterator[bytes]:
     """The root page: the source edition's home, its canonical address that home (in pieces)."""
     nav = make_nav(config, home, "", "index.html", depth=0)
     root_nav = replace(nav, path="index.html", canonical_path=f"{config.source_lang}/index.html")
     return home.writer.render_index(index_entries(config, newest_first(facts)[:RECENT], from_root=True), root_nav,
-                                    archive=archive_years(facts, f"{config.source_lang}/"), total=len(facts))
+                                    archive=archive_years(counts, f"{config.source_lang}/"),
+                                    total=sum(counts.values()))
 
 
 def not_found_page(config: SiteConfig, home: EditionContext) -> bytes:
@@ -198,7 +208,7 @@ def sitemap_pages(config: SiteConfig, facts: Sequence[Facts], cited: Iterable[st
         return PageSet(paths, page_path(config.source_lang, doc_id, page), lastmod)
 
     pages = [every("", "index.html"), every("", "citations/index.html")]
-    pages += [every("", a.href) for a in archive_years(facts, "")]
+    pages += [every("", a.href) for a in archive_years(year_counts(facts), "")]
     pages += [every("", f"citations/{name}.html") for name in sorted(cited)]
     for f in newest_first(facts):
         pages += [every(f.doc_id, "index.html", f.date), every(f.doc_id, "citations.html")]
@@ -212,5 +222,6 @@ def _html(text: str) -> bytes:
 __all__ = [
     "EditionContext", "cited_page", "corpus_page", "description", "document_crumbs", "edition_index_page", "feed_page",
     "index_entries", "make_nav", "not_found_nav", "not_found_page", "page_path", "robots_page",
-    "root_index_page", "search_page", "sitemap_page", "sitemap_pages", "year_page", "year_page_path",
+    "root_index_page", "search_page", "sitemap_page", "sitemap_pages", "year_counts", "year_page",
+    "year_page_path",
 ]
