@@ -342,7 +342,7 @@ def test_search_index_is_shards_of_document_pages_holding_each_edition(plain: Pa
 
 def test_cited_page_names_are_the_symbols_and_never_shared() -> None:
     """A cited document's page is named by its symbol; symbols that would share a name, or take
-    the folder's index, are each told apart, whatever else the archive cites."""
+    the folder's index, are each told apart."""
     from docpub.plan import cited_pages
 
     names = cited_pages(["S/RES/2512 (2020)", "SC/14128", "S/2020/139/Add.1", "S/PRST/2020/3"])

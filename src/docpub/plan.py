@@ -126,7 +126,8 @@ def cited_pages(symbols: Iterable[str]) -> dict[str, str]:
     """Each cited symbol's page name in an edition's citations folder (without ".html"): the
     symbol in lower case, each run of other characters one hyphen (S/RES/2512 (2020) ->
     s-res-2512-2020). Symbols that would share a name (or take the folder's index) each get
-    a digest of the symbol after it, so a name never depends on what else the archive cites."""
+    a digest of the symbol after it. (Only the listings link to these pages, and their keys
+    cover the archive's cited symbols, so a name that changes is never left behind.)"""
     names = {s: _NOT_IN_NAME.sub("-", s.lower()).strip("-.") for s in set(symbols)}
     taken = Counter(names.values())
     return {s: n if n and n != "index" and taken[n] == 1 else f"{n or 'cited'}-{digest(s)[:10]}"
