@@ -175,7 +175,8 @@ class LightFacts(Mapping[str, Sequence[Facts]]):
 
     def some(self, tag: str, ids: Collection[str]) -> list[Facts]:
         """The light facts of the documents ``ids`` in edition ``tag`` (by id)."""
-        return [self._one(tag, f) for f in self.stored[tag] if f.doc_id in ids]
+        wanted = set(ids)
+        return [self._one(tag, f) for f in self.stored[tag] if f.doc_id in wanted]
 
     def _one(self, tag: str, stored: StoredFacts) -> Facts:
         found = self._read.get((tag, stored.doc_id))

@@ -41,9 +41,9 @@ class Shown:
     home's), each year's ("2021" -> ids), and those citing each cited symbol (symbol -> ids).
     A listing job reads the facts of only those its pages show."""
 
-    recent: frozenset[str] = frozenset()
-    years: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    citing: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    recent: tuple[str, ...] = ()  # (each a sorted tuple: what the archive holds per document, it holds small)
+    years: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    citing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def counts(self) -> dict[int, int]:
         """Year -> how many documents it has."""
@@ -169,7 +169,7 @@ def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], ke
         if "citations" in kind.facets or "cited" in kind.facets:  # a symbol the site publishes leads to its page
             parts.append(published)
         parts.append(keys.editions[tag or shared.config.source_lang])  # its labels and titles
-        shown: frozenset[str] | None = None  # the ids of the documents it shows (None: every one)
+        shown: tuple[str, ...] | None = None  # the ids of the documents it shows, sorted (None: every one)
         if kind.shows == "citing":
             shown = keys.citing[symbols[item]]
             parts.append(symbols[item])
@@ -178,7 +178,7 @@ def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], ke
             parts.append(keys.year_counts)
         for group in groups if kind.facets else ():
             row = rows.of(group, kind.facets)
-            parts += row.values() if shown is None else [row[i] for i in sorted(shown) if i in row]
+            parts += row.values() if shown is None else [row[i] for i in shown if i in row]
         out.append(Output(name, tag, "", digest(*parts), item))
     return out
 
@@ -258,31 +258,31 @@ class KeyParts:
         return {"cited": sorted(self.cited_pages.values()), "years": sorted(self.years, reverse=True)}
 
     @functools.cached_property
-    def years(self) -> dict[str, frozenset[str]]:
+    def years(self) -> dict[str, tuple[str, ...]]:
         """Each year of the archive ("2021") -> the ids of its documents."""
         found: dict[str, set[str]] = {}
         for doc in self._sources:
             found.setdefault(doc.date[:4], set()).add(doc.id)
-        return {year: frozenset(ids) for year, ids in found.items()}
+        return {year: tuple(sorted(ids)) for year, ids in found.items()}
 
     @functools.cached_property
     def year_counts(self) -> str:
         return repr(sorted((year, len(ids)) for year, ids in self.years.items()))
 
     @functools.cached_property
-    def recent(self) -> frozenset[str]:
+    def recent(self) -> tuple[str, ...]:
         """The ids of the ``RECENT`` newest documents (as ``archive.newest_first`` orders them)."""
         newest = sorted(sorted(self._sources, key=lambda d: d.id), key=lambda d: d.date, reverse=True)
-        return frozenset(d.id for d in newest[:RECENT])
+        return tuple(sorted(d.id for d in newest[:RECENT]))
 
     @functools.cached_property
-    def citing(self) -> dict[str, frozenset[str]]:
+    def citing(self) -> dict[str, tuple[str, ...]]:
         """Every symbol the archive cites -> the ids of the documents citing it."""
         found: dict[str, set[str]] = {}
         for doc in self._sources:
             for symbol in doc.cites:
                 found.setdefault(symbol, set()).add(doc.id)
-        return {symbol: frozenset(ids) for symbol, ids in found.items()}
+        return {symbol: tuple(sorted(ids)) for symbol, ids in found.items()}
 
     @functools.cached_property
     def published(self) -> str:

@@ -158,7 +158,8 @@ class Listing:
         """The light facts of the documents ``ids`` in edition ``tag``, read only for them."""
         if isinstance(self.facts, LightFacts):
             return self.facts.some(tag, ids)
-        return [f for f in self.facts[tag] if f.doc_id in ids]
+        wanted = set(ids)
+        return [f for f in self.facts[tag] if f.doc_id in wanted]
 
     def full(self, tag: str) -> Iterator[Facts]:
         """Every document's whole facts in edition ``tag``, newest first, read one at a time."""
