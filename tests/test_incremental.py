@@ -1022,3 +1022,26 @@ def test_an_old_documents_edit_leaves_the_homes_as_they_are(tmp_path: Path,
     fresh = tmp_path / "fresh" / "site"
     build(site, fresh, capsys, "--no-pdf", "--no-search", "--no-cache")
     assert snapshot(out) == snapshot(fresh)
+
+
+def test_the_kept_facts_lines_are_taken_only_for_the_entries_they_were_read_from(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The cache keeps each facts entry's first line, so a no-op build opens none; a kept line
+    that is not well formed, or was read from other bytes than the entry holds, is not taken
+    (the entry is read again), and the listings are the ones a cold build makes."""
+    out = tmp_path / "build" / "site"
+    rendered, _ = build(site, out, capsys, "--no-pdf")
+    heads = out.parent / ".docpub-cache" / "facts-heads.json"
+    kept = json.loads(heads.read_bytes())
+    assert len(kept) == 2 * len(EDITIONS)  # two documents in four editions
+    assert all(h.startswith("listing=") for _, h in kept.values())
+    for damaged in ("not json", json.dumps({k: ["0" * 32, "listing=x"] for k in kept}), "[]"):
+        heads.write_text(damaged, encoding="ascii")
+        assert build(site, out, capsys, "--no-pdf") == (0, rendered), damaged
+        assert json.loads(heads.read_bytes()) == kept, damaged
+    (site / "content" / "first" / "zh-Hans.md").write_text(MINIMAL.replace("测试文件", "改过的标题"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf")
+    assert json.loads(heads.read_bytes()).keys() != kept.keys()
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    assert snapshot(out) == snapshot(fresh)

@@ -97,6 +97,11 @@ class Store:
         assert key in self.used, key
         return self._path(key, self._index[key].split(" ", 2)[1])
 
+    def checksum_of(self, key: str) -> str:
+        """The checksum of the bytes of an entry this build used (got or put)."""
+        assert key in self.used, key
+        return self._index[key].split(" ", 1)[0]
+
     def inode_of(self, key: str) -> int | None:
         """The inode of an entry this build used, when its signature is known (else None)."""
         seen = self._index[key].split(" ", 2)[2:]

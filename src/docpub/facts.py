@@ -9,9 +9,13 @@ those, so editing a paragraph does not re-render an index that shows titles.
 
 from __future__ import annotations
 
+import json
+import os
 import pickle
+import tempfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, cast
 
@@ -159,6 +163,43 @@ class StoredFacts:
             return Facts.read_citing(f)
 
 
+class FactsHeads:
+    """The first line of each facts entry (its facets' digests), kept in the build's cache beside
+    its index (``folder``), each with the checksum of the entry it was read from: a build that
+    renders no listing then opens no facts entry to plan them. A line is taken only for the very
+    bytes it was read from (the store checks those: ``Store.get``); any other is read again."""
+
+    NAME = "facts-heads.json"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / self.NAME
+        try:
+            found = json.loads(self.path.read_bytes())
+            self._known: dict[str, list[str]] = found if isinstance(found, dict) else {}
+        except (OSError, ValueError):
+            self._known = {}
+        self._used: dict[str, list[str]] = {}
+
+    def open(self, doc_id: str, folder: str, key: str, sum_: str) -> StoredFacts:
+        """The stored facts of entry ``key`` (of checksum ``sum_``) in the store's ``folder``."""
+        known = self._known.get(key)
+        if isinstance(known, list) and len(known) == 2 and known[0] == sum_ and isinstance(known[1], str):
+            facts = StoredFacts(doc_id, known[1], folder, key)
+        else:
+            facts = StoredFacts.open(doc_id, folder, key)
+        self._used[key] = [sum_, facts.head]
+        return facts
+
+    def save(self) -> None:
+        """Keep the lines of the entries this build used (only when they are not kept already)."""
+        if self._used == self._known or not self.path.parent.is_dir():
+            return
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(json.dumps(self._used, sort_keys=True))
+        os.replace(tmp, self.path)
+
+
 class LightFacts(Mapping[str, Sequence[Facts]]):
     """Edition tag -> every document's light facts (``Facts.read(light=True)``), read from the
     store when first asked for; ``some`` reads only those of given documents. Each is read once."""
@@ -218,4 +259,5 @@ def document_facts(doc: Document, *, review_count: int = -1, cited: Sequence[Cit
                  cited, places_, review_count)
 
 
-__all__ = ["DESCRIPTION_CHARS", "FACETS", "Facts", "LightFacts", "StoredFacts", "description", "document_facts"]
+__all__ = ["DESCRIPTION_CHARS", "FACETS", "Facts", "FactsHeads", "LightFacts", "StoredFacts", "description",
+           "document_facts"]

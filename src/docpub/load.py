@@ -42,7 +42,9 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
     """
     paths = discover(config)
     site = config.root.resolve()
-    keys = [_key(path, config, code, site) for path in paths]
+    # What every file's key holds besides its own path and bytes, made once.
+    common = (config.source_lang, str(config.content_path.resolve()), repr(config.urls))
+    keys = [_key(path, config, code, site, common) for path in paths]
     summaries = [_cached(store, key) for key in keys]
     todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
     if todo and changed is not None:
@@ -64,11 +66,11 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
 Summary = tuple[str, tuple[str, ...], tuple[str, ...], str, str]
 
 
-def _key(path: Path, config: SiteConfig, code: str, site: Path) -> str:
+def _key(path: Path, config: SiteConfig, code: str, site: Path, common: tuple[str, str, str]) -> str:
     check_inside(path, config, site=site)
     check_size(path, config)
     data = read_regular(path, what="content file")  # a FIFO or a folder is an error, never a wait
-    return digest(code, data, str(path), config.source_lang, str(config.content_path.resolve()), repr(config.urls))
+    return digest(code, data, str(path), *common)
 
 
 def _cached(store: Store, key: str) -> Summary | None:

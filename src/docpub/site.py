@@ -38,7 +38,7 @@ from docpub.execute import (
     start_listing,
     warm_worker,
 )
-from docpub.facts import StoredFacts
+from docpub.facts import FactsHeads, StoredFacts
 from docpub.inputs import digest, read_inputs
 from docpub.load import load_sources
 from docpub.outdir import (
@@ -321,6 +321,7 @@ class _Listings:
         self._stored: dict[str, list[StoredFacts]] = {}
         self._entries: dict[str, dict[str, str]] | None = None  # edition -> document -> its facts' key
         self._started: dict[str, tuple[ListingJob, StartedListing]] = {}
+        self._heads = FactsHeads(store.folder)
 
     def _job(self, scope: str) -> ListingJob:
         tags = [scope] if scope else [e.edition.tag for e in self.shared.inputs.editions]
@@ -331,7 +332,7 @@ class _Listings:
                     self._entries.setdefault(o.edition, {})[o.doc] = o.key
         for tag in tags:
             if tag not in self._stored:
-                self._stored[tag] = _facts(self.docs, self._entries.get(tag, {}), self.store)
+                self._stored[tag] = _facts(self.docs, self._entries.get(tag, {}), self.store, self._heads)
         group = {tag: self._stored[tag] for tag in tags}
         planned = plan_listings(self.shared, group, self.keys, scope=scope)
         return ListingJob(self.shared, tuple(planned), group, self._published, pages=self.keys.cited_pages,
@@ -347,21 +348,24 @@ class _Listings:
         the listing outputs, and how many were rendered."""
         scopes = [*(e.edition.tag for e in self.shared.inputs.editions), ""]
         rest = {scope: self._job(scope) for scope in scopes if scope not in self._started}
+        self._heads.save()  # (every edition's facts are read by now)
         stats = execute_listings(list(rest.values()), store=self.store, executor=executor, tick=self.tick,
                                  started=[started for _, started in self._started.values()])
         jobs = [rest[scope] if scope in rest else self._started[scope][0] for scope in scopes]
         return [o for job in jobs for o in job.outputs], stats
 
 
-def _facts(docs: Sequence[DocSource], entries: Mapping[str, str], store: Store) -> list[StoredFacts]:
+def _facts(docs: Sequence[DocSource], entries: Mapping[str, str], store: Store,
+           heads: FactsHeads) -> list[StoredFacts]:
     """Every document's facts in one edition (by id), in the store where the jobs left them
-    (``entries``: document -> the key of its facts in the edition)."""
+    (``entries``: document -> the key of its facts in the edition; ``heads``: their first
+    lines as the cache keeps them, so an unchanged entry is not opened)."""
     group = []
     for doc in sorted(docs, key=lambda d: d.id):
         key = entries[doc.id]
         if store.get(key) is None:  # removed while this build ran: nothing to publish that is not known
             raise RuntimeError(f"the build cache lost an entry of {doc.path} during the build")
-        group.append(StoredFacts.open(doc.id, store.objects, key))
+        group.append(heads.open(doc.id, store.objects, key, store.checksum_of(key)))
     return group
 
 
