@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the model's side is imported where facts are made or read w
     from docpub.writers.html import Place
 
 DESCRIPTION_CHARS = 120
+FACET_HEX = 20  # hex digits of a facet's digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +45,16 @@ class Facts:
     review_count: int  # -1: the edition is not converted
 
     def facet(self, name: str) -> str:
-        """A digest of what a listing reading ``name`` shows of this document."""
+        """A digest of what a listing reading ``name`` shows of this document (80 bits: the plan
+        holds one per document, facet and edition while it plans the listings)."""
         if name == "listing":
-            return digest(self.doc_id, self.title, self.title_en, self.date, self.symbol, self.kind)
+            return digest(self.doc_id, self.title, self.title_en, self.date, self.symbol, self.kind)[:FACET_HEX]
         if name == "description":
-            return digest(self.description)
+            return digest(self.description)[:FACET_HEX]
         if name == "citations":
-            return digest(repr(self.cited), repr(self.places))
+            return digest(repr(self.cited), repr(self.places))[:FACET_HEX]
         if name == "cited":  # what the archive's index of cited documents shows: no title, no place
-            return digest(self.date, repr([(c.symbol, c.kind, c.url, c.count) for c in self.cited]))
+            return digest(self.date, repr([(c.symbol, c.kind, c.url, c.count) for c in self.cited]))[:FACET_HEX]
         if name == "review":
             return str(self.review_count)  # the count itself: the review index reads it from here
         raise ValueError(name)
@@ -138,6 +140,11 @@ class StoredFacts:
             head = f.readline().decode("ascii").rstrip("\n")
         return cls(doc_id, head, folder, key)
 
+    def slim(self) -> StoredFacts:
+        """These facts with only the part of their first line that listings read as they render
+        (the review size): the rest is what their keys are made of."""
+        return StoredFacts(self.doc_id, f"review={self.facet('review')}", self.folder, self.key)
+
     @property
     def path(self) -> str:
         return entry_path(self.folder, self.key, "")
@@ -191,12 +198,15 @@ class FactsHeads:
         return facts
 
     def save(self) -> None:
-        """Keep the lines of the entries this build used (only when they are not kept already)."""
-        if self._used == self._known or not self.path.parent.is_dir():
+        """Keep the lines of the entries this build used (only when they are not kept already),
+        and forget them all: a build holds no line per document beyond its planning."""
+        used, known = self._used, self._known
+        self._used, self._known = {}, {}
+        if used == known or not self.path.parent.is_dir():
             return
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(json.dumps(self._used, sort_keys=True))
+            f.write(json.dumps(used, sort_keys=True))
         os.replace(tmp, self.path)
 
 

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -349,6 +349,10 @@ class _Listings:
         scopes = [*(e.edition.tag for e in self.shared.inputs.editions), ""]
         rest = {scope: self._job(scope) for scope in scopes if scope not in self._started}
         self._heads.save()  # (every edition's facts are read by now)
+        # Planned: what rendering reads of the facts' first lines is the review sizes alone, so
+        # the jobs keep no longer line per document (an archive's thousands) while they render.
+        self._stored = {tag: [f.slim() for f in group] for tag, group in self._stored.items()}
+        rest = {scope: replace(job, facts={tag: self._stored[tag] for tag in job.facts}) for scope, job in rest.items()}
         stats = execute_listings(list(rest.values()), store=self.store, executor=executor, tick=self.tick,
                                  started=[started for _, started in self._started.values()])
         jobs = [rest[scope] if scope in rest else self._started[scope][0] for scope in scopes]
