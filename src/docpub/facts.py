@@ -13,7 +13,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
@@ -185,28 +185,30 @@ class FactsHeads:
             self._known: dict[str, list[str]] = found if isinstance(found, dict) else {}
         except (OSError, ValueError):
             self._known = {}
-        self._used: dict[str, list[str]] = {}
 
     def open(self, doc_id: str, folder: str, key: str, sum_: str) -> StoredFacts:
         """The stored facts of entry ``key`` (of checksum ``sum_``) in the store's ``folder``."""
         known = self._known.get(key)
         if isinstance(known, list) and len(known) == 2 and known[0] == sum_ and isinstance(known[1], str):
-            facts = StoredFacts(doc_id, known[1], folder, key)
-        else:
-            facts = StoredFacts.open(doc_id, folder, key)
-        self._used[key] = [sum_, facts.head]
-        return facts
+            return StoredFacts(doc_id, known[1], folder, key)
+        return StoredFacts.open(doc_id, folder, key)
 
-    def save(self) -> None:
-        """Keep the lines of the entries this build used (only when they are not kept already),
-        and forget them all: a build holds no line per document beyond its planning."""
-        used, known = self._used, self._known
-        self._used, self._known = {}, {}
-        if used == known or not self.path.parent.is_dir():
+    def save(self, groups: Iterable[Sequence[StoredFacts]], checksum: Callable[[str], str]) -> None:
+        """Keep the lines of the facts of ``groups``, the entries this build used (``checksum``:
+        an entry's), unless they are kept already; then forget what was kept. Compared and
+        written a line at a time: a build holds no second copy of the archive's lines."""
+        known, self._known = self._known, {}
+        groups = list(groups)
+        count = sum(len(g) for g in groups)
+        if (count == len(known) and all(known.get(f.key) == [checksum(f.key), f.head] for g in groups for f in g)) \
+                or not self.path.parent.is_dir():
             return
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(json.dumps(used, sort_keys=True))
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write("{")
+            for n, f in enumerate(f for g in groups for f in g):
+                out.write(f'{", " if n else ""}{json.dumps(f.key)}: {json.dumps([checksum(f.key), f.head])}')
+            out.write("}")
         os.replace(tmp, self.path)
 
 

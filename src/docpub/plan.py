@@ -176,10 +176,10 @@ def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], ke
         elif kind.shows in ("recent", "year"):  # the years and their counts, which these pages list
             shown = keys.recent if kind.shows == "recent" else keys.years[item]
             parts.append(keys.year_counts)
+        h = feed(hasher(), parts)
         for group in groups if kind.facets else ():
-            row = rows.of(group, kind.facets)
-            parts += row.values() if shown is None else [row[i] for i in shown if i in row]
-        out.append(Output(name, tag, "", digest(*parts), item))
+            feed(h, rows.every(group, kind.facets) if shown is None else rows.some(group, kind.facets, shown))
+        out.append(Output(name, tag, "", h.hexdigest(), item))
     return out
 
 
@@ -192,21 +192,39 @@ def _items(kind: KindDef, doc: DocSource) -> Iterator[str]:
 
 class _Rows:
     """What the keys of listings read of each document's facts: for a group of facts (an
-    edition's) and a set of facets, document id -> "<id> <digest> ...", made once a plan."""
+    edition's) and a set of facets, "<id> <digest> ..." of a document. Those of documents a
+    listing shows among others (a year's, a cited document's citers) are kept for the plan's
+    other pages; a listing of every document reads its rows as it goes."""
 
     def __init__(self, facts: Mapping[str, Sequence[StoredFacts]]) -> None:
         self.facts = facts
-        self._rows: dict[tuple[str, frozenset[str]], dict[str, str]] = {}
+        self._kept: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
+        self._by_id: dict[str, dict[str, StoredFacts]] = {}
 
-    def of(self, group: str, facets: frozenset[str]) -> dict[str, str]:
-        rows = self._rows.get((group, facets))
-        if rows is None:
-            names = sorted(facets)
-            rows = self._rows[(group, facets)] = {}
-            for f in self.facts[group]:  # (by id)
-                head = dict(part.split("=", 1) for part in f.head.split(" "))
-                rows[f.doc_id] = " ".join([f.doc_id, *(head[name] for name in names)])
-        return rows
+    @staticmethod
+    def _row(f: StoredFacts, names: tuple[str, ...]) -> str:
+        head = dict(part.split("=", 1) for part in f.head.split(" "))
+        return " ".join([f.doc_id, *(head[name] for name in names)])
+
+    def every(self, group: str, facets: frozenset[str]) -> Iterator[str]:
+        names = tuple(sorted(facets))
+        return (self._row(f, names) for f in self.facts[group])  # (by id)
+
+    def some(self, group: str, facets: frozenset[str], ids: Sequence[str]) -> list[str]:
+        """The rows of documents ``ids`` (sorted) of ``group``, those it has."""
+        names = tuple(sorted(facets))
+        kept = self._kept.setdefault((group, names), {})
+        by_id = self._by_id.get(group)
+        if by_id is None:
+            by_id = self._by_id[group] = {f.doc_id: f for f in self.facts[group]}
+        out = []
+        for i in ids:
+            row = kept.get(i)
+            if row is None and (f := by_id.get(i)) is not None:
+                row = kept[i] = self._row(f, names)
+            if row is not None:
+                out.append(row)
+        return out
 
 
 class KeyParts:

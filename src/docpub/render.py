@@ -177,10 +177,10 @@ class Listing:
         if ("corpus", tag) in self.memo or not citing_only:
             key: tuple[str, ...] = ("corpus", tag)
             docs = self.citing(tag)
-        else:
+        else:  # (ordered by their own light facts: no other document's is read)
             key = ("corpus-citing", tag)
-            ids = self.citing_ids
-            docs = (s.citing() for s in self._newest_first(tag) if s.doc_id in ids)
+            stored = {s.doc_id: s for s in self.stored[tag]}
+            docs = (stored[f.doc_id].citing() for f in newest_first(self.light(tag, self.citing_ids)))
         if key not in self.memo:
             self.memo[key] = corpus_citations(docs, Published(self.published))
         return cast("tuple[CorpusCitation, ...]", self.memo[key])

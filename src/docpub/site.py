@@ -348,7 +348,7 @@ class _Listings:
         the listing outputs, and how many were rendered."""
         scopes = [*(e.edition.tag for e in self.shared.inputs.editions), ""]
         rest = {scope: self._job(scope) for scope in scopes if scope not in self._started}
-        self._heads.save()  # (every edition's facts are read by now)
+        self._heads.save(self._stored.values(), self.store.checksum_of)  # (every edition's are read by now)
         # Planned: what rendering reads of the facts' first lines is the review sizes alone, so
         # the jobs keep no longer line per document (an archive's thousands) while they render.
         self._stored = {tag: [f.slim() for f in group] for tag, group in self._stored.items()}
