@@ -46,13 +46,16 @@ def page_type(rel: Path, editions: Iterable[str]) -> tuple[str, ...]:
         rest = parts[at + 1:]
         if len(rest) > 1 and rest[0] not in EDITION_FOLDERS:
             parts[at + 1] = "<doc>"
+        elif len(rest) > 1 and rest[-1] != "index.html":  # one of an edition's pages per item
+            parts[-1] = "<item>" + Path(rest[-1]).suffix
         elif len(rest) == 1 and at > 0 and rest[0] != "index.html":
             parts[at + 1] = "<doc>" + Path(rest[0]).suffix
     return tuple(parts)
 
 
-# An edition's own pages in folders of their own, each a page type (not documents).
-EDITION_FOLDERS = ("citations", "search")
+# An edition's own pages in folders of their own (not documents): each folder's index a page
+# type, and its other pages (a year's, a cited document's) another.
+EDITION_FOLDERS = ("citations", "search", "archive")
 
 
 def one_page_per_type(site: Path, editions: Sequence[str]) -> dict[tuple[str, ...], Path]:

@@ -72,8 +72,12 @@ def test_the_nu_gate_names_the_page_line_and_message(site: Path, nu_report: dict
 def test_every_page_type_has_no_axe_violation(site: Path, browser: webdriver.Chrome) -> None:
     editions = [e.tag for e in load_config(REPO).editions]
     pages = one_page_per_type(site, editions)
-    # home, edition home, document, citations, and the Traditional editions' parallel and review
+    # home, edition home, document, citations, and the Traditional editions' parallel and review;
+    # a year's page and a cited document's page, in the source edition and a derived one
     assert len(pages) >= 7, sorted(pages)
+    for folder in ("archive", "citations"):
+        for edition in ("source", "derived"):
+            assert ("<edition>", folder, "<item>.html", edition) in pages, sorted(pages)
     with serve_folder(site) as base:
         violations = [line for page in pages.values()
                       for line in axe_violations(browser, base + page.relative_to(site).as_posix())]
