@@ -221,7 +221,8 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
         for o in job.outputs:
             tag = o.edition or job.shared.config.source_lang
             listing = Listing(job.shared, job.shared.inputs.edition(tag), loaded, job.published, stored=job.facts,
-                              pages=job.pages, item=o.item, memo=memo, shown=job.shown, citing_ids=citing)
+                              pages=job.pages, symbols=symbols, item=o.item, memo=memo, shown=job.shown,
+                              citing_ids=citing)
             yield o, cast("RenderListing", renderer(o.kind))(listing)
 
 

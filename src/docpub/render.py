@@ -145,10 +145,11 @@ class Listing:
 
     shared: Shared
     edition: EditionSpec
-    facts: Mapping[str, Sequence[Facts]]  # edition tag -> every document's light facts, by id
+    facts: LightFacts  # edition tag -> every document's light facts, by id (read as asked for)
     published: Mapping[str, str]
     stored: Mapping[str, Sequence[StoredFacts]] = field(default_factory=dict)  # the same, in the store
     pages: Mapping[str, str] = field(default_factory=dict)  # cited symbol -> its page (``plan.cited_pages``)
+    symbols: Mapping[str, str] = field(default_factory=dict)  # the same, page -> symbol
     item: str = ""  # the output's item: a cited symbol's page
     memo: dict[Hashable, Any] = field(default_factory=dict)  # what the listings of one job share
     shown: Shown = field(default_factory=Shown)  # which documents the listings show
@@ -156,10 +157,7 @@ class Listing:
 
     def light(self, tag: str, ids: Collection[str]) -> Sequence[Facts]:
         """The light facts of the documents ``ids`` in edition ``tag``, read only for them."""
-        if isinstance(self.facts, LightFacts):
-            return self.facts.some(tag, ids)
-        wanted = set(ids)
-        return [f for f in self.facts[tag] if f.doc_id in wanted]
+        return self.facts.some(tag, ids)
 
     def full(self, tag: str) -> Iterator[Facts]:
         """Every document's whole facts in edition ``tag``, newest first, read one at a time."""
@@ -290,11 +288,9 @@ def render_corpus_citations(lst: Listing) -> Iterator[bytes]:
 
 def render_cited_page(lst: Listing) -> Iterator[bytes]:
     tag = lst.edition.edition.tag
-    if ("cited", tag) not in lst.memo:  # each symbol's page name and its citations, found once
-        pages = {page: symbol for symbol, page in lst.pages.items()}
-        by_symbol = {c.symbol: c for c in lst.corpus(tag, citing_only=True)}
-        lst.memo[("cited", tag)] = {page: by_symbol.get(symbol) for page, symbol in pages.items()}
-    cited = lst.memo[("cited", tag)].get(lst.item)
+    if ("cited", tag) not in lst.memo:  # each symbol's citations, found once
+        lst.memo[("cited", tag)] = {c.symbol: c for c in lst.corpus(tag, citing_only=True)}
+    cited = lst.memo[("cited", tag)].get(lst.symbols.get(lst.item))
     if cited is None:  # the plan's cited symbols are the documents' own: never without a citing one
         raise RuntimeError(f"no document of the archive cites the symbol of citations/{lst.item}.html")
     return cited_page(lst.shared.config, lst.ctx, cited, lst.item)

@@ -93,11 +93,9 @@ def archive_years(counts: Mapping[int, int], prefix: str, current: int = 0) -> l
             for y, n in sorted(counts.items(), reverse=True)]
 
 
-def index_entries(config: SiteConfig, facts: Sequence[Facts], *, from_root: bool = False,
-                  prefix: str | None = None) -> list[IndexEntry]:
-    """The documents ``facts``, newest first, linked from a page of an edition's folder (or of the
-    site's, ``from_root``; ``prefix``: the site's folder from the page, when neither)."""
-    prefix = prefix if prefix is not None else "" if from_root else "../"
+def index_entries(config: SiteConfig, facts: Sequence[Facts], *, prefix: str = "../") -> list[IndexEntry]:
+    """The documents ``facts``, newest first, linked from a page where ``prefix`` is the site's
+    folder (an edition's folder's page: "../"; the site's own: "")."""
     return [
         IndexEntry(
             doc_id=f.doc_id, title=f.title, title_en=f.title_en, date=f.date, symbol=f.symbol, kind=f.kind,
@@ -172,7 +170,7 @@ def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Fa
     """The root page: the source edition's home, its canonical address that home (in pieces)."""
     nav = make_nav(config, home, "", "index.html", depth=0)
     root_nav = replace(nav, path="index.html", canonical_path=f"{config.source_lang}/index.html")
-    return home.writer.render_index(index_entries(config, newest_first(facts)[:RECENT], from_root=True), root_nav,
+    return home.writer.render_index(index_entries(config, newest_first(facts)[:RECENT], prefix=""), root_nav,
                                     archive=archive_years(counts, f"{config.source_lang}/"),
                                     total=sum(counts.values()))
 
