@@ -165,6 +165,26 @@ def test_a_cited_documents_page_lists_every_citing_document_and_paragraph(plain:
         assert {f"../../{t}/citations/{href}" for t in TAGS if t != tag} <= switch, (tag, switch)
 
 
+def test_a_documents_citations_lead_to_the_archive_page_of_each_cited_document(plain: Path) -> None:
+    """Each entry of a document's list of citations leads to the page of every document of the
+    archive citing that symbol: there in the same edition, named by it, and listing this document."""
+    entry = re.compile(r'<li class="cited">.*?<a class="symbol"[^>]*>([^<]+)</a>(.*?)</li>', re.S)
+    seen = 0
+    for tag in TAGS:
+        for doc in (A, B, RES):
+            html = (plain / tag / doc / "citations.html").read_text(encoding="utf-8")
+            for symbol, rest in entry.findall(html):
+                hrefs = re.findall(r'<a class="in-archive" href="([^"]+)"', rest)
+                assert len(hrefs) == 1 and hrefs[0].startswith("../citations/"), (tag, doc, symbol, rest)
+                target = (plain / tag / doc / hrefs[0]).resolve()
+                assert target.parent == (plain / tag / "citations").resolve() and target.is_file()
+                cited = read(target)
+                assert f"<h1><span lang=\"en\">{symbol}</span></h1>" in target.read_text(encoding="utf-8")
+                assert any(h.startswith(f"../{doc}/index.html") for h in cited.hrefs), (tag, doc, symbol)
+                seen += 1
+    assert seen >= 4 * 5  # the three documents cite five symbols or more between them
+
+
 def test_a_cited_page_template_written_for_citing_list_still_renders_the_same(
         plain: Path, tmp_path: Path) -> None:
     """A site's own copy of a cited document's page that writes its citing documents with the
@@ -353,3 +373,28 @@ def test_cited_page_names_are_the_symbols_and_never_shared() -> None:
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9.-]*", n) and n != "index" for n in clash.values())
     assert clash["S/1"] == "s-1"
     assert cited_pages(["S/RES/2512 (2020)", "S/RES/2512/2020"])["S/RES/2512/2020"] == clash["S/RES/2512/2020"]
+
+
+def test_a_citations_page_is_rendered_again_exactly_when_a_page_it_leads_to_is_renamed(tmp_path: Path) -> None:
+    """The names of the archive's pages of cited documents are part of what a document's list
+    of citations is made of: a new symbol whose page would take the same name renames both, and
+    the lists citing the renamed one change key; a new symbol of its own name changes none."""
+    from docpub.config import load_config
+    from docpub.inputs import read_inputs
+    from docpub.pages import Shared
+    from docpub.plan import DocSource, KeyParts, plan_documents
+
+    config = load_config(archive_site(tmp_path / "site"))
+    shared = Shared(config, read_inputs(config), False)
+
+    def keys(*docs: DocSource) -> dict[tuple[str, str, str], str]:
+        return {(o.kind, o.edition, o.doc): o.key for o in plan_documents(shared, docs, KeyParts(shared, docs, "c"))}
+
+    a = DocSource("a", "a.md", "model-a", cites=("S/RES/2512 (2020)", "SC/14128"))
+    b = DocSource("b", "b.md", "model-b", cites=("SC/14128",))
+    before = keys(a, b)
+    other = keys(a, b, DocSource("c", "c.md", "model-c", cites=("S/2021/901",)))
+    clash = keys(a, b, DocSource("c", "c.md", "model-c", cites=("S RES 2512 2020",)))
+    renamed = {k for k in before if before[k] != clash[k]}
+    assert renamed == {("citations", tag, "a") for tag in TAGS}
+    assert all(before[k] == other[k] for k in before)

@@ -25,7 +25,7 @@ from docpub.facts import LightFacts, StoredFacts
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Shared, renderer
-from docpub.plan import DocSource, Output, Shown, applies, links_of, published_ids, site_links
+from docpub.plan import DocSource, Output, Shown, applies, links_of, pages_of, published_ids, site_links
 from docpub.templating import template_errors
 from docpub.work import collector_paused
 
@@ -40,6 +40,7 @@ class Job:
     model: bytes  # the pickled source document
     links: tuple[tuple[str, str], ...] = ()  # cited documents the site publishes: symbol -> id
     published: tuple[tuple[str, str], ...] = ()  # the same, as the list of cited documents names them
+    cited_pages: tuple[tuple[str, str], ...] = ()  # each symbol it cites -> its page in the archive
     # The store's folder of entries when the worker shares this machine's disk: it writes what
     # it renders there itself. "" (a cluster's worker): the bytes come back with the result.
     objects: str = ""
@@ -79,7 +80,8 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
             page = pages.get(o.edition)
             if page is None:
                 spec = job.shared.inputs.edition(o.edition)
-                page = pages[o.edition] = Page(job.shared, spec, source=source, published=published, memo=memo)
+                page = pages[o.edition] = Page(job.shared, spec, source=source, published=published, memo=memo,
+                                               cited_pages=dict(job.cited_pages))
             data = cast("Render", renderer(o.kind))(page)
             if job.objects:
                 _, signature = write_entry(job.objects, o.key, PurePosixPath(o.path).suffix, data)
@@ -114,7 +116,7 @@ def warm_worker(shared: bytes) -> None:
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
             executor: Executor | None, window: int, tick: Tick | None = None, shared_disk: bool = True,
             pages_done: Callable[[bool], None] | None = None,
-            edition_done: Callable[[str], None] | None = None) -> Stats:
+            edition_done: Callable[[str], None] | None = None, cited: Mapping[str, str] | None = None) -> Stats:
     """Reuse or render every output: each is in the store (``Store.used``) when this returns.
 
     ``shared_disk``: the executor's workers share this machine's disk, so they write what they
@@ -124,7 +126,8 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     The documents' pages go first, so what is made from them (listings, search) runs in this
     process while the workers lay out PDFs. ``edition_done``: called with an edition's tag once
     its pages are in the store while others' still render (the jobs of one edited document are
-    one per edition).
+    one per edition). ``cited``: each symbol cited in the archive -> its page there
+    (``plan.cited_pages``), which a document's list of citations leads to.
     """
     todo = [o for o in outputs if store.get(o.key) is None]
     reused = len(outputs) - len(todo)
@@ -139,7 +142,7 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     groups = _groups([o for o in todo if not KINDS[o.kind].local], by_edition=executor is not None)
     if len(groups) <= 1:
         executor = None  # one job: here, without starting a pool for it
-    jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "")
+    jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "", cited=cited or {})
     waiting = _PageJobs(groups, pdfs_running=executor is not None and any(pdf for _, _, pdf in groups),
                         pages_done=pages_done, edition_done=edition_done)
     for job, results in _run(jobs, executor, window, run_job):
@@ -302,7 +305,7 @@ def _copy(o: Output, shared: Shared, by_id: dict[str, DocSource], max_image: int
 
 
 def _jobs(groups: dict[tuple[str, str, bool], list[Output]], shared: Shared, docs: tuple[DocSource, ...],
-          store: Store, *, objects: str = "") -> Iterator[Job]:
+          store: Store, *, objects: str = "", cited: Mapping[str, str]) -> Iterator[Job]:
     """The jobs of ``groups`` (``_groups``) in the order they should start: the documents' pages
     (what the listings and the search index are made from), then the PDFs.
 
@@ -315,7 +318,8 @@ def _jobs(groups: dict[tuple[str, str, bool], list[Output]], shared: Shared, doc
     for doc_id, edition, is_pdf in order:
         doc = by_id[doc_id]
         yield Job(shared, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),
-                  links=links_of(doc, links), published=links_of(doc, listed), objects=objects)
+                  links=links_of(doc, links), published=links_of(doc, listed), cited_pages=pages_of(doc, cited),
+                  objects=objects)
 
 
 def _groups(todo: list[Output], *, by_edition: bool = False) -> dict[tuple[str, str, bool], list[Output]]:

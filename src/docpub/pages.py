@@ -36,8 +36,9 @@ Scope = Literal["document", "edition", "site"]
 # What a document kind's key covers besides the site config, its templates and docpub itself:
 # model: its document's model (and the site's documents it links to); converter: its
 # edition's conversion; review_table: the review's ambiguous characters; static: the
-# static files; images: its document's images; pdf_engine: WeasyPrint's version.
-Reads = Literal["model", "converter", "review_table", "static", "images", "pdf_engine"]
+# static files; images: its document's images; pdf_engine: WeasyPrint's version; cited_pages:
+# the names of the archive's pages of the documents it cites (``plan.cited_pages``).
+Reads = Literal["model", "converter", "review_table", "static", "images", "pdf_engine", "cited_pages"]
 # What a listing kind reads of every document's facts (``Facts.facet``).
 Facet = Literal["listing", "description", "citations", "cited", "review"]
 # one: one output; images: one per image of the document; static: one per static file;
@@ -143,7 +144,9 @@ KINDS: Mapping[PageKind, KindDef] = {
     # A document of a kind with its own template (document.<kind>.html.j2) is laid out by that one.
     "document": KindDef("document", "{tag}/{doc}/index.html", "render_document",
                         ("document.html.j2", "document.*.html.j2"), _DOC),
-    "citations": KindDef("document", "{tag}/{doc}/citations.html", "render_citations", ("citations.html.j2",), _DOC),
+    # A document's citations, each leading to the archive's page of those citing it too.
+    "citations": KindDef("document", "{tag}/{doc}/citations.html", "render_citations", ("citations.html.j2",),
+                         _reads("model", "converter", "cited_pages")),
     "parallel": KindDef("document", "{tag}/{doc}/parallel.html", "render_parallel", ("parallel.html.j2",), _DOC,
                         when="converted"),
     "review": KindDef("document", "review/{tag}/{doc}.html", "render_review", ("review.html.j2",),

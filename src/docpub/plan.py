@@ -134,6 +134,12 @@ def cited_pages(symbols: Iterable[str]) -> dict[str, str]:
             for s, n in sorted(names.items())}
 
 
+def pages_of(doc: DocSource, pages: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Each symbol ``doc`` cites, with the name of its page in the archive (``pages``: the
+    build's ``cited_pages``): what a document's list of citations leads to."""
+    return tuple((s, pages[s]) for s in doc.cites if s in pages)
+
+
 def listing_slots(shared: Shared, items: Mapping[Items, Sequence[str]] | None = None
                   ) -> list[tuple[PageKind, KindDef, str, str]]:
     """(kind, its definition, edition tag or "", item) of every listing output of this build;
@@ -328,6 +334,8 @@ class KeyParts:
             parts.append(self._doc(doc))
         if "images" in kind.reads:
             parts += [p for name, _, d in doc.images for p in (name, d)]
+        if "cited_pages" in kind.reads:
+            parts.append(repr(pages_of(doc, self.cited_pages)))
         return feed(self._kind(name, kind, spec.edition.tag).copy(), parts).hexdigest()
 
     def _kind(self, name: PageKind, kind: KindDef, tag: str) -> blake2b:
@@ -358,4 +366,4 @@ class KeyParts:
 
 
 __all__ = ["DocSource", "KeyParts", "Output", "Shown", "applies", "cited_pages", "links_of", "listing_slots",
-           "plan_documents", "plan_listings", "published_ids", "site_links"]
+           "pages_of", "plan_documents", "plan_listings", "published_ids", "site_links"]

@@ -55,11 +55,13 @@ class Page:
     """
 
     def __init__(self, shared: Shared, edition: EditionSpec, *, source: Document,
-                 published: Mapping[str, str] | None = None, memo: dict[Hashable, Any] | None = None) -> None:
+                 published: Mapping[str, str] | None = None, memo: dict[Hashable, Any] | None = None,
+                 cited_pages: Mapping[str, str] | None = None) -> None:
         self.shared = shared
         self.edition_spec = edition
         self.source = source
         self.published = published or {}
+        self.cited_pages = cited_pages or {}  # each symbol it cites -> its page in the archive
         # What the document's pages in several editions can share (made from the source alone),
         # by what it is made of: one dict for the pages of one job.
         self.memo = {} if memo is None else memo
@@ -223,7 +225,7 @@ def render_citations(page: Page) -> bytes:
     doc = page.doc
     nav = page.nav("citations.html", page.labels["citations"])
     return page.ctx.writer.render_citations(doc, page.citations, nav, site=page.published,
-                                            places=page.places).encode("utf-8")
+                                            places=page.places, archive=page.cited_pages).encode("utf-8")
 
 
 def render_parallel(page: Page) -> bytes:

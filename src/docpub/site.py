@@ -206,7 +206,7 @@ class _Run:
         with template_errors(self.shared.config.theme):
             stats = execute(outputs, shared=self.shared, docs=self.docs, store=store, executor=executor,
                             window=window, tick=tick, shared_disk=not self.scheduler,
-                            pages_done=self._pages_done, edition_done=edition_done)
+                            pages_done=self._pages_done, edition_done=edition_done, cited=self.keys.cited_pages)
         assert self.listed is not None  # ``execute`` calls ``_pages_done`` once in every case
         listed_outputs, listed, folders = self.listed
         return stats + listed, listed_outputs, folders

@@ -233,9 +233,12 @@ class HtmlWriter:
                                     r=renderer_for(doc, self.renderer), toc=_toc_sections(doc))
 
     def render_citations(self, doc: Document, cited: Sequence[CitedLike], nav: Nav, *,
-                         site: Mapping[str, str] | None = None, places: Mapping[str, Place] | None = None) -> str:
+                         site: Mapping[str, str] | None = None, places: Mapping[str, Place] | None = None,
+                         archive: Mapping[str, str] | None = None) -> str:
         """``site``: canonical symbol -> id of the site's own document, whose page a cited symbol leads to;
-        ``places``: the document's ``paragraph_places``, when the caller has them already."""
+        ``places``: the document's ``paragraph_places``, when the caller has them already;
+        ``archive``: canonical symbol -> the name of its page in the edition's citations folder,
+        which lists every document of the archive citing it."""
         places = paragraph_places(doc) if places is None else places
         groups = tuple(
             KindGroup(kind, tuple(c for c in cited if c.kind == kind))
@@ -244,6 +247,7 @@ class HtmlWriter:
         return self.render_template(
             "citations.html.j2", doc=doc, nav=nav, r=self.renderer,
             groups=tuple(g for g in groups if g.items), places=places, total=len(cited), site=site or {},
+            archive=archive or {},
         )
 
     def render_index(self, entries: Sequence[IndexEntry], nav: Nav, *,
