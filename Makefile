@@ -6,8 +6,9 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 DEB_PKGS := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
-# The quality gates of `make test`: the Nu Html Checker runs on Java, axe-core in Chromium.
-GATE_DEB_PKGS := default-jre-headless chromium chromium-driver
+# The quality gates of `make test`: the Nu Html Checker runs on Java, axe-core in Chromium; and
+# the Latin faces the PDF tests embed beside the CJK ones (a TrueType face, a CFF one).
+GATE_DEB_PKGS := default-jre-headless chromium chromium-driver fonts-dejavu-core fonts-urw-base35
 NPM_TOOLS := vnu-jar@26.9.27 axe-core@4.14.1
 TOOLS     := .tools
 SYS_STAMP := $(VENV)/.system-packages
