@@ -127,3 +127,18 @@ def test_url_templates_are_checked_when_the_config_loads(tmp_path: Path, key: st
 def test_braces_written_twice_are_text(tmp_path: Path) -> None:
     write(tmp_path, '[urls]\ndocument = "https://x.org/{{x}}/{symbol}"\n')
     assert load_config(tmp_path).urls.document == "https://x.org/{{x}}/{symbol}"
+
+
+@pytest.mark.parametrize("value", ["0", "-3", '"20"', "true", "2.5"])
+def test_the_count_of_newest_documents_must_be_a_positive_whole_number(tmp_path: Path, value: str) -> None:
+    write(tmp_path, f'[site]\ntitle = "x"\nrecent = {value}\n')
+    with pytest.raises(DocpubError) as info:
+        load_config(tmp_path)
+    problem = info.value.problem
+    assert problem.file.endswith("docpub.toml") and problem.line == 3
+    assert "'site.recent' must be a positive whole number" in problem.reason
+
+
+def test_the_count_of_newest_documents_defaults_to_twenty(tmp_path: Path) -> None:
+    assert load_config(tmp_path).recent == 20
+    assert load_config(write(tmp_path, "[site]\nrecent = 5\n")).recent == 5

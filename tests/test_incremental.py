@@ -20,6 +20,7 @@ import pytest
 from jinja2 import meta
 
 from docpub.cli import main
+from docpub.config import load_config
 from docpub.inputs import _references
 from docpub.search import shard_of
 from docpub.templating import DEFAULT_THEME
@@ -587,6 +588,7 @@ def test_an_entry_rewritten_after_a_no_op_build_is_rendered_again(site: Path, tm
 _COUNTING = """
 import sys, jinja2
 from docpub.cli import main
+from docpub.config import load_config
 compile_ = jinja2.Environment.compile
 def counted(self, source, name=None, *args, **kw):
     print("compiled", name, file=sys.stderr)
@@ -999,18 +1001,18 @@ def test_an_old_documents_edit_leaves_the_homes_as_they_are(tmp_path: Path,
     """An archive of more documents than a home lists: each home lists the newest, the page of
     each year lists that year's; editing an old document's title re-renders its year's page,
     not the homes, and no other year's page."""
-    from docpub.pages import RECENT
+    recent = load_config(tmp_path).recent  # the default of site.recent
 
     docs = {f"d{n:02}": MINIMAL.replace("测试文件", f"文件{n}").replace("2021-03-01", f"{2000 + n}-05-0{1 + n % 9}")
-            for n in range(RECENT + 4)}
+            for n in range(recent + 4)}
     site = make_site(tmp_path / "s", docs)
     out = tmp_path / "build" / "site"
     build(site, out, capsys, "--no-pdf", "--no-search")
     home = (out / "zh-Hans" / "index.html").read_text(encoding="utf-8")
-    assert home.count('class="doc-entry"') == RECENT and 'id="d04"' in home and 'id="d03"' not in home
+    assert home.count('class="doc-entry"') == recent and 'id="d04"' in home and 'id="d03"' not in home
     listed = [len(re.findall(r'class="doc-entry"', p.read_text(encoding="utf-8")))
               for p in (out / "zh-Hans" / "archive").glob("*.html")]
-    assert sorted(listed) == [1] * (RECENT + 4)  # every document on the page of its year, once
+    assert sorted(listed) == [1] * (recent + 4)  # every document on the page of its year, once
     assert 'href="archive/2000.html"' in home
     before = inodes(out)
     (site / "content" / "d00" / "zh-Hans.md").write_text(docs["d00"].replace("文件0", "改过的文件0"), encoding="utf-8")
@@ -1019,6 +1021,31 @@ def test_an_old_documents_edit_leaves_the_homes_as_they_are(tmp_path: Path,
         | {f"{t}/archive/2000.html" for t in EDITIONS} | cited("s-res-2512-2020")
     assert "改过的文件0" in (out / "zh-Hans" / "archive" / "2000.html").read_text(encoding="utf-8")
     assert "改過的文件0" in (out / "zh-Hant" / "archive" / "2000.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-search", "--no-cache")
+    assert snapshot(out) == snapshot(fresh)
+
+
+def test_the_homes_list_as_many_of_the_newest_documents_as_the_site_says(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """``site.recent`` is how many of the newest documents the homes list: a change of it
+    re-renders the homes (and what else reads the config), and equals a cold build."""
+    docs = {f"d{n}": MINIMAL.replace("测试文件", f"文件{n}").replace("2021-03-01", f"{2010 + n}-05-01")
+            for n in range(5)}
+    site = make_site(tmp_path / "s", docs)
+    config = site / "docpub.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[site]\n", "[site]\nrecent = 2\n", 1),
+                      encoding="utf-8")
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf", "--no-search")
+    for home in [out / "index.html", *(out / t / "index.html" for t in EDITIONS)]:
+        html = home.read_text(encoding="utf-8")
+        assert html.count('class="doc-entry"') == 2 and 'id="d4"' in html and 'id="d3"' in html, home
+        assert 'id="d2"' not in html and 'archive/2012.html"' in html, home
+    config.write_text(config.read_text(encoding="utf-8").replace("recent = 2", "recent = 4"), encoding="utf-8")
+    build(site, out, capsys, "--no-pdf", "--no-search")
+    html = (out / "zh-Hant" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="doc-entry"') == 4 and 'id="d1"' in html and 'id="d0"' not in html
     fresh = tmp_path / "fresh" / "site"
     build(site, fresh, capsys, "--no-pdf", "--no-search", "--no-cache")
     assert snapshot(out) == snapshot(fresh)

@@ -68,6 +68,8 @@ class SiteConfig:
     base_url: str = ""
     # A larger image is refused: the site is for documents, not for hosting files.
     max_image_kib: int = 5120
+    # The newest documents a home lists; every document is on the page of its year.
+    recent: int = 20
 
     @property
     def content_path(self) -> Path:
@@ -94,8 +96,8 @@ class SiteConfig:
 
 
 _SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib", "max_image_kib",
-              "base_url"}
-_LIMIT_KEYS = ("max_content_kib", "max_image_kib")
+              "base_url", "recent"}
+_LIMIT_KEYS = ("max_content_kib", "max_image_kib", "recent")
 # An absolute http(s) address of a folder: no query, no fragment, no spaces or quotes.
 _BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 _EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", "font_sans", "quotes",

@@ -46,10 +46,9 @@ Facet = Literal["listing", "description", "citations", "cited", "review"]
 # years: one per year of the archive's documents.
 Items = Literal["one", "images", "static", "cited", "years"]
 # Which documents a listing shows (its key covers their facets, and nothing of the others):
-# all; recent: the RECENT newest (and how many each year has); year: those of its year;
-# citing: those citing its cited document.
+# all; recent: the newest (``SiteConfig.recent``; and how many each year has); year: those of
+# its year; citing: those citing its cited document.
 Shows = Literal["all", "recent", "year", "citing"]
-RECENT = 20  # the newest documents a home lists; the others are on the pages of their years
 # all: always; converted: editions derived from the source; source: the source edition only;
 # pdf: only when PDFs are built; base_url: only when the site's address is known;
 # review: only when some edition is converted.

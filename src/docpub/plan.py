@@ -19,7 +19,7 @@ from hashlib import blake2b
 
 from docpub.facts import StoredFacts
 from docpub.inputs import EditionSpec, digest, feed, hasher, versions
-from docpub.pages import KINDS, RECENT, Items, KindDef, PageKind, Shared
+from docpub.pages import KINDS, Items, KindDef, PageKind, Shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +246,7 @@ class KeyParts:
         self.links = site_links(docs)
         self.listed = published_ids(docs)
         self._sources = docs
+        self._recent = shared.config.recent
         self.editions = {e.edition.tag: e.identity for e in inputs.editions}
         self._templates: dict[tuple[str, ...], str] = {}
         self._inputs = inputs
@@ -295,9 +296,10 @@ class KeyParts:
 
     @functools.cached_property
     def recent(self) -> tuple[str, ...]:
-        """The ids of the ``RECENT`` newest documents (as ``archive.newest_first`` orders them)."""
+        """The ids of the newest documents a home lists (``SiteConfig.recent``, as
+        ``archive.newest_first`` orders them)."""
         newest = sorted(sorted(self._sources, key=lambda d: d.id), key=lambda d: d.date, reverse=True)
-        return tuple(sorted(d.id for d in newest[:RECENT]))
+        return tuple(sorted(d.id for d in newest[:self._recent]))
 
     @functools.cached_property
     def citing(self) -> dict[str, tuple[str, ...]]:

@@ -14,7 +14,6 @@ from docpub.archive import CorpusCitation, cited_index, newest_first
 from docpub.config import Edition, SiteConfig
 from docpub.facts import Facts, description
 from docpub.model import Document
-from docpub.pages import RECENT
 from docpub.writers.feeds import FeedEntry, PageSet, atom_feed, robots_txt, sitemap_xml
 from docpub.writers.html import Alternate, ArchiveYear, Crumb, HtmlWriter, IndexEntry, Nav
 
@@ -107,10 +106,10 @@ def index_entries(config: SiteConfig, facts: Sequence[Facts], *, prefix: str = "
 
 def edition_index_page(config: SiteConfig, ctx: EditionContext, facts: Sequence[Facts],
                        counts: Mapping[int, int]) -> Iterator[bytes]:
-    """An edition's home: its ``RECENT`` newest documents (of ``facts``) by month, and its years
-    (``counts``: year -> its documents) (in pieces)."""
+    """An edition's home: its newest documents (of ``facts``; ``config.recent``) by month, and its
+    years (``counts``: year -> its documents) (in pieces)."""
     nav = make_nav(config, ctx, "", "index.html", depth=1)
-    return ctx.writer.render_index(index_entries(config, newest_first(facts)[:RECENT]), nav,
+    return ctx.writer.render_index(index_entries(config, newest_first(facts)[:config.recent]), nav,
                                    archive=archive_years(counts, ""), total=sum(counts.values()))
 
 
@@ -170,7 +169,7 @@ def root_index_page(config: SiteConfig, home: EditionContext, facts: Sequence[Fa
     """The root page: the source edition's home, its canonical address that home (in pieces)."""
     nav = make_nav(config, home, "", "index.html", depth=0)
     root_nav = replace(nav, path="index.html", canonical_path=f"{config.source_lang}/index.html")
-    return home.writer.render_index(index_entries(config, newest_first(facts)[:RECENT], prefix=""), root_nav,
+    return home.writer.render_index(index_entries(config, newest_first(facts)[:config.recent], prefix=""), root_nav,
                                     archive=archive_years(counts, f"{config.source_lang}/"),
                                     total=sum(counts.values()))
 
