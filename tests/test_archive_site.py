@@ -175,6 +175,8 @@ def test_a_documents_citations_lead_to_the_archive_page_of_each_cited_document(p
             html = (plain / tag / doc / "citations.html").read_text(encoding="utf-8")
             for symbol, rest in entry.findall(html):
                 hrefs = re.findall(r'<a class="in-archive" href="([^"]+)"', rest)
+                # read out of context, the link still names the symbol it is about
+                assert f'<span lang="en">{symbol}</span></span></a>' in rest, (tag, doc, symbol)
                 assert len(hrefs) == 1 and hrefs[0].startswith("../citations/"), (tag, doc, symbol, rest)
                 target = (plain / tag / doc / hrefs[0]).resolve()
                 assert target.parent == (plain / tag / "citations").resolve() and target.is_file()
