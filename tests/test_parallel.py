@@ -42,6 +42,36 @@ def test_pool_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp
     assert any(name.endswith(".pdf") for name in serial)
 
 
+@pytest.mark.parametrize("cores, asked, workers", [(2, 64, 2), (2, 3, 2), (1, 8, 0), (4, 2, 2)])
+def test_more_processes_than_cores_are_not_started(site: Path, serial: dict[str, bytes], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   cores: int, asked: int, workers: int) -> None:
+    """``-j N`` beyond the cores docpub may use starts a process per core (none with one core: it
+    renders in its own), says so in one line, and builds the same site."""
+    import docpub.site
+
+    started: list[int] = []
+
+    class Counted(docpub.site._LazyPool):  # type: ignore[misc]
+        def __init__(self, jobs: int) -> None:
+            started.append(jobs)
+            super().__init__(jobs)
+
+    monkeypatch.setattr(docpub.site, "default_jobs", lambda: cores)
+    monkeypatch.setattr(docpub.site, "_LazyPool", Counted)
+    out = tmp_path / "site"
+    assert main(["build", str(site), "--out", str(out), "-j", str(asked), "--no-cache"]) == 0
+    assert started == ([workers] if workers else [])
+    assert snapshot(out) == serial
+    err = capsys.readouterr().err
+    if asked > cores:
+        assert err.strip() == f"docpub: -j {asked}: this machine lets docpub use {cores} core(s); " \
+                              f"building on {cores} process(es)"
+    else:
+        assert "-j" not in err
+
+
 @pytest.mark.parametrize("search", [True, False], ids=["search", "no-search"])
 def test_one_edited_document_shared_by_the_workers_is_byte_identical(tmp_path: Path, search: bool,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,6 +28,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     config = load_config(Path(args.site_dir))
     out = Path(args.out) if args.out else config.root / "build" / "site"
     jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs > default_jobs() and not args.scheduler:
+        print(f"docpub: -j {jobs}: this machine lets docpub use {default_jobs()} core(s); "
+              f"building on {default_jobs()} process(es)", file=sys.stderr)
     with progress_bar(sys.stderr) as progress:
         report = build(config, out, pdf=not args.no_pdf, use_cache=not args.no_cache, jobs=jobs,
                        scheduler=args.scheduler or "", progress=progress, search=not args.no_search)
@@ -142,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="render every page and PDF again instead of reusing unchanged ones")
     b.add_argument("-j", "--jobs", type=_jobs, metavar="N",
-                   help="render on N processes (default: the number of cores; 1: in this process)")
+                   help="render on N processes (default and most: the number of cores; 1: in this process)")
     b.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="render on the workers of this Dask scheduler (needs docpub[cluster])")
     b.set_defaults(func=_cmd_build)

@@ -78,9 +78,11 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
           scheduler: str = "", progress: Progress | None = None, search: bool = True) -> BuildReport:
     """Build the site of ``config`` into ``out``, reusing what the cache beside it holds.
 
-    ``jobs`` > 1 renders on a process pool; ``scheduler`` (tcp://host:port) on a
-    Dask cluster. ``search`` False leaves the search index out (``docpub check``).
+    ``jobs`` > 1 renders on a process pool, of at most a process per core this process may
+    use (more would only share the cores); ``scheduler`` (tcp://host:port) on a Dask cluster.
+    ``search`` False leaves the search index out (``docpub check``).
     """
+    jobs = min(jobs, default_jobs())
     # The site's own sources may hold the output (build/site) but never be inside or under it.
     check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
     code = code_identity()
