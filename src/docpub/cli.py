@@ -27,10 +27,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     config = load_config(Path(args.site_dir))
     out = Path(args.out) if args.out else config.root / "build" / "site"
-    jobs = args.jobs if args.jobs is not None else default_jobs()
-    if jobs > default_jobs() and not args.scheduler:
-        print(f"docpub: -j {jobs}: this machine lets docpub use {default_jobs()} core(s); "
-              f"building on {default_jobs()} process(es)", file=sys.stderr)
+    cores = default_jobs()
+    jobs = args.jobs if args.jobs is not None else cores
+    if jobs > cores and not args.scheduler:  # (build() keeps to the cores: this says so)
+        print(f"docpub: -j {jobs}: this machine lets docpub use {cores} core(s); "
+              f"building on {cores} process(es)", file=sys.stderr)
     with progress_bar(sys.stderr) as progress:
         report = build(config, out, pdf=not args.no_pdf, use_cache=not args.no_cache, jobs=jobs,
                        scheduler=args.scheduler or "", progress=progress, search=not args.no_search)

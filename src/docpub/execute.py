@@ -116,7 +116,7 @@ def warm_worker(shared: bytes) -> None:
 def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...], store: Store,
             executor: Executor | None, window: int, tick: Tick | None = None, shared_disk: bool = True,
             pages_done: Callable[[bool], None] | None = None,
-            edition_done: Callable[[str], None] | None = None, cited: Mapping[str, str] | None = None) -> Stats:
+            edition_done: Callable[[str], None] | None = None, cited: Mapping[str, str]) -> Stats:
     """Reuse or render every output: each is in the store (``Store.used``) when this returns.
 
     ``shared_disk``: the executor's workers share this machine's disk, so they write what they
@@ -126,8 +126,8 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     The documents' pages go first, so what is made from them (listings, search) runs in this
     process while the workers lay out PDFs. ``edition_done``: called with an edition's tag once
     its pages are in the store while others' still render (the jobs of one edited document are
-    one per edition). ``cited``: each symbol cited in the archive -> its page there
-    (``plan.cited_pages``), which a document's list of citations leads to.
+    one per edition). ``cited``: each symbol cited in the archive -> its page there, the
+    plan's very table (``KeyParts.cited_pages``: the citations pages' keys cover it).
     """
     todo = [o for o in outputs if store.get(o.key) is None]
     reused = len(outputs) - len(todo)
@@ -142,7 +142,7 @@ def execute(outputs: list[Output], *, shared: Shared, docs: tuple[DocSource, ...
     groups = _groups([o for o in todo if not KINDS[o.kind].local], by_edition=executor is not None)
     if len(groups) <= 1:
         executor = None  # one job: here, without starting a pool for it
-    jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "", cited=cited or {})
+    jobs = _jobs(groups, shared, docs, store, objects=store.objects if shared_disk else "", cited=cited)
     waiting = _PageJobs(groups, pdfs_running=executor is not None and any(pdf for _, _, pdf in groups),
                         pages_done=pages_done, edition_done=edition_done)
     for job, results in _run(jobs, executor, window, run_job):
