@@ -309,7 +309,8 @@ def test_search_works_on_the_served_site_and_follows_edits(served: tuple[Served,
 
     def search(query: str) -> list[str]:
         browser.get(server.base + "zh-Hans/index.html")
-        box = browser.find_element(By.ID, "site-search")
+        # (the page left open may still be reloading after the rebuild's event: wait for the box)
+        box = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "site-search"))
         box.send_keys(query, Keys.ENTER)
         WebDriverWait(browser, WAIT).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results a")
