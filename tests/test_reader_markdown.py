@@ -26,6 +26,7 @@ from docpub.model import (
     Signature,
     Strong,
     Text,
+    iter_blocks,
     iter_paragraphs,
     iter_sections,
     plain_text,
@@ -452,6 +453,61 @@ def test_body_problems_everywhere_in_the_tree() -> None:
         (17, "nothing may follow the annex"),
         (17, "link to 'file:///etc/passwd'"),
     ])
+
+
+def all_problems(text: str) -> list[tuple[int | None, str]]:
+    """Every problem of ``text``, one or several."""
+    with pytest.raises(DocpubError) as info:
+        read_markdown(text, doc_id="d", source="doc.md")
+    found = info.value.problems if isinstance(info.value, ManyErrors) else [info.value.problem]
+    return [(p.line, p.reason) for p in found]
+
+
+# A container whose own ':::' is missing runs on over whatever follows it (paragraphs become
+# signature lines, sections of the annex its contents): reported once, where it opens,
+# never as a mistake in each block it swallowed, nor silently.
+_SWALLOWED = "\n\n".join(["## 节", "正文。", "- 项", "## 节二", "> 引文", "又一段。"])
+
+
+@pytest.mark.parametrize("body, want", [
+    # at the end of the letter: the paragraphs after it would be printed as its lines
+    ("信。\n\n::: signature\n大使\n（签名）\n\n附言：另见附件。\n\n又及。\n",
+     [(7, "'::: signature' is not closed: add a line ':::' after its last line")]),
+    ("信。\n\n::: signature\n大使\n\n" + _SWALLOWED + "\n",
+     [(7, "'::: signature' is not closed: add a line ':::' after its last line")]),
+    # before the annex: the annex's own ':::' closes the signature, the annex is inside it
+    ("信。\n\n::: signature\n大使\n\n::: annex 附件\n\n# 标题\n\n" + _SWALLOWED + "\n:::\n",
+     [(10, "'::: annex' inside the signature opened at line 7: is the signature's closing ':::' missing?")]),
+    # in the annex, whose ':::' it runs on to
+    ("信。\n\n::: annex 附件\n\n正文。\n\n::: signature\n甲\n\n" + _SWALLOWED + "\n:::\n",
+     [(11, "'::: signature' is not closed: the ':::' of line 25 closes the annex around it; add a line "
+           "':::' after its last line, and open and close the annex with '::::'")]),
+    (":::: annex 附件\n\n正文。\n\n::: signature\n甲\n\n" + _SWALLOWED + "\n::::\n",
+     [(9, "'::: signature' is not closed before the annex around it ends: add a line ':::' after its last line")]),
+    # closed only by a longer fence (one meant for something around it)
+    ("::: signature\n甲\n::::\n\n后。\n",
+     [(5, "'::: signature' is closed only by the '::::' of line 7: add a line ':::' after its last line")]),
+    # the annex's ':::' taken by the signature in it: the text after the annex is reported too
+    ("::: annex 附件\n\n正文。\n\n::: signature\n甲\n:::\n\n后文。\n:::\n",
+     [(9, "the ':::' of line 11 closes the annex around it"), (13, "nothing may follow the annex")]),
+    # a signature closed as it should, holding what it may not: each block is a mistake of its own
+    ("::: signature\n甲\n\n- 乙\n\n## 丙\n:::\n",
+     [(8, "a signature holds only lines of text"), (10, "a signature holds only lines of text")]),
+])
+def test_a_container_left_open_is_reported_once_where_it_opens(body: str, want: list[tuple[int, str]]) -> None:
+    assert_problems(all_problems(FM + body), want)
+
+
+@pytest.mark.parametrize("body", [
+    "::: signature\n甲\n:::\n\n::: annex 附件\n\n正文。\n",  # the annex ends with the file
+    "信。\n\n:::: annex 附件\n\n正文。\n\n::: signature\n乙\n:::\n\n再。\n::::\n",
+    "::::: signature\n甲\n:::::\n",
+    "- ::: signature\n  甲\n\n后。\n",  # in a list item it ends with the item
+])
+def test_containers_closed_as_they_should_read_without_a_problem(body: str) -> None:
+    doc = read(body)
+    (signature,) = [b for b in iter_blocks(doc) if isinstance(b, Signature)]
+    assert len(signature.lines) == 1
 
 
 def test_many_errors_prints_every_problem() -> None:

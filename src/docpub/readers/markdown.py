@@ -7,6 +7,7 @@ works on the model. The format is described in docs/content-format.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,8 @@ def read_markdown(
     problems: list[Problem] = []
     # With mistakes in the front matter, the body is still read (with a placeholder meta).
     meta = collect_front_matter(block, file_text=text, source=source, problems=problems)
-    reader = _Reader(source, problems, kind=meta.kind, footnote_labels=_footnote_labels(env))
+    reader = _Reader(source, problems, kind=meta.kind, footnote_labels=_footnote_labels(env),
+                     lines=text.split("\n"))
     doc = reader.document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
     _report_unused_footnotes(env, text, reader)
     raise_problems(problems)
@@ -169,8 +171,9 @@ class _Reader:
     """
 
     def __init__(self, source: str, problems: list[Problem], *, kind: DocumentKind = "letter",
-                 footnote_labels: frozenset[str] = frozenset()) -> None:
+                 footnote_labels: frozenset[str] = frozenset(), lines: Sequence[str] = ()) -> None:
         self.source = source
+        self.lines = lines  # the file's, to tell a container's own closing fence from another's
         self.problems = problems
         self.kind = kind
         self.footnote_labels = footnote_labels
@@ -376,17 +379,56 @@ class _Reader:
                             f"'[^{m.group(1)}]: text' (or write '\\[^' for the characters)")
 
     def signature(self, node: SyntaxTreeNode) -> Signature:
+        # A signature whose ':::' is missing runs on over what follows it: that is reported
+        # once, where it opens, rather than as a mistake in each block it swallowed.
+        unclosed = self._unclosed(node)
+        if unclosed is None:
+            inner = next((c for c in node.children if c.type.startswith("container_")), None)
+            if inner is not None:
+                unclosed = (_line(inner), f"'{inner.markup} {inner.type.removeprefix('container_')}' inside the "
+                            f"signature opened at line {_line(node)}: is the signature's closing ':::' missing?")
+        if unclosed is not None:
+            self.report(*unclosed)
         lines: list[tuple[Inline, ...]] = []
         for para in node.children:
             if para.type != "paragraph":
-                self.report(_line(para), "a signature holds only lines of text")
+                if unclosed is None:
+                    self.report(_line(para), "a signature holds only lines of text")
                 if para.type == "heading":
                     self.heading(para)
+                elif para.type == "container_annex":
+                    self.annex(para)
                 else:
                     self.block(para)
                 continue
             lines.extend(split_lines(self.raw_inlines(para.children[0].children, _line(para))))
         return Signature(tuple(lines))
+
+    def _unclosed(self, node: SyntaxTreeNode) -> tuple[int, str] | None:
+        """Why container ``node`` (at the top level or in another container) is not closed by
+        a ':::' line of its own: (its line, the reason), or None when it is."""
+        parent = node.parent
+        above = parent
+        while above is not None and (above.type == "root" or above.type.startswith("container_")):
+            above = above.parent
+        if not self.lines or node.map is None or above is not None:
+            return None  # (in a quote or a list the file's lines carry their markers)
+        own, end = node.markup, node.map[1]
+        fence = _fence(self.lines[end]) if end < len(self.lines) else ""
+        name = f"'{own} {node.type.removeprefix('container_')}'"
+        add = f"add a line '{own}' after its last line"
+        if parent is not None and not parent.is_root and parent.map is not None and end == parent.map[1]:
+            # It ran on to the fence of the container around it (which it cannot see).
+            around = parent.type.removeprefix("container_")
+            if len(fence) > len(own):
+                return _line(node), f"{name} is not closed before the {around} around it ends: {add}"
+            return (_line(node), f"{name} is not closed: the '{fence}' of line {end + 1} closes the {around} "
+                    f"around it; {add}, and open and close the {around} with '{own}:'")
+        if not fence:
+            return _line(node), f"{name} is not closed: {add}"
+        if len(fence) > len(own):
+            return _line(node), f"{name} is closed only by the '{fence}' of line {end + 1}: {add}"
+        return None
 
     def inline_text(self, text: str, line: int) -> tuple[Inline, ...]:
         tokens = _MD.parseInline(text)
@@ -490,6 +532,12 @@ def _check_stray_container(raw: str, line: int, reader: _Reader) -> None:
         return
     hint = did_you_mean(name, CONTAINERS)
     reader.report(line, f"unknown container '{name}'{hint}; known: {', '.join(CONTAINERS)}")
+
+
+def _fence(line: str) -> str:
+    """The colons of a line that closes a container (':::' and nothing but spaces), else ''."""
+    bare = line.strip(" \t")
+    return bare if len(bare) >= 3 and not bare.strip(":") and len(line) - len(line.lstrip(" ")) < 4 else ""
 
 
 def _empty(x: object) -> bool:
