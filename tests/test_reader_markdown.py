@@ -493,6 +493,12 @@ _SWALLOWED = "\n\n".join(["## 节", "正文。", "- 项", "## 节二", "> 引文
     # a signature closed as it should, holding what it may not: each block is a mistake of its own
     ("::: signature\n甲\n\n- 乙\n\n## 丙\n:::\n",
      [(8, "a signature holds only lines of text"), (10, "a signature holds only lines of text")]),
+    # a code fence left open holds the rest of the text (or of the annex) as code
+    ("信。\n\n```\n代码\n\n" + _SWALLOWED + "\n\n::: signature\n甲\n:::\n",
+     [(7, "the code block opened with '```' is not closed: add a line '```' after its last line")]),
+    ("::: annex 附件\n\n~~~~\n代码\n~~~\n\n" + _SWALLOWED + "\n:::\n",
+     [(7, "the code block opened with '~~~~' is not closed: add a line '~~~~' after its last line")]),
+    ("正文。\n\n```\n", [(7, "the code block opened with '```' is not closed")]),
 ])
 def test_a_container_left_open_is_reported_once_where_it_opens(body: str, want: list[tuple[int, str]]) -> None:
     assert_problems(all_problems(FM + body), want)
@@ -503,8 +509,11 @@ def test_a_container_left_open_is_reported_once_where_it_opens(body: str, want: 
     "信。\n\n:::: annex 附件\n\n正文。\n\n::: signature\n乙\n:::\n\n再。\n::::\n",
     "::::: signature\n甲\n:::::\n",
     "- ::: signature\n  甲\n\n后。\n",  # in a list item it ends with the item
+    "```\n甲\n```\n\n::: signature\n甲\n:::\n",
+    "````\n甲\n`````\n\n::: signature\n甲\n:::\n",
+    ":::: annex 附件\n\n   ~~~\n甲\n   ~~~\n\n::: signature\n甲\n:::\n::::\n",
 ])
-def test_containers_closed_as_they_should_read_without_a_problem(body: str) -> None:
+def test_containers_and_code_closed_as_they_should_read_without_a_problem(body: str) -> None:
     doc = read(body)
     (signature,) = [b for b in iter_blocks(doc) if isinstance(b, Signature)]
     assert len(signature.lines) == 1

@@ -329,6 +329,8 @@ class _Reader:
         if kind == "table":
             return self.table(node)
         if kind in ("fence", "code_block"):
+            if kind == "fence" and (unclosed := self._unclosed_code(node)):
+                self.report(*unclosed)
             return CodeBlock(node.content.removesuffix("\n"), node.info.strip())
         if kind == "hr":
             return Rule()
@@ -408,11 +410,8 @@ class _Reader:
         """Why container ``node`` (at the top level or in another container) is not closed by
         a ':::' line of its own: (its line, the reason), or None when it is."""
         parent = node.parent
-        above = parent
-        while above is not None and (above.type == "root" or above.type.startswith("container_")):
-            above = above.parent
-        if not self.lines or node.map is None or above is not None:
-            return None  # (in a quote or a list the file's lines carry their markers)
+        if not self._on_own_lines(node) or node.map is None:
+            return None
         own, end = node.markup, node.map[1]
         fence = _fence(self.lines[end]) if end < len(self.lines) else ""
         name = f"'{own} {node.type.removeprefix('container_')}'"
@@ -429,6 +428,26 @@ class _Reader:
         if len(fence) > len(own):
             return _line(node), f"{name} is closed only by the '{fence}' of line {end + 1}: {add}"
         return None
+
+    def _on_own_lines(self, node: SyntaxTreeNode) -> bool:
+        """Whether ``node``'s lines are the file's as written: it is at the top level or in
+        containers only (in a quote or a list, each line carries their markers)."""
+        above = node.parent
+        while above is not None and (above.is_root or above.type.startswith("container_")):
+            above = above.parent
+        return bool(self.lines) and above is None
+
+    def _unclosed_code(self, node: SyntaxTreeNode) -> tuple[int, str] | None:
+        """Why a fenced code block is not closed (it would hold the rest of the text), or None."""
+        if node.map is None or not self._on_own_lines(node):
+            return None
+        start, end = node.map
+        own = node.markup
+        last = self.lines[end - 1].strip(" \t") if start < end - 1 < len(self.lines) else ""
+        if last and not last.strip(own[0]) and len(last) >= len(own):
+            return None
+        return (_line(node), f"the code block opened with '{own}' is not closed: add a line '{own}' "
+                "after its last line")
 
     def inline_text(self, text: str, line: int) -> tuple[Inline, ...]:
         tokens = _MD.parseInline(text)
