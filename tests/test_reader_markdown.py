@@ -15,6 +15,7 @@ from docpub.errors import DocpubError, ManyErrors
 from docpub.model import (
     BlockQuote,
     BulletList,
+    CodeBlock,
     Code,
     Document,
     Emphasis,
@@ -27,6 +28,7 @@ from docpub.model import (
     Strong,
     Text,
     iter_blocks,
+    iter_inlines,
     iter_paragraphs,
     iter_sections,
     plain_text,
@@ -517,6 +519,39 @@ def test_containers_and_code_closed_as_they_should_read_without_a_problem(body: 
     doc = read(body)
     (signature,) = [b for b in iter_blocks(doc) if isinstance(b, Signature)]
     assert len(signature.lines) == 1
+
+
+# A line read as a link definition ('[label]: destination') is printed nowhere: unless a link
+# uses it, its text would vanish from the document without a word.
+@pytest.mark.parametrize("body, want", [
+    ("谨转递。\n\n[附件]: 见第2页\n\n后文。\n",
+     [(7, "'[附件]: 见第2页' is a link definition (not printed) and no link uses it")]),
+    ("[注一]: 另见第2512(2020)号决议\n[注二]: 见附件\n",
+     [(5, "'[注一]: 另见第2512(2020)号决议' is a link definition"), (6, "'[注二]: 见附件' is a link definition")]),
+    ("见[联合国][UN]。\n\n[un]: https://un.org\n[UN]: https://x.org\n",
+     [(8, "'[UN]: https://x.org' is a link definition (not printed) and its label is the one of line 7")]),
+    ("::: annex 附件\n\n正文。\n\n[附件二]: 见下\n:::\n", [(9, "no link uses it")]),
+])
+def test_a_link_definition_no_link_uses_is_reported(body: str, want: list[tuple[int, str]]) -> None:
+    assert_problems(all_problems(FM + body), want)
+
+
+@pytest.mark.parametrize("body, url", [
+    ("见[联合国][un]。\n\n[un]: https://un.org\n", "https://un.org"),
+    ("见[联合国][]。\n\n[联合国]: https://un.org\n", "https://un.org"),
+    ("见[联合国]。\n\n[联合国]: https://un.org \"标题\"\n", "https://un.org"),
+    ("见[联合国][UN]。\n\n[un]: https://un.org\n", "https://un.org"),
+])
+def test_link_definitions_links_use_make_their_links(body: str, url: str) -> None:
+    (link,) = [x for x in iter_inlines(read(body)) if isinstance(x, Link)]
+    assert link.url == url
+
+
+def test_a_line_like_a_link_definition_can_be_printed() -> None:
+    (escaped,) = read("\\[附件]: 见第2页\n").body
+    assert isinstance(escaped, Paragraph) and plain_text(escaped.inlines) == "[附件]: 见第2页"
+    (code,) = read("```\n[附件]: 见第2页\n```\n").body
+    assert isinstance(code, CodeBlock) and code.text == "[附件]: 见第2页"
 
 
 def test_many_errors_prints_every_problem() -> None:

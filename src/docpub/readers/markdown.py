@@ -97,7 +97,7 @@ def read_markdown(
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise DocpubError(source, line, "NUL character: this looks like a binary file")
     check_front_matter_end(text, source)
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {"references": _References()}
     tokens = _MD.parse(text, env)
     _check_nesting(tokens, source)
     tree = SyntaxTreeNode(tokens)
@@ -110,6 +110,7 @@ def read_markdown(
                      lines=text.split("\n"))
     doc = reader.document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
     _report_unused_footnotes(env, text, reader)
+    _report_unused_references(env, reader)
     raise_problems(problems)
     return doc
 
@@ -526,6 +527,34 @@ def _report_unused_footnotes(env: dict[str, Any], text: str, reader: _Reader) ->
             line = next((i for i, t in enumerate(lines, 1) if t.lstrip().startswith(f"[^{label}]:")), None)
             reader.report(line, f"footnote '[^{label}]' is never called: add '[^{label}]' where it "
                           "belongs in the text, or delete it")
+
+
+class _References(dict[str, Any]):
+    """A file's link definitions (``[label]: url``) as markdown-it keeps them, noting the labels
+    its links look up (a link or image finds its definition with ``get``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked_up: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.looked_up.add(key)
+        return super().get(key, default)
+
+
+def _report_unused_references(env: dict[str, Any], reader: _Reader) -> None:
+    """A link definition is printed nowhere: one that no link uses (a line such as
+    '[附件]: 见第2页' is read as one) or that repeats a label would lose its text unseen."""
+    refs = env["references"]
+    found = [(ref["map"][0], "no link uses it: use it in a link, delete it, or")
+             for label, ref in refs.items() if label not in refs.looked_up]
+    found += [(ref["map"][0], f"its label is the one of line {refs[ref['label']]['map'][0] + 1}, which links "
+               "use: delete it, or") for ref in env.get("duplicate_refs", ())]
+    for start, what in sorted(found):
+        text = reader.lines[start].strip() if start < len(reader.lines) else ""
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        reader.report(start + 1, f"'{shown}' is a link definition (not printed) and {what} write '\\[' "
+                      "for its first '[' to print the line as text")
 
 
 def _line(node: SyntaxTreeNode) -> int:
