@@ -15,8 +15,8 @@ from docpub.errors import DocpubError, ManyErrors
 from docpub.model import (
     BlockQuote,
     BulletList,
-    CodeBlock,
     Code,
+    CodeBlock,
     Document,
     Emphasis,
     Image,
