@@ -26,6 +26,7 @@ from docpub.model import (
     Paragraph,
     Signature,
     Strong,
+    Table,
     Text,
     iter_blocks,
     iter_inlines,
@@ -552,6 +553,25 @@ def test_a_line_like_a_link_definition_can_be_printed() -> None:
     assert isinstance(escaped, Paragraph) and plain_text(escaped.inlines) == "[附件]: 见第2页"
     (code,) = read("```\n[附件]: 见第2页\n```\n").body
     assert isinstance(code, CodeBlock) and code.text == "[附件]: 见第2页"
+
+
+# markdown-it drops the cells of a row after the table's last column: they would vanish unseen.
+@pytest.mark.parametrize("body, want", [
+    ("| 甲 | 乙 |\n|---|---|\n| 1 | 2 | 三 |\n| 4 |\n",
+     [(7, "this row has 3 cells and the table 2 columns: '三' would not be printed")]),
+    ("甲 | 乙\n--|--\n1 | 2 | 3\n一 | 二 | 三 | 四\n",
+     [(7, "'3' would not be printed"), (8, "this row has 4 cells and the table 2 columns: '三'")]),
+    ("| 甲 | 乙 |\n|---|---|\n| `a|b` | 2 |\n", [(7, "write a '|' of the text as '\\|'")]),
+    ("::: annex 附件\n\n| 甲 |\n|:-:|\n| 1 | 2 |\n:::\n", [(9, "'2' would not be printed")]),
+])
+def test_a_row_wider_than_its_table_is_reported(body: str, want: list[tuple[int, str]]) -> None:
+    assert_problems(all_problems(FM + body), want)
+
+
+def test_rows_as_wide_as_their_table_or_narrower_read_whole() -> None:
+    (table,) = read("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |  |\n| 1 \\| 2 | 3 |\n| 4 |\n").body
+    assert isinstance(table, Table)
+    assert [[plain_text(c.inlines) for c in row.cells] for row in table.rows] == [["1", "2"], ["1 | 2", "3"], ["4", ""]]
 
 
 def test_many_errors_prints_every_problem() -> None:

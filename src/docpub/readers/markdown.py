@@ -71,6 +71,7 @@ _ALIGN: dict[str, Alignment] = {"text-align:left": "left", "text-align:center": 
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
 _FOOTNOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
 _LEAF_OPENERS = ("paragraph_open", "heading_open")  # hold only inline text, never dropped
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row (a '\|' is text)
 
 
 def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None) -> Document:
@@ -361,7 +362,21 @@ class _Reader:
                     inline = cell.children[0] if cell.children else None
                     cells.append(TableCell(self.inlines(inline, _line(tr)) if inline else ()))
                 (head if part.type == "thead" else rows).append(TableRow(tuple(cells)))
+                if part.type == "tbody" and self._on_own_lines(node):
+                    self._check_row_width(tr, len(align))
         return Table(tuple(head), tuple(rows), tuple(align))
+
+    def _check_row_width(self, tr: SyntaxTreeNode, columns: int) -> None:
+        """A row with more cells than the table has columns: markdown-it drops the cells after
+        the last column, which would vanish unseen."""
+        if tr.map is None or tr.map[0] >= len(self.lines):
+            return
+        cells = _CELL_SEPARATOR.split(self.lines[tr.map[0]].strip())
+        cells = cells[cells[0] == "":len(cells) - (len(cells) > 1 and cells[-1] == "")]
+        if extra := [c.strip() for c in cells[columns:] if c.strip()]:
+            self.report(_line(tr), f"this row has {len(cells)} cells and the table {columns} columns: "
+                        f"'{extra[0]}' would not be printed; add a column to the header row (and a "
+                        "'---' under it), or write a '|' of the text as '\\|'")
 
     def paragraph(self, node: SyntaxTreeNode) -> Paragraph:
         inline = node.children[0]
