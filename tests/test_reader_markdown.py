@@ -574,6 +574,22 @@ def test_rows_as_wide_as_their_table_or_narrower_read_whole() -> None:
     assert [[plain_text(c.inlines) for c in row.cells] for row in table.rows] == [["1", "2"], ["1 | 2", "3"], ["4", ""]]
 
 
+@pytest.mark.parametrize("body, line", [
+    ("    谨随函转递比利时担任安全理事会主席期间的工作评估。\n\n后文。\n", 5),  # a pasted paragraph
+    ("信。\n\n    见第2512(2020)号决议。\n", 7),
+    ("1. 甲\n\n        乙\n", 7),  # deeper than the list item's text
+    ("::: annex 附件\n\n    正文。\n:::\n", 7),
+])
+def test_chinese_text_indented_into_a_code_block_is_reported(body: str, line: int) -> None:
+    # It would stay Simplified in every edition, in a monospace box, its citations unlinked.
+    assert_problems(all_problems(FM + body), [(line, "indented by four spaces or more, which makes it a code block")])
+
+
+def test_code_blocks_meant_as_code_are_kept() -> None:
+    indented, fenced = read("    x = 1\n\n```\n中文\n```\n").body
+    assert indented == CodeBlock("x = 1") and fenced == CodeBlock("中文")
+
+
 def test_many_errors_prints_every_problem() -> None:
     with pytest.raises(DocpubError) as info:  # ManyErrors is a DocpubError
         read_markdown(FM + "[a](javascript:x)\n\n[b](vbscript:y)\n", doc_id="d", source="doc.md")

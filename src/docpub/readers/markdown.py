@@ -71,6 +71,8 @@ _ALIGN: dict[str, Alignment] = {"text-align:left": "left", "text-align:center": 
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
 _FOOTNOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
 _LEAF_OPENERS = ("paragraph_open", "heading_open")  # hold only inline text, never dropped
+# A Han character (what the Traditional editions convert).
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row (a '\|' is text)
 
 
@@ -333,6 +335,13 @@ class _Reader:
         if kind in ("fence", "code_block"):
             if kind == "fence" and (unclosed := self._unclosed_code(node)):
                 self.report(*unclosed)
+            if kind == "code_block" and _HAN.search(node.content):
+                # Text indented by mistake (as paragraphs pasted from elsewhere often are) would
+                # stay Simplified in every edition, in a monospace box, its citations unlinked.
+                self.report(line, "this text is indented by four spaces or more, which makes it a code "
+                            "block (printed as written: never converted to Traditional script, its "
+                            "citations not linked); remove the indentation, or put it between '```' "
+                            "lines to keep it as code")
             return CodeBlock(node.content.removesuffix("\n"), node.info.strip())
         if kind == "hr":
             return Rule()
