@@ -24,6 +24,7 @@ from docpub.model import (
     Link,
     OrderedList,
     Paragraph,
+    Rule,
     Signature,
     Strong,
     Table,
@@ -588,6 +589,21 @@ def test_chinese_text_indented_into_a_code_block_is_reported(body: str, line: in
 def test_code_blocks_meant_as_code_are_kept() -> None:
     indented, fenced = read("    x = 1\n\n```\n中文\n```\n").body
     assert indented == CodeBlock("x = 1") and fenced == CodeBlock("中文")
+
+
+@pytest.mark.parametrize("body, want", [
+    ("正文。\n---\n\n后。\n", [(5, "the line of '---' under this text (line 6) makes it a heading")]),
+    ("第一行\n第二行\n===\n", [(5, "the line of '===' under this text (line 7) makes it a heading")]),
+    ("::: annex 附件\n\n正文。\n---\n:::\n", [(7, "the line of '---' under this text (line 8)")]),
+])
+def test_a_paragraph_over_a_rule_line_is_not_made_a_heading_unseen(body: str, want: list[tuple[int, str]]) -> None:
+    # A '---' meant as a rule, typed under the paragraph, would make the paragraph a section
+    # heading (in the contents, with an anchor of its own).
+    assert_problems(all_problems(FM + body), want)
+
+
+def test_a_rule_after_a_blank_line_is_a_rule() -> None:
+    assert read("正文。\n\n---\n\n后。\n").body[1] == Rule()
 
 
 def test_many_errors_prints_every_problem() -> None:

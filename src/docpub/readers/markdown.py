@@ -311,6 +311,10 @@ class _Reader:
 
     def heading(self, node: SyntaxTreeNode) -> Heading:
         line, inline, level = _line(node), node.children[0], int(node.tag[1])
+        if node.markup in ("=", "-") and node.map:  # a paragraph over a line of '---' or '==='
+            self.report(line, f"the line of '{node.markup * 3}' under this text (line {node.map[1]}) makes "
+                        "it a heading: write a heading as '## …', or leave a blank line before a "
+                        "'---' rule")
         if m := _EXPLICIT_ID.search(inline.content):
             title = self.inline_text(inline.content[: m.start()].rstrip(), line)
             return Heading(level, title, m.group(1), explicit_id=True)
