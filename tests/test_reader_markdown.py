@@ -606,6 +606,29 @@ def test_a_rule_after_a_blank_line_is_a_rule() -> None:
     assert read("正文。\n\n---\n\n后。\n").body[1] == Rule()
 
 
+# Next to Chinese punctuation on its inner side, '**' is not emphasis by Markdown's rules: the
+# published page would show the asterisks.
+@pytest.mark.parametrize("body, line", [
+    ("安理会通过了**“第2512(2020)号决议”**，并且。\n", 5),
+    ("一\n\n## 节**（一）**\n", 7),
+    ("| 甲 |\n|---|\n| 安理会**《宪章》** |\n", 7),
+    ("- 第一项\n- 通过了**（草案）**\n", 6),
+])
+def test_strong_marks_markdown_does_not_take_are_reported(body: str, line: int) -> None:
+    assert_problems(all_problems(FM + body), [(line, "'**' would be printed as text")])
+
+
+@pytest.mark.parametrize("body, text", [
+    ("安理会通过了“**第2512号决议**”。\n", "安理会通过了“第2512号决议”。"),  # inside the quotes: emphasis
+    ("星号\\*\\*。\n", "星号**。"),  # asked for
+    ("`a**b`\n", "a**b"),
+    ("S/2020/139*\n", "S/2020/139*"),  # a reissued document's symbol: one asterisk is text
+])
+def test_asterisks_meant_as_marks_or_text_read_without_a_problem(body: str, text: str) -> None:
+    (para,) = read(body).body
+    assert isinstance(para, Paragraph) and plain_text(para.inlines) == text
+
+
 def test_many_errors_prints_every_problem() -> None:
     with pytest.raises(DocpubError) as info:  # ManyErrors is a DocpubError
         read_markdown(FM + "[a](javascript:x)\n\n[b](vbscript:y)\n", doc_id="d", source="doc.md")

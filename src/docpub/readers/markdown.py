@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
@@ -114,6 +115,10 @@ def read_markdown(
     doc = reader.document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
     _report_unused_footnotes(env, text, reader)
     _report_unused_references(env, reader)
+    for line in env.get("literal_marks", ()):
+        reader.report(line, "'**' would be printed as text: Markdown does not read it as emphasis next to "
+                      "punctuation such as “ or （ on its inner side; put the marks inside the punctuation "
+                      "('“**…**”'), or write '\\*\\*' to print asterisks")
     raise_problems(problems)
     return doc
 
@@ -152,12 +157,21 @@ def _decode(data: bytes, source: str) -> str:
         raise DocpubError(source, line, reason) from None
 
 
+def _note_literal_strong_marks(state: StateCore) -> None:
+    """Note the lines of text where a '**' stays text (an emphasis mark Markdown's rules did not
+    take as one), before escaped characters ('\\*') are joined into the text around them."""
+    for token in state.tokens:
+        if token.type == "inline" and any(c.type == "text" and "**" in c.content for c in token.children or ()):
+            state.env.setdefault("literal_marks", []).append(token.map[0] + 1 if token.map else None)
+
+
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
     for name in CONTAINERS:
         md.use(container_plugin, name)
+    md.core.ruler.before("text_join", "literal_strong_marks", _note_literal_strong_marks)
     # markdown-it silently turns links it deems unsafe into plain text; we want to
     # report them to the author instead, so every URL reaches our own check.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
