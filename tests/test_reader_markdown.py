@@ -618,11 +618,17 @@ def test_strong_marks_markdown_does_not_take_are_reported(body: str, line: int) 
     assert_problems(all_problems(FM + body), [(line, "'**' would be printed as text")])
 
 
+def test_underscore_marks_inside_chinese_text_are_reported() -> None:
+    assert_problems(all_problems(FM + "这是__强调__的文字。\n"), [(5, "'__' would be printed as text")])
+
+
 @pytest.mark.parametrize("body, text", [
     ("安理会通过了“**第2512号决议**”。\n", "安理会通过了“第2512号决议”。"),  # inside the quotes: emphasis
     ("星号\\*\\*。\n", "星号**。"),  # asked for
     ("`a**b`\n", "a**b"),
     ("S/2020/139*\n", "S/2020/139*"),  # a reissued document's symbol: one asterisk is text
+    ("见 file__name。\n", "见 file__name。"),  # between Latin letters '__' is text
+    ("这是\\_\\_强调\\_\\_的。\n", "这是__强调__的。"),
 ])
 def test_asterisks_meant_as_marks_or_text_read_without_a_problem(body: str, text: str) -> None:
     (para,) = read(body).body

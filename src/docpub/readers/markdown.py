@@ -74,6 +74,9 @@ _FOOTNOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
 _LEAF_OPENERS = ("paragraph_open", "heading_open")  # hold only inline text, never dropped
 # A Han character (what the Traditional editions convert).
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Emphasis marks left as text: '**' anywhere, '__' against a Han character (between Latin
+# letters, as in a file name, it is read as text on purpose).
+_LITERAL_MARKS = re.compile("\\*\\*|__(?=[\u3400-\u9fff\uf900-\ufaff])|(?<=[\u3400-\u9fff\uf900-\ufaff])__")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row (a '\|' is text)
 
 
@@ -115,10 +118,15 @@ def read_markdown(
     doc = reader.document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
     _report_unused_footnotes(env, text, reader)
     _report_unused_references(env, reader)
-    for line in env.get("literal_marks", ()):
-        reader.report(line, "'**' would be printed as text: Markdown does not read it as emphasis next to "
-                      "punctuation such as “ or （ on its inner side; put the marks inside the punctuation "
-                      "('“**…**”'), or write '\\*\\*' to print asterisks")
+    for line, marks in env.get("literal_marks", ()):
+        if marks == "**":
+            reader.report(line, "'**' would be printed as text: Markdown does not read it as emphasis next "
+                          "to punctuation such as “ or （ on its inner side; put the marks inside the "
+                          "punctuation ('“**…**”'), or write '\\*\\*' to print asterisks")
+        else:
+            reader.report(line, "'__' would be printed as text: Markdown does not read it as emphasis "
+                          "inside a word, and a run of Chinese text is one; write '**…**', or '\\_\\_' "
+                          "to print underscores")
     raise_problems(problems)
     return doc
 
@@ -158,11 +166,13 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _note_literal_strong_marks(state: StateCore) -> None:
-    """Note the lines of text where a '**' stays text (an emphasis mark Markdown's rules did not
-    take as one), before escaped characters ('\\*') are joined into the text around them."""
+    """Note where a '**', or a '__' against Chinese text, stays text (a mark Markdown's rules did
+    not take for emphasis), before escaped characters ('\\*') are joined into the text around them."""
     for token in state.tokens:
-        if token.type == "inline" and any(c.type == "text" and "**" in c.content for c in token.children or ()):
-            state.env.setdefault("literal_marks", []).append(token.map[0] + 1 if token.map else None)
+        for child in token.children or () if token.type == "inline" else ():
+            if child.type == "text" and (m := _LITERAL_MARKS.search(child.content)):
+                state.env.setdefault("literal_marks", []).append((token.map[0] + 1 if token.map else None, m[0]))
+                break
 
 
 def _make_parser() -> MarkdownIt:
