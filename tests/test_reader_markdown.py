@@ -635,6 +635,17 @@ def test_asterisks_meant_as_marks_or_text_read_without_a_problem(body: str, text
     assert isinstance(para, Paragraph) and plain_text(para.inlines) == text
 
 
+@pytest.mark.parametrize("body, line", [
+    ("正文。\n\n## \n\n后。\n", 7),
+    ("正文。\n\n### {#x}\n", 7),  # an anchor and no title
+    ("正文。\n\n#\n", 7),
+    ("::: annex 附件\n\n# 标题\n\n## \n\n正文。\n:::\n", 9),
+])
+def test_an_empty_heading_is_reported(body: str, line: int) -> None:
+    # It would be an entry of the contents with nothing to click.
+    assert_problems(all_problems(FM + body), [(line, "empty heading")])
+
+
 def test_many_errors_prints_every_problem() -> None:
     with pytest.raises(DocpubError) as info:  # ManyErrors is a DocpubError
         read_markdown(FM + "[a](javascript:x)\n\n[b](vbscript:y)\n", doc_id="d", source="doc.md")

@@ -339,10 +339,12 @@ class _Reader:
             self.report(line, f"the line of '{node.markup * 3}' under this text (line {node.map[1]}) makes "
                         "it a heading: write a heading as '## …', or leave a blank line before a "
                         "'---' rule")
-        if m := _EXPLICIT_ID.search(inline.content):
-            title = self.inline_text(inline.content[: m.start()].rstrip(), line)
+        m = _EXPLICIT_ID.search(inline.content)
+        title = self.inline_text(inline.content[: m.start()].rstrip(), line) if m else self.inlines(inline, line)
+        if not plain_text(title).strip():  # (an entry of the contents with nothing to click)
+            self.report(line, "empty heading: write its title after the '#' marks, or delete the line")
+        if m:
             return Heading(level, title, m.group(1), explicit_id=True)
-        title = self.inlines(inline, line)
         return Heading(level, title, self.anchors.claim(slugify(plain_text(title))))
 
     def block(self, node: SyntaxTreeNode) -> Block:
