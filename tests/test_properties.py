@@ -26,6 +26,8 @@ PIECES = st.sampled_from([
     "第", "号", "决议", "主席声明", "次会议", "安全理事会", "安理会", "大会", "(", ")", "（", "）", "/", "S/",
     "RES/", "PRST/", "SC/", "PV.", "A/RES/", "2020", "12", "1718", "68/268", "g", "段", "、", "和", " ",
     "年", "月", "日", "。", "，", "Je Klere", "*", "_", "[", "]", "#", "\n", "\n\n", "`", "<", ">", "&",
+    # the block constructs whose closing or shape a mistake can leave wrong
+    ":::", "::: signature\n", "::: annex ", "```", "~~~", "|", "---", "===", "]: ", "\n    ", "**", "__", "“", "- ",
 ])
 PROSE = st.lists(st.one_of(PIECES, st.text(max_size=4)), max_size=40).map("".join)
 
