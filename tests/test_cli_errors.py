@@ -178,6 +178,25 @@ def test_check_warnings_fail_only_when_strict(tmp_path: Path, capsys: pytest.Cap
     assert main(["check", str(site), "--strict"]) == 1
 
 
+def test_check_warns_of_markdown_that_is_most_likely_a_slip_and_the_build_accepts_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    slips = MINIMAL + "\n通过了**“决议”**。\n\n    缩进的段落。\n\n正文。\n---\n"
+    site = make_site(tmp_path / "s", {"c": slips})
+    lines = slips.split("\n")
+    at = {what: lines.index(text) + 1 for what, text in (("**", "通过了**“决议”**。"), ("indent", "    缩进的段落。"),
+                                                          ("---", "正文。"))}
+    assert main(["check", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert f"c/zh-Hans.md:{at['**']}: warning: '**' would be printed as text" in out
+    assert f"c/zh-Hans.md:{at['indent']}: warning: this text is indented by four spaces" in out
+    assert f"c/zh-Hans.md:{at['---']}: warning: the line of '---' under this text" in out
+    assert "0 error(s), 3 warning(s)" in out
+    assert main(["check", str(site), "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf", "--no-search"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_oversized_content_is_refused_before_reading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(tmp_path / "s", {"big": MINIMAL + ("安全理事会举行了会议。" * 20 + "\n\n") * 17000})
     assert (site / "content" / "big" / "zh-Hans.md").stat().st_size > 10 * 1024 * 1024

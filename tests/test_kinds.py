@@ -178,8 +178,8 @@ def test_footnote_mistakes_are_reported_with_their_lines() -> None:
 
 
 def test_code_blocks_and_rules_are_kept() -> None:
-    doc = read("```text\n第2512(2020)号决议\n```\n\n    x = 1\n\n***\n", front="title: t\ndate: 2021-01-01\n")
-    assert doc.body == (CodeBlock("第2512(2020)号决议", "text"), CodeBlock("x = 1"), Rule())
+    doc = read("```text\n第2512(2020)号决议\n```\n\n    缩进\n\n***\n", front="title: t\ndate: 2021-01-01\n")
+    assert doc.body == (CodeBlock("第2512(2020)号决议", "text"), CodeBlock("缩进"), Rule())
     linked = link_citations(doc, urls=UrlTemplates())
     assert linked.body[0] == CodeBlock("第2512(2020)号决议", "text")  # verbatim: never linked
 

@@ -45,6 +45,7 @@ def _problems_of(exc: DocpubError) -> list[Problem]:
 
 def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
     from docpub.content import discover, load_document, stray_files
+    from docpub.readers.markdown import markdown_warnings
 
     try:
         paths = discover(config)
@@ -60,6 +61,7 @@ def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
             problems += _problems_of(exc)
             continue
         docs.append(doc)
+        problems += markdown_warnings(path)
         problems += list(_suspects(doc, path))
     return problems, docs
 

@@ -6,6 +6,7 @@ works on the model. The format is described in docs/content-format.md.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -61,7 +62,7 @@ from docpub.readers.numbered import numbered_paragraph, split_label
 from docpub.readers.sections import Heading, nest
 from docpub.readers.urls import LINK_SCHEMES, image_problem, scheme
 
-__all__ = ["FRONT_MATTER_KEYS", "read_file", "read_markdown"]
+__all__ = ["FRONT_MATTER_KEYS", "markdown_warnings", "read_file", "read_markdown"]
 
 CONTAINERS = ("signature", "annex")
 _Item = Block | Heading
@@ -80,6 +81,16 @@ _LITERAL_MARKS = re.compile("\\*\\*|__(?=[\u3400-\u9fff\uf900-\ufaff])|(?<=[\u34
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row (a '\|' is text)
 
 
+def markdown_warnings(path: Path) -> list[Problem]:
+    """What ``read_markdown`` warns of in the content file ``path`` (its errors are reported when
+    it is loaded: none here)."""
+    warnings: list[Problem] = []
+    with contextlib.suppress(DocpubError):
+        read_markdown(_decode(read_regular(path, what="content file"), str(path)), doc_id=path.parent.name,
+                      source=str(path), lang=path.stem, warnings=warnings)
+    return sorted(warnings, key=lambda p: p.line or 0)
+
+
 def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None) -> Document:
     """Read ``content/<doc_id>/<lang>.md`` (or any file, given its id and language)."""
     source = str(path)
@@ -89,9 +100,13 @@ def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None)
 
 
 def read_markdown(
-    text: str, *, doc_id: str, source: str = "<string>", lang: str = "zh-Hans"
+    text: str, *, doc_id: str, source: str = "<string>", lang: str = "zh-Hans",
+    warnings: list[Problem] | None = None,
 ) -> Document:
     """The file's Document, or every problem found in it at once.
+
+    ``warnings``, when given, receives what is valid Markdown but most likely not what the
+    author meant (``docpub check`` lists them; a build accepts them, as Markdown does).
 
     One problem raises a DocpubError, several a ManyErrors in line order. A file
     that cannot be read at all (empty, binary, no front matter, malformed YAML)
@@ -114,19 +129,19 @@ def read_markdown(
     # With mistakes in the front matter, the body is still read (with a placeholder meta).
     meta = collect_front_matter(block, file_text=text, source=source, problems=problems)
     reader = _Reader(source, problems, kind=meta.kind, footnote_labels=_footnote_labels(env),
-                     lines=text.split("\n"))
+                     lines=text.split("\n"), warnings=warnings)
     doc = reader.document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
     _report_unused_footnotes(env, text, reader)
     _report_unused_references(env, reader)
     for line, marks in env.get("literal_marks", ()):
         if marks == "**":
-            reader.report(line, "'**' would be printed as text: Markdown does not read it as emphasis next "
-                          "to punctuation such as “ or （ on its inner side; put the marks inside the "
-                          "punctuation ('“**…**”'), or write '\\*\\*' to print asterisks")
+            reader.warn(line, "'**' would be printed as text: Markdown does not read it as emphasis next "
+                        "to punctuation such as “ or （ on its inner side; put the marks inside the "
+                        "punctuation ('“**…**”'), or write '\\*\\*' to print asterisks")
         else:
-            reader.report(line, "'__' would be printed as text: Markdown does not read it as emphasis "
-                          "inside a word, and a run of Chinese text is one; write '**…**', or '\\_\\_' "
-                          "to print underscores")
+            reader.warn(line, "'__' would be printed as text: Markdown does not read it as emphasis "
+                        "inside a word, and a run of Chinese text is one; write '**…**', or '\\_\\_' "
+                        "to print underscores")
     raise_problems(problems)
     return doc
 
@@ -199,8 +214,10 @@ class _Reader:
     """
 
     def __init__(self, source: str, problems: list[Problem], *, kind: DocumentKind = "letter",
-                 footnote_labels: frozenset[str] = frozenset(), lines: Sequence[str] = ()) -> None:
+                 footnote_labels: frozenset[str] = frozenset(), lines: Sequence[str] = (),
+                 warnings: list[Problem] | None = None) -> None:
         self.source = source
+        self.warnings = warnings
         self.lines = lines  # the file's, to tell a container's own closing fence from another's
         self.problems = problems
         self.kind = kind
@@ -220,6 +237,11 @@ class _Reader:
 
     def report(self, line: int | None, reason: str) -> None:
         self.problems.append(Problem(self.source, line, reason))
+
+    def warn(self, line: int | None, reason: str) -> None:
+        """Valid Markdown that is most likely a slip (kept only when warnings are asked for)."""
+        if self.warnings is not None:
+            self.warnings.append(Problem(self.source, line, reason, "warning"))
 
     def document(self, nodes: list[SyntaxTreeNode], *, doc_id: str, lang: str, meta: Meta
                  ) -> Document:
@@ -336,13 +358,12 @@ class _Reader:
     def heading(self, node: SyntaxTreeNode) -> Heading:
         line, inline, level = _line(node), node.children[0], int(node.tag[1])
         if node.markup in ("=", "-") and node.map:  # a paragraph over a line of '---' or '==='
-            self.report(line, f"the line of '{node.markup * 3}' under this text (line {node.map[1]}) makes "
-                        "it a heading: write a heading as '## …', or leave a blank line before a "
-                        "'---' rule")
+            self.warn(line, f"the line of '{node.markup * 3}' under this text (line {node.map[1]}) makes "
+                      "it a heading: if a '---' rule was meant, leave a blank line before it")
         m = _EXPLICIT_ID.search(inline.content)
         title = self.inline_text(inline.content[: m.start()].rstrip(), line) if m else self.inlines(inline, line)
         if not plain_text(title).strip():  # (an entry of the contents with nothing to click)
-            self.report(line, "empty heading: write its title after the '#' marks, or delete the line")
+            self.warn(line, "empty heading: write its title after the '#' marks, or delete the line")
         if m:
             return Heading(level, title, m.group(1), explicit_id=True)
         return Heading(level, title, self.anchors.claim(slugify(plain_text(title))))
@@ -364,14 +385,14 @@ class _Reader:
             return self.table(node)
         if kind in ("fence", "code_block"):
             if kind == "fence" and (unclosed := self._unclosed_code(node)):
-                self.report(*unclosed)
+                self.warn(*unclosed)
             if kind == "code_block" and _HAN.search(node.content):
                 # Text indented by mistake (as paragraphs pasted from elsewhere often are) would
                 # stay Simplified in every edition, in a monospace box, its citations unlinked.
-                self.report(line, "this text is indented by four spaces or more, which makes it a code "
-                            "block (printed as written: never converted to Traditional script, its "
-                            "citations not linked); remove the indentation, or put it between '```' "
-                            "lines to keep it as code")
+                self.warn(line, "this text is indented by four spaces or more, which makes it a code "
+                          "block (printed as written: never converted to Traditional script, its "
+                          "citations not linked); remove the indentation, or put it between '```' "
+                          "lines to keep it as code")
             return CodeBlock(node.content.removesuffix("\n"), node.info.strip())
         if kind == "hr":
             return Rule()
@@ -501,8 +522,8 @@ class _Reader:
         last = self.lines[end - 1].strip(" \t") if start < end - 1 < len(self.lines) else ""
         if last and not last.strip(own[0]) and len(last) >= len(own):
             return None
-        return (_line(node), f"the code block opened with '{own}' is not closed: add a line '{own}' "
-                "after its last line")
+        return (_line(node), f"the code block opened with '{own}' is not closed, so it holds the rest of "
+                f"the text: add a line '{own}' after its last line")
 
     def inline_text(self, text: str, line: int) -> tuple[Inline, ...]:
         tokens = _MD.parseInline(text)
