@@ -603,6 +603,13 @@ def warnings_of(text: str) -> list[tuple[int | None, str]]:
     ("| 甲 |\n|---|\n| 安理会**《宪章》** |\n", [(7, "'**' would be printed as text")]),
     ("- 第一项\n- 通过了**（草案）**\n", [(6, "'**' would be printed as text")]),
     ("这是__强调__的文字。\n", [(5, "'__' would be printed as text")]),
+    # a Markdown mark typed full-width (as a Chinese input method gives it) is text
+    ("＃ 标题\n\n正文。\n", [(5, "this line starts with the full-width '＃', which is text: to make it a "
+                                "heading, write '#'")]),
+    ("正文。\n＃＃节\n", [(6, "the full-width '＃＃'")]),  # (a line of the paragraph above)
+    ("＞ 引文\n\n－ 项\n\n１．段落\n", [(5, "'＞', which is text: to make it a quote, write '>'"),
+                                  (7, "'－', which is text: to make it a list item, write '-'"),
+                                  (9, "'１．', which is text: to make it a numbered paragraph, write '1.'")]),
     # an empty heading: an entry of the contents with nothing to click
     ("正文。\n\n## \n\n后。\n", [(7, "empty heading")]),
     ("正文。\n\n### {#x}\n", [(7, "empty heading")]),  # an anchor and no title
@@ -638,6 +645,8 @@ def test_a_rule_after_a_blank_line_is_a_rule() -> None:
     ("S/2020/139*\n", "S/2020/139*"),  # a reissued document's symbol: one asterisk is text
     ("见 file__name。\n", "见 file__name。"),  # between Latin letters '__' is text
     ("这是\\_\\_强调\\_\\_的。\n", "这是__强调__的。"),
+    ("＊ 因技术原因重新印发。\n", "＊ 因技术原因重新印发。"),  # a reissued document's note
+    ("正文＃ 第１．段\n", "正文＃ 第１．段"),  # full-width marks inside a line
 ])
 def test_asterisks_meant_as_marks_or_text_read_without_a_warning(body: str, text: str) -> None:
     (para,) = read(body).body

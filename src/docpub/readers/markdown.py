@@ -78,6 +78,10 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f
 # Emphasis marks left as text: '**' anywhere, '__' against a Han character (between Latin
 # letters, as in a file name, it is read as text on purpose).
 _LITERAL_MARKS = re.compile("\\*\\*|__(?=[\u3400-\u9fff\uf900-\ufaff])|(?<=[\u3400-\u9fff\uf900-\ufaff])__")
+# A line begun with the full-width form of a Markdown mark (as a Chinese input method types
+# it): '＃ 标题', '＞ 引文', '－ 项', '１． 段'. (Not '＊': a reissued document's note starts so.)
+_FULL_WIDTH_MARK = re.compile("(＃{1,6})[ \u3000]*\\S|([＞])|([－＋])[ \u3000]|([０-９]{1,3}[．.])")
+_TO_ASCII = str.maketrans("＃＞－＋０１２３４５６７８９．", "#>-+0123456789.")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row (a '\|' is text)
 
 
@@ -442,6 +446,14 @@ class _Reader:
         inline = node.children[0]
         _check_stray_container(inline.content, _line(node), self)
         self._check_footnote_calls(inline.content, _line(node))
+        for i, text_line in enumerate(inline.content.split("\n")):
+            if m := _FULL_WIDTH_MARK.match(text_line):
+                mark = next(g for g in m.groups() if g)
+                ascii_mark = mark.translate(_TO_ASCII)
+                what = {"#": "a heading", ">": "a quote", "-": "a list item", "+": "a list item"}.get(
+                    ascii_mark[0], "a numbered paragraph")
+                self.warn(_line(node) + i, f"this line starts with the full-width '{mark}', which is text: "
+                          f"to make it {what}, write '{ascii_mark}'")
         inlines = resolve_soft_breaks(self.raw_inlines(inline.children, _line(node)))
         if not inlines:  # e.g. a line of no-break spaces, which markdown-it trims away
             return Paragraph(())
