@@ -45,7 +45,6 @@ def _problems_of(exc: DocpubError) -> list[Problem]:
 
 def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
     from docpub.content import discover, load_document, stray_files
-    from docpub.readers.markdown import markdown_warnings
 
     try:
         paths = discover(config)
@@ -55,13 +54,14 @@ def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
     docs: list[Document] = []
     seen: dict[str, str] = {}
     for path in paths:
+        warnings: list[Problem] = []
         try:
-            doc = load_document(path, config, seen)
+            doc = load_document(path, config, seen, warnings=warnings)
         except DocpubError as exc:
             problems += _problems_of(exc)
             continue
         docs.append(doc)
-        problems += markdown_warnings(path)
+        problems += sorted(warnings, key=lambda p: p.line or 0)
         problems += list(_suspects(doc, path))
     return problems, docs
 

@@ -52,13 +52,14 @@ def stray_files(config: SiteConfig) -> Iterator[Problem]:
             yield Problem(str(entry), None, "a folder named like a content file: it is not built", "warning")
 
 
-def read_document(path: Path, config: SiteConfig) -> Document:
-    """Read one content file with the id and language its place in ``content/`` gives it."""
+def read_document(path: Path, config: SiteConfig, *, warnings: list[Problem] | None = None) -> Document:
+    """Read one content file with the id and language its place in ``content/`` gives it
+    (``warnings``: see ``read_markdown``)."""
     from docpub.readers.markdown import read_file  # the parser is loaded only when a file is read
 
     if path.parent.resolve() == config.content_path.resolve():
-        return read_file(path, doc_id=path.stem, lang=config.source_lang)
-    return read_file(path)
+        return read_file(path, doc_id=path.stem, lang=config.source_lang, warnings=warnings)
+    return read_file(path, warnings=warnings)
 
 
 def load_documents(config: SiteConfig) -> list[Document]:
@@ -74,14 +75,16 @@ def load_documents(config: SiteConfig) -> list[Document]:
     return [link_in_site(d, published) for d in docs]
 
 
-def load_document(path: Path, config: SiteConfig, seen: dict[str, str]) -> Document:
-    """One content file, checked (size, id, uniqueness against ``seen``) and with citations linked."""
+def load_document(path: Path, config: SiteConfig, seen: dict[str, str], *,
+                  warnings: list[Problem] | None = None) -> Document:
+    """One content file, checked (size, id, uniqueness against ``seen``) and with citations linked
+    (``warnings``: see ``read_markdown``)."""
     from docpub.media import document_images
     from docpub.transforms.citations import link_citations
 
     check_inside(path, config)
     check_size(path, config)
-    doc = read_document(path, config)
+    doc = read_document(path, config, warnings=warnings)
     check_doc_id(doc.id, path)
     check_unique(doc.id, path, seen)
     document_images(doc, max_bytes=config.max_image_kib * 1024)

@@ -6,7 +6,6 @@ works on the model. The format is described in docs/content-format.md.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -62,7 +61,7 @@ from docpub.readers.numbered import numbered_paragraph, split_label
 from docpub.readers.sections import Heading, nest
 from docpub.readers.urls import LINK_SCHEMES, image_problem, scheme
 
-__all__ = ["FRONT_MATTER_KEYS", "markdown_warnings", "read_file", "read_markdown"]
+__all__ = ["FRONT_MATTER_KEYS", "read_file", "read_markdown"]
 
 CONTAINERS = ("signature", "annex")
 _Item = Block | Heading
@@ -85,22 +84,14 @@ _TO_ASCII = str.maketrans("＃＞－＋０１２３４５６７８９．", "#>-+
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row (a '\|' is text)
 
 
-def markdown_warnings(path: Path) -> list[Problem]:
-    """What ``read_markdown`` warns of in the content file ``path`` (its errors are reported when
-    it is loaded: none here)."""
-    warnings: list[Problem] = []
-    with contextlib.suppress(DocpubError):
-        read_markdown(_decode(read_regular(path, what="content file"), str(path)), doc_id=path.parent.name,
-                      source=str(path), lang=path.stem, warnings=warnings)
-    return sorted(warnings, key=lambda p: p.line or 0)
-
-
-def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None) -> Document:
-    """Read ``content/<doc_id>/<lang>.md`` (or any file, given its id and language)."""
+def read_file(path: Path, *, doc_id: str | None = None, lang: str | None = None,
+              warnings: list[Problem] | None = None) -> Document:
+    """Read ``content/<doc_id>/<lang>.md`` (or any file, given its id and language; ``warnings``:
+    see ``read_markdown``)."""
     source = str(path)
     data = read_regular(path, what="content file")  # a FIFO or a folder is an error, never a wait
     return read_markdown(_decode(data, source), doc_id=doc_id or path.parent.name, source=source,
-                         lang=lang or path.stem)
+                         lang=lang or path.stem, warnings=warnings)
 
 
 def read_markdown(
