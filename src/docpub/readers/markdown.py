@@ -72,15 +72,17 @@ _ALIGN: dict[str, Alignment] = {"text-align:left": "left", "text-align:center": 
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
 _FOOTNOTE_CALL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
 _LEAF_OPENERS = ("paragraph_open", "heading_open")  # hold only inline text, never dropped
-# A Han character (what the Traditional editions convert).
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Han characters (what the Traditional editions convert).
+_HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN = re.compile(f"[{_HAN_CHARS}]")
 # Emphasis marks left as text: '**' anywhere, '__' against a Han character (between Latin
 # letters, as in a file name, it is read as text on purpose).
-_LITERAL_MARKS = re.compile("\\*\\*|__(?=[\u3400-\u9fff\uf900-\ufaff])|(?<=[\u3400-\u9fff\uf900-\ufaff])__")
+_LITERAL_MARKS = re.compile(f"\\*\\*|__(?=[{_HAN_CHARS}])|(?<=[{_HAN_CHARS}])__")
 # A line begun with the full-width form of a Markdown mark (as a Chinese input method types
 # it): '＃ 标题', '＞ 引文', '－ 项', '１． 段'. (Not '＊': a reissued document's note starts so.)
 _FULL_WIDTH_MARK = re.compile("(＃{1,6})[ \u3000]*\\S|([＞])|([－＋])[ \u3000]|([０-９]{1,3}[．.])")
 _TO_ASCII = str.maketrans("＃＞－＋０１２３４５６７８９．", "#>-+0123456789.")
+_MARK_MAKES = {"#": "a heading", ">": "a quote", "-": "a list item", "+": "a list item"}  # else a number
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # as markdown-it splits a table row (a '\|' is text)
 
 
@@ -437,12 +439,11 @@ class _Reader:
         inline = node.children[0]
         _check_stray_container(inline.content, _line(node), self)
         self._check_footnote_calls(inline.content, _line(node))
-        for i, text_line in enumerate(inline.content.split("\n")):
+        for i, text_line in enumerate(inline.content.split("\n") if self.warnings is not None else ()):
             if m := _FULL_WIDTH_MARK.match(text_line):
                 mark = next(g for g in m.groups() if g)
                 ascii_mark = mark.translate(_TO_ASCII)
-                what = {"#": "a heading", ">": "a quote", "-": "a list item", "+": "a list item"}.get(
-                    ascii_mark[0], "a numbered paragraph")
+                what = _MARK_MAKES.get(ascii_mark[0], "a numbered paragraph")
                 self.warn(_line(node) + i, f"this line starts with the full-width '{mark}', which is text: "
                           f"to make it {what}, write '{ascii_mark}'")
         inlines = resolve_soft_breaks(self.raw_inlines(inline.children, _line(node)))
@@ -522,8 +523,7 @@ class _Reader:
             return None
         start, end = node.map
         own = node.markup
-        last = self.lines[end - 1].strip(" \t") if start < end - 1 < len(self.lines) else ""
-        if last and not last.strip(own[0]) and len(last) >= len(own):
+        if start < end - 1 < len(self.lines) and len(_fence(self.lines[end - 1], own[0])) >= len(own):
             return None
         return (_line(node), f"the code block opened with '{own}' is not closed, so it holds the rest of "
                 f"the text: add a line '{own}' after its last line")
@@ -660,10 +660,11 @@ def _check_stray_container(raw: str, line: int, reader: _Reader) -> None:
     reader.report(line, f"unknown container '{name}'{hint}; known: {', '.join(CONTAINERS)}")
 
 
-def _fence(line: str) -> str:
-    """The colons of a line that closes a container (':::' and nothing but spaces), else ''."""
+def _fence(line: str, mark: str = ":") -> str:
+    """The marks of a line that can close a container (':::') or a code block ('```', '~~~'):
+    three or more and nothing but spaces around them; else ''."""
     bare = line.strip(" \t")
-    return bare if len(bare) >= 3 and not bare.strip(":") and len(line) - len(line.lstrip(" ")) < 4 else ""
+    return bare if len(bare) >= 3 and not bare.strip(mark) and len(line) - len(line.lstrip(" ")) < 4 else ""
 
 
 def _empty(x: object) -> bool:
