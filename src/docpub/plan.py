@@ -184,7 +184,7 @@ def plan_listings(shared: Shared, facts: Mapping[str, Sequence[StoredFacts]], ke
             parts.append(keys.year_counts)
         h = feed(hasher(), parts)
         for group in groups if kind.facets else ():
-            feed(h, rows.every(group, kind.facets) if shown is None else rows.some(group, kind.facets, shown))
+            feed(h, [rows.every(group, kind.facets) if shown is None else rows.some(group, kind.facets, shown)])
         out.append(Output(name, tag, "", h.hexdigest(), item))
     return out
 
@@ -198,39 +198,41 @@ def _items(kind: KindDef, doc: DocSource) -> Iterator[str]:
 
 class _Rows:
     """What the keys of listings read of each document's facts: for a group of facts (an
-    edition's) and a set of facets, "<id> <digest> ..." of a document. Those of documents a
-    listing shows among others (a year's, a cited document's citers) are kept for the plan's
-    other pages; a listing of every document reads its rows as it goes."""
+    edition's) and a set of facets, a line "<id> <digest> ..." per document, the lines of the
+    documents a listing shows as one text (ids and digests hold no line end). Each document's
+    facets are read once; the lines of a group and a set of facets are made once, for the
+    plan's every listing that reads them."""
 
     def __init__(self, facts: Mapping[str, Sequence[StoredFacts]]) -> None:
         self.facts = facts
-        self._kept: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
-        self._by_id: dict[str, dict[str, StoredFacts]] = {}
+        self._heads: dict[str, dict[str, dict[str, str]]] = {}  # group -> id -> facet -> digest
+        self._lines: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
+        self._every: dict[tuple[str, tuple[str, ...]], str] = {}
 
-    @staticmethod
-    def _row(f: StoredFacts, names: tuple[str, ...]) -> str:
-        head = dict(part.split("=", 1) for part in f.head.split(" "))
-        return " ".join([f.doc_id, *(head[name] for name in names)])
+    def _lines_of(self, group: str, names: tuple[str, ...]) -> dict[str, str]:
+        """Every document's line of ``group`` for the facets ``names`` (by id, in the facts' order)."""
+        lines = self._lines.get((group, names))
+        if lines is None:
+            heads = self._heads.get(group)
+            if heads is None:
+                heads = self._heads[group] = {f.doc_id: dict(part.split("=", 1) for part in f.head.split(" "))
+                                              for f in self.facts[group]}
+            lines = self._lines[(group, names)] = {i: " ".join([i, *(head[n] for n in names)])
+                                                   for i, head in heads.items()}
+        return lines
 
-    def every(self, group: str, facets: frozenset[str]) -> Iterator[str]:
+    def every(self, group: str, facets: frozenset[str]) -> str:
+        """The lines of every document of ``group`` (by id)."""
         names = tuple(sorted(facets))
-        return (self._row(f, names) for f in self.facts[group])  # (by id)
+        text = self._every.get((group, names))
+        if text is None:
+            text = self._every[(group, names)] = "\n".join(self._lines_of(group, names).values())
+        return text
 
-    def some(self, group: str, facets: frozenset[str], ids: Sequence[str]) -> list[str]:
-        """The rows of documents ``ids`` (sorted) of ``group``, those it has."""
-        names = tuple(sorted(facets))
-        kept = self._kept.setdefault((group, names), {})
-        by_id = self._by_id.get(group)
-        if by_id is None:
-            by_id = self._by_id[group] = {f.doc_id: f for f in self.facts[group]}
-        out = []
-        for i in ids:
-            row = kept.get(i)
-            if row is None and (f := by_id.get(i)) is not None:
-                row = kept[i] = self._row(f, names)
-            if row is not None:
-                out.append(row)
-        return out
+    def some(self, group: str, facets: frozenset[str], ids: Sequence[str]) -> str:
+        """The lines of documents ``ids`` (sorted) of ``group``, those it has."""
+        lines = self._lines_of(group, tuple(sorted(facets)))
+        return "\n".join(line for i in ids if (line := lines.get(i)) is not None)
 
 
 class KeyParts:
@@ -254,6 +256,7 @@ class KeyParts:
         self._engine = ""
         self._kinds: dict[tuple[str, str], blake2b] = {}
         self._docs: dict[str, str] = {}
+        self._cited: dict[str, str] = {}
 
     @functools.cached_property
     def static(self) -> str:
@@ -337,7 +340,7 @@ class KeyParts:
         if "images" in kind.reads:
             parts += [p for name, _, d in doc.images for p in (name, d)]
         if "cited_pages" in kind.reads:
-            parts.append(repr(pages_of(doc, self.cited_pages)))
+            parts.append(self._cited_of(doc))
         return feed(self._kind(name, kind, spec.edition.tag).copy(), parts).hexdigest()
 
     def _kind(self, name: PageKind, kind: KindDef, tag: str) -> blake2b:
@@ -357,6 +360,13 @@ class KeyParts:
                 parts.append(self.engine())
             h = self._kinds[(name, tag)] = feed(hasher(), parts)
         return h
+
+    def _cited_of(self, doc: DocSource) -> str:
+        """The pages of the documents ``doc`` cites (``pages_of``), as its outputs' keys hold them."""
+        part = self._cited.get(doc.id)
+        if part is None:
+            part = self._cited[doc.id] = repr(pages_of(doc, self.cited_pages))
+        return part
 
     def _doc(self, doc: DocSource) -> str:
         """What a document's outputs read of it: its model, and the site's documents it links to."""
