@@ -776,7 +776,7 @@ def test_a_pagefind_that_fails_to_start_early_is_started_again_for_the_shards(
     def fail(self: search.Indexer) -> None:
         raise OSError("no room to start")
 
-    monkeypatch.setattr(search.Indexer, "warm", fail)
+    monkeypatch.setattr(search.Indexer, "begin_warm", fail)  # (``warm`` begins with it too)
     site = make_site(tmp_path / "s", MANY)
     out = tmp_path / "build" / "site"
     build(site, out, capsys, "--no-pdf", "-j", "2")
@@ -818,10 +818,15 @@ def test_a_process_forked_while_pagefind_runs_leaves_it_to_its_own_end(tmp_path:
         assert search.ENTRY in again.index(pages)
 
 
-def test_a_pdf_build_indexes_with_the_pagefind_it_started_while_loading_and_stops_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """With PDFs, a changed document starts a Pagefind program while the build loads, before
-    the workers are forked; that very program indexes the shard, and ends by itself."""
+@pytest.mark.parametrize("options", [[], ["--no-pdf"]], ids=["with PDFs", "HTML only"])
+def test_a_build_indexes_with_the_pagefind_it_started_while_loading_and_stops_it(
+        options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A changed document starts a Pagefind program while the build loads, before the workers
+    are forked (which are forked from a process running no other thread); that very program
+    indexes the shard, and ends by itself."""
+    import threading
+
     from docpub import search
 
     started: list[search.Indexer] = []
@@ -844,24 +849,37 @@ def test_a_pdf_build_indexes_with_the_pagefind_it_started_while_loading_and_stop
     before_workers: list[int] = []
     pool_start = site_module._LazyPool.start
 
+    threads: list[int] = []
+
     def recording_pool_start(self: site_module._LazyPool) -> object:
         if self.pool is None:
             before_workers.append(len(started))
+            threads.append(threading.active_count())
         return pool_start(self)
+
+    warm_pages: list[str] = []
+    begin_warm = search.Indexer.begin_warm
+
+    def recording_begin_warm(self: search.Indexer) -> None:
+        begin_warm(self)
+        warm_pages.append(self._warm_folder)
 
     monkeypatch.setattr(search.Indexer, "_start", recording_start)
     monkeypatch.setattr(search.Indexer, "close", recording_close)
+    monkeypatch.setattr(search.Indexer, "begin_warm", recording_begin_warm)
     monkeypatch.setattr(site_module._LazyPool, "start", recording_pool_start)
     site = make_site(tmp_path / "s", {"first": MINIMAL})
     out = tmp_path / "build" / "site"
-    assert main(["build", str(site), "--out", str(out), "-j", "2"]) == 0
+    assert main(["build", str(site), "--out", str(out), "-j", "2", *options]) == 0
     capsys.readouterr()
     assert before_workers == [1]  # Pagefind was started before the workers
+    assert threads == [1]  # and no thread of it ran when they were forked
     assert len(started) == 1  # and that program indexed the shard
     assert ended == [0]  # and ended at the end of its input, not killed after a wait
     assert "pagefind" not in " ".join(_children())
     assert (out / "pagefind" / shard_of("first") / search.ENTRY).is_file()
-    assert all((out / tag / "first" / "first.pdf").is_file() for tag in EDITIONS)
+    assert all((out / tag / "first" / "first.pdf").is_file() == (not options) for tag in EDITIONS)
+    assert warm_pages and not any(Path(folder).exists() for folder in warm_pages)  # (the warm-up's page)
 
 
 def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str],

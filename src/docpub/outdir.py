@@ -235,9 +235,10 @@ class Publisher:
                 else:
                     shutil.rmtree(item.path)  # (so not entered)
                 continue
-            entry = placed.get(rel)
-            if entry is not None and item.is_file(follow_symlinks=False) \
-                    and item.inode() == _inode(entry, inodes.get(rel), device):
+            inode = inodes.get(rel)  # (known without making the entry's name, for most files)
+            if inode is None and (entry := placed.get(rel)) is not None:
+                inode = _inode(entry, None, device)
+            if inode is not None and item.is_file(follow_symlinks=False) and item.inode() == inode:
                 kept.add(rel)
             else:
                 os.unlink(item.path)

@@ -99,6 +99,25 @@ def pagefind_version() -> str:
         return ""
 
 
+def _program() -> Path | None:
+    """The Pagefind program to run: where ``PAGEFIND_BINARY_PATH`` says, else the one
+    ``pagefind[extended]`` installs, else as Pagefind's Python package looks for one. (Its
+    package is imported only in the last case: it brings asyncio, slow to import.)"""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named is not None:
+        return Path(named)
+    try:
+        from pagefind_bin_extended import get_executable as installed  # type: ignore[import-untyped]
+    except ImportError:
+        from pagefind.service import get_executable
+
+        return get_executable()
+    try:
+        return Path(installed())
+    except OSError:
+        return None
+
+
 def shard_of(doc: str) -> str:
     """The shard of document ``doc`` (its id), ``00`` to ``31``; ``site`` for pages of no document."""
     if not doc:
@@ -189,7 +208,10 @@ class Indexer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._errors: IO[bytes] | None = None
         self._buffer = bytearray()
-        self._sent = 0
+        self._sent = 0  # requests sent
+        self._answered = 0  # answers read
+        self._warming: list[str | None] = []  # the answers ``begin_warm`` left to read (their types)
+        self._warm_folder = ""  # its page's folder, removed once they are read
 
     def __enter__(self) -> Indexer:
         return self
@@ -200,11 +222,8 @@ class Indexer:
     def index(self, site: Path) -> dict[str, bytes]:
         """The files of the bundle of the pages in ``site`` (path in the bundle -> bytes)."""
         self._start()
-        # keep_index_url: the site links to index.html everywhere, so it works from file:// too.
-        made = self._ask({"type": "NewIndex", "config": {"keep_index_url": True}}, "NewIndex")
-        index_id = made.get("index_id")
-        if not isinstance(index_id, int):
-            raise self._failure("its answer was not understood")
+        self.end_warm()
+        index_id = self._new_index()
         self._ask({"type": "AddDir", "index_id": index_id, "path": str(site)}, "IndexedDir")
         files = self._ask({"type": "GetFiles", "index_id": index_id}, "GetFiles").get("files")
         self._ask({"type": "DeleteIndex", "index_id": index_id}, None)  # frees its memory
@@ -213,15 +232,55 @@ class Indexer:
         except (KeyError, TypeError, binascii.Error):
             raise self._failure("its answer was not understood") from None
 
+    def _new_index(self) -> int:
+        # keep_index_url: the site links to index.html everywhere, so it works from file:// too.
+        made = self._ask({"type": "NewIndex", "config": {"keep_index_url": True}}, "NewIndex")
+        index_id = made.get("index_id")
+        if not isinstance(index_id, int):
+            raise self._failure("its answer was not understood")
+        return index_id
+
     def warm(self) -> None:
         """Start the program and have it index a line of Chinese text: it loads its word lists
         then (most of its start), so the first shard it is given starts at once."""
-        with tempfile.TemporaryDirectory(prefix="docpub-search-") as tmp:
-            Path(tmp, "index.html").write_text(_WARM_PAGE, encoding="utf-8")
-            self.index(Path(tmp))
+        self.begin_warm()
+        self.end_warm()
+
+    def begin_warm(self) -> None:
+        """``warm``, without waiting for the program to be done: it goes on by itself, and its
+        answers are read by ``end_warm`` (or the first ``index``), on any thread. (Called
+        before a process forks its workers, it leaves no thread running.)"""
+        if self._warming:
+            return
+        self._start()
+        index_id = self._new_index()  # (its answer comes at once: the program has just started)
+        folder = tempfile.mkdtemp(prefix="docpub-search-")
+        try:
+            Path(folder, "index.html").write_text(_WARM_PAGE, encoding="utf-8")
+            self._send({"type": "AddDir", "index_id": index_id, "path": folder})
+            self._send({"type": "DeleteIndex", "index_id": index_id})
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self._warming, self._warm_folder = ["IndexedDir", None], folder
+
+    def end_warm(self) -> None:
+        """Read the answers ``begin_warm`` left (none: nothing to do)."""
+        try:
+            while self._warming:
+                self._receive(self._warming[0])
+                del self._warming[0]
+        finally:
+            if not self._warming and self._warm_folder:
+                shutil.rmtree(self._warm_folder, ignore_errors=True)
+                self._warm_folder = ""
 
     def close(self) -> None:
         proc, self._proc = self._proc, None
+        self._warming = []
+        if self._warm_folder:
+            shutil.rmtree(self._warm_folder, ignore_errors=True)
+            self._warm_folder = ""
         if proc is None:
             return
         if proc.stdin is not None:
@@ -244,6 +303,7 @@ class Indexer:
         """Leave the program to the process that started it: this one (a forked child) no
         longer holds its pipes, and never uses or stops it."""
         proc, self._proc = self._proc, None
+        self._warming, self._warm_folder = [], ""  # (the folder is the starting process's to remove)
         if proc is None:
             return
         null = os.open(os.devnull, os.O_RDWR)
@@ -257,9 +317,7 @@ class Indexer:
     def _start(self) -> None:
         if self._proc is not None:
             return
-        from pagefind.service import get_executable
-
-        program = get_executable()
+        program = _program()
         if program is None:
             raise DocpubError(BUNDLE, None, "the Pagefind program is missing: install docpub's dependencies "
                               "again (pip install -e .), which bring pagefind[extended]")
@@ -275,13 +333,27 @@ class Indexer:
 
     def _ask(self, payload: dict[str, Any], answer: str | None) -> dict[str, Any]:
         """Send one request and read its answer, which must be of type ``answer`` (any, if None)."""
+        self._send(payload)
+        return self._receive(answer)
+
+    def _send(self, payload: dict[str, Any]) -> None:
         proc = self._proc
-        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        assert proc is not None and proc.stdin is not None
         self._sent += 1
         request = json.dumps({"message_id": self._sent, "payload": payload}).encode("utf-8")
         try:
             proc.stdin.write(base64.b64encode(request) + b",")
             proc.stdin.flush()
+        except OSError:
+            raise self._failure("it stopped", stopped=True) from None
+
+    def _receive(self, answer: str | None) -> dict[str, Any]:
+        """The answer to the oldest request not answered yet, which must be of type ``answer``
+        (any, if None)."""
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            raise self._failure("it stopped", stopped=True)
+        try:
             seen = 0
             while (end := self._buffer.find(b",", seen)) < 0:
                 seen = len(self._buffer)
@@ -293,13 +365,14 @@ class Indexer:
             raise self._failure("it stopped", stopped=True) from None
         raw = bytes(self._buffer[:end])
         del self._buffer[:end + 1]
+        self._answered += 1
         try:
             reply = json.loads(base64.b64decode(raw, validate=True))
             got: dict[str, Any] = reply["payload"]
             kind = got["type"]
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise self._failure("its answer was not understood") from None
-        if reply.get("message_id") != self._sent or (answer is not None and kind != answer):
+        if reply.get("message_id") != self._answered or (answer is not None and kind != answer):
             message = got.get("message") if kind == "Error" else f"it answered {kind!r}"
             raise self._failure(str(message))
         return got
@@ -336,7 +409,8 @@ class SearchCache:
         self.used: set[str] = set()
         self._versions = ""
         self._warming: list[threading.Thread] = []
-        self._started = 0  # programs ``warm_up`` started
+        self._started = 0  # programs ``begin`` and ``warm_up`` started
+        self._begun: list[Indexer] = []  # those ``begin`` started, which no thread waits for yet
         self._warm: queue.SimpleQueue[Indexer] = queue.SimpleQueue()  # started, word lists loaded
 
     def versions(self) -> str:
@@ -349,6 +423,20 @@ class SearchCache:
     def prefix(tag: str) -> str:
         """Where an edition's list of shards is published, from the site root."""
         return f"{BUNDLE}/{tag}"
+
+    def begin(self, count: int) -> None:
+        """Have ``count`` Pagefind programs started in all, those not started yet now, on no
+        thread: each loads its word lists (``Indexer.begin_warm``) while this process goes on,
+        and may fork its workers. A program that fails here is stopped (as in ``warm_up``)."""
+        while self._started < count:
+            self._started += 1
+            indexer = Indexer()
+            try:
+                indexer.begin_warm()
+            except Exception:  # the shards meet it again and report it
+                indexer.close()
+                continue
+            self._begun.append(indexer)
 
     def warm_up(self, count: int) -> None:
         """Have ``count`` Pagefind programs started in all (those not started yet start now, each
@@ -372,7 +460,12 @@ class SearchCache:
         self._started = max(self._started, count)
 
     def _indexer(self) -> Indexer:
-        """A Pagefind program started by ``warm_up``, or else a new one (started on its first shard)."""
+        """A Pagefind program started by ``begin`` or ``warm_up``, or else a new one (started on
+        its first shard)."""
+        try:
+            return self._begun.pop(0)  # (its first shard reads what is left of its warming)
+        except IndexError:
+            pass
         try:
             return self._warm.get_nowait()
         except queue.Empty:
@@ -386,7 +479,10 @@ class SearchCache:
         self._warming = []
 
     def close(self) -> None:
-        """Stop the programs ``warm_up`` started that no shard used."""
+        """Stop the programs ``begin`` and ``warm_up`` started that no shard used."""
+        begun, self._begun = self._begun, []
+        for indexer in begun:
+            indexer.close()
         self.wait_warm()
         while True:
             try:

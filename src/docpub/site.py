@@ -134,7 +134,7 @@ def _load(shared: Shared, store: Store, executor: Executor | None, cache: Search
     if pool is not None and not shared.pdf:
         early = functools.partial(_start_early, pool, cache)
     elif cache is not None:
-        early = functools.partial(cache.warm_up, 1)
+        early = functools.partial(cache.begin, 1)
     return load_sources(shared.config, store, code=code, executor=executor, changed=early)
 
 
@@ -268,11 +268,11 @@ def _search_cache(out: Path, *, use_cache: bool, search: bool) -> Iterator[Searc
 
 
 def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
-    """Start the workers (forked first: Pagefind's threads and pipes are not theirs), and a
-    Pagefind program when the build indexes."""
-    executor.start()
+    """Start a Pagefind program when the build indexes (on no thread: it loads its word lists
+    by itself, and its pipes are not the workers'), and the workers."""
     if cache is not None:
-        cache.warm_up(1)
+        cache.begin(1)
+    executor.start()
 
 
 def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) -> bool:
