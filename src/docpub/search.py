@@ -46,8 +46,9 @@ shard after shard: most of a Pagefind start is loading its Chinese dictionary
 (about 0.3 s of CPU), which a program per shard would pay 32 times on a cold
 build; the service pays it once per program. The programs are started while
 the documents render (``SearchCache.warm_up``), one a shard to index up to the
-build's jobs (the first as soon as a content file is found changed), so an
-edit's shard starts at once. Its bundle files are received
+build's jobs; the first as soon as a content file is found changed, before the
+workers are forked, given its warm-up page without a thread waiting for it
+(``SearchCache.begin``), so an edit's shard starts at once. Its bundle files are received
 in the answer and written here (the service answers a request to write them
 before its writes end), and they are the very bytes Pagefind's command line
 writes for the same pages.
