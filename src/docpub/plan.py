@@ -198,41 +198,48 @@ def _items(kind: KindDef, doc: DocSource) -> Iterator[str]:
 
 class _Rows:
     """What the keys of listings read of each document's facts: for a group of facts (an
-    edition's) and a set of facets, a line "<id> <digest> ..." per document, the lines of the
-    documents a listing shows as one text (ids and digests hold no line end). Each document's
-    facets are read once; the lines of a group and a set of facets are made once, for the
-    plan's every listing that reads them."""
+    edition's) and a set of facets, a line "<id> <digest> ..." per document. A listing of
+    every document reads the digest of all their lines, made once per group and set of
+    facets as the facts go by (nothing per document is held: memory stays flat as the
+    archive grows); the lines of documents a listing shows among others (a year's, a cited
+    document's citers) are kept for the plan's other pages."""
 
     def __init__(self, facts: Mapping[str, Sequence[StoredFacts]]) -> None:
         self.facts = facts
-        self._heads: dict[str, dict[str, dict[str, str]]] = {}  # group -> id -> facet -> digest
-        self._lines: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
         self._every: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._kept: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
+        self._by_id: dict[str, dict[str, StoredFacts]] = {}
 
-    def _lines_of(self, group: str, names: tuple[str, ...]) -> dict[str, str]:
-        """Every document's line of ``group`` for the facets ``names`` (by id, in the facts' order)."""
-        lines = self._lines.get((group, names))
-        if lines is None:
-            heads = self._heads.get(group)
-            if heads is None:
-                heads = self._heads[group] = {f.doc_id: dict(part.split("=", 1) for part in f.head.split(" "))
-                                              for f in self.facts[group]}
-            lines = self._lines[(group, names)] = {i: " ".join([i, *(head[n] for n in names)])
-                                                   for i, head in heads.items()}
-        return lines
+    @staticmethod
+    def _line(f: StoredFacts, names: tuple[str, ...]) -> str:
+        head = dict(part.split("=", 1) for part in f.head.split(" "))
+        return " ".join([f.doc_id, *(head[name] for name in names)])
 
     def every(self, group: str, facets: frozenset[str]) -> str:
-        """The lines of every document of ``group`` (by id)."""
+        """The digest of the lines of every document of ``group`` (by id)."""
         names = tuple(sorted(facets))
-        text = self._every.get((group, names))
-        if text is None:
-            text = self._every[(group, names)] = "\n".join(self._lines_of(group, names).values())
-        return text
+        found = self._every.get((group, names))
+        if found is None:
+            found = self._every[(group, names)] = feed(hasher(), (self._line(f, names) for f in self.facts[group])
+                                                       ).hexdigest()
+        return found
 
     def some(self, group: str, facets: frozenset[str], ids: Sequence[str]) -> str:
-        """The lines of documents ``ids`` (sorted) of ``group``, those it has."""
-        lines = self._lines_of(group, tuple(sorted(facets)))
-        return "\n".join(line for i in ids if (line := lines.get(i)) is not None)
+        """The lines of documents ``ids`` (sorted) of ``group``, those it has, as one text (ids and
+        digests hold no line end)."""
+        names = tuple(sorted(facets))
+        kept = self._kept.setdefault((group, names), {})
+        by_id = self._by_id.get(group)
+        if by_id is None:
+            by_id = self._by_id[group] = {f.doc_id: f for f in self.facts[group]}
+        lines = []
+        for i in ids:
+            line = kept.get(i)
+            if line is None and (f := by_id.get(i)) is not None:
+                line = kept[i] = self._line(f, names)
+            if line is not None:
+                lines.append(line)
+        return "\n".join(lines)
 
 
 class KeyParts:
@@ -256,7 +263,6 @@ class KeyParts:
         self._engine = ""
         self._kinds: dict[tuple[str, str], blake2b] = {}
         self._docs: dict[str, str] = {}
-        self._cited: dict[str, str] = {}
 
     @functools.cached_property
     def static(self) -> str:
@@ -340,7 +346,7 @@ class KeyParts:
         if "images" in kind.reads:
             parts += [p for name, _, d in doc.images for p in (name, d)]
         if "cited_pages" in kind.reads:
-            parts.append(self._cited_of(doc))
+            parts.append(repr(pages_of(doc, self.cited_pages)))
         return feed(self._kind(name, kind, spec.edition.tag).copy(), parts).hexdigest()
 
     def _kind(self, name: PageKind, kind: KindDef, tag: str) -> blake2b:
@@ -360,13 +366,6 @@ class KeyParts:
                 parts.append(self.engine())
             h = self._kinds[(name, tag)] = feed(hasher(), parts)
         return h
-
-    def _cited_of(self, doc: DocSource) -> str:
-        """The pages of the documents ``doc`` cites (``pages_of``), as its outputs' keys hold them."""
-        part = self._cited.get(doc.id)
-        if part is None:
-            part = self._cited[doc.id] = repr(pages_of(doc, self.cited_pages))
-        return part
 
     def _doc(self, doc: DocSource) -> str:
         """What a document's outputs read of it: its model, and the site's documents it links to."""
