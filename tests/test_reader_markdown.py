@@ -614,6 +614,17 @@ def warnings_of(text: str) -> list[tuple[int | None, str]]:
     ("正文。\n\n## \n\n后。\n", [(7, "empty heading")]),
     ("正文。\n\n### {#x}\n", [(7, "empty heading")]),  # an anchor and no title
     ("::: annex 附件\n\n# 标题\n\n## \n\n正文。\n:::\n", [(9, "empty heading")]),
+    # a line without the quote's '>' or the item's indentation, a blank line left out before it,
+    # is taken into the quote's or the item's paragraph (once a paragraph, at its first such line)
+    ("> 引文。\n安理会通过了决议。\n另一行。\n", [(6, "this line has no '>', so Markdown takes it into "
+                                         "the quote (a lazy continuation line): to start a paragraph "
+                                         "after the quote, leave a blank line before it")]),
+    ("> > 深处。\n> 浅处。\n", [(6, "this line has fewer '>' than the quote above it")]),
+    ("- 第一项\n- 第二项\n正文。\n", [(7, "this line is not indented, so Markdown takes it into the list "
+                                      "item above it (a lazy continuation line)")]),
+    ("1. 第一段。\n2. 第二段。\n第三段没有编号。\n", [(7, "this line is not indented")]),
+    ("- 甲\n\n  乙\n丙\n", [(8, "this line is not indented")]),  # an item's second paragraph
+    ("::: annex 附件\n\n> 引文\n正文。\n:::\n", [(8, "this line has no '>'")]),
 ])
 def test_markdown_that_is_most_likely_a_slip_is_read_with_a_warning(body: str, want: list[tuple[int, str]]) -> None:
     assert_problems(warnings_of(FM + body), want)
@@ -625,6 +636,17 @@ def test_the_build_reads_those_as_markdown_does() -> None:
     assert plain_text(read("正文。\n---\n").sections[0].title) == "正文。"
     (para,) = read("通过了**“决议”**。\n").body
     assert isinstance(para, Paragraph) and plain_text(para.inlines) == "通过了**“决议”**。"
+
+
+def test_quotes_and_items_continued_as_meant_give_no_warning() -> None:
+    body = ("> 引文，\n> 续行。\n\n正文。\n\n> > 深处，\n> > 续行。\n\n- 项目，\n  续行。\n\n"
+            "1. 段落，\n   续行。\n\n> - 引文中的项，\n> 续行。\n\n正文[^1]。\n\n[^1]: 注，\n续行。\n")
+    assert warnings_of(FM + body) == []
+
+
+def test_a_lazy_line_is_read_into_the_quote_as_markdown_does() -> None:
+    (quote,) = read("> 引文。\n正文。\n").body
+    assert isinstance(quote, BlockQuote) and plain_text(quote.blocks[0].inlines) == "引文。正文。"
 
 
 def test_code_blocks_meant_as_code_are_kept() -> None:

@@ -128,6 +128,8 @@ def read_markdown(
     reader = _Reader(source, problems, kind=meta.kind, footnote_labels=_footnote_labels(env),
                      lines=text.split("\n"), warnings=warnings)
     doc = reader.document(tree.children[1:], doc_id=doc_id, lang=lang, meta=meta)
+    if warnings is not None:
+        _warn_lazy_lines(tree, reader)
     _report_unused_footnotes(env, text, reader)
     _report_unused_references(env, reader)
     for line, marks in env.get("literal_marks", ()):
@@ -141,6 +143,49 @@ def read_markdown(
                         "to print underscores")
     raise_problems(problems)
     return doc
+
+
+def _warn_lazy_lines(tree: SyntaxTreeNode, reader: _Reader) -> None:
+    """A line of a quote's or list item's paragraph without the quote's '>' or the item's
+    indentation: Markdown takes it into that paragraph (a lazy continuation line), where a
+    paragraph of its own after the quote or list was most likely meant (a blank line left out).
+    One warning a paragraph, at its first such line. (Lists inside quotes are not looked at.)"""
+    lines = reader.lines
+    for node in tree.walk():
+        if node.type != "paragraph" or not node.map:
+            continue
+        quotes, in_item, ancestor = 0, False, node.parent
+        while ancestor is not None:
+            if ancestor.type == "blockquote":
+                quotes += 1
+            elif ancestor.type == "list_item":
+                in_item = True
+            elif ancestor.type.startswith("footnote"):
+                break  # (a footnote's text continues as its own rules say)
+            ancestor = ancestor.parent
+        else:
+            start, end = node.map
+            for n in range(start + 1, min(end, len(lines))):
+                if quotes and (marks := _quote_marks(lines[n])) < quotes:
+                    which = "no '>'" if not marks else "fewer '>' than the quote above it"
+                    reader.warn(n + 1, f"this line has {which}, so Markdown takes it into the quote (a "
+                                "lazy continuation line): to start a paragraph after the quote, leave a "
+                                "blank line before it; to keep it in the quote, begin it with '>'")
+                    break
+                if not quotes and in_item and lines[n][:1] not in (" ", "\t"):
+                    reader.warn(n + 1, "this line is not indented, so Markdown takes it into the list "
+                                "item above it (a lazy continuation line): to start a paragraph after "
+                                "the list, leave a blank line before it; to keep it in the item, indent "
+                                "it as the item's text is")
+                    break
+
+
+def _quote_marks(line: str) -> int:
+    """How many quote marks ('>') begin ``line`` (spaces between them allowed)."""
+    count, rest = 0, line.lstrip(" \t")
+    while rest.startswith(">"):
+        count, rest = count + 1, rest[1:].lstrip(" \t")
+    return count
 
 
 def _check_nesting(tokens: list[Token], source: str) -> None:
