@@ -146,7 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="render every page and PDF again instead of reusing unchanged ones")
     b.add_argument("-j", "--jobs", type=_jobs, metavar="N",
-                   help="render on N processes (default and most: the number of cores; 1: in this process)")
+                   help="render on N processes (default and most: the number of cores; 1: in this process); "
+                        "with --scheduler the cluster's workers render, and N Pagefind programs at most index "
+                        "the search here")
     b.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="render on the workers of this Dask scheduler (needs docpub[cluster])")
     b.set_defaults(func=_cmd_build)
