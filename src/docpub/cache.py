@@ -25,7 +25,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, KeysView, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,13 @@ class Store:
         self.folder = folder
         self._objects = str(folder / "objects")
         _real_folders(folder, self._objects)
-        # key -> "checksum suffix" or "checksum suffix size:mtime_ns:inode" (as last checked)
+        # key -> "checksum suffix" or "checksum suffix size:mtime_ns:inode" (as last checked):
+        # the entries this build has not used (yet), and those it used (got or put). An entry
+        # moves from the one to the other, so an archive's tens of thousands of keys are not
+        # also held in a set of the used ones.
         self._index, exact = _read_index(folder / INDEX)
+        self._used: dict[str, str] = {}
         self._changed = not exact  # the index differs from the file's (none, or a damaged one)
-        self.used: set[str] = set()
         # Strays (files the index does not know) are looked for only when a build was killed
         # while writing, or the index is lost; otherwise every file is an entry of the index.
         self._strays = (folder / WRITING).exists() or (not self._index and os.path.isdir(self._objects))
@@ -62,16 +65,22 @@ class Store:
     def _path(self, key: str, suffix: str) -> str:
         return entry_path(self._objects, key, suffix)
 
+    @property
+    def used(self) -> KeysView[str]:
+        """The keys of the entries this build used (got or put)."""
+        return self._used.keys()
+
     def get(self, key: str) -> str | None:
         """The entry's file if it exists and its bytes are what was stored, else None."""
+        entry = self._used.get(key)
+        if entry is not None:  # checked (or written) by this build already
+            return self._path(key, entry.split(" ", 2)[1])
         entry = self._index.get(key)
         if entry is None:
             return None
         sum_, _, rest = entry.partition(" ")
         suffix, _, seen = rest.partition(" ")
         path = self._path(key, suffix)
-        if key in self.used:  # checked (or written) by this build already
-            return path
         try:
             if seen and seen == _signature(os.stat(path, follow_symlinks=False)):
                 ok = True  # not written since its bytes were checked
@@ -81,30 +90,28 @@ class Store:
                     ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_
                     signature = _signature(os.fstat(f.fileno()))
                 if ok:
-                    self._index[key] = f"{sum_} {suffix} {signature}"
+                    entry = f"{sum_} {suffix} {signature}"
                     self._changed = True
         except OSError:
             ok = False
+        del self._index[key]
         if not ok:
-            del self._index[key]
             self._changed = True
             return None
-        self.used.add(key)
+        self._used[key] = entry
         return path
 
     def path_of(self, key: str) -> str:
         """The file of an entry this build used (got or put)."""
-        assert key in self.used, key
-        return self._path(key, self._index[key].split(" ", 2)[1])
+        return self._path(key, self._used[key].split(" ", 2)[1])
 
     def checksum_of(self, key: str) -> str:
         """The checksum of the bytes of an entry this build used (got or put)."""
-        assert key in self.used, key
-        return self._index[key].split(" ", 1)[0]
+        return self._used[key].split(" ", 1)[0]
 
     def inode_of(self, key: str) -> int | None:
         """The inode of an entry this build used, when its signature is known (else None)."""
-        seen = self._index[key].split(" ", 2)[2:]
+        seen = self._used[key].split(" ", 2)[2:]
         return int(seen[0].rsplit(":", 1)[1]) if seen and seen[0] else None
 
     def read(self, key: str) -> bytes | None:
@@ -142,36 +149,37 @@ class Store:
 
     def record(self, key: str, suffix: str, sum_: str, signature: str) -> str:
         """Take in an entry another process wrote with ``write_entry`` (after ``begin_writes``)."""
-        self._index[key] = f"{sum_} {suffix} {signature}"
+        self._index.pop(key, None)
+        self._used[key] = f"{sum_} {suffix} {signature}"
         self._changed = True
-        self.used.add(key)
         return self._path(key, suffix)
 
     def save(self, *, prune: bool) -> None:
         """Write the index (unless it is the file's already); with ``prune``, forget and delete
         every entry this build did not use."""
         if prune:
-            for key in set(self._index) - self.used:
+            for key, entry in self._index.items():  # (the entries this build did not use)
                 self._changed = True
-                suffix = self._index.pop(key).split(" ")[1]
-                path = self._path(key, suffix)
+                path = self._path(key, entry.split(" ")[1])
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
                 with contextlib.suppress(OSError):
                     os.rmdir(os.path.dirname(path))  # only when empty
+            self._index = {}
             if self._strays:
                 self._remove_strays()
         racy = time.time_ns() - RACY_NS
-        for key, entry in self._index.items():
-            sum_, suffix, seen = (entry.split(" ") + ["", ""])[:3]
-            if seen and int(seen.split(":")[1]) >= racy:
-                self._index[key] = f"{sum_} {suffix}"
-                self._changed = True
+        for index in (self._index, self._used):
+            for key, entry in index.items():
+                sum_, suffix, seen = (entry.split(" ") + ["", ""])[:3]
+                if seen and int(seen.split(":")[1]) >= racy:
+                    index[key] = f"{sum_} {suffix}"
+                    self._changed = True
         if self._changed:  # (else the index on disk is this very one: a build that changed nothing)
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self._index, f, sort_keys=True)
+                json.dump({**self._index, **self._used} if self._index else self._used, f, sort_keys=True)
             os.replace(tmp, self.folder / INDEX)
         if prune or not self._writing:
             # Every entry written is in the index. (A build that failed may have had entries
@@ -184,7 +192,7 @@ class Store:
         objects = self.folder / "objects"
         if not objects.is_dir():
             return
-        known = {self._path(k, v.split(" ")[1]) for k, v in self._index.items()}
+        known = {self._path(k, v.split(" ")[1]) for index in (self._index, self._used) for k, v in index.items()}
         for sub in objects.iterdir():
             for path in sub.iterdir() if sub.is_dir() else ():
                 if str(path) not in known:
