@@ -50,9 +50,9 @@ class Store:
         self._objects = str(folder / "objects")
         _real_folders(folder, self._objects)
         # key -> "checksum suffix" or "checksum suffix size:mtime_ns:inode" (as last checked):
-        # the entries this build has not used (yet), and those it used (got or put). An entry
-        # moves from the one to the other, so an archive's tens of thousands of keys are not
-        # also held in a set of the used ones.
+        # the entries of the index file (less those found damaged), and those this build used
+        # (got or put), the only ones a build into a new folder holds: its tens of thousands of
+        # keys are not also held in a set of the used ones.
         self._index, exact = _read_index(folder / INDEX)
         self._used: dict[str, str] = {}
         self._changed = not exact  # the index differs from the file's (none, or a damaged one)
@@ -94,8 +94,8 @@ class Store:
                     self._changed = True
         except OSError:
             ok = False
-        del self._index[key]
         if not ok:
+            del self._index[key]
             self._changed = True
             return None
         self._used[key] = entry
@@ -149,7 +149,6 @@ class Store:
 
     def record(self, key: str, suffix: str, sum_: str, signature: str) -> str:
         """Take in an entry another process wrote with ``write_entry`` (after ``begin_writes``)."""
-        self._index.pop(key, None)
         self._used[key] = f"{sum_} {suffix} {signature}"
         self._changed = True
         return self._path(key, suffix)
@@ -158,7 +157,9 @@ class Store:
         """Write the index (unless it is the file's already); with ``prune``, forget and delete
         every entry this build did not use."""
         if prune:
-            for key, entry in self._index.items():  # (the entries this build did not use)
+            for key, entry in self._index.items():
+                if key in self._used:
+                    continue
                 self._changed = True
                 path = self._path(key, entry.split(" ")[1])
                 with contextlib.suppress(FileNotFoundError):
