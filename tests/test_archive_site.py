@@ -4,6 +4,7 @@ index. A small archive of three synthetic documents in two months, one citing an
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -360,6 +361,25 @@ def test_search_index_is_shards_of_document_pages_holding_each_edition(plain: Pa
         search = (plain / tag / "search" / "index.html").read_text(encoding="utf-8")
         assert f'data-index="../../pagefind/{tag}/shards.json"' in search
         assert f'<html lang="{tag}">' in search  # the index Pagefind loads there is the edition's
+
+
+def test_a_pages_search_fragment_holds_its_text_and_no_paragraph_anchors(plain: Path) -> None:
+    """What a reader loads for each result: the page's text for the excerpt, without a copy of
+    each paragraph's text as an anchor (results within a page are not shown); the page itself
+    keeps its paragraphs' ids, which links lead to."""
+    page = (plain / "zh-Hans" / A / "index.html").read_text(encoding="utf-8")
+    assert 'id="p1"' in page
+    fragments = []
+    for file in (plain / "pagefind" / shard_of(A) / "fragment").glob("zh-hans_*.pf_fragment"):
+        raw = gzip.decompress(file.read_bytes())
+        assert raw.startswith(b"pagefind_dcd")
+        fragments.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    (fragment,) = [f for f in fragments if f["url"].endswith(f"/zh-Hans/{A}/index.html")]
+    assert fragment["anchors"] == []
+    first = re.search(r'<p id="p1"[^>]*>(.*?)</p>', page, re.S)
+    assert first is not None
+    words = re.sub(r"<[^>]+>", "", first.group(1))[:12]
+    assert words and words in fragment["content"].replace("\u200b", "")  # (Pagefind marks its word breaks)
 
 
 def test_cited_page_names_are_the_symbols_and_never_shared() -> None:
