@@ -375,11 +375,40 @@ def test_a_pages_search_fragment_holds_its_text_and_no_paragraph_anchors(plain: 
         assert raw.startswith(b"pagefind_dcd")
         fragments.append(json.loads(raw[len(b"pagefind_dcd"):]))
     (fragment,) = [f for f in fragments if f["url"].endswith(f"/zh-Hans/{A}/index.html")]
-    assert fragment["anchors"] == []
+    # (a section or the letter itself can still be named: their own text is empty or a title)
+    assert fragment["anchors"] and {a["element"] for a in fragment["anchors"]} <= {"section", "article"}
     first = re.search(r'<p id="p1"[^>]*>(.*?)</p>', page, re.S)
     assert first is not None
     words = re.sub(r"<[^>]+>", "", first.group(1))[:12]
     assert words and words in fragment["content"].replace("\u200b", "")  # (Pagefind marks its word breaks)
+
+
+def test_pagefind_is_given_the_text_without_paragraph_ids_and_with_section_ids(tmp_path: Path) -> None:
+    from docpub import search
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html lang="zh-Hans"><body><nav id="nav"><a id="top" href="#p1">目录</a></nav>'
+        '<main data-pagefind-body><article id="letter"><section id="s1"><h2 id="h">一、标题</h2>'
+        '<p id="p1" class="x">第一段<sup id="fnref1"><a href="#fn1" id="r">1</a></sup>。</p>'
+        '<ol><li id="fn1"><p id="fn1-p">注 id="x" 文字</p></li></ol>'
+        '<table><tr><td id="c">格</td></tr></table></section></article></main></body></html>',
+        encoding="utf-8")
+    seen: dict[str, str] = {}
+
+    class Reading:
+        def index(self, site: Path) -> dict[str, bytes]:
+            seen.update({p.name: p.read_text(encoding="utf-8") for p in site.rglob("*.html")})
+            return {search.ENTRY: b'{"languages":{}}'}
+
+    search.build_index({"zh-Hans/d/index.html": page}, tmp_path / "bundle", Reading())  # type: ignore[arg-type]
+    given = seen["index.html"]
+    body = given[given.index("data-pagefind-body"):]
+    assert re.findall(r'<[^>]* id="([^"]*)"', body) == ["letter", "s1", "h"]
+    assert 'class="x"' in body and "注 id=\"x\" 文字" in body  # other attributes, and text, as they were
+    assert '<nav id="nav"><a id="top"' in given  # (nothing outside the text is indexed)
+    assert re.sub(r'(<[^>]*) id="[^"]*"', r"\1", given) == re.sub(r'(<[^>]*) id="[^"]*"', r"\1",
+                                                                 page.read_text(encoding="utf-8"))
 
 
 def test_cited_page_names_are_the_symbols_and_never_shared() -> None:

@@ -3,9 +3,9 @@
 Pagefind's extended build segments Chinese text into words. Only what a page
 marks ``data-pagefind-body`` (the text of a document) is indexed: navigation,
 citation lists, parallel and review pages are left out, which also keeps
-indexing fast. Pagefind is given the pages without the ids of the paragraphs and
-headings in that text: it would keep each one's text again as an anchor, for
-results within a page, which the search page does not show.
+indexing fast. Pagefind is given the pages without the ids of the paragraphs in
+that text (``_ANCHOR_ID``): it would keep each one's text again as an anchor,
+for results within a page, which the search page does not show.
 
 Editions. Pagefind indexes the pages of each language (their ``<html lang>``,
 the edition's tag) apart, and the search page loads the index of its own
@@ -130,18 +130,20 @@ def shard_of(doc: str) -> str:
     return f"{bucket:02d}"
 
 
-# Pagefind keeps, for each element with an id in the text it indexes, that element's text as an
-# anchor of the page (for results within a page, which the search page does not show): with an
-# id on every paragraph, that doubles each page's fragment, what a reader loads for each result,
-# and Pagefind's work. The pages it is given have those ids taken out (the text is the same).
-_ANCHOR_ID = re.compile(rb' id="[^"]*"')
+# Pagefind keeps, for each element with an id in the text it indexes, that element's own text as
+# an anchor of the page (for results within a page, which the search page does not show): with
+# an id on every paragraph, that doubles each page's fragment, what a reader loads for each
+# result, and Pagefind's work. The pages it is given have the ids of elements other than
+# sections, articles and headings taken out (the text is the same): results within a page
+# can still name the section they are in.
+_ANCHOR_ID = re.compile(rb'(<(?!(?:section|article|h[1-6])[\s>])[a-zA-Z][a-zA-Z0-9]*[^>]*?) id="[^"]*"')
 
 
 def build_index(pages: Mapping[str, Path], out: Path, indexer: Indexer | None = None) -> None:
     """Index ``pages`` (of one edition: path from the site root -> the page's file) with Pagefind into ``out``.
 
     Only pages that mark text to index are given to Pagefind, copied into a scratch
-    folder without the ids of the elements in their text (``_ANCHOR_ID``); with none,
+    folder without the ids of the paragraphs in their text (``_ANCHOR_ID``); with none,
     ``out`` is an empty folder and Pagefind is not run. ``indexer`` is the running
     Pagefind to use (else one is started for these pages alone).
     """
@@ -154,7 +156,7 @@ def build_index(pages: Mapping[str, Path], out: Path, indexer: Indexer | None = 
             if (at := data.find(BODY_MARKER)) < 0:
                 continue
             (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_bytes(data[:at] + _ANCHOR_ID.sub(b"", data[at:]))
+            (site / path).write_bytes(data[:at] + _ANCHOR_ID.sub(rb"\1", data[at:]))
             marked += 1
         if not marked:
             out.mkdir(parents=True)
