@@ -285,6 +285,15 @@ class Indexer:
                 shutil.rmtree(self._warm_folder, ignore_errors=True)
                 self._warm_folder = ""
 
+    def end_input(self) -> None:
+        """End the program's input: Pagefind's service then ends by itself (``close`` waits)."""
+        proc = self._proc
+        if proc is not None and proc.stdin is not None:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+
     def close(self) -> None:
         proc, self._proc = self._proc, None
         self._warming = []
@@ -421,6 +430,7 @@ class SearchCache:
         self._warming: list[threading.Thread] = []
         self._started = 0  # programs ``begin`` and ``warm_up`` started
         self._begun: list[Indexer] = []  # those ``begin`` started, which no thread waits for yet
+        self._ending: list[Indexer] = []  # those whose shards are done, their input ended
         self._warm: queue.SimpleQueue[Indexer] = queue.SimpleQueue()  # started, word lists loaded
 
     def versions(self) -> str:
@@ -489,9 +499,11 @@ class SearchCache:
         self._warming = []
 
     def close(self) -> None:
-        """Stop the programs ``begin`` and ``warm_up`` started that no shard used."""
+        """Stop the programs ``begin`` and ``warm_up`` started that no shard used, and wait for
+        those the shards used to end."""
         begun, self._begun = self._begun, []
-        for indexer in begun:
+        ending, self._ending = self._ending, []
+        for indexer in [*begun, *ending]:
             indexer.close()
         self.wait_warm()
         while True:
@@ -540,7 +552,8 @@ class SearchCache:
             self.wait_warm()
 
             def work() -> None:
-                with self._indexer() as indexer:  # a new one starts on the first shard that has text
+                indexer = self._indexer()  # (a new one starts on the first shard that has text)
+                try:
                     while not failed.is_set():
                         try:
                             key, pages = todo.get_nowait()
@@ -550,7 +563,13 @@ class SearchCache:
                             self._make(key, pages, indexer)
                         except BaseException:
                             failed.set()
+                            indexer.close()
                             raise
+                finally:
+                    # Its input ends now and it stops by itself while the build publishes;
+                    # ``close`` waits for it.
+                    indexer.end_input()
+                    self._ending.append(indexer)
 
             threads = programs(jobs, len(missing))
             with ThreadPoolExecutor(max_workers=threads) as pool:
