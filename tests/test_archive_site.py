@@ -411,6 +411,14 @@ def test_pagefind_is_given_the_text_without_paragraph_ids_and_with_section_ids(t
                                                                  page.read_text(encoding="utf-8"))
 
 
+def test_the_search_index_keys_hold_pagefinds_installed_version() -> None:
+    from importlib.metadata import version
+
+    from docpub.search import pagefind_version
+
+    assert pagefind_version() == version("pagefind") != ""
+
+
 def test_cited_page_names_are_the_symbols_and_never_shared() -> None:
     """A cited document's page is named by its symbol; symbols that would share a name, or take
     the folder's index, are each told apart."""
