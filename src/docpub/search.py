@@ -292,9 +292,13 @@ class Indexer:
                 self._receive(self._warming[0])
                 del self._warming[0]
         finally:
-            if not self._warming and self._warm_folder:
-                shutil.rmtree(self._warm_folder, ignore_errors=True)
-                self._warm_folder = ""
+            if not self._warming:
+                self._drop_warm_folder()
+
+    def _drop_warm_folder(self) -> None:
+        if self._warm_folder:
+            shutil.rmtree(self._warm_folder, ignore_errors=True)
+            self._warm_folder = ""
 
     def end_input(self) -> None:
         """End the program's input: Pagefind's service then ends by itself (``close`` waits)."""
@@ -306,18 +310,12 @@ class Indexer:
                 pass
 
     def close(self) -> None:
+        self.end_input()
         proc, self._proc = self._proc, None
         self._warming = []
-        if self._warm_folder:
-            shutil.rmtree(self._warm_folder, ignore_errors=True)
-            self._warm_folder = ""
+        self._drop_warm_folder()
         if proc is None:
             return
-        if proc.stdin is not None:
-            try:
-                proc.stdin.close()  # Pagefind's service ends at the end of its input
-            except OSError:
-                pass
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
