@@ -79,13 +79,33 @@ def make_archive(folder: Path, docs: int, *, seed: int = 1) -> Path:
     return folder
 
 
-def edit_one(site: Path) -> None:
-    """Edit the first document's title (every listing that shows it changes too); done again,
-    the edit is undone, which is one more one-document edit."""
-    path = next(iter(sorted((site / "content").glob("doc-*/zh-Hans.md"))))
+def edit_one(site: Path, path: Path | None = None) -> None:
+    """Edit a document's title (every listing that shows it changes too): ``path``'s, else the
+    first document's. Done again, the edit is undone, which is one more one-document edit."""
+    path = path or next(iter(sorted((site / "content").glob("doc-*/zh-Hans.md"))))
     text = path.read_text(encoding="utf-8")
     before, after = ("安理会（编辑）", "安全理事会") if "安理会（编辑）" in text else ("安全理事会", "安理会（编辑）")
     path.write_text(text.replace(before, after, 1), encoding="utf-8")
+
+
+class Edits:
+    """Which document each one-document edit changes. What an edit costs depends on the document:
+    its search shard (Pagefind indexes the shard's pages again: from 1 to 12 documents' worth in
+    the 200-document archive) and the listings it is on. By default each edit changes another
+    document, drawn at random (seeded, so runs edit the same ones), and the figures are a typical
+    edit's; with ``same``, every edit changes the first document (the method of runs before
+    2026-12-04: its shard is one of the largest, 10 documents)."""
+
+    def __init__(self, *, same: bool = False, seed: int = 7) -> None:
+        self.same = same
+        self._rng = random.Random(seed)
+
+    def pick(self, site: Path) -> Path:
+        docs = sorted((site / "content").glob("doc-*/zh-Hans.md"))
+        return docs[0] if self.same else self._rng.choice(docs)
+
+
+EDITS = Edits()
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -135,16 +155,19 @@ class Round(NamedTuple):
 
 def after_cold(site: Path, out: Path, args: Sequence[str], cold: Ran, runs: int) -> Round:
     """The round of ``cold``, a cold build into ``out``: its first edit, then ``runs`` no-op builds
-    and ``runs`` edits, alternated (each edit a build after a single edit of the archive)."""
-    edit_one(site)
+    and ``runs`` edits, alternated (each edit a build after a single edit of the archive, of the
+    document ``EDITS`` picks). The archive is as it was when the round ends."""
+    edited = [EDITS.pick(site)]
+    edit_one(site, edited[-1])
     first = docpub(site, out, *args).seconds
     noops, edits = [], []
     for _ in range(runs):
         noops.append(docpub(site, out, *args).seconds)
-        edit_one(site)
+        edited.append(EDITS.pick(site))
+        edit_one(site, edited[-1])
         edits.append(docpub(site, out, *args).seconds)
-    if runs % 2 == 0:
-        edit_one(site)  # the archive as it was (an odd number of edits)
+    for path in edited:  # each edit again: undone
+        edit_one(site, path)
     return Round(cold, first, noops, edits)
 
 
@@ -218,9 +241,10 @@ def html_archives(args: argparse.Namespace, work: Path) -> None:
     row("-j2, no search", n2)
     h1 = series(html_site, work / "h1" / "site", "--no-pdf", "--no-search", "-j", "1", **n)
     row("-j1, no search (peak: the whole build)", h1)
+    which = "each of the first document" if EDITS.same else "each of a document drawn at random"
     print(f"  (medians of {args.colds} rounds: a cold build, then the first edit (it places every file anew: "
           f"{h2['first']:.2f} s, {n2['first']:.2f} s, {h1['first']:.2f} s), then {args.runs} no-op builds and "
-          f"{args.runs} edits alternated; each ratio is to its own round's cold build)")
+          f"{args.runs} edits alternated ({which}); each ratio is to its own round's cold build)")
     print(f"  cold -j2: {n2['cold']:.2f} s without search, {h2['cold']:.2f} s with it (target ≤ 10 s); "
           f"no-op/cold {h2['noop/cold']:.3f} with search, {n2['noop/cold']:.3f} without (target ≤ 0.05); "
           f"edit/cold {h2['edit/cold']:.3f} with search, {n2['edit/cold']:.3f} without "
@@ -249,7 +273,11 @@ def main() -> int:
                    help="alternated cold -j1/-j2 builds of the archive with PDFs (median; default 3)")
     p.add_argument("--html-only", action="store_true",
                    help="only the HTML archives: no PDFs, no peer pipeline, no Dask cluster")
+    p.add_argument("--same-document", action="store_true",
+                   help="every edit changes the first document (default: another document each time, "
+                        "drawn at random with a fixed seed)")
     args = p.parse_args()
+    EDITS.same = args.same_document
     if args.quick:
         args.docs, args.pdf_docs, args.big, args.repeat, args.runs, args.colds, args.pdf_colds = 20, 4, 0, 1, 2, 1, 1
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared machines make times noisy)")
