@@ -15,7 +15,6 @@ leaves a moment with no folder at the output path.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import os
@@ -148,6 +147,8 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux ``renameat2``); False where that is not available."""
+    import ctypes  # (only when a build publishes: one that changed nothing does not load it)
+
     libc = ctypes.CDLL(None, use_errno=True)  # the C library the interpreter is linked with
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
