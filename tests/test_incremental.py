@@ -13,12 +13,15 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
 from jinja2 import meta
 
+from docpub import files, load
 from docpub.cli import main
 from docpub.config import load_config
 from docpub.inputs import _references
@@ -142,6 +145,79 @@ def test_text_edit_renders_only_that_documents_pages(site: Path, tmp_path: Path,
     # Its title, date, citations and first words did not change: no listing is rendered.
     assert changed(before, inodes(out)) == doc_pages("first") | reviews("first")
     assert rendered == len(doc_pages("first") | reviews("first")) + len(EDITIONS)  # + the facts of each edition
+
+
+def test_content_edits_are_seen_whatever_keeps_the_files_size_and_times(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A content file unchanged since the build before (its size, times and inode) is not read
+    again for its key; an edit is seen even when it keeps the size and puts the old times back,
+    when the file is replaced by another, or when what the cache keeps of the files is damaged."""
+    out = tmp_path / "build" / "site"
+    digests = tmp_path / "build" / ".docpub-cache" / "content-digests.json"
+    doc = site / "content" / "first" / "zh-Hans.md"
+    build(site, out, capsys, "--no-pdf")
+    assert build(site, out, capsys, "--no-pdf")[0] == 0
+    assert set(json.loads(digests.read_bytes())) == {str(site / "content" / d / "zh-Hans.md")
+                                                     for d in ("first", "second")}
+    read: list[str] = []
+    real_read = files.read_regular
+
+    def counted(path: Path, **kw: Any) -> bytes:
+        read.append(str(path))
+        return real_read(path, **kw)
+
+    monkeypatch.setattr(load, "read_regular", counted)
+    assert build(site, out, capsys, "--no-pdf")[0] == 0
+    assert read == []  # no content file read: each is where and as it was
+    times = doc.stat()
+    edited = MINIMAL.replace("通过了", "否决了")  # as many bytes
+    assert len(edited.encode("utf-8")) == len(MINIMAL.encode("utf-8"))
+    doc.write_text(edited, encoding="utf-8")
+    os.utime(doc, ns=(times.st_atime_ns, times.st_mtime_ns))  # the size and the times as they were
+    assert build(site, out, capsys, "--no-pdf")[0] > 0
+    assert read == [str(doc)]
+    assert "否决了" in (out / "zh-Hans" / "first" / "index.html").read_text(encoding="utf-8")
+    # Replaced by another file (another inode) with the old times: seen too.
+    other = tmp_path / "other.md"
+    other.write_text(MINIMAL.replace("通过了", "讨论了"), encoding="utf-8")
+    os.utime(other, ns=(times.st_atime_ns, times.st_mtime_ns))
+    os.replace(other, doc)
+    assert build(site, out, capsys, "--no-pdf")[0] > 0
+    assert "讨论了" in (out / "zh-Hans" / "first" / "index.html").read_text(encoding="utf-8")
+    # What the cache keeps of the files, damaged: every file is read again, and nothing is lost.
+    for damage in (b"{not json", b'{"x": 1}', b"[]"):
+        digests.write_bytes(damage)
+        assert build(site, out, capsys, "--no-pdf")[0] == 0
+        assert "讨论了" in (out / "zh-Hans" / "first" / "index.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    assert snapshot(out) == snapshot(fresh)
+
+
+def test_a_content_file_written_as_the_build_reads_it_is_read_again_by_the_next(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file whose times are within the clock's racy window of the build that read it is not
+    trusted by its signature: an edit in that same tick, which left the times as they were,
+    is still seen."""
+    out = tmp_path / "build" / "site"
+    digests = tmp_path / "build" / ".docpub-cache" / "content-digests.json"
+    doc = site / "content" / "first" / "zh-Hans.md"
+    build(site, out, capsys, "--no-pdf")
+    now = time.time_ns()
+    for path in (doc, site / "content" / "second" / "zh-Hans.md"):
+        os.utime(path, ns=(now, now))  # as if written this very moment
+    build(site, out, capsys, "--no-pdf")
+    kept = json.loads(digests.read_bytes())
+    assert kept[str(doc)][0] == ""  # (known by its digest, not trusted by its signature)
+    # An edit that keeps the size, and times and inode as well, can only be seen by reading.
+    info = doc.stat()
+    with open(doc, "r+b") as f:
+        data = f.read().replace("通过了".encode(), "否决了".encode())
+        f.seek(0)
+        f.write(data)
+    os.utime(doc, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert build(site, out, capsys, "--no-pdf")[0] > 0
+    assert "否决了" in (out / "zh-Hans" / "first" / "index.html").read_text(encoding="utf-8")
 
 
 def test_title_edit_renders_its_pages_and_the_listings(site: Path, tmp_path: Path,
@@ -588,6 +664,7 @@ def test_an_entry_rewritten_after_a_no_op_build_is_rendered_again(site: Path, tm
 _COUNTING = """
 import sys, jinja2
 from docpub.cli import main
+from docpub import files, load
 from docpub.config import load_config
 compile_ = jinja2.Environment.compile
 def counted(self, source, name=None, *args, **kw):

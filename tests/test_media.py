@@ -136,6 +136,28 @@ def test_names_differing_only_in_case_are_refused(tmp_path: Path, capsys: pytest
     assert code == 1 and "image 'A.png' differs from 'media/a.png' only in upper/lower case" in err
 
 
+def test_content_reached_through_links_is_built_only_where_they_stay_in_the_site(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    drafts = site / "drafts"
+    (drafts / "kept").mkdir(parents=True)
+    (drafts / "kept" / "zh-Hans.md").write_text(MINIMAL, encoding="utf-8")
+    (drafts / "one.md").write_text(MINIMAL, encoding="utf-8")
+    os.symlink(drafts / "kept", site / "content" / "kept")  # a document's folder, elsewhere in the site
+    os.symlink(drafts / "one.md", site / "content" / "one.md")  # a single file, elsewhere in the site
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 0, err
+    assert (tmp_path / "out" / "zh-Hans" / "kept" / "index.html").is_file()
+    assert (tmp_path / "out" / "zh-Hans" / "one" / "index.html").is_file()
+    # The content folder itself may be a link, but not to a place outside the site.
+    outside = tmp_path / "elsewhere"
+    os.rename(site / "content", outside)
+    os.symlink(outside, site / "content")
+    code, err = build(site, tmp_path / "out", capsys)
+    assert code == 1 and "outside the site" in err
+    assert (tmp_path / "out" / "zh-Hans" / "kept" / "index.html").is_file()  # the previous output stays
+
+
 def test_a_document_folder_linked_from_outside_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outside = tmp_path / "elsewhere" / "leak"
     outside.mkdir(parents=True)

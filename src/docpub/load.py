@@ -6,19 +6,29 @@ file is not parsed again: its summary and model come from the store. Models
 stay in the store, not in memory, so memory does not grow with the archive.
 Images are checked on every build (they may have changed beside an unchanged
 text), and the digest of each one's bytes goes into the keys of what shows it.
+
+A file's bytes go into its key by their digest, which the cache keeps beside the
+file's signature (its size, times, inode and type: ``ContentDigests``); a file whose
+signature is unchanged is not read again for its key, as ``make`` or git trust a
+file's times. A file written within ``RACY_NS`` of the build that took its digest
+(the same clock tick) is read again by the next build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import pickle
+import tempfile
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from pathlib import Path
 
-from docpub.cache import Store
+from docpub.cache import RACY_NS, Store
 from docpub.config import SiteConfig
-from docpub.content import check_doc_id, check_inside, check_size, check_unique, discover
+from docpub.content import InsideCheck, check_doc_id, check_size, check_unique, discover
 from docpub.errors import DocpubError
 from docpub.files import read_regular
 from docpub.inputs import digest
@@ -44,7 +54,10 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
     site = config.root.resolve()
     # What every file's key holds besides its own path and bytes, made once.
     common = (config.source_lang, str(config.content_path.resolve()), repr(config.urls))
-    keys = [_key(path, config, code, site, common) for path in paths]
+    inside = InsideCheck(config, site)
+    digests = ContentDigests(store.folder)
+    keys = [_key(path, config, code, inside, digests, common) for path in paths]
+    digests.save()
     summaries = [_cached(store, key) for key in keys]
     todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
     if todo and changed is not None:
@@ -66,11 +79,72 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
 Summary = tuple[str, tuple[str, ...], tuple[str, ...], str, str]
 
 
-def _key(path: Path, config: SiteConfig, code: str, site: Path, common: tuple[str, str, str]) -> str:
-    check_inside(path, config, site=site)
+def _key(path: Path, config: SiteConfig, code: str, inside: InsideCheck, digests: ContentDigests,
+         common: tuple[str, str, str]) -> str:
+    inside(path)
     check_size(path, config)
-    data = read_regular(path, what="content file")  # a FIFO or a folder is an error, never a wait
-    return digest(code, data, str(path), *common)
+    return digest(code, digests.of(path), str(path), *common)
+
+
+class ContentDigests:
+    """The digests of the content files' bytes by their signature, kept in ``folder`` (the
+    build cache) from one build to the next (see the module's docstring)."""
+
+    NAME = "content-digests.json"
+
+    def __init__(self, folder: Path) -> None:
+        self._file = folder / self.NAME
+        self._known: dict[str, list[str]] = {}  # path -> [signature, digest]
+        try:
+            known = json.loads(self._file.read_bytes())
+        except (OSError, ValueError):
+            known = None  # none yet, or damaged: every file is read
+        if isinstance(known, dict) and all(isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+                                           for v in known.values()):
+            self._known = known
+        self._seen: dict[str, list[str]] = {}
+        self._changed = False
+
+    def of(self, path: Path) -> str:
+        """The digest of ``path``'s bytes (read, unless its signature is the one recorded)."""
+        name = str(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        signature = _signature(info) if info is not None else ""
+        known = self._known.get(name)
+        if signature and known is not None and known[0] == signature:
+            self._seen[name] = known
+            return known[1]
+        data = read_regular(path, what="content file")  # a FIFO or a folder is an error, never a wait
+        value = digest(data)
+        # Trusted next time only if it was not written in the same clock tick as this build.
+        trusted = info is not None and time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
+        self._seen[name] = [signature if trusted else "", value]
+        self._changed = True
+        return value
+
+    def save(self) -> None:
+        """Keep the signatures of this build's files (when any changed, or a file is gone)."""
+        if not self._changed and self._seen.keys() == self._known.keys():
+            return
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self._file.parent, prefix=".tmp-")
+        except OSError:
+            return  # the next build reads the files again
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(self._seen, f, ensure_ascii=False, sort_keys=True)
+            os.replace(tmp, self._file)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _signature(info: os.stat_result) -> str:
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}:{info.st_mode}"
 
 
 def _cached(store: Store, key: str) -> Summary | None:
