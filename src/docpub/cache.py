@@ -218,19 +218,6 @@ class Placed(MutableMapping[str, str]):
         key = self._keys.get(path)
         return self._files[path] if key is None else self._store.path_of(key)
 
-    def digest(self) -> str:
-        """A digest of what is placed where: each path with its entry as the store checked it
-        this build (its checksum and its file's size, time and inode), or with its file's inode.
-        The same from one build to the next while the very same files would be placed (in the
-        plan's order: another order gives another digest)."""
-        used = self._store._used
-        parts = [f"{path}\t{used[key]}\n" for path, key in self._keys.items()]
-        known = self.inodes._more
-        for path, file in self._files.items():
-            inode = known.get(path)
-            parts.append(f"{path}\t{os.stat(file).st_ino if inode is None else inode}\n")
-        return hashlib.blake2b("".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
-
     def __setitem__(self, path: str, file: str) -> None:
         self._keys.pop(path, None)
         self._files[path] = file

@@ -20,15 +20,12 @@ import fcntl
 import os
 import shutil
 import signal
-import stat
 import sys
 import tempfile
-import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
-from docpub.cache import RACY_NS
 from docpub.errors import DocpubError
 
 # Written into every output folder: a build replaces only a folder that holds it (or an empty one).
@@ -353,65 +350,6 @@ def keep_site_list(folder: Path, placed: Mapping[str, str], inodes: Mapping[str,
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-# What a build found the output to be (``site.py``'s ``_same_site``, after listing every folder
-# of it): each folder's inode, modification and change times, and the digest of the files it
-# holds (``Placed.digest``). Adding, removing, renaming or replacing a file changes the times of
-# the folder holding it (the change time no program can set back), so while every folder's are
-# the same, the output holds the same files, and a build that would publish those finds it
-# unchanged by a look at each folder instead of a listing of each. A folder changed within the
-# clock's racy window of that build is not recorded (the next build lists the folders again).
-SITE_FOLDERS = "site-folders"
-_SITE_FOLDERS_HEAD = "docpub site folders 2"
-
-
-def keep_site_folders(folder: Path, out: Path, folders: Iterable[tuple[str, os.stat_result]], files: str) -> None:
-    """Record in ``folder`` the output ``out`` as found: its folders (path in the site, "" for
-    itself -> what ``os.stat`` said) and the digest of its files. Nothing when a folder is
-    within the racy window."""
-    now = time.time_ns()
-    lines = [_SITE_FOLDERS_HEAD, files]
-    for rel, info in sorted(folders):
-        if now - max(info.st_mtime_ns, info.st_ctime_ns) < RACY_NS or "\n" in rel:
-            drop_site_folders(folder)
-            return
-        lines.append(f"{info.st_ino}\t{info.st_mtime_ns}\t{info.st_ctime_ns}\t{rel}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{SITE_FOLDERS}.", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as f:
-            f.write("\n".join(lines) + "\n")
-        os.replace(tmp, folder / SITE_FOLDERS)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def drop_site_folders(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(folder / SITE_FOLDERS)
-
-
-def site_unchanged(folder: Path, out: Path, files: str) -> bool:
-    """Whether ``out`` is the output ``keep_site_folders`` recorded in ``folder``, with the
-    files of the digest ``files``: every folder of it has the same inode and time."""
-    try:
-        lines = (folder / SITE_FOLDERS).read_text(encoding="utf-8", errors="surrogateescape").split("\n")
-    except OSError:
-        return False
-    if len(lines) < 4 or lines[0] != _SITE_FOLDERS_HEAD or lines[1] != files or lines[-1] != "":
-        return False
-    for line in lines[2:-1]:
-        try:
-            inode, mtime, ctime, rel = line.split("\t", 3)
-            info = os.stat(os.path.join(out, rel), follow_symlinks=False)
-            if (info.st_ino, info.st_mtime_ns, info.st_ctime_ns) != (int(inode), int(mtime), int(ctime)) \
-                    or not stat.S_ISDIR(info.st_mode):
-                return False
-        except (OSError, ValueError):
-            return False
-    return True
 
 
 def _relative(rel: str) -> bool:

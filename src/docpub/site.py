@@ -11,7 +11,6 @@ temporary folder that replaces the output whole when everything succeeded.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib
@@ -48,11 +47,8 @@ from docpub.outdir import (
     Publisher,
     atomic_output,
     check_replaceable,
-    drop_site_folders,
-    keep_site_folders,
     keep_site_list,
     output_lock,
-    site_unchanged,
     take_site_list,
     walk_tree,
 )
@@ -244,7 +240,6 @@ def _publish(out: Path, placed: Placed, inodes: Mapping[str, int], *, use_cache:
     # The site this build replaces is kept in the cache, and is the next build's
     # starting point: an edit links and removes only what changed.
     spare = cache_folder(out) / "previous-site" if use_cache else None
-    drop_site_folders(cache_folder(out))  # (what a build found the output to be)
     before = take_site_list(cache_folder(out))  # the files of the site being replaced
     with atomic_output(out, spare=spare) as tmp:
         Publisher(tmp).publish(placed, inodes, (MARKER, MARKER_TEXT))
@@ -283,14 +278,12 @@ def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
     executor.start()
 
 
-def _same_site(out: Path, placed: Placed, inodes: Mapping[str, int]) -> bool:
+def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) -> bool:
     """Whether ``out`` already is this very site: its files the very entries (hard links) to place,
     and nothing else. Then there is nothing to publish, and the output is left as it is.
 
-    ``inodes``: a placed file's entry's inode where the cache knows it. The output is found
-    the same by a look at each of its folders when an earlier build recorded it holding these
-    very files (``site_unchanged``); else by a listing of each folder (the files' inodes come
-    with it, so most cost no system call), which is then recorded.
+    ``inodes``: a placed file's entry's inode where the cache knows it; the site's own inodes
+    come from its folders' listings, so most files cost no system call.
     """
     try:
         if (out / MARKER).read_bytes() != MARKER_TEXT:
@@ -298,17 +291,9 @@ def _same_site(out: Path, placed: Placed, inodes: Mapping[str, int]) -> bool:
         first = next(iter(placed.values()), None)
         if first is not None and os.stat(first).st_dev != os.stat(out).st_dev:
             return False  # the entries are elsewhere: the site holds copies
-        cache = cache_folder(out)
-        files = placed.digest()
-        if site_unchanged(cache, out, files):
-            return True
-        folders = [("", os.stat(out))]
         found = 0
         for rel, item in walk_tree(str(out)):
-            if item.is_dir(follow_symlinks=False):
-                folders.append((rel, item.stat(follow_symlinks=False)))
-                continue
-            if rel == MARKER:
+            if item.is_dir(follow_symlinks=False) or rel == MARKER:
                 continue
             entry = placed.get(rel)
             if entry is None or not item.is_file(follow_symlinks=False):
@@ -317,22 +302,9 @@ def _same_site(out: Path, placed: Placed, inodes: Mapping[str, int]) -> bool:
             if item.inode() != (os.stat(entry).st_ino if inode is None else inode):
                 return False
             found += 1
-        if found != len(placed) or len(folders) != len(_folders_of(placed)):
-            return False  # (a file missing, or a folder holding nothing to place)
+        return found == len(placed)
     except OSError:
         return False
-    with contextlib.suppress(OSError):
-        keep_site_folders(cache, out, folders, files)
-    return True
-
-
-def _folders_of(paths: Iterable[str]) -> set[str]:
-    """The folders holding ``paths`` (paths in the site), "" for the site's own."""
-    folders = {""}
-    for path in paths:
-        while (end := path.rfind("/")) > 0 and (path := path[:end]) not in folders:
-            folders.add(path)
-    return folders
 
 
 class _Listings:
