@@ -96,6 +96,8 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
         run = _Run(shared, docs, outputs, store, keys, executor=executor, cache=cache, jobs=jobs,
                    scheduler=scheduler)
         stats, listed_outputs, folders = run.execute(window, progress)
+        if isinstance(executor, _LazyPool):
+            executor.release()  # nothing more runs on it: its workers end while this process publishes
         # Made only now, and an entry's file name only when asked for: neither the listings
         # nor the publishing hold a name per file of the archive.
         placed = Placed(store, ((o.path, o.key) for o in itertools.chain(outputs, listed_outputs)
@@ -530,6 +532,12 @@ class _LazyPool(Executor):
             # program this process starts later (Pagefind), which would then never see its end.
             self.pool.submit(os.getpid)
         return self.pool
+
+    def release(self) -> None:
+        """Let the workers end (once their jobs are done) without waiting for them (``shutdown``
+        waits); nothing is run on the pool after this."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self.pool is not None:
