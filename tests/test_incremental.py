@@ -415,6 +415,47 @@ def test_links_files_and_folders_out_of_place_in_the_cache_are_damage_never_foll
     assert sorted(p.name for p in outside.rglob("*")) == ["folder", "secret.html"]
 
 
+@pytest.mark.parametrize("kept", ["index.json", "facts-heads.json", "content-digests.json", "previous-site.files",
+                                  "an entry", "a search bundle's entry"])
+def test_a_named_pipe_or_a_link_in_the_cache_is_damage_never_waited_for_or_followed(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str) -> None:
+    """What the cache keeps, each where a named pipe (which a reader would wait on for ever) or a
+    link to a file outside is found instead: the build does not wait, reads nothing through the
+    link, and publishes the site a fresh build makes."""
+    out = tmp_path / "build" / "site"
+    cache = tmp_path / "build" / ".docpub-cache"
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"x": "SECRET"}', encoding="utf-8")
+    for damage in ("fifo", "link"):
+        build(site, out, capsys, "--no-pdf")
+        (site / "content" / "first" / "zh-Hans.md").write_text(MINIMAL.replace("通过了", "一致通过了"),
+                                                               encoding="utf-8")
+        build(site, out, capsys, "--no-pdf")  # (an edit's build: the kept site and its list are there)
+        if kept in ("an entry", "a search bundle's entry"):  # (of the document the next build reuses)
+            published = out / "zh-Hant" / "second" / "index.html" if kept == "an entry" else \
+                out / "pagefind" / shard_of("second") / "pagefind-entry.json"
+            where = cache / ("objects" if kept == "an entry" else "search")  # (not the kept site's link)
+            target = next(p for p in where.rglob("*") if p.is_file() and p.stat().st_ino == published.stat().st_ino)
+        else:
+            target = cache / kept
+        assert target.is_file()
+        target.unlink()
+        if damage == "fifo":
+            os.mkfifo(target)
+        else:
+            target.symlink_to(outside)
+        (site / "content" / "first" / "zh-Hans.md").write_text(MINIMAL, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "--no-pdf"],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        assert snapshot(out) == snapshot(fresh)
+        assert "SECRET" not in "".join(p.read_text(encoding="utf-8", errors="replace")
+                                       for p in out.rglob("*") if p.is_file())
+        shutil.rmtree(cache)
+
+
 def test_damaged_cache_index_means_a_cold_build(site: Path, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build" / "site"

@@ -18,6 +18,7 @@ when a build succeeds.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -36,6 +37,20 @@ WRITING = "writing"
 # An entry whose modification time is this close to the index's is read again
 # by the next build: a write in the same clock tick would leave its time unchanged.
 RACY_NS = 100_000_000
+
+
+def read_kept(path: str | os.PathLike[str]) -> bytes | None:
+    """The bytes of a file the build keeps in its cache; None when there is none. What is there
+    instead of a regular file (a link, not followed; a named pipe, not waited for; a folder)
+    raises ``OSError``, as damage (see ``Store``)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+        return f.read()
 
 
 def checksum(data: bytes) -> str:
@@ -85,8 +100,9 @@ class Store:
             if seen and seen == _signature(os.stat(path, follow_symlinks=False)):
                 ok = True  # not written since its bytes were checked
             else:
-                # An entry is a file the build wrote: a link in its place is not followed.
-                with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as f:
+                # An entry is a file the build wrote: a link in its place is not followed, nor a
+                # named pipe waited for (it reads as empty: not the entry's bytes).
+                with open(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as f:
                     ok = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest() == sum_
                     signature = _signature(os.fstat(f.fileno()))
                 if ok:
@@ -341,7 +357,7 @@ def _signature(st: os.stat_result) -> str:
 def _read_index(path: Path) -> tuple[dict[str, str], bool]:
     """The index in ``path``, and whether it is the file's whole content."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_kept(path) or b"")
     except (OSError, ValueError):
         return {}, False  # no index, or a damaged one: every entry is unverifiable, so none is used
     if not isinstance(data, dict):

@@ -19,7 +19,7 @@ from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, cast
 
-from docpub.cache import entry_path
+from docpub.cache import entry_path, read_kept
 from docpub.inputs import digest
 
 if TYPE_CHECKING:  # the model's side is imported where facts are made or read whole, not to plan
@@ -181,7 +181,7 @@ class FactsHeads:
     def __init__(self, folder: Path) -> None:
         self.path = folder / self.NAME
         try:
-            found = json.loads(self.path.read_bytes())
+            found = json.loads(read_kept(self.path) or b"")
             self._known: dict[str, list[str]] = found if isinstance(found, dict) else {}
         except (OSError, ValueError):
             self._known = {}

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from pathlib import Path
 
-from docpub.cache import RACY_NS, Store
+from docpub.cache import RACY_NS, Store, read_kept
 from docpub.config import SiteConfig
 from docpub.content import InsideCheck, check_doc_id, check_size, check_unique, discover
 from docpub.errors import DocpubError
@@ -96,7 +96,7 @@ class ContentDigests:
         self._file = folder / self.NAME
         self._known: dict[str, list[str]] = {}  # path -> [signature, digest]
         try:
-            known = json.loads(self._file.read_bytes())
+            known = json.loads(read_kept(self._file) or b"")
         except (OSError, ValueError):
             known = None  # none yet, or damaged: every file is read
         if isinstance(known, dict) and all(isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)

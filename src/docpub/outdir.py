@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
+from docpub.cache import read_kept
 from docpub.errors import DocpubError
 
 # Written into every output folder: a build replaces only a folder that holds it (or an empty one).
@@ -311,9 +312,11 @@ def take_site_list(folder: Path) -> dict[str, int] | None:
     None when there is none, or it is not one."""
     path = folder / SITE_LIST
     try:
-        data = path.read_bytes()
+        data = read_kept(path)
         path.unlink()
     except OSError:
+        return None
+    if data is None:
         return None
     if not data.startswith(_SITE_LIST_HEAD):
         return None

@@ -76,7 +76,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from docpub import __version__
-from docpub.cache import real_folder
+from docpub.cache import read_kept, real_folder
 from docpub.errors import DocpubError
 
 BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<shard>/
@@ -645,9 +645,10 @@ def languages(bundle: Path) -> frozenset[str]:
     """The languages (``<html lang>``, lower case, as Pagefind names them) whose pages hold text in
     ``bundle`` (a folder ``SearchCache.bundles`` gave); none for an empty one."""
     try:
-        entry = json.loads((bundle / ENTRY).read_bytes())
-    except FileNotFoundError:
-        return frozenset()
+        data = read_kept(bundle / ENTRY)
+        if data is None:
+            return frozenset()
+        entry = json.loads(data)
     except (OSError, ValueError):
         raise DocpubError(str(bundle / ENTRY), None, "this search bundle of the build cache is damaged") from None
     found = entry.get("languages") if isinstance(entry, dict) else None

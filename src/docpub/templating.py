@@ -229,9 +229,10 @@ class _CompiledTemplates:
     def load(self, key: str, checksum: str) -> bytes | None:
         code = self._code.get((key, checksum))
         if code is None and (folder := self._folder(key)):
+            from docpub.cache import read_kept
+
             with contextlib.suppress(OSError):
-                with open(os.path.join(folder, f"{key}.j2c"), "rb") as f:
-                    code = f.read()
+                code = read_kept(os.path.join(folder, f"{key}.j2c"))
         return code
 
     def dump(self, key: str, checksum: str, code: bytes) -> None:
