@@ -135,7 +135,7 @@ def test_a_tampered_output_is_published_again(site: Path, tmp_path: Path, capsys
 
 
 @pytest.mark.parametrize("tamper", ["delete", "stray file", "replace", "replace, times put back", "rename",
-                                    "edit in place"])
+                                    "marker linked out", "edit in place"])
 def test_an_output_found_unchanged_is_published_again_once_tampered_with(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], tamper: str) -> None:
     """A no-op build leaves the output as it is; whatever is done to the output after that, the
@@ -159,6 +159,11 @@ def test_an_output_found_unchanged_is_published_again_once_tampered_with(
             os.utime(page.parent, ns=(holder.st_atime_ns, holder.st_mtime_ns))
     elif tamper == "rename":
         page.rename(page.parent / "moved.html")
+    elif tamper == "marker linked out":  # a link to a file outside holding the marker's text
+        outside = tmp_path / "marker"
+        shutil.copyfile(out / ".docpub-output", outside)
+        (out / ".docpub-output").unlink()
+        (out / ".docpub-output").symlink_to(outside)
     else:  # the page is the cache's entry: the cache sees it changed
         with open(page, "r+b") as f:
             f.seek(20)
@@ -166,6 +171,7 @@ def test_an_output_found_unchanged_is_published_again_once_tampered_with(
     build(site, out, capsys, "--no-pdf")
     assert snapshot(out) == good
     assert out.stat().st_ino != folder  # published again
+    assert not any(p.is_symlink() for p in out.rglob("*"))
 
 
 def test_text_edit_renders_only_that_documents_pages(site: Path, tmp_path: Path,

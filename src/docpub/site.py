@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from docpub import __version__
-from docpub.cache import Placed, Store, cache_folder, open_store, search_cache_folder
+from docpub.cache import Placed, Store, cache_folder, open_store, read_kept, search_cache_folder
 from docpub.config import CONFIG_NAME, SiteConfig
 from docpub.execute import (
     ListingJob,
@@ -288,7 +288,7 @@ def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) 
     come from its folders' listings, so most files cost no system call.
     """
     try:
-        if (out / MARKER).read_bytes() != MARKER_TEXT:
+        if read_kept(out / MARKER) != MARKER_TEXT:  # (a link there is not followed)
             return False
         first = next(iter(placed.values()), None)
         if first is not None and os.stat(first).st_dev != os.stat(out).st_dev:
