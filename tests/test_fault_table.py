@@ -134,6 +134,17 @@ FAULTS: dict[str, Fault] = {
     "document folder linked out of the site": Fault(both(outside,
                                                          special("link", "content/leak", "TMP/outside/secret")),
                                                     "leak/zh-Hans.md", None, "outside the site"),
+    # the site's theme: what a link there leads to would be read into, or published with, the site
+    "template linked out of the site": Fault(both(outside, special("link", "templates/404.html.j2",
+                                                                   "TMP/outside/secret/zh-Hans.md")),
+                                             "templates/404.html.j2", None, "outside the site"),
+    "static file linked out of the site": Fault(special("link", "templates/static/leak.css", "/etc/passwd"),
+                                                "templates/static/leak.css", None, "outside the site"),
+    "labels linked out of the site": Fault(special("link", "templates/labels.toml", "/etc/hostname"),
+                                           "templates/labels.toml", None, "outside the site"),
+    "templates folder linked out of the site": Fault(both(outside, special("link", "templates",
+                                                                           "TMP/outside/secret")),
+                                                     "templates", None, "outside the site"),
     # work out of proportion, or for ever
     "content file is a FIFO": Fault(special("fifo", "content/x.md"), "content/x.md", None, "named pipe (FIFO)"),
     "document file is a FIFO": Fault(special("fifo", "content/x/zh-Hans.md"), "x/zh-Hans.md", None, "named pipe"),

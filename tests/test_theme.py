@@ -35,6 +35,28 @@ def test_a_site_needs_only_its_config_and_content(tmp_path: Path, capsys: pytest
     assert (out / "zh-Hans" / "test-doc" / "test-doc.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_theme_files_reached_through_links_in_the_site_are_used(tmp_path: Path) -> None:
+    """Links in the site's theme folder are followed where they stay in the site (the folder
+    itself, a template, a static file); one leading elsewhere is an error (see the fault table)."""
+    site = make_site(tmp_path / "s")
+    shared = site / "shared-theme"
+    (shared / "static").mkdir(parents=True)
+    (shared / "static" / "extra.css").write_text("p { color: teal }\n", encoding="utf-8")
+    page = shared / "404.html.j2"
+    page.write_text("<!DOCTYPE html>\n<p>not here</p>\n<!-- shared 404 -->\n", encoding="utf-8")
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "static" / "extra.css").symlink_to(shared / "static" / "extra.css")
+    (site / "templates" / "404.html.j2").symlink_to(page)
+    out = tmp_path / "out"
+    build(site, out, "--no-pdf")
+    assert (out / "static" / "extra.css").read_text(encoding="utf-8") == "p { color: teal }\n"
+    assert "<!-- shared 404 -->" in (out / "404.html").read_text(encoding="utf-8")
+    shutil.rmtree(site / "templates")
+    (site / "templates").symlink_to(shared, target_is_directory=True)  # the whole folder, in the site
+    build(site, out, "--no-pdf")
+    assert "<!-- shared 404 -->" in (out / "404.html").read_text(encoding="utf-8")
+
+
 def test_one_template_overrides_the_default_of_its_name(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s")
     index = override(site, "index.html.j2")

@@ -144,6 +144,7 @@ class SiteInputs:
 
 def read_inputs(config: SiteConfig) -> SiteInputs:
     """Read the theme, the glossaries and the review table of ``config``'s site."""
+    check_theme_inside(config)
     theme = read_theme(config.theme)
     editions = tuple(edition_spec(e, config.root) for e in config.editions)
     table_path = config.root / AMBIGUOUS_FILE
@@ -160,6 +161,25 @@ def edition_spec(edition: Edition, root: Path) -> EditionSpec:
     files = tuple(load_glossary(site_file(root, g), name=g) for g in edition.glossaries)
     forms = tuple(load_forms(site_file(root, f), name=f) for f in edition.forms)
     return EditionSpec(edition, tuple(merge(files).items()), tuple(merge(forms).items()))
+
+
+def check_theme_inside(config: SiteConfig) -> None:
+    """The site's theme folder (``templates/``), and every file and folder in it, may be links,
+    but only to places in the site: a template, the labels or a static file reached through a
+    link to elsewhere would be read into, or published with, the site. (docpub's own theme is
+    its package's.)"""
+    folder = config.templates_path
+    if not folder.exists() and not folder.is_symlink():
+        return
+    site = config.root.resolve()
+    for path in (folder, *sorted(folder.rglob("*"))):
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue  # a broken link or a loop: nothing is read through it
+        if not target.is_relative_to(site):
+            raise DocpubError(str(path), None, f"leads to {target}, outside the site (by a link): "
+                              "the site's templates and static files must live in the site")
 
 
 def read_theme(theme: Theme) -> ThemeSources:
