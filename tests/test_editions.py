@@ -51,7 +51,7 @@ GOLDEN = Path(__file__).parent / "golden" / "editions"
 # The repository's own editions, as docpub.toml defines them.
 SOURCE, HANT, TW, HK = (load_config(ROOT).edition(tag) for tag in ("zh-Hans", "zh-Hant", "zh-Hant-TW", "zh-Hant-HK"))
 TRADITIONAL = (HANT, TW, HK)
-TABLE = load_ambiguous(ROOT / AMBIGUOUS_FILE)
+TABLE = load_ambiguous(ROOT / AMBIGUOUS_FILE, site=ROOT)
 
 
 @pytest.fixture

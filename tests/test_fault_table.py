@@ -142,6 +142,8 @@ FAULTS: dict[str, Fault] = {
                                                 "templates/static/leak.css", None, "outside the site"),
     "labels linked out of the site": Fault(special("link", "templates/labels.toml", "/etc/hostname"),
                                            "templates/labels.toml", None, "outside the site"),
+    "ambiguous list linked out of the site": Fault(special("link", "content/glossary/ambiguous.txt", "/etc/passwd"),
+                                                   "content/glossary/ambiguous.txt", None, "outside the site"),
     "templates folder linked out of the site": Fault(both(outside, special("link", "templates",
                                                                            "TMP/outside/secret")),
                                                      "templates", None, "outside the site"),

@@ -333,7 +333,7 @@ def test_check_warns_about_an_entry_without_a_reason(tmp_path: Path) -> None:
 
 
 def test_review_shows_reasons_and_forms() -> None:
-    table = load_ambiguous(ROOT / AMBIGUOUS_FILE)
+    table = load_ambiguous(ROOT / AMBIGUOUS_FILE, site=ROOT)
     r = review(read_file(SEED), converter=CONVERTERS[HK.tag], table=table)
     hit = next(h for h in r.hits if h.source == "通过[视频]")
     assert (hit.term, hit.target, hit.reason) == ("通过", "透過", "via video conference or link")

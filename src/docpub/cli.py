@@ -87,7 +87,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     if args.entries:
         return _print_audit(config, editions, load_documents(config))
     converters = [converter_for(e, config.root) for e in editions]
-    table = load_ambiguous(config.root / AMBIGUOUS_FILE)
+    table = load_ambiguous(config.root / AMBIGUOUS_FILE, site=config.root)
     for doc in load_documents(config):
         for converter in converters:
             print(f"== {doc.id} · {converter.tag}")

@@ -149,7 +149,7 @@ def read_inputs(config: SiteConfig) -> SiteInputs:
     editions = tuple(edition_spec(e, config.root) for e in config.editions)
     table_path = config.root / AMBIGUOUS_FILE
     needs_table = any(e.opencc for e in config.editions)
-    table = load_ambiguous(table_path) if needs_table else {}
+    table = load_ambiguous(table_path, site=config.root) if needs_table else {}
     source = read_regular_text(table_path) if needs_table else ""
     return SiteInputs(theme, editions, tuple(table.items()), source)
 

@@ -230,8 +230,16 @@ class Matcher:
 AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
 
 
-def load_ambiguous(path: Path) -> dict[str, tuple[str, ...]]:
-    """``char -> forms`` from ``char<TAB>form form ...`` lines."""
+def load_ambiguous(path: Path, *, site: Path) -> dict[str, tuple[str, ...]]:
+    """``char -> forms`` from ``char<TAB>form form ...`` lines; ``path`` may be a link, but only
+    to a place in the ``site`` folder."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        target = None  # missing, a broken link or a loop: the read reports it
+    if target is not None and not target.is_relative_to(site.resolve()):
+        raise DocpubError(str(path), None, f"leads to {target}, outside the site (by a link): "
+                          "the list of ambiguous characters must live in the site")
     text = read_regular_text(path, what="list of ambiguous characters")
     table: dict[str, tuple[str, ...]] = {}
     for number, line in enumerate(text.splitlines(), 1):
