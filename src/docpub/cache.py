@@ -53,6 +53,21 @@ def read_kept(path: str | os.PathLike[str]) -> bytes | None:
         return f.read()
 
 
+def write_kept(path: Path, data: bytes) -> None:
+    """Replace ``path``, a file the build keeps in its cache, with ``data`` whole (written beside
+    it, then renamed: a reader never sees half of it; nothing is left when writing fails)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def checksum(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -193,11 +208,8 @@ class Store:
                     index[key] = f"{sum_} {suffix}"
                     self._changed = True
         if self._changed:  # (else the index on disk is this very one: a build that changed nothing)
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({**self._index, **self._used} if self._index else self._used, f, sort_keys=True)
-            os.replace(tmp, self.folder / INDEX)
+            index = {**self._index, **self._used} if self._index else self._used
+            write_kept(self.folder / INDEX, json.dumps(index, sort_keys=True).encode("utf-8"))
         if prune or not self._writing:
             # Every entry written is in the index. (A build that failed may have had entries
             # written by workers it never took in: the mark stays, and the next build looks

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from docpub.config import SiteConfig
 from docpub.errors import DocpubError, Problem
+from docpub.files import check_within
 
 if TYPE_CHECKING:  # the model's side is loaded when a file is read, not to find the files
     from docpub.model import Document
@@ -93,15 +94,9 @@ def load_document(path: Path, config: SiteConfig, seen: dict[str, str], *,
 
 
 def check_inside(path: Path, config: SiteConfig, *, site: Path | None = None) -> None:
-    """A content file, or the document folder holding it, may be a link, but only to a place in
-    the site (``site``: its folder with links followed, when the caller has it already)."""
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return  # missing, a broken link or a loop: the reader reports it
-    if not target.is_relative_to(site or config.root.resolve()):
-        raise DocpubError(str(path), None, f"leads to {target}, outside the site (by a link): "
-                          "content must live in the site")
+    """A content file, or the document folder holding it, may be a link, but only to a place in the
+    site (``site``: its folder with links followed, when the caller has it already)."""
+    check_within(path, site or config.root.resolve(), what="content")
 
 
 class InsideCheck:

@@ -86,6 +86,19 @@ def _opened_path(fd: int) -> str | None:
         return None
 
 
+def check_within(path: Path, site: Path, *, what: str) -> None:
+    """``path`` may be a link, but only to a place in ``site`` (a real path): else an error line
+    saying where it leads (``what`` names what must live in the site). Missing, a broken link or
+    a loop: nothing to say here (what reads it reports it)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return
+    if not target.is_relative_to(site):
+        raise DocpubError(str(path), None, f"leads to {target}, outside the site (by a link): "
+                          f"{what} must live in the site")
+
+
 def read_regular_text(path: Path, *, name: str | None = None, what: str = "file") -> str:
     """``read_regular`` decoded as UTF-8 (an error line if it is not)."""
     data = read_regular(path, name=name, what=what)

@@ -20,13 +20,12 @@ import contextlib
 import json
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from pathlib import Path
 
-from docpub.cache import RACY_NS, Store, read_kept
+from docpub.cache import RACY_NS, Store, read_kept, write_kept
 from docpub.config import SiteConfig
 from docpub.content import InsideCheck, check_doc_id, check_size, check_unique, discover
 from docpub.errors import DocpubError
@@ -129,18 +128,8 @@ class ContentDigests:
         """Keep the signatures of this build's files (when any changed, or a file is gone)."""
         if not self._changed and self._seen.keys() == self._known.keys():
             return
-        try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self._file.parent, prefix=".tmp-")
-        except OSError:
-            return  # the next build reads the files again
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self._seen, f, ensure_ascii=False, sort_keys=True)
-            os.replace(tmp, self._file)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        with contextlib.suppress(OSError):  # (else the next build reads the files again)
+            write_kept(self._file, json.dumps(self._seen, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def _signature(info: os.stat_result) -> str:

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from docpub.config import CONFIG_NAME, line_containing
 from docpub.errors import DocpubError, Problem
-from docpub.files import read_regular_text
+from docpub.files import check_within, read_regular_text
 
 # The characters a source term may hold: Han and CJK punctuation (the same set
 # the editions convert); anything else could never match and is an error.
@@ -233,13 +233,7 @@ AMBIGUOUS_FILE = "content/glossary/ambiguous.txt"
 def load_ambiguous(path: Path, *, site: Path) -> dict[str, tuple[str, ...]]:
     """``char -> forms`` from ``char<TAB>form form ...`` lines; ``path`` may be a link, but only
     to a place in the ``site`` folder."""
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        target = None  # missing, a broken link or a loop: the read reports it
-    if target is not None and not target.is_relative_to(site.resolve()):
-        raise DocpubError(str(path), None, f"leads to {target}, outside the site (by a link): "
-                          "the list of ambiguous characters must live in the site")
+    check_within(path, site.resolve(), what="the list of ambiguous characters")
     text = read_regular_text(path, what="list of ambiguous characters")
     table: dict[str, tuple[str, ...]] = {}
     for number, line in enumerate(text.splitlines(), 1):
