@@ -134,8 +134,9 @@ def test_a_tampered_output_is_published_again(site: Path, tmp_path: Path, capsys
     assert not (out / "zh-Hant" / "stray.html").exists()
 
 
-@pytest.mark.parametrize("tamper", ["delete", "stray file", "replace", "replace, times put back", "rename",
-                                    "marker linked out", "edit in place"])
+@pytest.mark.parametrize("tamper", ["delete", "stray file", "stray empty folder", "stray folders nested",
+                                    "stray named pipe", "stray link to a folder", "replace",
+                                    "replace, times put back", "rename", "marker linked out", "edit in place"])
 def test_an_output_found_unchanged_is_published_again_once_tampered_with(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], tamper: str) -> None:
     """A no-op build leaves the output as it is; whatever is done to the output after that, the
@@ -152,6 +153,14 @@ def test_an_output_found_unchanged_is_published_again_once_tampered_with(
         page.unlink()
     elif tamper == "stray file":
         (page.parent / "stray.html").write_text("not ours", encoding="utf-8")
+    elif tamper == "stray empty folder":
+        (page.parent / "stray").mkdir()
+    elif tamper == "stray folders nested":
+        (out / "stray" / "deeper" / "still").mkdir(parents=True)
+    elif tamper == "stray named pipe":
+        os.mkfifo(page.parent / "stray")
+    elif tamper == "stray link to a folder":
+        (page.parent / "stray").symlink_to(page.parent.parent, target_is_directory=True)
     elif tamper.startswith("replace"):
         page.unlink()
         page.write_text("defaced", encoding="utf-8")
@@ -496,8 +505,13 @@ def test_stale_temporary_folders_are_removed(site: Path, tmp_path: Path, capsys:
     assert names == [".docpub-cache", ".other.tmp-keep", "site"]
 
 
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+def snapshot(out: Path) -> dict[str, bytes | str]:
+    """The output's tree exactly: each file's bytes, each folder, anything else by its kind."""
+    def kind(p: Path) -> bytes | str:
+        if p.is_symlink():
+            return "link"
+        return p.read_bytes() if p.is_file() else "folder" if p.is_dir() else "other"
+    return {p.relative_to(out).as_posix(): kind(p) for p in sorted(out.rglob("*"))}
 
 
 def test_each_build_starts_from_the_site_before_and_publishes_exactly_its_own(

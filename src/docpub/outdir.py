@@ -22,7 +22,7 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
 
@@ -221,10 +221,7 @@ class Publisher:
     def trim(self, placed: Mapping[str, str], inodes: Mapping[str, int]) -> set[str]:
         """Remove from the folder every file that is not the entry ``placed`` has at its path,
         and every folder that ``placed`` has nothing in; the paths kept."""
-        wanted = {""}
-        for rel in placed:
-            parts = rel.split("/")[:-1]
-            wanted.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        wanted = folders_of(placed)
         kept: set[str] = set()
         device = os.stat(self.folder).st_dev
         first = next(iter(placed.values()), None)
@@ -268,6 +265,17 @@ class Publisher:
             shutil.copyfile(entry, dest)
             os.chmod(dest, 0o644)
         self.files += 1
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``paths`` (files, "a/b/c.html"), at any depth: "a", "a/b"."""
+    parents = {rel.rpartition("/")[0] for rel in paths}
+    folders: set[str] = set()
+    for parent in parents:
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = parent.rpartition("/")[0]
+    return folders
 
 
 def walk_tree(root: str) -> Iterator[tuple[str, os.DirEntry[str]]]:

@@ -47,6 +47,7 @@ from docpub.outdir import (
     Publisher,
     atomic_output,
     check_replaceable,
+    folders_of,
     keep_site_list,
     output_lock,
     take_site_list,
@@ -282,7 +283,8 @@ def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
 
 def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) -> bool:
     """Whether ``out`` already is this very site: its files the very entries (hard links) to place,
-    and nothing else. Then there is nothing to publish, and the output is left as it is.
+    its folders those that hold them, and nothing else. Then there is nothing to publish, and the
+    output is left as it is.
 
     ``inodes``: a placed file's entry's inode where the cache knows it; the site's own inodes
     come from its folders' listings, so most files cost no system call.
@@ -294,8 +296,13 @@ def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) 
         if first is not None and os.stat(first).st_dev != os.stat(out).st_dev:
             return False  # the entries are elsewhere: the site holds copies
         found = 0
+        folders = folders_of(placed)
         for rel, item in walk_tree(str(out)):
-            if item.is_dir(follow_symlinks=False) or rel == MARKER:
+            if item.is_dir(follow_symlinks=False):
+                if rel not in folders:  # (an empty folder, say: the site has none)
+                    return False
+                continue
+            if rel == MARKER:
                 continue
             entry = placed.get(rel)
             if entry is None or not item.is_file(follow_symlinks=False):
