@@ -82,6 +82,22 @@ def test_font_names_cannot_smuggle_css(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
+@pytest.mark.parametrize(("entry", "reason"), [
+    ('[site]\nbase_url = "https://example.org/docs/\\n"\n', "base_url"),
+    ('[site]\nbase_url = "https://example.org/\\n\\nSitemap: https://evil.example/"\n', "base_url"),
+    ('[[editions]]\ntag = "zh-Hans\\n"\nlabel = "x"\n', "BCP 47"),
+    ('[[editions]]\ntag = "zh-Hans"\nlabel = "x"\nfont_serif = "Noto Serif CJK SC\\n"\n', "font family name"),
+    ('[[editions]]\ntag = "zh-Hans"\nlabel = "x"\nfont_sans = "Noto Sans CJK SC\\u2028"\n', "font family name"),
+])
+def test_a_checked_value_may_not_end_in_a_line_break(tmp_path: Path, entry: str, reason: str) -> None:
+    """A value checked by its pattern (an address, a tag, a font's name) is the whole value: a line
+    end after it would reach robots.txt, paths and CSS; the error stays on one line."""
+    write(tmp_path, entry)
+    with pytest.raises(DocpubError, match=reason) as info:
+        load_config(tmp_path)
+    assert "\n" not in str(info.value) and "\u2028" not in str(info.value)
+
+
 def test_quote_style_is_checked(tmp_path: Path) -> None:
     write(tmp_path, '[[editions]]\ntag = "zh-Hans"\nlabel = "x"\nquotes = "angled"\n')
     with pytest.raises(DocpubError, match="'quotes' must be one of curly, corner") as info:

@@ -210,7 +210,7 @@ def _base_url(path: Path, value: str) -> str:
     """The site's address, ending in "/" so that page paths join it as they are."""
     if not value:
         return ""
-    if not _BASE_URL.match(value):
+    if not _BASE_URL.fullmatch(value):
         raise DocpubError(str(path), _line_of(path, "base_url"),
                           f"'site.base_url' must be an http(s) address such as https://example.org/docs/, "
                           f"not '{value}'")
@@ -246,7 +246,7 @@ def _edition(path: Path, index: int, raw: Any) -> Edition:
         if required not in raw:
             raise DocpubError(str(path), None, f"[[editions]] entry {index + 1} has no '{required}'")
     tag = _str(path, "editions.tag", raw["tag"])
-    if not SAFE_TAG.match(tag):
+    if not SAFE_TAG.fullmatch(tag):
         raise DocpubError(str(path), _line_of(path, "tag"),
                           f"edition tag '{tag}' is not a BCP 47 tag of letters, digits and '-'")
     glossaries, forms = _paths(path, raw, "glossaries"), _paths(path, raw, "forms")
@@ -255,7 +255,7 @@ def _edition(path: Path, index: int, raw: Any) -> Edition:
     # Traditional editions print corner quotes unless told otherwise.
     quotes = _quote_style(path, raw.get("quotes", "corner" if raw.get("opencc") else "curly"))
     for key in ("font_serif", "font_sans"):
-        if key in values and not SAFE_FONT.match(values[key]):
+        if key in values and not SAFE_FONT.fullmatch(values[key]):
             raise DocpubError(str(path), _line_of(path, key),
                               f"'{key}' must be a font family name (letters, digits, spaces, '-' and '_')")
     parentheses = raw.get("fullwidth_parentheses", False)

@@ -144,7 +144,7 @@ def check_doc_id(doc_id: str, path: Path) -> None:
         raise DocpubError(str(path), None,
                           f"document id '{doc_id}' (from the file or folder name) is a name the build writes "
                           "itself or looks like a file name; rename the document")
-    if not SAFE_ID.match(doc_id):
+    if not SAFE_ID.fullmatch(doc_id):
         raise DocpubError(
             str(path), None,
             f"document id '{doc_id}' (from the file or folder name) must start with a lower-case letter or "

@@ -8,6 +8,21 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
+# What a message must not pass to a terminal as it is: control characters (a line end would
+# make one error two lines; an escape sequence would drive the terminal), the marks that
+# reverse the text's direction or end a line, and the lone halves of surrogate pairs that
+# stand for a file name's bytes that are not UTF-8 (they cannot be written out at all).
+_UNPRINTABLE = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {
+    ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"} | {
+    c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                                *range(0xD800, 0xE000))}
+
+
+def printable(text: str) -> str:
+    """``text`` with what a terminal must not be given written as escapes (``\\n``, ``\\x1b``):
+    a file name or a value quoted from the input may hold anything."""
+    return text.translate(_UNPRINTABLE)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -20,7 +35,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.severity}: {self.reason}"
+        return printable(f"{where}: {self.severity}: {self.reason}")
 
 
 class DocpubError(Exception):

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from docpub.errors import DocpubError
+from docpub.errors import DocpubError, printable
 from docpub.model import Document
 from docpub.readers.untext import ImportReport, read_untext
 from docpub.symbols import parse_symbol
@@ -123,9 +123,9 @@ def _write_new(target: Path, text: str, *, force: bool) -> None:
 def print_report(report: ImportReport, source: str, out: TextIO) -> None:
     """``file:line: repaired|unsure: message`` lines, then the fields to fill in by hand."""
     for note in report.repairs:
-        print(f"{source}:{note.line}: repaired: {note.message}", file=out)
+        print(printable(f"{source}:{note.line}: repaired: {note.message}"), file=out)
     for note in report.unsure:
-        print(f"{source}:{note.line}: unsure: {note.message}", file=out)
+        print(printable(f"{source}:{note.line}: unsure: {note.message}"), file=out)
     if report.missing:
-        print(f"{source}: not in the text, fill in by hand: {', '.join(report.missing)}",
+        print(printable(f"{source}: not in the text, fill in by hand: {', '.join(report.missing)}"),
               file=out)

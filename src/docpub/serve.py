@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from docpub.config import CONFIG_NAME, SiteConfig, load_config
-from docpub.errors import DocpubError, ManyErrors
+from docpub.errors import DocpubError, ManyErrors, printable
 
 PREFIX = "/__docpub__/"
 EVENTS = PREFIX + "events"
@@ -299,7 +299,7 @@ def _rebuild(root: Path, out: Path, state: Broadcaster, options: ServeOptions) -
         state.failed(message)
         return None
     except Exception as exc:  # a bug must not stop the server: show it and keep the last good site
-        message = "".join(traceback.format_exception_only(exc)).strip()
+        message = printable("".join(traceback.format_exception_only(exc)).strip())
         print(f"docpub: internal error: {message}", file=sys.stderr, flush=True)
         state.failed(f"internal error: {message}")
         return None
@@ -319,7 +319,7 @@ def _watch_and_rebuild(root: Path, out: Path, state: Broadcaster, options: Serve
         paths = _paths_to_watch(root)
         for changes in _changes(*paths, _relevant(root), stop, settle=restarted):
             if changes:
-                print(f"changed: {_names(root, changes)}", flush=True)
+                print(f"changed: {printable(_names(root, changes))}", flush=True)
             if changes and _paths_to_watch(root) != paths:
                 restarted = True  # a folder to watch appeared or moved: watch it first, then build
                 break

@@ -287,7 +287,7 @@ def _font_css(edition: Edition) -> Markup:
     face embedded costs about 150 KB even when subset, so the PDF carries two.
     """
     for name in (edition.font_serif, edition.font_sans):
-        if not _FAMILY.match(name):
+        if not _FAMILY.fullmatch(name):
             raise DocpubError("docpub.toml", None,
                               f"edition '{edition.tag}': font family '{name}' has characters "
                               "other than letters, digits, spaces, '-' and '_'")
