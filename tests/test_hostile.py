@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import http.server
+import os
+import subprocess
+import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from docpub.cli import main
-from sitekit import make_site
+from sitekit import MINIMAL, make_site
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -159,12 +162,67 @@ def test_images_outside_the_site_are_refused_before_rendering(tmp_path: Path, ma
     assert _Recorder.requests == []
 
 
-@pytest.mark.parametrize("bad_id", ["Bad Id", "a$b", "UPPER", "-lead"])
+@pytest.mark.parametrize("bad_id", ["Bad Id", "a$b", "UPPER", "-lead", "trailing\n", "x\x1b[2Jred", "tab\there",
+                                    "rtl\u202egpj.exe"])
 def test_unsafe_document_ids_are_refused(tmp_path: Path, bad_id: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused in one line that shows the name's control characters as escapes, never as they
+    are (a line end would split the error, an escape sequence would drive the terminal)."""
     site = make_site(tmp_path / "s", {})
     folder = site / "content" / bad_id
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "zh-Hans.md").write_text("---\ntitle: t\ndate: 2021-03-01\n---\n\n文。\n", encoding="utf-8")
     assert main(["build", str(site), "--out", str(tmp_path / "out")]) == 1
-    assert "document id" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "document id" in err and err.count("\n") == 1 and err.endswith("\n")
+    assert not any(c in err for c in "\x1b\t\u202e")
+    assert not (tmp_path / "out").exists()
+
+
+NOT_UTF8 = b"\xff\xfename"
+
+
+@pytest.mark.parametrize("where", ["document folder", "content file", "static file", "template", "site folder"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_names_that_are_not_utf8_are_one_error_line(tmp_path: Path, where: str, command: str) -> None:
+    """A file or folder of the site whose name's bytes are not UTF-8 (a legacy encoding's name)
+    is an error line naming it (its bytes as escapes), through the real command line: exit 1,
+    no traceback, nothing published."""
+    site = make_site(tmp_path / "s")
+    bad = os.fsdecode(NOT_UTF8)
+    if where == "document folder":
+        (site / "content" / bad).mkdir()
+        (site / "content" / bad / "zh-Hans.md").write_text(MINIMAL, encoding="utf-8")
+    elif where == "content file":
+        (site / "content" / f"{bad}.md").write_text(MINIMAL, encoding="utf-8")
+    elif where == "static file":
+        (site / "templates" / "static").mkdir(parents=True)
+        (site / "templates" / "static" / f"{bad}.css").write_text("p {}", encoding="utf-8")
+    elif where == "template":
+        (site / "templates").mkdir()
+        (site / "templates" / f"{bad}.html.j2").write_text("{{ 1 }}", encoding="utf-8")
+    else:
+        site = site.rename(tmp_path / bad)
+    out = tmp_path / "out"
+    args = [command, str(site)] + (["--out", str(out), "--no-pdf"] if command == "build" else [])
+    proc = subprocess.run([sys.executable, "-m", "docpub", *args], capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr
+    said = (proc.stderr + proc.stdout).decode("utf-8")  # all of it UTF-8 text
+    assert "Traceback" not in said
+    errors = [line for line in said.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "\\udcff\\udcfename" in errors[0] and "not UTF-8" in errors[0], said
+    assert not out.exists()
+
+
+def test_check_reads_no_template_through_a_link_out_of_the_site(tmp_path: Path) -> None:
+    """``docpub check`` compiles the theme's templates: one linked to a file outside the site is
+    reported as such, and the file is not read (its mistakes would be reported, and quoted)."""
+    site = make_site(tmp_path / "s")
+    outside = tmp_path / "outside.html.j2"
+    outside.write_text("SECRET {{ ", encoding="utf-8")
+    (site / "templates").mkdir()
+    (site / "templates" / "document.html.j2").symlink_to(outside)
+    proc = subprocess.run([sys.executable, "-m", "docpub", "check", str(site)], capture_output=True,
+                          timeout=120, check=False, text=True)
+    assert proc.returncode == 1
+    assert "outside the site" in proc.stdout and "syntax" not in proc.stdout and "SECRET" not in proc.stdout

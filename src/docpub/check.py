@@ -129,9 +129,15 @@ def _unexplained_entries(config: SiteConfig) -> list[Problem]:
 
 
 def _check_templates(config: SiteConfig) -> list[Problem]:
-    """Every page template of the theme compiles (the site's overrides and the defaults they leave)."""
+    """Every page template of the theme compiles (the site's overrides and the defaults they leave),
+    once the theme folder is found to be the site's own (no link out of it, every name text)."""
+    from docpub.inputs import check_theme_inside
     from docpub.writers.html import HtmlWriter
 
+    try:
+        check_theme_inside(config)
+    except DocpubError as exc:
+        return [exc.problem]
     theme = config.theme
     env = HtmlWriter(theme, site_title="", site_title_en="").env  # the same filters the build has
     problems: list[Problem] = []

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from docpub.config import SiteConfig
 from docpub.errors import DocpubError, Problem
-from docpub.files import check_within
+from docpub.files import check_name, check_within
 
 if TYPE_CHECKING:  # the model's side is loaded when a file is read, not to find the files
     from docpub.model import Document
@@ -33,13 +33,16 @@ def discover(config: SiteConfig) -> list[Path]:
     root = config.content_path
     if not root.is_dir():
         raise DocpubError(str(root), None, "content folder not found")
+    check_name(root)
     found: list[Path] = []
     for entry in sorted(root.iterdir()):
         if entry.is_dir():
             candidate = entry / name
             if candidate.exists() or candidate.is_symlink():  # a broken link or a FIFO is reported, not skipped
+                check_name(candidate)
                 found.append(candidate)
         elif entry.suffix == ".md" and entry.name.lower() != "readme.md":
+            check_name(entry)
             found.append(entry)
     return found
 

@@ -99,6 +99,16 @@ def check_within(path: Path, site: Path, *, what: str) -> None:
                           f"{what} must live in the site")
 
 
+def check_name(path: Path) -> None:
+    """An error line unless ``path`` is text: a name whose bytes are not UTF-8 could be neither
+    hashed into a key nor written into a page, a list or a message as it is."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DocpubError(str(path), None, "the name is not UTF-8 text (its bytes are shown as \\udcXX): "
+                          "rename it") from None
+
+
 def read_regular_text(path: Path, *, name: str | None = None, what: str = "file") -> str:
     """``read_regular`` decoded as UTF-8 (an error line if it is not)."""
     data = read_regular(path, name=name, what=what)

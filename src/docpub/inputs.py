@@ -19,7 +19,7 @@ from pathlib import Path
 from docpub import __version__
 from docpub.config import CONFIG_NAME, Edition, SiteConfig, line_containing
 from docpub.errors import DocpubError
-from docpub.files import check_within, read_regular, read_regular_text
+from docpub.files import check_name, check_within, read_regular, read_regular_text
 from docpub.templating import LABELS_NAME, Theme, parse_labels
 from docpub.transforms.glossary import (
     AMBIGUOUS_FILE,
@@ -173,6 +173,7 @@ def check_theme_inside(config: SiteConfig) -> None:
         return
     site = config.root.resolve()
     for path in (folder, *sorted(folder.rglob("*"))):
+        check_name(path)
         check_within(path, site, what="the site's templates and static files")
 
 
