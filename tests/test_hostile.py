@@ -226,3 +226,47 @@ def test_check_reads_no_template_through_a_link_out_of_the_site(tmp_path: Path) 
                           timeout=120, check=False, text=True)
     assert proc.returncode == 1
     assert "outside the site" in proc.stdout and "syntax" not in proc.stdout and "SECRET" not in proc.stdout
+
+
+CONTROLS = ["\x0b", "\x1b", "\x07", "\x7f", "\x85", "\x9b", "\ufffe"]
+PLACES = {  # where the character goes -> the line it is then on
+    "front matter": ("title: 测试文件", "title: 测试{c}文件", 2),
+    "paragraph": ("通过了", "通{c}过了", 6),
+    "last line": ("决议。\n", "决议。{c}\n", 6),
+}
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("place", list(PLACES))
+def test_control_characters_in_content_are_an_error_at_their_line(tmp_path: Path, control: str, place: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A control character (unseen: copied from a PDF, say) cannot be held by a page, a feed or
+    YAML: an error line naming the file, its line and the character; nothing is published."""
+    old, new, line = PLACES[place]
+    assert old in MINIMAL
+    site = make_site(tmp_path / "s", {"first": MINIMAL.replace(old, new.format(c=control), 1)})
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"docpub: {site / 'content' / 'first' / 'zh-Hans.md'}:{line}: error: control character "
+                   f"U+{ord(control):04X} (it prints as nothing): delete it\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("file", ["glossary", "ambiguous", "template"])
+def test_control_characters_in_the_sites_other_text_files_are_errors(tmp_path: Path, file: str,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s")
+    if file == "template":
+        path = site / "templates" / "document.html.j2"
+        path.parent.mkdir()
+        path.write_text("{% extends 'base.html.j2' %}\n\x1b[2J\n", encoding="utf-8")
+    else:
+        path = site / "content" / "glossary" / ("ambiguous.txt" if file == "ambiguous" else "common.tsv")
+        text = path.read_text(encoding="utf-8").split("\n")
+        text[2] += "\x1b"
+        path.write_text("\n".join(text), encoding="utf-8")
+    assert main(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"docpub: {path}:") and "control character U+001B" in err and err.count("\n") == 1
+    assert f"{path}:{2 if file == 'template' else 3}:" in err

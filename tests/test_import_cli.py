@@ -143,3 +143,19 @@ def test_import_symbol_is_checked_and_made_canonical(tmp_path: Path, capsys: pyt
     assert "symbol: S/RES/2512 (2020)" in capsys.readouterr().out
     assert main(["import", str(seed), "--stdout", "--symbol", "not-a-symbol"]) == 1
     assert "is not a UN document symbol" in capsys.readouterr().err
+
+
+def test_control_characters_are_taken_out_and_noted(source: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Control characters a text carries unseen (an escape, a vertical tab, a C1 code) are taken
+    out of the Markdown written, each line they were on noted; its pages' form feeds stay the
+    page breaks the reader knows. The file written then builds."""
+    lines = source.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if "。" in line)
+    lines[at] = lines[at].replace("。", "。\x1b[31m\x0b", 1) + "\x85"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    code, _, err = run(capsys, str(source), "--site", str(tmp_path))
+    written = (tmp_path / "content" / "vn-2021-04" / "zh-Hans.md").read_text(encoding="utf-8")
+    assert code == 0 and not any(c in written for c in "\x1b\x0b\x85") and "[31m" in written
+    assert f"{source}:{at + 1}: repaired: control character(s) U+000B, U+001B, U+0085 taken out" in err
+    assert read_file(tmp_path / "content" / "vn-2021-04" / "zh-Hans.md").meta.symbol == "S/2021/456"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -110,10 +111,29 @@ def check_name(path: Path) -> None:
 
 
 def read_regular_text(path: Path, *, name: str | None = None, what: str = "file") -> str:
-    """``read_regular`` decoded as UTF-8 (an error line if it is not)."""
+    """``read_regular`` decoded as UTF-8 (an error line if it is not, or holds a control
+    character: ``check_text``)."""
     data = read_regular(path, name=name, what=what)
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise DocpubError(name or str(path), line, f"{what} is not UTF-8 text") from None
+    check_text(text, name or str(path))
+    return text
+
+
+# Characters no text of a site holds on purpose: control characters (but tab and the line ends),
+# as text copied from a PDF or a word processor may carry unseen (a vertical tab, an escape, a
+# C1 code from text decoded in the wrong encoding), and the two noncharacters U+FFFE and
+# U+FFFF. A page, a feed (XML allows none of the C0 ones) or YAML front matter cannot hold them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def check_text(text: str, source: str) -> None:
+    """An error line at the first control character of ``text`` (read from ``source``), if any."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise DocpubError(source, line, f"control character U+{ord(found[0]):04X} (it prints as nothing): "
+                          "delete it")

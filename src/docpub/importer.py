@@ -18,6 +18,7 @@ from typing import TextIO
 from docpub.errors import DocpubError, printable
 from docpub.model import Document
 from docpub.readers.untext import ImportReport, read_untext
+from docpub.readers.untext.report import Note
 from docpub.symbols import parse_symbol
 from docpub.writers.markdown import write_markdown
 
@@ -30,7 +31,10 @@ def run_import(args: argparse.Namespace) -> int:
     source = "<stdin>" if args.input == _STDIN else str(args.input)
     text = _read_input(args.input, source)
     doc_id = _doc_id(args.doc_id, args.input)
+    text, removed = _without_control_characters(text)
     doc, report = read_untext(text, doc_id=doc_id, source=source)
+    if removed:
+        report = replace(report, repairs=tuple(sorted((*report.repairs, *removed), key=lambda n: n.line)))
     doc, report = _with_english(doc, report, args)
     markdown = write_markdown(doc)
     if args.stdout:
@@ -71,6 +75,21 @@ def _read_input(name: str, source: str) -> str:
     if not text.strip("\ufeff \t\r\n\f"):
         raise DocpubError(source, None, "empty input: nothing to import")
     return text
+
+
+# Control characters a text may carry unseen (copied from a PDF or a word processor), but for
+# its line ends, tabs and the form feeds between its pages: a content file may not hold them
+# (the build refuses one), so they are taken out, and each line they were on is noted.
+_UNSEEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _without_control_characters(text: str) -> tuple[str, list[Note]]:
+    notes = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if found := sorted(set(_UNSEEN.findall(line))):
+            codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+            notes.append(Note(number, f"control character(s) {codes} taken out (they print as nothing)"))
+    return (_UNSEEN.sub("", text), notes) if notes else (text, notes)
 
 
 def _read_bytes(path: Path) -> bytes:

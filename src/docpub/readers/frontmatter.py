@@ -130,7 +130,12 @@ def _fast_loader(text: str) -> yaml.SafeLoader:
 
 def _yaml_mapping(text: str, report: _Report) -> _Entries | None:
     """YAML starts on line 2 of the file; None (reported) if it holds no mapping."""
-    loader = _fast_loader(text)
+    try:
+        loader = _fast_loader(text)
+    except yaml.reader.ReaderError as e:  # a character YAML refuses, found before any parse
+        line = text.count("\n", 0, e.position) + 2
+        raise DocpubError(report.source, line, f"malformed YAML front matter: character "
+                          f"U+{e.character if isinstance(e.character, int) else 0:04X} is not allowed") from None
     try:
         root = loader.get_single_node()
         if root is None:

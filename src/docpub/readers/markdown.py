@@ -22,7 +22,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from docpub.anchors import AnchorSet, reserved_reason, slugify
 from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
-from docpub.files import read_regular
+from docpub.files import check_text, read_regular
 from docpub.model import (
     Alignment,
     Annex,
@@ -215,11 +215,13 @@ def _decode(data: bytes, source: str) -> str:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise DocpubError(source, line, "NUL byte: this looks like a binary file, not Markdown")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         reason = f"not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}; save the file as UTF-8"
         raise DocpubError(source, line, reason) from None
+    check_text(text, source)
+    return text
 
 
 def _note_literal_strong_marks(state: StateCore) -> None:
