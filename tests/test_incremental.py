@@ -1190,6 +1190,29 @@ def test_entries_a_failed_build_never_took_in_are_removed_by_the_next(tmp_path: 
     assert Path(entry_path(store.objects, kept, ".html")).read_bytes() == b"an entry"
 
 
+def test_the_caches_index_is_one_json_object_written_a_part_at_a_time(tmp_path: Path) -> None:
+    """The index of a large archive's cache is megabytes of JSON: it is written a few thousand
+    entries at a time (the bytes of one ``json.dumps``), never held whole, nor again as bytes."""
+    import tracemalloc
+
+    from docpub.cache import json_parts, write_kept
+
+    index = {f"{n:040x}": f"{n:032x} .html {n}:{n}:{n}:2049:{n}" for n in range(60_000)}
+    index["中文"] = ["a:b", "文"]  # (the content digests' list: paths, and lists as values)
+    path = tmp_path / "cache" / "index.json"
+    tracemalloc.start()
+    try:
+        write_kept(path, json_parts(index))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    data = path.read_bytes()
+    assert data == json.dumps(index, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    assert json.loads(data) == index
+    assert peak < len(data) / 2.5  # (a part at a time and the sorted keys: a fifth; whole: twice its size)
+    assert [p.name for p in path.parent.iterdir()] == ["index.json"]
+
+
 def test_an_old_documents_edit_leaves_the_homes_as_they_are(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """An archive of more documents than a home lists: each home lists the newest, the page of

@@ -26,7 +26,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, KeysView, MutableMapping
+from collections.abc import Iterable, Iterator, KeysView, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -53,19 +53,32 @@ def read_kept(path: str | os.PathLike[str]) -> bytes | None:
         return f.read()
 
 
-def write_kept(path: Path, data: bytes) -> None:
-    """Replace ``path``, a file the build keeps in its cache, with ``data`` whole (written beside
-    it, then renamed: a reader never sees half of it; nothing is left when writing fails)."""
+def write_kept(path: Path, data: Iterable[bytes]) -> None:
+    """Replace ``path``, a file the build keeps in its cache, with ``data`` (its parts) whole
+    (written beside it, then renamed: a reader never sees half of it; nothing is left when
+    writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            f.writelines(data)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def json_parts(mapping: Mapping[str, Any], *, per_part: int = 2000) -> Iterator[bytes]:
+    """``json.dumps(mapping, sort_keys=True, ensure_ascii=False)``'s bytes, made a few thousand
+    entries at a time: the index of a large archive's cache is megabytes of JSON, which held whole
+    (and again as bytes) would be the build's peak of memory."""
+    keys = sorted(mapping)
+    yield b"{"
+    for start in range(0, len(keys), per_part):
+        part = {k: mapping[k] for k in keys[start:start + per_part]}
+        yield (", " if start else "").encode("utf-8") + json.dumps(part, ensure_ascii=False)[1:-1].encode("utf-8")
+    yield b"}"
 
 
 def checksum(data: bytes) -> str:
@@ -209,7 +222,7 @@ class Store:
                     self._changed = True
         if self._changed:  # (else the index on disk is this very one: a build that changed nothing)
             index = {**self._index, **self._used} if self._index else self._used
-            write_kept(self.folder / INDEX, json.dumps(index, sort_keys=True).encode("utf-8"))
+            write_kept(self.folder / INDEX, json_parts(index))
         if prune or not self._writing:
             # Every entry written is in the index. (A build that failed may have had entries
             # written by workers it never took in: the mark stays, and the next build looks

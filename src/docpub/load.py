@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from pathlib import Path
 
-from docpub.cache import RACY_NS, Store, read_kept, write_kept
+from docpub.cache import RACY_NS, Store, json_parts, read_kept, write_kept
 from docpub.config import SiteConfig
 from docpub.content import InsideCheck, check_doc_id, check_size, check_unique, discover
 from docpub.errors import DocpubError
@@ -129,7 +129,7 @@ class ContentDigests:
         if not self._changed and self._seen.keys() == self._known.keys():
             return
         with contextlib.suppress(OSError):  # (else the next build reads the files again)
-            write_kept(self._file, json.dumps(self._seen, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            write_kept(self._file, json_parts(self._seen))
 
 
 def _signature(info: os.stat_result) -> str:
