@@ -98,6 +98,25 @@ def test_a_checked_value_may_not_end_in_a_line_break(tmp_path: Path, entry: str,
     assert "\n" not in str(info.value) and "\u2028" not in str(info.value)
 
 
+@pytest.mark.parametrize("template", ["javascript:alert(1)//{symbol}", "JavaScript:alert('{symbol}')",
+                                      "file:///etc/{symbol}", "data:text/html,{symbol}", "ftp://x.org/{symbol}",
+                                      "https://x.org/{symbol} ", "https://x.org/\\n{symbol}"])
+def test_url_templates_make_only_links_the_pages_keep(tmp_path: Path, template: str) -> None:
+    """A citation's address comes from the template: one the pages would not link to (another
+    scheme than http(s)) is an error at its line, not every citation silently made '#'."""
+    write(tmp_path, f'[urls]\npress_release = "https://example.org/{{year}}/{{number}}"\ndocument = "{template}"\n')
+    with pytest.raises(DocpubError, match="urls.document: must be an http") as info:
+        load_config(tmp_path)
+    assert info.value.problem.line == 3
+
+
+@pytest.mark.parametrize("template", ["https://undocs.org/{lang}/{symbol}", "HTTP://example.org/{symbol}",
+                                      "../documents/{symbol}.pdf", "/un/{lang}/{symbol}"])
+def test_url_templates_may_be_http_or_relative(tmp_path: Path, template: str) -> None:
+    write(tmp_path, f'[urls]\ndocument = "{template}"\n')
+    assert load_config(tmp_path).urls.document == template
+
+
 def test_quote_style_is_checked(tmp_path: Path) -> None:
     write(tmp_path, '[[editions]]\ntag = "zh-Hans"\nlabel = "x"\nquotes = "angled"\n')
     with pytest.raises(DocpubError, match="'quotes' must be one of curly, corner") as info:

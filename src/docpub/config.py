@@ -236,6 +236,13 @@ def _check_url_template(path: Path, key: str, template: str, *, required: str,
             raise fail(f"field '{{{name}}}' takes no format or conversion; write it as {{{name}}}")
     if required not in (name for name, _, _ in fields):
         raise fail(f"must contain {{{required}}}")
+    # Every citation links to what the template makes: a link the pages would not keep (another
+    # scheme than http or https: "javascript:", "file:") is refused here, rather than made "#"
+    # in every page. (A relative address, as for a copy of the documents beside the site, is kept.)
+    head = template.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if (":" in head and not re.fullmatch(r"https?:", head, re.IGNORECASE)) or any(c.isspace() for c in template):
+        raise fail(f"must be an http(s) address such as https://undocs.org/{{lang}}/{{symbol}} (or one relative "
+                   f"to the page), not '{template}'")
 
 
 def _edition(path: Path, index: int, raw: Any) -> Edition:
