@@ -21,9 +21,12 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from docpub.config import load_config
-    from docpub.progress import progress_bar
-    from docpub.site import build, default_jobs
+    from docpub.work import importing
+
+    with importing():
+        from docpub.config import load_config
+        from docpub.progress import progress_bar
+        from docpub.site import build, default_jobs
 
     config = load_config(Path(args.site_dir))
     out = Path(args.out) if args.out else config.root / "build" / "site"

@@ -27,7 +27,7 @@ from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Shared, renderer
 from docpub.plan import DocSource, Output, Shown, applies, links_of, pages_of, published_ids, site_links
 from docpub.templating import template_errors
-from docpub.work import collector_paused
+from docpub.work import collector_paused, importing
 
 if TYPE_CHECKING:
     from docpub.render import Render, RenderListing
@@ -99,16 +99,17 @@ def warm_worker(shared: bytes) -> None:
     if not shared:
         return
     try:
-        from docpub.render import edition_context
+        with importing():  # (what it makes lives as long as the worker)
+            from docpub.render import edition_context
 
-        value: Shared = pickle.loads(shared)
-        for spec in value.inputs.editions:
-            env = edition_context(value.inputs.theme, value.config, spec).writer.env
-            for kind in KINDS.values():
-                if applies(kind, value, spec.edition.tag):
-                    for name in kind.templates:
-                        if "*" not in name:  # a kind's own layout (document.<kind>.html.j2) may be absent
-                            env.get_template(name)
+            value: Shared = pickle.loads(shared)
+            for spec in value.inputs.editions:
+                env = edition_context(value.inputs.theme, value.config, spec).writer.env
+                for kind in KINDS.values():
+                    if applies(kind, value, spec.edition.tag):
+                        for name in kind.templates:
+                            if "*" not in name:  # a kind's own layout (document.<kind>.html.j2) may be absent
+                                env.get_template(name)
     except Exception:  # noqa: BLE001, S110 - the job reports it, with its file and line
         pass
 

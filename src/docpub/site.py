@@ -57,6 +57,7 @@ from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, KeyParts, Output, listing_slots, plan_documents, plan_listings
 from docpub.search import BUNDLE, MANIFEST, SearchCache, languages, programs, shard_of
 from docpub.templating import compiled_templates_in, template_errors
+from docpub.work import importing
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
@@ -510,7 +511,8 @@ class _LazyPool(Executor):
     def preload(self, module: str) -> None:
         """Import ``module`` here before the workers are forked, so that they start with it."""
         if self.pool is None:
-            importlib.import_module(module)
+            with importing():
+                importlib.import_module(module)
             self._modules.append(module)
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
