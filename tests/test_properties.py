@@ -54,6 +54,8 @@ def test_reader_never_crashes_on_arbitrary_text(text: str) -> None:
 @given(PROSE)
 @example(">\x1f")  # a control character that str.strip() treats as white space
 @example("\xa0")  # a paragraph that markdown-it trims to nothing
+@example("~~~`")  # a code block whose info string holds a backtick (a backtick fence cannot)
+@example("~~~ a`b\ncode\n~~~")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_markdown_round_trip_is_stable(text: str) -> None:
     try:

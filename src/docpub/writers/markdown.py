@@ -166,7 +166,8 @@ def _table(table: Table) -> str:
 
 def _code_block(block: CodeBlock) -> str:
     longest = max((len(run) for run in re.findall(r"^[ ]{0,3}(`{3,}|~{3,})", block.text, re.M)), default=0)
-    fence = "`" * max(3, longest + 1)
+    # A backtick fence's info string may not hold a backtick ("~~~`" has the info "`"): then tildes.
+    fence = ("~" if "`" in block.info else "`") * max(3, longest + 1)
     return f"{fence}{block.info}\n{block.text}\n{fence}" if block.text else f"{fence}{block.info}\n{fence}"
 
 
