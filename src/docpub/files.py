@@ -127,7 +127,8 @@ def read_regular_text(path: Path, *, name: str | None = None, what: str = "file"
 # as text copied from a PDF or a word processor may carry unseen (a vertical tab, an escape, a
 # C1 code from text decoded in the wrong encoding), and the two noncharacters U+FFFE and
 # U+FFFF. A page, a feed (XML allows none of the C0 ones) or YAML front matter cannot hold them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"  # (as a regular expression's class)
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def check_text(text: str, source: str) -> None:

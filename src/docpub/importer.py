@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from docpub.errors import DocpubError, printable
+from docpub.files import CONTROL_CHARACTERS
 from docpub.model import Document
 from docpub.readers.untext import ImportReport, read_untext
 from docpub.readers.untext.report import Note
@@ -80,7 +81,7 @@ def _read_input(name: str, source: str) -> str:
 # Control characters a text may carry unseen (copied from a PDF or a word processor), but for
 # its line ends, tabs and the form feeds between its pages: a content file may not hold them
 # (the build refuses one), so they are taken out, and each line they were on is noted.
-_UNSEEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_UNSEEN = re.compile(f"[{CONTROL_CHARACTERS.replace(chr(12), '')}]")
 
 
 def _without_control_characters(text: str) -> tuple[str, list[Note]]:
