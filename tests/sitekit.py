@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 from docpub.templating import DEFAULT_THEME
@@ -65,3 +68,21 @@ def override(site: Path, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(DEFAULT_THEME / name, path)
     return path
+
+
+def picture(kind: str, size: tuple[int, int] = (1, 1)) -> bytes:
+    """A real picture of ``kind`` ("PNG", "JPEG", "GIF"): every published one is read as a
+    browser would read it, its header and its data."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header says ``width`` x ``height``: a few bytes can claim billions of pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit grey
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")

@@ -11,7 +11,7 @@ import pytest
 
 from docpub.cli import main
 from docpub.errors import DocpubError
-from sitekit import MINIMAL, make_site, override
+from sitekit import MINIMAL, make_site, override, picture
 
 CASES = {
     "no front matter": ("安全理事会举行了会议。\n", 1, "front matter"),
@@ -222,8 +222,7 @@ def test_single_file_documents_and_duplicate_ids(tmp_path: Path, capsys: pytest.
     assert "is also used by" in capsys.readouterr().out
 
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = picture("PNG")
 
 
 def test_images_are_published_in_the_pages_media_folder(tmp_path: Path) -> None:

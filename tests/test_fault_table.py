@@ -20,11 +20,10 @@ from pathlib import Path
 import pytest
 
 from docpub.outdir import MARKER, MARKER_TEXT
-from sitekit import MINIMAL, make_site, override
+from sitekit import MINIMAL, make_site, override, picture
 
 FM = "---\ntitle: 测试文件\ndate: 2021-03-01\n---\n\n"  # the body starts on line 6
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = picture("PNG")
 LINE = re.compile(r"^docpub: (?P<file>[^\n]+?)(?::(?P<line>\d+))?: error: (?P<reason>[^\n]+)$")
 
 

@@ -9,13 +9,12 @@ import pytest
 
 from docpub.cli import main
 from docpub.media import published_name, sniff
-from sitekit import MINIMAL, make_site
+from sitekit import MINIMAL, make_site, picture, png_claiming
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = picture("PNG")
 GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
        b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 60 + b"\xff\xd9"
+JPEG = picture("JPEG")
 WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00/\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 HTML = b"<!doctype html><script>alert(1)</script>"
@@ -128,6 +127,42 @@ def test_size_limit_with_its_key(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 1 and "over the limit of 1 KiB (site.max_image_kib in docpub.toml)" in err
     site = site_with(tmp_path / "t", "![x](a.png)", {"a.png": big})  # the default is far larger
     assert build(site, tmp_path / "out", capsys) == (0, "")
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (png_claiming(30_000, 30_000), "is over 178 million pixels: over the limit of 50 million"),
+    (png_claiming(9_000, 7_000), "is 9000 x 7000 pixels: over the limit of 50 million"),
+    (png_claiming(100_000, 1), ""),  # (a long strip is few pixels)
+    (picture("PNG", (40, 30))[:60], "cannot be read as a picture (it is damaged or cut short)"),
+    (picture("GIF", (40, 30))[:30], "cannot be read as a picture"),
+    (JPEG[:20], "cannot be read as a picture"),
+])
+def test_pictures_of_too_many_pixels_or_damaged_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           data: bytes, reason: str) -> None:
+    """A small file can claim gigabytes of pixels (a reader's browser and the PDF renderer would
+    decode them), and a damaged picture would be left out of the PDF without a word: each is an
+    error at the line that shows it, found from the picture's header (nothing is decoded)."""
+    name = "a.gif" if data[:3] == b"GIF" else "a.jpg" if data[:2] == b"\xff\xd8" else "a.png"
+    site = site_with(tmp_path, f"![x]({name})", {name: data})
+    code, err = build(site, tmp_path / "out", capsys)
+    if not reason:
+        assert (code, err) == (0, "")
+        return
+    assert code == 1 and f"zh-Hans.md:8: error: image '{name}' {reason}" in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_picture_changed_after_its_check_is_checked_again_as_it_is_read(tmp_path: Path) -> None:
+    from docpub.errors import DocpubError
+    from docpub.media import MediaFile, read_image
+
+    image = tmp_path / "map.png"
+    image.write_bytes(PNG)
+    checked = MediaFile("map.png", image)
+    assert read_image(checked, max_bytes=1 << 20) == PNG
+    image.write_bytes(png_claiming(30_000, 30_000))
+    with pytest.raises(DocpubError, match="over 178 million pixels"):
+        read_image(checked, max_bytes=1 << 20)
 
 
 def test_names_differing_only_in_case_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

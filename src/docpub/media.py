@@ -11,6 +11,7 @@ page, a PDF or anything else the build writes.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ MEDIA_PREFIX = MEDIA_DIR + "/"
 
 # File name ending -> the picture format its content must be.
 IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP"}
+# A picture's pixels take some 4 bytes each once decoded, by a reader's browser or the PDF
+# renderer: a small file can claim 30,000 x 30,000 of them (gigabytes). A document's figure
+# has a few million; past this many, it is refused.
+MAX_IMAGE_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +106,34 @@ def read_image(image: MediaFile, *, max_bytes: int) -> bytes:
     data = read_regular(image.path, what="image", limit=max_bytes, resolved=True)
     if not sniff(data[:16]):
         raise_problems([Problem(str(image.path), None, "image is no longer a PNG, JPEG, GIF or WebP picture")])
+    if reason := _pixels_problem(io.BytesIO(data)):
+        raise_problems([Problem(str(image.path), None, f"image {reason}")])
     return data
+
+
+def _pixels_problem(picture: Path | io.BytesIO) -> str:
+    """Why the picture's size in pixels cannot be published ("" when it can), read from its
+    header by Pillow (as the PDF renderer reads it), never decoded."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError  # (only for a document with pictures)
+
+    def too_many(size: str) -> str:
+        return (f"is {size}: over the limit of {MAX_IMAGE_PIXELS // 1_000_000} million (decoded, it would "
+                "take gigabytes); make it smaller")
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(picture) as opened:
+                width, height = opened.size
+                if width * height <= MAX_IMAGE_PIXELS:
+                    opened.verify()  # (a PNG's chunks are checked: one cut short is found)
+    except Image.DecompressionBombError:  # (past twice Pillow's own limit: it gives no size)
+        return too_many(f"over {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "cannot be read as a picture (it is damaged or cut short)"
+    return too_many(f"{width} x {height} pixels") if width * height > MAX_IMAGE_PIXELS else ""
 
 
 def _check(folder: Path, src: str, max_bytes: int) -> tuple[Path | None, str]:
@@ -131,6 +163,8 @@ def _check(folder: Path, src: str, max_bytes: int) -> tuple[Path | None, str]:
         return None, f"is not a {expected} picture (its content is something else)"
     if found != expected:
         return None, f"is a {found} picture named like a {expected} one; give it the right extension"
+    if reason := _pixels_problem(real):
+        return None, reason
     return real, ""
 
 
