@@ -270,3 +270,35 @@ def test_control_characters_in_the_sites_other_text_files_are_errors(tmp_path: P
     err = capsys.readouterr().err
     assert err.startswith(f"docpub: {path}:") and "control character U+001B" in err and err.count("\n") == 1
     assert f"{path}:{2 if file == 'template' else 3}:" in err
+
+
+@pytest.mark.parametrize("where", ["site title", "edition label", "UI label", "front matter title",
+                                   "front matter link"])
+def test_control_characters_written_as_escapes_are_errors_too(tmp_path: Path, where: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """TOML's "\\u001b" and YAML's "\\x1b" put a control character in a value whose file holds
+    none: it is an error naming the file (and the value's line), as in the text."""
+    site = make_site(tmp_path / "s")
+    config, doc = site / "docpub.toml", site / "content" / "test-doc" / "zh-Hans.md"
+    if where == "site title":
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'title = "安全理事会文件"', 'title = "安全理事会\\u001b[2J文件"', 1), encoding="utf-8")
+        path, line = config, 4
+    elif where == "edition label":
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'label = "简体中文"', 'label = "简体\\u000b中文"', 1), encoding="utf-8")
+        path, line = config, None
+    elif where == "UI label":
+        path, line = site / "templates" / "labels.toml", None
+        path.parent.mkdir()
+        path.write_text('search = "搜\\u0085索"\n', encoding="utf-8")
+    else:
+        entry = 'title: "测试\\x1b文件"' if where == "front matter title" else \
+            'title: 测试文件\nlinks:\n  S/RES/2512(2020): "https://example.org/\\x07"'
+        doc.write_text(MINIMAL.replace("title: 测试文件", entry, 1), encoding="utf-8")
+        path, line = doc, 2 if where == "front matter title" else 3
+    assert main(["build", str(site), "--out", str(tmp_path / "out"), "--no-pdf"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "control character U+00" in err, err
+    assert err.startswith(f"docpub: {path}:{line}: " if line else f"docpub: {path}")
+    assert not (tmp_path / "out").exists()

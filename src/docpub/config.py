@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docpub.errors import DocpubError, did_you_mean
-from docpub.files import read_regular_text
+from docpub.files import control_character, read_regular_text
 from docpub.templating import Theme, site_theme
 
 CONFIG_NAME = "docpub.toml"
@@ -172,6 +172,9 @@ def _line_of(path: Path, key: str) -> int | None:
 def _str(path: Path, where: str, value: Any) -> str:
     if not isinstance(value, str):
         raise DocpubError(str(path), _line_of(path, where.split(".")[-1]), f"'{where}' must be a string")
+    if code := control_character(value):  # (pages and feeds would carry it)
+        raise DocpubError(str(path), _line_of(path, where.split(".")[-1]),
+                          f"'{where}' holds control character {code} (it prints as nothing): delete it")
     return value
 
 

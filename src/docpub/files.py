@@ -138,3 +138,10 @@ def check_text(text: str, source: str) -> None:
         line = text.count("\n", 0, found.start()) + 1
         raise DocpubError(source, line, f"control character U+{ord(found[0]):04X} (it prints as nothing): "
                           "delete it")
+
+
+def control_character(value: str) -> str:
+    """The first control character of ``value`` as "U+000B", or "" (a value written with an
+    escape, as TOML's "\u000b", holds one though its file does not)."""
+    found = _CONTROL.search(value)
+    return f"U+{ord(found[0]):04X}" if found is not None else ""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docpub.errors import DocpubError
-from docpub.files import read_regular_text
+from docpub.files import control_character, read_regular_text
 
 if TYPE_CHECKING:  # imported where templates are rendered: a build with nothing to render needs none
     import jinja2
@@ -205,6 +205,9 @@ def parse_labels(path: Path) -> tuple[dict[str, str], str]:
     for key, value in data.items():
         if not isinstance(value, str):
             raise DocpubError(str(path), None, f"label '{key}' must be a string")
+        if code := control_character(value):
+            raise DocpubError(str(path), None, f"label '{key}' holds control character {code} (it prints as "
+                              "nothing): delete it")
     return dict(data), text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
+from docpub.files import control_character
 from docpub.model import DOCUMENT_KINDS, Meta
 from docpub.readers.urls import scheme
 
@@ -220,11 +222,27 @@ def _meta_from(entries: _Entries, report: _Report) -> Meta | None:
         if value is _REPORTED:
             unread = True
             continue
+        if code := next(filter(None, map(control_character, _strings(value))), ""):  # ("\x1b", "\u000b")
+            report.add(line, f"'{key}' holds control character {code} (it prints as nothing): delete it")
+            continue
         try:
             values[key] = _meta_value(key, value, report, line)
         except _Invalid:
             continue
     return None if unread or len(report.problems) > before else Meta(**values)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """The strings in a front matter value (a mapping's keys and values, a list's items)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _meta_value(key: str, value: Any, report: _Report, line: int) -> Any:
