@@ -424,3 +424,25 @@ def test_the_shared_s2t_step_gives_each_edition_opencc_s_text(words: list[str]) 
         converter, expected = _pair(config)
         for word in words:
             assert converter.convert_text(word) == expected.convert(word), (config, word)
+
+
+_CHARS = "安全理事会决议通过视频主席"
+
+
+@given(st.lists(st.tuples(st.text(_CHARS, max_size=1), st.text(_CHARS, min_size=1, max_size=3),
+                          st.text(_CHARS, max_size=1)), min_size=1, max_size=30),
+       st.text(_CHARS, max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_a_large_glossarys_terms_are_found_as_a_small_ones(entries: list[tuple[str, str, str]],
+                                                          text: str) -> None:
+    """A glossary past ``Matcher.ONE_REGEX`` terms is searched another way (each place looked
+    up): the hits are the very ones, contexts and priorities included."""
+    from docpub.transforms.glossary import GlossaryEntry, Matcher
+
+    glossary = {f"[{b}]{t}[{a}]": GlossaryEntry(term=t, target=f"<{t}>", reason="", file="g.tsv", line=1,
+                                               before=b, after=a) for b, t, a in entries}
+    targets = {e.source: e.target for e in glossary.values()}
+    class Large(Matcher):
+        ONE_REGEX = 0  # (every glossary is "large")
+
+    assert list(Large(glossary, targets).hits(text)) == list(Matcher(glossary, targets).hits(text))
