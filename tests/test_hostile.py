@@ -302,3 +302,32 @@ def test_control_characters_written_as_escapes_are_errors_too(tmp_path: Path, wh
     assert err.count("\n") == 1 and "control character U+00" in err, err
     assert err.startswith(f"docpub: {path}:{line}: " if line else f"docpub: {path}")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("where", ["front matter list", "front matter mapping", "front matter block",
+                                   "docpub.toml", "labels"])
+def test_values_nested_hundreds_deep_are_one_error_line(tmp_path: Path, where: str) -> None:
+    """YAML and TOML values are built by recursion: lists or tables nested thousands deep (a few
+    kilobytes) exhausted Python's stack, a traceback. Now an error line, through the real command."""
+    site = make_site(tmp_path / "s")
+    doc = site / "content" / "test-doc" / "zh-Hans.md"
+    deep = 5000
+    if where.startswith("front matter"):
+        value = {"front matter list": "[" * deep + "]" * deep,
+                 "front matter mapping": "{a: " * deep + "1" + "}" * deep,
+                 "front matter block": "\n" + "".join("  " * i + "-\n" for i in range(1, 400))}[where]
+        doc.write_text(MINIMAL.replace("title: 测试文件", f"title: 测试文件\nlinks: {value}", 1), encoding="utf-8")
+        path, reason = doc, "front matter nested deeper than 20 levels"
+    elif where == "docpub.toml":
+        path, reason = site / "docpub.toml", "nested hundreds deep"
+        path.write_text(path.read_text(encoding="utf-8") + "\n[deep]\na = " + "[" * deep + "]" * deep + "\n",
+                        encoding="utf-8")
+    else:
+        path, reason = site / "templates" / "labels.toml", "nested hundreds deep"
+        path.parent.mkdir()
+        path.write_text("a = " + "[" * deep + "]" * deep + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(tmp_path / "out"),
+                           "--no-pdf"], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-500:]
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"docpub: {path}") and reason in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -130,6 +130,8 @@ def load_config(root: Path) -> SiteConfig:
     except tomllib.TOMLDecodeError as exc:
         line = _toml_line(str(exc))
         raise DocpubError(str(path), line, f"invalid TOML: {exc}") from None
+    except RecursionError:  # (tomllib reads arrays and tables inside each other by recursion)
+        raise DocpubError(str(path), None, "invalid TOML: arrays or tables nested hundreds deep") from None
     return _parse(root, path, data)
 
 

@@ -202,6 +202,8 @@ def parse_labels(path: Path) -> tuple[dict[str, str], str]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DocpubError(str(path), None, f"invalid TOML: {exc}") from None
+    except RecursionError:  # (arrays nested hundreds deep: tomllib reads them by recursion)
+        raise DocpubError(str(path), None, "invalid TOML: arrays or tables nested hundreds deep") from None
     for key, value in data.items():
         if not isinstance(value, str):
             raise DocpubError(str(path), None, f"label '{key}' must be a string")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -114,26 +115,50 @@ def collect_front_matter(block: str | None, *, file_text: str, source: str,
     return replace(PLACEHOLDER_META, title=NO_TITLE) if untitled else PLACEHOLDER_META
 
 
-def _fast_loader(text: str) -> yaml.SafeLoader:
+# Front matter is a few 'key: value' lines. PyYAML builds a value by recursion, so a few hundred
+# '[' (a list in a list in a list ...) would exhaust Python's stack: deeper than this is an error.
+MAX_DEPTH = 20
+
+
+def _fast_loader(text: str, source: str) -> yaml.SafeLoader:
     """The front matter's loader: libyaml's parser when it is there and the text is plain YAML.
 
-    Text with an alias, or that libyaml cannot read, gets the Python loader, whose
-    messages (with their lines) are the ones reported.
+    Text with an alias, or that libyaml cannot read, gets the Python loader, whose messages
+    (with their lines) are the ones reported. A value nested deeper than ``MAX_DEPTH`` is an
+    error, found in the parser's events (a flat stream) before anything is built.
     """
-    if not yaml.__with_libyaml__:
-        return _Loader(text)
-    try:
-        if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.CSafeLoader)):
-            return _Loader(text)
-    except yaml.YAMLError:
-        return _Loader(text)
-    return yaml.CSafeLoader(text)  # type: ignore[return-value]
+    if yaml.__with_libyaml__:
+        try:
+            if not _has_alias(yaml.parse(text, Loader=yaml.CSafeLoader), source):
+                return yaml.CSafeLoader(text)  # type: ignore[return-value]
+        except yaml.YAMLError:
+            pass
+    with contextlib.suppress(yaml.YAMLError):  # (the loader reports it, with its line)
+        _has_alias(yaml.parse(text, Loader=yaml.SafeLoader), source)
+    return _Loader(text)
+
+
+def _has_alias(events: Iterable[yaml.Event], source: str) -> bool:
+    """Whether ``events`` hold an alias; an error if they nest deeper than ``MAX_DEPTH``."""
+    alias, depth = False, 0
+    for event in events:
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise DocpubError(source, mark.line + 2 if mark is not None else None,
+                                  f"front matter nested deeper than {MAX_DEPTH} levels (lists or mappings "
+                                  "inside each other); write the value out flat")
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+        alias = alias or isinstance(event, yaml.AliasEvent)
+    return alias
 
 
 def _yaml_mapping(text: str, report: _Report) -> _Entries | None:
     """YAML starts on line 2 of the file; None (reported) if it holds no mapping."""
     try:
-        loader = _fast_loader(text)
+        loader = _fast_loader(text, report.source)
     except yaml.reader.ReaderError as e:  # a character YAML refuses, found before any parse
         line = text.count("\n", 0, e.position) + 2
         raise DocpubError(report.source, line, f"malformed YAML front matter: character "
