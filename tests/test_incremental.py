@@ -434,16 +434,17 @@ def test_links_files_and_folders_out_of_place_in_the_cache_are_damage_never_foll
                                   "an entry", "a search bundle's entry"])
 def test_a_named_pipe_or_a_link_in_the_cache_is_damage_never_waited_for_or_followed(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str) -> None:
-    """What the cache keeps, each where a named pipe (which a reader would wait on for ever) or a
-    link to a file outside is found instead: the build does not wait, reads nothing through the
-    link, and publishes the site a fresh build makes."""
+    """What the cache keeps, each where a named pipe (which a reader would wait on for ever), a
+    link to a file outside or JSON nested without end (which a reader builds by recursion) is
+    found instead: the build does not wait, reads nothing through the link, does not fail, and
+    publishes the site a fresh build makes."""
     out = tmp_path / "build" / "site"
     cache = tmp_path / "build" / ".docpub-cache"
     fresh = tmp_path / "fresh" / "site"
     build(site, fresh, capsys, "--no-pdf", "--no-cache")
     outside = tmp_path / "outside.json"
     outside.write_text('{"x": "SECRET"}', encoding="utf-8")
-    for damage in ("fifo", "link"):
+    for damage in ("fifo", "link", "nested"):
         build(site, out, capsys, "--no-pdf")
         (site / "content" / "first" / "zh-Hans.md").write_text(MINIMAL.replace("通过了", "一致通过了"),
                                                                encoding="utf-8")
@@ -459,8 +460,10 @@ def test_a_named_pipe_or_a_link_in_the_cache_is_damage_never_waited_for_or_follo
         target.unlink()
         if damage == "fifo":
             os.mkfifo(target)
-        else:
+        elif damage == "link":
             target.symlink_to(outside)
+        else:
+            target.write_text("[" * 100_000, encoding="utf-8")
         (site / "content" / "first" / "zh-Hans.md").write_text(MINIMAL, encoding="utf-8")
         done = subprocess.run([sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "--no-pdf"],
                               capture_output=True, text=True, timeout=120, check=False)

@@ -383,7 +383,7 @@ def _read_index(path: Path) -> tuple[dict[str, str], bool]:
     """The index in ``path``, and whether it is the file's whole content."""
     try:
         data = json.loads(read_kept(path) or b"")
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # (damaged: nested without end)
         return {}, False  # no index, or a damaged one: every entry is unverifiable, so none is used
     if not isinstance(data, dict):
         return {}, False

@@ -183,7 +183,7 @@ class FactsHeads:
         try:
             found = json.loads(read_kept(self.path) or b"")
             self._known: dict[str, list[str]] = found if isinstance(found, dict) else {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # (damaged: nested without end)
             self._known = {}
 
     def open(self, doc_id: str, folder: str, key: str, sum_: str) -> StoredFacts:

@@ -96,7 +96,7 @@ class ContentDigests:
         self._known: dict[str, list[str]] = {}  # path -> [signature, digest]
         try:
             known = json.loads(read_kept(self._file) or b"")
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # (damaged: nested without end)
             known = None  # none yet, or damaged: every file is read
         if isinstance(known, dict) and all(isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
                                            for v in known.values()):
@@ -185,7 +185,7 @@ def _cached_summary(store: Store, key: str) -> Summary | None:
     try:
         doc_id, images, cites, symbol, date = json.loads(raw) if raw is not None else None  # type: ignore[misc]
         return str(doc_id), tuple(map(str, images)), tuple(map(str, cites)), str(symbol), str(date)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return None
 
 

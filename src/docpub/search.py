@@ -649,7 +649,7 @@ def languages(bundle: Path) -> frozenset[str]:
         if data is None:
             return frozenset()
         entry = json.loads(data)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # (damaged: nested without end)
         raise DocpubError(str(bundle / ENTRY), None, "this search bundle of the build cache is damaged") from None
     found = entry.get("languages") if isinstance(entry, dict) else None
     if not isinstance(found, dict):
