@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import sys
+import types
 
 import pytest
 
@@ -77,7 +79,11 @@ def test_what_an_import_block_makes_is_set_aside_from_the_collectors_scans() -> 
         with importing():
             assert not gc.isenabled()
             kept += [Module() for _ in range(100)]
-        assert gc.isenabled() and gc.get_freeze_count() >= frozen + 200
+        assert gc.isenabled() and gc.get_freeze_count() == frozen  # nothing was imported: nothing frozen
+        with importing():
+            sys.modules["_docpub_test_imported"] = types.ModuleType("_docpub_test_imported")  # (as an import)
+            kept += [Module() for _ in range(100)]
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + 300
 
         @collector_paused
         def job() -> int:
@@ -90,3 +96,4 @@ def test_what_an_import_block_makes_is_set_aside_from_the_collectors_scans() -> 
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+        sys.modules.pop("_docpub_test_imported", None)

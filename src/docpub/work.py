@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import sys
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
@@ -46,16 +47,20 @@ def no_collector() -> Iterator[None]:
 @contextlib.contextmanager
 def importing() -> Iterator[None]:
     """For a block that imports modules: they make objects by the ten thousand, which live as
-    long as the process and hold no garbage. The collector is paused meanwhile, and what
-    exists at the end is set aside from its scans (``gc.freeze``): else a build's imports meet
-    some seventy collections, and every later one scans the modules' objects again."""
+    long as the process and hold no garbage. The collector is paused meanwhile, and, if a module
+    was imported, what exists at the end is set aside from its scans (``gc.freeze``): else a
+    build's imports meet some seventy collections, and every later one scans the modules'
+    objects again. (A block that imported nothing new, as a server's later builds, freezes
+    nothing: what it froze could never be collected.)"""
     if not gc.isenabled():  # within a job (whose objects will be garbage): only imports
         yield
         return
+    modules = len(sys.modules)
     gc.disable()
     try:
         yield
-        gc.freeze()
+        if len(sys.modules) > modules:  # (a server's later builds import nothing new: nothing is frozen)
+            gc.freeze()
     finally:
         gc.enable()
 
