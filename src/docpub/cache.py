@@ -53,6 +53,15 @@ def read_kept(path: str | os.PathLike[str]) -> bytes | None:
         return f.read()
 
 
+def read_kept_json(path: Path) -> Any:
+    """The JSON value of ``path``, a file the build keeps in its cache (``read_kept``); None when
+    it is missing or damaged (not JSON, not UTF-8, or nested without end)."""
+    try:
+        return json.loads(read_kept(path) or b"null")
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
 def write_kept(path: Path, data: Iterable[bytes]) -> None:
     """Replace ``path``, a file the build keeps in its cache, with ``data`` (its parts) whole
     (written beside it, then renamed: a reader never sees half of it; nothing is left when
@@ -381,11 +390,8 @@ def _signature(st: os.stat_result) -> str:
 
 def _read_index(path: Path) -> tuple[dict[str, str], bool]:
     """The index in ``path``, and whether it is the file's whole content."""
-    try:
-        data = json.loads(read_kept(path) or b"")
-    except (OSError, ValueError, RecursionError):  # (damaged: nested without end)
-        return {}, False  # no index, or a damaged one: every entry is unverifiable, so none is used
-    if not isinstance(data, dict):
+    data = read_kept_json(path)
+    if not isinstance(data, dict):  # no index, or a damaged one: every entry is unverifiable, so none is used
         return {}, False
     index = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
     return index, len(index) == len(data)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from docpub.errors import DocpubError, did_you_mean
 from docpub.files import control_character, read_regular_text
+from docpub.readers.urls import scheme
 from docpub.templating import Theme, site_theme
 
 CONFIG_NAME = "docpub.toml"
@@ -244,8 +245,7 @@ def _check_url_template(path: Path, key: str, template: str, *, required: str,
     # Every citation links to what the template makes: a link the pages would not keep (another
     # scheme than http or https: "javascript:", "file:") is refused here, rather than made "#"
     # in every page. (A relative address, as for a copy of the documents beside the site, is kept.)
-    head = template.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if (":" in head and not re.fullmatch(r"https?:", head, re.IGNORECASE)) or any(c.isspace() for c in template):
+    if scheme(template) not in (None, "http", "https") or any(c.isspace() for c in template):
         raise fail(f"must be an http(s) address such as https://undocs.org/{{lang}}/{{symbol}} (or one relative "
                    f"to the page), not '{template}'")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, cast
 
-from docpub.cache import entry_path, read_kept
+from docpub.cache import entry_path, read_kept_json
 from docpub.inputs import digest
 
 if TYPE_CHECKING:  # the model's side is imported where facts are made or read whole, not to plan
@@ -180,11 +180,8 @@ class FactsHeads:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / self.NAME
-        try:
-            found = json.loads(read_kept(self.path) or b"")
-            self._known: dict[str, list[str]] = found if isinstance(found, dict) else {}
-        except (OSError, ValueError, RecursionError):  # (damaged: nested without end)
-            self._known = {}
+        found = read_kept_json(self.path)
+        self._known: dict[str, list[str]] = found if isinstance(found, dict) else {}
 
     def open(self, doc_id: str, folder: str, key: str, sum_: str) -> StoredFacts:
         """The stored facts of entry ``key`` (of checksum ``sum_``) in the store's ``folder``."""

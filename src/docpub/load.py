@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from pathlib import Path
 
-from docpub.cache import RACY_NS, Store, json_parts, read_kept, write_kept
+from docpub.cache import RACY_NS, Store, json_parts, read_kept_json, write_kept
 from docpub.config import SiteConfig
 from docpub.content import InsideCheck, check_doc_id, check_size, check_unique, discover
 from docpub.errors import DocpubError
@@ -94,10 +94,7 @@ class ContentDigests:
     def __init__(self, folder: Path) -> None:
         self._file = folder / self.NAME
         self._known: dict[str, list[str]] = {}  # path -> [signature, digest]
-        try:
-            known = json.loads(read_kept(self._file) or b"")
-        except (OSError, ValueError, RecursionError):  # (damaged: nested without end)
-            known = None  # none yet, or damaged: every file is read
+        known = read_kept_json(self._file)  # (None: none yet, or damaged: every file is read)
         if isinstance(known, dict) and all(isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
                                            for v in known.values()):
             self._known = known
