@@ -92,24 +92,32 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
 
 
 def warm_worker(shared: bytes) -> None:
-    """A pool worker's start, while the client is still loading and planning: what every job
-    of ``shared`` (pickled) needs first is made now, once: each edition's writer, labels and
-    templates, and OpenCC's tables for a converted edition. A failure is left to the job
-    that meets it, which reports it with its file and line. (Nothing, given b"".)"""
+    """A pool worker's start, while the client is still loading and planning: ``warm_editions`` of
+    ``shared`` (pickled; nothing, given b"")."""
     if not shared:
         return
     try:
         with importing():  # (what it makes lives as long as the worker)
-            from docpub.render import edition_context
+            warm_editions(pickle.loads(shared))
+    except Exception:  # noqa: BLE001, S110 - the job reports it, with its file and line
+        pass
 
-            value: Shared = pickle.loads(shared)
-            for spec in value.inputs.editions:
-                env = edition_context(value.inputs.theme, value.config, spec).writer.env
-                for kind in KINDS.values():
-                    if applies(kind, value, spec.edition.tag):
-                        for name in kind.templates:
-                            if "*" not in name:  # a kind's own layout (document.<kind>.html.j2) may be absent
-                                env.get_template(name)
+
+def warm_editions(value: Shared) -> None:
+    """What every job of ``value`` needs first, made once in this process: each edition's
+    writer, labels and templates, and OpenCC's tables for a converted edition. (In a worker, or
+    here before workers are forked, which then start with it.) A failure is left to the job
+    that meets it, which reports it with its file and line."""
+    from docpub.render import edition_context
+
+    try:
+        for spec in value.inputs.editions:
+            env = edition_context(value.inputs.theme, value.config, spec).writer.env
+            for kind in KINDS.values():
+                if applies(kind, value, spec.edition.tag):
+                    for name in kind.templates:
+                        if "*" not in name:  # a kind's own layout (document.<kind>.html.j2) may be absent
+                            env.get_template(name)
     except Exception:  # noqa: BLE001, S110 - the job reports it, with its file and line
         pass
 

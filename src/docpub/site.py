@@ -36,6 +36,7 @@ from docpub.execute import (
     execute,
     execute_listings,
     start_listing,
+    warm_editions,
     warm_worker,
 )
 from docpub.facts import FactsHeads, StoredFacts
@@ -115,31 +116,50 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
 
 def _load(shared: Shared, store: Store, executor: Executor | None, cache: SearchCache | None,
           code: str) -> tuple[DocSource, ...]:
-    """Every document, read, checked and linked (``load_sources``), on the pool's workers when
-    there are several to parse."""
+    """Every document, read, checked and linked (``load_sources``), on other processes when
+    there are files to parse and a pool to build with."""
     pool = executor if isinstance(executor, _LazyPool) else None
     if pool is not None:
         pool.warm(shared)
-    # As soon as a document is to be parsed (a changed document changes its search shard),
-    # a Pagefind program starts and loads its word lists on a core this process leaves idle.
-    # Without PDFs, the workers start then too: they make what their jobs need first while
-    # this process parses and plans. With PDFs, WeasyPrint is imported here once, before they
-    # are forked (see ``_Run.execute``): the changed files are parsed meanwhile, on processes
-    # forked for that alone, so the import and the parsing take a core each.
-    if pool is not None and shared.pdf and pool.pool is None:
-        def meanwhile() -> None:
-            if cache is not None:
-                cache.warm_up(1)  # its thread starts once the parsers are forked
-            pool.preload("docpub.writers.pdf")
+    if pool is None or pool.pool is not None:
+        early = functools.partial(cache.begin, 1) if cache is not None else None
+        return load_sources(shared.config, store, code=code, executor=executor, changed=early)
+    # The changed files are parsed on processes forked for that alone (``_Parsers``), while
+    # this one makes what the build's workers start with, before they are forked: with PDFs,
+    # WeasyPrint's import; without, the writers and each edition's context (``warm_here``),
+    # made once here rather than by every worker. As soon as a document is to be parsed (a
+    # changed document changes its search shard), a Pagefind program starts and loads its word
+    # lists. Forking needs this process to run one thread: a progress bar runs another, and
+    # then (without PDFs) the workers start at once from a fresh process and parse.
+    forkable = threading.active_count() == 1
+    if not shared.pdf and not forkable:
+        return load_sources(shared.config, store, code=code, executor=executor,
+                            changed=functools.partial(_start_early, pool, cache))
 
-        with _Parsers(pool.jobs) as parsers:
-            return load_sources(shared.config, store, code=code, executor=parsers, meanwhile=meanwhile)
-    early: Callable[[], None] | None = None
-    if pool is not None and not shared.pdf:
-        early = functools.partial(_start_early, pool, cache)
-    elif cache is not None:
-        early = functools.partial(cache.begin, 1)
-    return load_sources(shared.config, store, code=code, executor=executor, changed=early)
+    def first() -> None:  # (before the parsers are forked: they start with the model and writers too)
+        if not shared.pdf:
+            pool.preload("docpub.render")
+
+    def meanwhile() -> None:
+        if cache is not None and shared.pdf:
+            cache.warm_up(1)  # its thread starts once the parsers are forked
+        elif cache is not None:
+            cache.begin(1)  # (on no thread: the workers may be forked at once)
+        if shared.pdf:
+            pool.preload("docpub.writers.pdf")
+        else:
+            pool.warm_here()
+
+    with _Parsers(pool.jobs) as parsers:
+        return load_sources(shared.config, store, code=code, executor=parsers, changed=first, meanwhile=meanwhile)
+
+
+def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
+    """Start a Pagefind program when the build indexes (on no thread: it loads its word lists
+    by itself, and its pipes are not the workers'), and the workers."""
+    if cache is not None:
+        cache.begin(1)
+    executor.start()
 
 
 class _Parsers(Executor):
@@ -272,14 +292,6 @@ def _search_cache(out: Path, *, use_cache: bool, search: bool) -> Iterator[Searc
         raise
     if cache is not None:
         cache.prune()
-
-
-def _start_early(executor: _LazyPool, cache: SearchCache | None) -> None:
-    """Start a Pagefind program when the build indexes (on no thread: it loads its word lists
-    by itself, and its pipes are not the workers'), and the workers."""
-    if cache is not None:
-        cache.begin(1)
-    executor.start()
 
 
 def _same_site(out: Path, placed: Mapping[str, str], inodes: Mapping[str, int]) -> bool:
@@ -503,10 +515,21 @@ class _LazyPool(Executor):
         self.pool: Executor | None = None
         self._modules = ["docpub.execute"]  # what the workers start with
         self._warm: Shared | None = None
+        self._warmed = False  # made here (``warm_here``): workers forked from here start with it
 
     def warm(self, shared: Shared) -> None:
         """What the workers make first when they start (see the class)."""
         self._warm = shared
+
+    def warm_here(self) -> None:
+        """Make what the workers' jobs need first (``execute.warm_editions``) here, before they are
+        forked (with the writers: ``start``), so that they start with it. (Workers started from
+        a fresh process, when this one runs another thread, make it themselves.)"""
+        if self.pool is None and self._warm is not None:
+            self.preload("docpub.render")
+            with importing():
+                warm_editions(self._warm)
+            self._warmed = True
 
     def preload(self, module: str) -> None:
         """Import ``module`` here before the workers are forked, so that they start with it."""
@@ -529,14 +552,17 @@ class _LazyPool(Executor):
 
             # fork is quick, but only safe with one thread; a progress bar runs a thread, and then
             # workers start from a clean process that has docpub imported (forkserver).
+            server: BaseContext | None = None
             if threading.active_count() == 1:
                 context: BaseContext = get_context("fork")
             else:
                 context = server = get_context("forkserver")
                 server.set_forkserver_preload(self._modules)
-            warm = pickle.dumps(self._warm, protocol=pickle.HIGHEST_PROTOCOL) if self._warm is not None else b""
+            initial = b""  # (nothing to make: a forked worker starts with what ``warm_here`` made)
+            if self._warm is not None and not (self._warmed and server is None):
+                initial = pickle.dumps(self._warm, protocol=pickle.HIGHEST_PROTOCOL)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=warm_worker,
-                                            initargs=(warm,))
+                                            initargs=(initial,))
             # The pool forks its workers on its first job: made now, they hold no pipe of a
             # program this process starts later (Pagefind), which would then never see its end.
             self.pool.submit(os.getpid)
