@@ -7,7 +7,6 @@ import functools
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.config import Edition, load_config
 from docpub.errors import DocpubError
@@ -91,9 +92,9 @@ def _render(node: object) -> Iterator[str]:
     elif isinstance(node, tuple):
         for child in node:
             yield from _render(child)
-    elif hasattr(node, "__dataclass_fields__"):
-        for f in fields(node):  # type: ignore[arg-type]
-            yield from _render(getattr(node, f.name))
+    elif isinstance(node, Struct):
+        for name in node.__struct_fields__:
+            yield from _render(getattr(node, name))
 
 
 def converted_text(seed: Document, edition: Edition) -> str:

@@ -8,7 +8,6 @@ import io
 import re
 import subprocess
 from collections import Counter, defaultdict
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from fontTools.cffLib import CFFFontSet
 from fontTools.pens.basePen import NullPen
 from fontTools.ttLib import TTFont
+from msgspec.structs import replace
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import fields, is_dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec import Struct
 
 from docpub.errors import DocpubError, ManyErrors, Problem
 from docpub.model import (
@@ -49,10 +49,10 @@ FM = "---\ntitle: 标题\ndate: 2020-11-30\n---\n"  # body starts on line 5
 
 
 def dump(node: Any) -> Any:
-    """A stable JSON-able form of a model value: dataclasses tagged by type."""
-    if is_dataclass(node):
-        return {"type": type(node).__name__, **{f.name: dump(getattr(node, f.name))
-                                                for f in fields(node) if f.name != "source"}}
+    """A stable JSON-able form of a model value: records tagged by type."""
+    if isinstance(node, Struct):
+        return {"type": type(node).__name__, **{name: dump(getattr(node, name))
+                                                for name in node.__struct_fields__ if name != "source"}}
     if isinstance(node, tuple):
         return [dump(x) for x in node]
     if isinstance(node, date):

@@ -3,11 +3,11 @@ each repair fires on the artefact it targets and leaves its look-alikes alone.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from docpub.errors import DocpubError
 from docpub.model import Document, Paragraph, Section, Signature, Text, iter_sections, plain_text

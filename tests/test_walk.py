@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from msgspec import Struct
 
 from docpub import model
 from docpub.model import (
@@ -105,8 +105,8 @@ def reference(node: object) -> Iterator[Node]:
             yield from reference(x)
     elif model.is_node(node):
         yield node
-        for f in dataclasses.fields(node):
-            yield from reference(getattr(node, f.name))
+        for name in node.__struct_fields__:
+            yield from reference(getattr(node, name))
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
@@ -118,5 +118,5 @@ def test_walk_meets_every_node_a_recursive_walk_meets(path: Path) -> None:
 
 def test_every_node_class_is_walked() -> None:
     classes = {c for c in vars(model).values()
-               if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == model.__name__}
+               if isinstance(c, type) and issubclass(c, Struct) and c.__module__ == model.__name__}
     assert classes == set(model._NODE_TYPES)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.archive import Citing, Published, Where, cited_index, corpus_citations
 from docpub.config import Edition
@@ -118,8 +119,7 @@ def sample(*, symbol: str = "", title: str = "2020年11月9日比利时常驻联
     return Document(id="assessment", lang="zh-Hans", meta=meta, body=body, annex=annex)
 
 
-@dataclass(frozen=True, slots=True)
-class Cited:  # stands in for transforms.citations.CitedDocument
+class Cited(Struct, frozen=True):  # stands in for transforms.citations.CitedDocument
     symbol: str
     kind: str
     url: str

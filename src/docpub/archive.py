@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
+
+from msgspec import Struct
 
 from docpub.model import CITATION_KINDS, CitationKind, Document
 from docpub.transforms.corpus import site_documents
@@ -27,15 +28,13 @@ class Dated(Protocol):
 T = TypeVar("T", bound=Dated)
 
 
-@dataclass(frozen=True, slots=True)
-class MonthGroup(Generic[T]):
+class MonthGroup(Struct, Generic[T], frozen=True):
     year: int
     month: int
     entries: tuple[T, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class YearGroup(Generic[T]):
+class YearGroup(Struct, Generic[T], frozen=True):
     year: int
     months: tuple[MonthGroup[T], ...]
 
@@ -67,8 +66,7 @@ def newest_first(entries: Iterable[L]) -> list[L]:
 # --- cited symbols published in the site ------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Published:
+class Published(Struct, frozen=True):
     """Canonical symbol -> id of the document of the site that carries it.
 
     (A citation in the text carries its own ``site_href``, with the paragraph it pinpoints;
@@ -90,8 +88,7 @@ class Published:
 # --- corpus-wide citations ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(Struct, frozen=True):
     """Where a citing paragraph sits: its anchor, its number ("" when not numbered) and the
     title of its innermost section ("" for none). An anchor the document's facts do not
     place is named by itself."""
@@ -101,8 +98,7 @@ class Where:
     section: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Citing:
+class Citing(Struct, frozen=True):
     """One document citing a symbol, and where each citing paragraph sits."""
 
     doc_id: str
@@ -111,8 +107,7 @@ class Citing:
     places: tuple[Where, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CorpusCitation:
+class CorpusCitation(Struct, frozen=True):
     symbol: str
     kind: CitationKind
     url: str  # where the symbol leads: its page in the site when published there, else the UN's
@@ -180,8 +175,7 @@ def corpus_citations(docs: Iterable[Citer], published: Published) -> tuple[Corpu
     return tuple(sorted(out, key=lambda c: (order[c.kind], _natural(c.symbol))))
 
 
-@dataclass(frozen=True, slots=True)
-class CitedEntry:
+class CitedEntry(Struct, frozen=True):
     """A cited document as the archive's index of cited documents lists it: where it is, how
     often and by how many documents it is cited, and its page listing them (``page``)."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from docpub.config import Edition
 from docpub.review import display_width
@@ -20,8 +21,7 @@ from docpub.transforms.editions import Converter
 from docpub.transforms.glossary import FormEntry, GlossaryEntry, load_forms, load_glossary, merge, site_file
 
 
-@dataclass(frozen=True, slots=True)
-class EntryUse:
+class EntryUse(Struct, frozen=True):
     source: str  # as written, context in brackets
     printed: str  # what the edition prints for the term
     uses: int  # glossary hits, or characters replaced for a form, in the documents

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from docpub.errors import DocpubError, did_you_mean
 from docpub.files import control_character, read_regular_text
@@ -25,8 +26,7 @@ QuoteStyle = Literal["curly", "corner"]
 SAFE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Edition:
+class Edition(Struct, frozen=True):
     tag: str  # BCP 47, also the folder name under build/site/
     label: str  # shown in the language switcher, in the edition's own script
     opencc: str = ""  # OpenCC config ("s2t", "s2tw", "s2hk"); empty = the source text
@@ -40,8 +40,7 @@ class Edition:
     fullwidth_parentheses: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class UrlTemplates:
+class UrlTemplates(Struct, frozen=True):
     # {lang} and {symbol}: https://undocs.org/zh/S/RES/2512(2020)
     document: str = "https://undocs.org/{lang}/{symbol}"
     # {year} and {number}: https://press.un.org/en/2020/sc14128.doc.htm
@@ -49,8 +48,7 @@ class UrlTemplates:
     document_lang: str = "zh"
 
 
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
+class SiteConfig(Struct, frozen=True):
     root: Path  # the site folder (holds docpub.toml, content/ and, optionally, templates/)
     title: str = "安全理事会文件"
     title_en: str = "Security Council documents"

@@ -10,7 +10,8 @@ sitemap and are linked from no reader's page.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from docpub.config import SiteConfig
 from docpub.facts import Facts
@@ -22,8 +23,7 @@ from docpub.writers.html import Alternate, Crumb, Nav
 AREA = "review"
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewRow:
+class ReviewRow(Struct, frozen=True):
     """One document in the editors' index: its page, and each edition's review with its size."""
 
     title: str
@@ -31,8 +31,7 @@ class ReviewRow:
     editions: tuple[tuple[str, str, str, int], ...]  # (tag, label, href, items)
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewItem:
+class ReviewItem(Struct, frozen=True):
     """One line of a review page (``review.html.j2``)."""
 
     location: str  # paragraph or section id, or "meta.title"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from msgspec import Struct
 
 Severity = Literal["error", "warning"]
 
@@ -24,8 +25,7 @@ def printable(text: str) -> str:
     return text.translate(_UNPRINTABLE)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """One finding about the user's input, printed as ``file:line: severity: reason``."""
 
     file: str

@@ -16,9 +16,11 @@ import itertools
 import pickle
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from docpub.cache import Store, checksum, write_entry
 from docpub.facts import LightFacts, StoredFacts
@@ -33,8 +35,7 @@ if TYPE_CHECKING:
     from docpub.render import Render, RenderListing
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
+class Job(Struct, frozen=True):
     shared: Shared
     outputs: tuple[Output, ...]  # of one document, in any of its editions
     model: bytes  # the pickled source document
@@ -46,8 +47,7 @@ class Job:
     objects: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(Struct, frozen=True):
     planned: int
     rendered: int
     reused: int
@@ -194,8 +194,7 @@ class _PageJobs:
             self.pages_done(self.pdfs_running)
 
 
-@dataclass(frozen=True, slots=True)
-class ListingJob:
+class ListingJob(Struct, frozen=True):
     """The listing pages of one scope (an edition, or the site) to render, and what they read."""
 
     shared: Shared
@@ -238,8 +237,7 @@ def _listing_pages(job: ListingJob) -> Iterator[tuple[Output, bytes | Iterator[b
             yield o, cast("RenderListing", renderer(o.kind))(listing)
 
 
-@dataclass(frozen=True, slots=True)
-class StartedListing:
+class StartedListing(Struct, frozen=True):
     """A listing job handed to a pool before the others (``start_listing``)."""
 
     planned: int  # its outputs

@@ -14,10 +14,11 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, cast
+
+from msgspec import Struct
 
 from docpub.cache import entry_path, read_kept_json
 from docpub.inputs import digest
@@ -31,8 +32,7 @@ DESCRIPTION_CHARS = 120
 FACET_HEX = 20  # hex digits of a facet's digest
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(Struct, frozen=True):
     doc_id: str
     title: str
     title_en: str
@@ -125,8 +125,7 @@ class CitingFacts(NamedTuple):
 FACETS = ("listing", "description", "citations", "cited", "review")
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFacts:
+class StoredFacts(Struct, frozen=True):
     """A document's facts as the store holds them: their facets' digests read, the rest when asked."""
 
     doc_id: str

@@ -11,9 +11,10 @@ import os
 import re
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
+
+from msgspec.structs import replace
 
 from docpub.errors import DocpubError, printable
 from docpub.files import CONTROL_CHARACTERS

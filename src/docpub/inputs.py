@@ -13,8 +13,9 @@ import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from docpub import __version__
 from docpub.config import CONFIG_NAME, Edition, SiteConfig, line_containing
@@ -69,8 +70,7 @@ def _references(source: str) -> tuple[str, ...]:
     return tuple(m.group(2) for tag in _REFERENCE_TAG.finditer(source) for m in _STRING.finditer(tag.group(1)))
 
 
-@dataclass(frozen=True, slots=True)
-class ThemeSources:
+class ThemeSources(Struct, frozen=True):
     """The theme's templates, UI labels and static files (the site's overrides merged), as values."""
 
     templates: tuple[tuple[str, str, str], ...]  # (name, source, the file it was read from)
@@ -116,8 +116,7 @@ class ThemeSources:
         return digest(*(part for name, data in self.static for part in (name, data)))
 
 
-@dataclass(frozen=True, slots=True)
-class EditionSpec:
+class EditionSpec(Struct, frozen=True):
     """One edition with its glossaries read: all a converter is built from."""
 
     edition: Edition
@@ -131,8 +130,7 @@ class EditionSpec:
         return digest(e.tag, e.opencc, e.quotes, _opencc_version(), repr(self.glossary), repr(self.forms))
 
 
-@dataclass(frozen=True, slots=True)
-class SiteInputs:
+class SiteInputs(Struct, frozen=True):
     theme: ThemeSources
     editions: tuple[EditionSpec, ...]
     ambiguous: tuple[tuple[str, tuple[str, ...]], ...]  # the review's characters -> forms

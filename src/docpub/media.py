@@ -14,10 +14,11 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
+
+from msgspec import Struct
 
 from docpub.errors import DocpubError, Problem, raise_problems
 from docpub.files import not_regular, read_regular
@@ -37,8 +38,7 @@ IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".
 MAX_IMAGE_PIXELS = 50_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class MediaFile:
+class MediaFile(Struct, frozen=True):
     """One image to publish: ``name`` under the document's page folder, ``path`` the real file."""
 
     name: str

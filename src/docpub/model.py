@@ -1,4 +1,4 @@
-"""The document model: a closed set of frozen dataclasses.
+"""The document model: a closed set of frozen records (``msgspec.Struct``).
 
 Readers build it, transforms map it to a new one, writers render it. Nothing
 here does I/O, reads configuration or knows an output format.
@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard, TypeVar, cast, overload
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 # What a document is; each kind has its own structure and layout (docs/content-format.md).
 DocumentKind = Literal["letter", "resolution", "presidential-statement", "report"]
@@ -39,49 +41,41 @@ CITATION_KINDS: tuple[CitationKind, ...] = (
 # --- inlines ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Emphasis:
+class Emphasis(Struct, frozen=True):
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Strong:
+class Strong(Struct, frozen=True):
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
+class Code(Struct, frozen=True):
     """Verbatim text: never converted, never searched for citations."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class LineBreak:
+class LineBreak(Struct, frozen=True):
     """A hard line break inside a block (signature lines, addresses)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     children: tuple[Inline, ...]
     url: str
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(Struct, frozen=True):
     src: str
     alt: str = ""
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(Struct, frozen=True):
     """A cited UN document.
 
     ``children`` is the text as written (``第2512(2020)号决议``); it is prose and
@@ -99,8 +93,7 @@ class Citation:
     site_href: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class FootnoteRef:
+class FootnoteRef(Struct, frozen=True):
     """A call to footnote ``number`` (the document's footnotes are numbered 1, 2, ... in order of first call)."""
 
     number: int
@@ -114,42 +107,35 @@ Inline: TypeAlias = (
 # --- blocks ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Struct, frozen=True):
     inlines: tuple[Inline, ...]
     id: str = ""  # stable anchor (p1, p2, ...) given by the reader
 
 
-@dataclass(frozen=True, slots=True)
-class ListItem:
+class ListItem(Struct, frozen=True):
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BulletList:
+class BulletList(Struct, frozen=True):
     items: tuple[ListItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class OrderedList:
+class OrderedList(Struct, frozen=True):
     items: tuple[ListItem, ...]
     start: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class BlockQuote:
+class BlockQuote(Struct, frozen=True):
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
+class Signature(Struct, frozen=True):
     """The signature block closing a letter: one entry per printed line."""
 
     lines: tuple[tuple[Inline, ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Struct, frozen=True):
     """A heading and everything under it, down to the next heading of its level."""
 
     level: int  # 2 = region / chapter, 3 = country / topic, ...
@@ -160,31 +146,26 @@ class Section:
     explicit_id: bool = False  # the author wrote {#id}
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
+class CodeBlock(Struct, frozen=True):
     """Verbatim lines (a fenced or indented code block): never converted or searched."""
 
     text: str
     info: str = ""  # what follows the opening fence, e.g. a language name
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """A thematic break (``---``, ``***``) between blocks."""
 
 
-@dataclass(frozen=True, slots=True)
-class TableCell:
+class TableCell(Struct, frozen=True):
     inlines: tuple[Inline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TableRow:
+class TableRow(Struct, frozen=True):
     cells: tuple[TableCell, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Struct, frozen=True):
     """A table: header rows, body rows and each column's alignment ("" = the default)."""
 
     head: tuple[TableRow, ...]
@@ -192,8 +173,7 @@ class Table:
     align: tuple[Alignment, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SubParagraph:
+class SubParagraph(Struct, frozen=True):
     """A lettered (``(a)``) or roman (``(ii)``) sub-paragraph, kept as its author labels it.
 
     ``inlines`` is its text after the label; ``blocks`` what follows, including
@@ -206,8 +186,7 @@ class SubParagraph:
     blocks: tuple[Block, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class NumberedParagraph:
+class NumberedParagraph(Struct, frozen=True):
     """A paragraph the author numbers (operative paragraphs, a report's paragraphs): anchor ``p<number>``."""
 
     number: int
@@ -225,8 +204,7 @@ Block: TypeAlias = (
 # --- the document ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Meta:
+class Meta(Struct, frozen=True):
     """Masthead and catalogue data from the front matter."""
 
     title: str
@@ -249,8 +227,7 @@ class Meta:
     job: str = ""  # the UN's job number ("20-15807 (C)"), printed in the first page's footer
 
 
-@dataclass(frozen=True, slots=True)
-class Annex:
+class Annex(Struct, frozen=True):
     caption: tuple[Inline, ...]  # "... 的信的附件"
     title: tuple[Inline, ...]
     id: str = "annex"
@@ -258,8 +235,7 @@ class Annex:
     sections: tuple[Section, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Footnote:
+class Footnote(Struct, frozen=True):
     """The text of footnote ``number``; ``id`` (``fn3``) is its anchor."""
 
     number: int
@@ -267,8 +243,7 @@ class Footnote:
     id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Struct, frozen=True):
     id: str  # the folder name under content/, safe as a path segment
     lang: str  # BCP 47 tag of this edition's text, e.g. "zh-Hans"
     meta: Meta
@@ -334,15 +309,9 @@ def map_inline_seqs(node: Tree, fn: InlineFn) -> Tree:
     return replace(node, **changes) if changes else node
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 def field_names(cls: type) -> tuple[str, ...]:
-    """The field names of a model class, in order (``dataclasses.fields``, remembered)."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
-    return names
+    """The field names of a model class, in order."""
+    return cast("tuple[str, ...]", cls.__struct_fields__)  # type: ignore[attr-defined]
 
 
 @overload
@@ -379,8 +348,8 @@ def map_text(node: Tree, fn: Callable[[str], str]) -> Tree:
 
 
 def is_node(value: object) -> TypeGuard[Node]:
-    """Whether ``value`` is a model node (every dataclass in a tree is: the model is closed)."""
-    return hasattr(value, "__dataclass_fields__")
+    """Whether ``value`` is a model node (every record in a tree is: the model is closed)."""
+    return isinstance(value, Struct)
 
 
 def iter_inlines(node: Tree) -> Iterator[Inline]:
@@ -505,10 +474,10 @@ def _child_fields(cls: type[Node], *, inlines: bool) -> tuple[str, ...]:
     node_names = {"Node", "Block", "Inline", *(t.__name__ for t in _NODE_TYPES)}
     inline_names = {"Inline", *(t.__name__ for t in _INLINE_TYPES)}
     out = []
-    for f in fields(cls):
-        names = set(re.findall(r"\w+", str(f.type))) & node_names
+    for name in field_names(cls):
+        names = set(re.findall(r"\w+", str(cls.__annotations__[name]))) & node_names
         if names and (inlines or not names <= inline_names):
-            out.append(f.name)
+            out.append(name)
     return tuple(out)
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from docpub.errors import DocpubError
 
@@ -22,8 +23,7 @@ GLOSSARIES = PACKAGE / "glossary"
 GLOSSARY_SUFFIXES = (".tsv", ".txt")
 
 
-@dataclass(frozen=True, slots=True)
-class NewSite:
+class NewSite(Struct, frozen=True):
     root: Path
     files: tuple[str, ...]  # relative paths, sorted
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from docpub.config import SiteConfig
 from docpub.inputs import SiteInputs
@@ -55,8 +56,7 @@ Shows = Literal["all", "recent", "year", "citing"]
 When = Literal["all", "converted", "source", "pdf", "base_url", "review"]
 
 
-@dataclass(frozen=True, slots=True)
-class Shared:
+class Shared(Struct, frozen=True):
     """What every job of a build receives: the config, the edge's inputs, the options.
 
     Every job carries it, so it is pickled once per build (with the digest of its bytes) and a
@@ -97,8 +97,7 @@ def _shared_from(key: str, blob: bytes) -> Shared:
 
 # --- the table ----------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class KindDef:
+class KindDef(Struct, frozen=True):
     scope: Scope
     path: str  # "{tag}", "{doc}" and "{item}" are filled in
     render: str  # its render function's name in ``docpub.render`` (see ``renderer``)

@@ -14,16 +14,16 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from hashlib import blake2b
+
+from msgspec import Struct, field
 
 from docpub.facts import StoredFacts
 from docpub.inputs import EditionSpec, digest, feed, hasher, versions
 from docpub.pages import KINDS, Items, KindDef, PageKind, Shared
 
 
-@dataclass(frozen=True, slots=True)
-class DocSource:
+class DocSource(Struct, frozen=True):
     """What planning knows of one loaded document (its model stays in the store)."""
 
     id: str
@@ -35,8 +35,7 @@ class DocSource:
     date: str = ""  # its date, ISO 8601 (the archive's pages by year read it)
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(Struct, frozen=True):
     """Which documents the listings of a build show, by id (``KindDef.shows``): the newest (a
     home's), each year's ("2021" -> ids), and those citing each cited symbol (symbol -> ids).
     A listing job reads the facts of only those its pages show."""
@@ -65,8 +64,7 @@ def links_of(doc: DocSource, published: Mapping[str, str]) -> tuple[tuple[str, s
     return tuple((s, published[s]) for s in doc.cites if s in published)
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(Struct, frozen=True):
     """One file of the site: what it is, where it goes, and the key of its inputs."""
 
     kind: PageKind

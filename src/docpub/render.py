@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
+
+from msgspec import Struct, field
 
 from docpub.archive import CorpusCitation, Published, corpus_citations, newest_first
 from docpub.config import Edition, SiteConfig
@@ -137,8 +138,7 @@ class Page:
                         og_type="article")
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(Struct, frozen=True):
     """A listing output being rendered: its edition, and the facts of every document.
 
     ``facts`` are light (no citations, no first words), so a listing of titles holds little

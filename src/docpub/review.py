@@ -4,7 +4,7 @@ OpenCC is right most of the time and silently wrong the rest, mostly on
 characters with several Traditional forms (并 -> 並/併, 里 -> 里/裏). The review
 lists every such character with its context before and after conversion, and
 every glossary hit with the entry that produced it, so an editor can read a
-short table instead of the whole edition. The site renders the same dataclasses
+short table instead of the whole edition. The site renders the same records
 as an HTML page.
 """
 
@@ -14,8 +14,9 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from msgspec import Struct
 
 from docpub.model import (
     Annex,
@@ -58,8 +59,7 @@ class GlossaryHit(NamedTuple):
     source: str = ""  # the entry's source column, with its context in brackets
 
 
-@dataclass(frozen=True, slots=True)
-class FormUse:
+class FormUse(Struct, frozen=True):
     """A character form the edition prints in place of OpenCC's (Hong Kong's 說 for 説)."""
 
     opencc: str
@@ -69,8 +69,7 @@ class FormUse:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(Struct, frozen=True):
     document: str
     edition: str
     ambiguous: tuple[AmbiguousUse, ...]

@@ -21,13 +21,13 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
+from msgspec import Struct
 
 from docpub.config import CONFIG_NAME, SiteConfig, load_config
 from docpub.errors import DocpubError, ManyErrors, printable
@@ -63,8 +63,7 @@ RELOAD_JS = """\
 """
 
 
-@dataclass(frozen=True, slots=True)
-class ServeOptions:
+class ServeOptions(Struct, frozen=True):
     host: str = "127.0.0.1"
     port: int = 8000
     pdf: bool = False

@@ -21,9 +21,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub import __version__
 from docpub.cache import Placed, Store, cache_folder, open_store, read_kept, search_cache_folder
@@ -63,8 +65,7 @@ from docpub.work import importing
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
 
-@dataclass(frozen=True, slots=True)
-class BuildReport:
+class BuildReport(Struct, frozen=True):
     out: Path
     documents: int
     editions: int

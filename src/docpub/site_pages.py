@@ -8,7 +8,9 @@ none touches the disk. Paths are the site's addresses: ``<edition>/<doc-id>/inde
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.archive import CorpusCitation, cited_index, newest_first
 from docpub.config import Edition, SiteConfig
@@ -18,8 +20,7 @@ from docpub.writers.feeds import FeedEntry, PageSet, atom_feed, robots_txt, site
 from docpub.writers.html import Alternate, ArchiveYear, Crumb, HtmlWriter, IndexEntry, Nav
 
 
-@dataclass(frozen=True, slots=True)
-class EditionContext:
+class EditionContext(Struct, frozen=True):
     """What every page of one edition shares: the writer with its titles, the UI labels."""
 
     edition: Edition

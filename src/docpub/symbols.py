@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from docpub.config import UrlTemplates
 from docpub.model import CitationKind
@@ -20,8 +21,7 @@ _SP = r"[ \t\u00a0\u3000]*"
 _SUFFIX = r"(?P<sfx>(?:/(?:Add|Corr|Rev)\.\d+)*)"
 
 
-@dataclass(frozen=True, slots=True)
-class Symbol:
+class Symbol(Struct, frozen=True):
     """A parsed UN document symbol.
 
     ``number`` is the serial part as written in the symbol (``2512``, ``68/268``,

@@ -14,9 +14,10 @@ import sys
 import tomllib
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from docpub.errors import DocpubError
 from docpub.files import control_character, read_regular_text
@@ -29,8 +30,7 @@ STATIC = "static"
 LABELS_NAME = "labels.toml"  # the UI strings, a theme file like the templates
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(Struct, frozen=True):
     """A search path of theme folders: the site's own first (it may not exist), the default last."""
 
     folders: tuple[Path, ...]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import yaml
+from msgspec.structs import replace
 
 from docpub.errors import DocpubError, Problem, did_you_mean, raise_problems
 from docpub.files import control_character

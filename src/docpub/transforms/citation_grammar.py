@@ -13,7 +13,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from docpub.symbols import Symbol, iter_symbols, parse_symbol
 
@@ -52,8 +53,7 @@ _SENTENCE_END = "。！？；!?;\n"
 _SENTENCE_ENDS = re.compile(f"[{re.escape(_SENTENCE_END)}]")
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(Struct, frozen=True):
     """A citation found in a string: ``text[start:end]`` is the span to link.
 
     ``pinpoint`` is the paragraph cited (``第3(a)段`` -> ``3(a)``), "" for the whole document.

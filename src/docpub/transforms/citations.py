@@ -15,8 +15,10 @@ rule.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
 from typing import Any, TypeVar, overload
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.config import UrlTemplates
 from docpub.model import (
@@ -49,8 +51,7 @@ from docpub.transforms.dates import Dating, date_years, dated_ends, document_yea
 # --- the transform ------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(Struct, frozen=True):
     urls: UrlTemplates
     overrides: dict[str, str]
     dating: Dating
@@ -172,8 +173,7 @@ def link_citations(doc: Document, *, urls: UrlTemplates) -> Document:
 # --- the list of cited documents ---------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CitedDocument:
+class CitedDocument(Struct, frozen=True):
     """One cited document with where it is cited.
 
     ``paragraph_ids`` are the anchors of the citing paragraphs; a citation in a

@@ -24,7 +24,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from docpub.model import Meta
 
@@ -76,8 +77,7 @@ def nearest_year(month: int, day: int, start: dt.date, end: dt.date) -> int | No
     return min(candidates, key=lambda d: (distance(d), abs(d.year - start.year), d.year)).year
 
 
-@dataclass(frozen=True, slots=True)
-class Dating:
+class Dating(Struct, frozen=True):
     """What a date written without its year is dated against: see the module docstring."""
 
     period: tuple[dt.date, dt.date] | None

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import opencc
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.config import Edition
 from docpub.inputs import check_opencc_config
@@ -252,8 +253,7 @@ def corner_quotes(s: str) -> str:
 # --- documents and labels --------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Conversion:
+class Conversion(Struct, frozen=True):
     """A converted document and how each of its strings was cut, so a review needs no second pass."""
 
     document: Document

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from msgspec import Struct
 
 from docpub.config import CONFIG_NAME, line_containing
 from docpub.errors import DocpubError, Problem
@@ -36,8 +37,7 @@ _NOT_HAN = re.compile(f"[^{HAN_CHARS}]")
 _SOURCE = re.compile(r"(?:\[(?P<before>[^\[\]]*)\])?(?P<term>[^\[\]]*)(?:\[(?P<after>[^\[\]]*)\])?")
 
 
-@dataclass(frozen=True, slots=True)
-class GlossaryEntry:
+class GlossaryEntry(Struct, frozen=True):
     term: str  # the Simplified text replaced
     target: str  # as written in the file
     reason: str  # why the entry exists, for editors
@@ -58,8 +58,7 @@ class GlossaryEntry:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class FormEntry:
+class FormEntry(Struct, frozen=True):
     source: str  # one character, as OpenCC prints it
     target: str  # one character, as the edition prints it
     reason: str
@@ -172,8 +171,7 @@ def missing_reasons(entries: tuple[GlossaryEntry, ...] | tuple[FormEntry, ...]) 
 # --- matching ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(Struct, frozen=True):
     start: int
     end: int
     target: str  # as printed

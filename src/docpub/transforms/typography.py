@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from docpub.model import Document, Inline, Text, map_inline_seqs, plain_text
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
-@dataclass(frozen=True, slots=True)
-class PageSet:
+class PageSet(Struct, frozen=True):
     """One page in every edition: (edition tag, path from the site root) pairs."""
 
     paths: tuple[tuple[str, str], ...]
@@ -27,8 +27,7 @@ class PageSet:
     lastmod: str = ""  # ISO date of the content, when it has one
 
 
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
+class FeedEntry(Struct, frozen=True):
     title: str
     path: str  # from the site root
     date: str  # ISO date

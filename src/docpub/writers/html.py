@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
+
+from msgspec import Struct
 
 from docpub.archive import CitedEntry, CorpusCitation, by_month
 from docpub.config import Edition
@@ -56,8 +57,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December")
 
 
-@dataclass(frozen=True, slots=True)
-class Alternate:
+class Alternate(Struct, frozen=True):
     """One entry of the language switcher and of the hreflang links."""
 
     tag: str
@@ -67,8 +67,7 @@ class Alternate:
     path: str = ""  # the same page from the site root, for absolute links
 
 
-@dataclass(frozen=True, slots=True)
-class Crumb:
+class Crumb(Struct, frozen=True):
     """One step of the breadcrumbs; the current page has no href."""
 
     label: str
@@ -79,8 +78,7 @@ class Crumb:
 _OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "zh-Hant-TW": "zh_TW", "zh-Hant-HK": "zh_HK"}
 
 
-@dataclass(frozen=True, slots=True)
-class Nav:
+class Nav(Struct, frozen=True):
     edition: Edition
     root: str  # prefix from this page to the site root ("../../", "" or the base URL)
     alternates: tuple[Alternate, ...]
@@ -130,8 +128,7 @@ class Nav:
         return self.alternates[0] if self.alternates else None
 
 
-@dataclass(frozen=True, slots=True)
-class IndexEntry:
+class IndexEntry(Struct, frozen=True):
     doc_id: str
     title: str
     title_en: str
@@ -141,8 +138,7 @@ class IndexEntry:
     kind: str = ""  # what the document is (a DocumentKind: letter, resolution ...)
 
 
-@dataclass(frozen=True, slots=True)
-class ArchiveYear:
+class ArchiveYear(Struct, frozen=True):
     """A year of the archive as its pages list it: its documents' count and its page."""
 
     year: int
@@ -166,8 +162,7 @@ class CitedLike(Protocol):
     def paragraph_ids(self) -> Sequence[str]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(Struct, frozen=True):
     """Where a paragraph sits, for the back-links of the citations page."""
 
     id: str
@@ -175,8 +170,7 @@ class Place:
     section: str  # title of the innermost section holding it, "" for none
 
 
-@dataclass(frozen=True, slots=True)
-class KindGroup:
+class KindGroup(Struct, frozen=True):
     kind: str
     items: tuple[Any, ...]  # CitedLike on a document's page, CorpusCitation on the archive's
 

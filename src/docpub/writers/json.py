@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any
+
+from msgspec import Struct
 
 from docpub.model import Document, Meta
 from docpub.transforms.citations import collect_citations
@@ -32,21 +33,21 @@ def _value(value: Any) -> Any:
         return [_value(x) for x in value]
     if isinstance(value, Meta):
         return _meta(value)
-    if is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, Struct):
         return _node(value)
     return value
 
 
 def _node(node: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"type": _type_name(node)}
-    for f in fields(node):
-        if f.name not in _OMITTED:
-            out[f.name] = _value(getattr(node, f.name))
+    for name in node.__struct_fields__:
+        if name not in _OMITTED:
+            out[name] = _value(getattr(node, name))
     return out
 
 
 def _meta(meta: Meta) -> dict[str, Any]:
-    out = {f.name: _value(getattr(meta, f.name)) for f in fields(meta)}
+    out = {name: _value(getattr(meta, name)) for name in meta.__struct_fields__}
     out["links"] = [{"symbol": s, "url": u} for s, u in meta.links]
     return out
 

@@ -8,9 +8,10 @@ which must escape too), so content can never inject markup.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from docpub.model import (
     Block,
@@ -65,8 +66,7 @@ def safe_url(url: str) -> str:
     return url if head.lower().startswith(_SAFE_SCHEMES) else "#"
 
 
-@dataclass(frozen=True, slots=True)
-class NodeRenderer:
+class NodeRenderer(Struct, frozen=True):
     """Renders inlines and blocks; ``text`` turns a prose string into safe HTML."""
 
     text: TextFn = _escape_text

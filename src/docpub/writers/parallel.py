@@ -7,10 +7,10 @@ same shape; walking them side by side pairs each unit with its conversion.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal, cast
 
 from markupsafe import Markup
+from msgspec import Struct
 
 from docpub.model import (
     Annex,
@@ -31,8 +31,7 @@ from docpub.writers.nodes import NodeRenderer
 RowKind = Literal["title", "heading", "paragraph", "block"]
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(Struct, frozen=True):
     kind: RowKind
     anchor: str  # the id of the unit on the document page ("" when it has none)
     level: int  # heading level; 0 for other rows

@@ -13,12 +13,14 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.writers import libraries  # noqa: F401  WeasyPrint's libraries opened by soname (see there)
 
@@ -187,8 +189,7 @@ def _default_labels(tag: str) -> dict[str, str]:
     return dict(_LABELS_HANT if tag.startswith("zh-Hant") else _LABELS_HANS)
 
 
-@dataclass(frozen=True, slots=True)
-class TocEntry:
+class TocEntry(Struct, frozen=True):
     level: int
     id: str
     title: Markup

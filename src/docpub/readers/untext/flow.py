@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from statistics import median
+
+from msgspec import Struct
 
 from docpub.model import Signature
 from docpub.readers.linebreaks import unwrap
@@ -37,8 +38,7 @@ _REGION_HINTS = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(Struct, frozen=True):
     """A paragraph or heading candidate, its text already repaired."""
 
     line: int
@@ -46,8 +46,7 @@ class Piece:
     after_break: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class HeadingLine:
+class HeadingLine(Struct, frozen=True):
     """A line taken as a heading, at the level its neighbours give it."""
 
     line: int

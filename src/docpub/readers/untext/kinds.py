@@ -11,8 +11,10 @@ numbered paragraphs. Every guess is reported with its line, like the letter read
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.errors import DocpubError
 from docpub.model import Block, Document, DocumentKind, Meta, Paragraph, Text
@@ -35,8 +37,7 @@ _NUMBER = re.compile(r"(\d{1,3})[.．]\s*")
 _LABEL = re.compile(r"[(（](?:[a-z]{1,2}|[ivx]{1,6})[)）]")
 
 
-@dataclass(frozen=True, slots=True)
-class _Para:
+class _Para(Struct, frozen=True):
     line: int
     text: str
 

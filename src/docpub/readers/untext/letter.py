@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from docpub.model import Signature, Text
 from docpub.readers.untext.flow import SIGNED, Item, Piece, flow, heading_like
@@ -16,8 +17,7 @@ _DATED_TITLE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.*的信"
 _SIGNER_MAX = 30
 
 
-@dataclass(frozen=True, slots=True)
-class AnnexParts:
+class AnnexParts(Struct, frozen=True):
     caption: Piece
     title: Piece | None
     items: list[Item]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from docpub.readers.linebreaks import unwrap
 from docpub.readers.untext.report import Log
@@ -36,8 +37,7 @@ _GAP = re.compile(rf"(?<={_HAN})[ \t\u00a0]+(?={_LATIN})|(?<={_LATIN})[ \t\u00a0
 _Line = tuple[int, str]  # (line number, stripped text)
 
 
-@dataclass(frozen=True, slots=True)
-class TextBlock:
+class TextBlock(Struct, frozen=True):
     """Consecutive non-blank input lines."""
 
     line: int

@@ -4,10 +4,12 @@ signer, and the presidency and period named in the annex title."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from docpub.errors import DocpubError
 from docpub.model import Document, Meta, Signature, Text
@@ -37,8 +39,7 @@ _PRESIDENCY = re.compile(r"^(.+?)担任安全理事会(?:轮值)?主席")
 _ENGLISH_FIELDS = (("title_en", "title"), ("author_en", "author"), ("annex_title_en", "annex"))
 
 
-@dataclass(frozen=True, slots=True)
-class Masthead:
+class Masthead(Struct, frozen=True):
     distribution: str = ""
     date: date | None = None
     original_language: str = ""

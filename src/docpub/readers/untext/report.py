@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class Note:
+
+class Note(Struct, frozen=True):
     line: int  # 1-based line of the input
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class ImportReport:
+class ImportReport(Struct, frozen=True):
     repairs: tuple[Note, ...] = ()
     unsure: tuple[Note, ...] = ()
     missing: tuple[str, ...] = ()  # Meta fields the text cannot give, e.g. "title_en"
