@@ -164,16 +164,22 @@ def test_braces_written_twice_are_text(tmp_path: Path) -> None:
     assert load_config(tmp_path).urls.document == "https://x.org/{{x}}/{symbol}"
 
 
+@pytest.mark.parametrize("key", ["recent", "max_cited", "max_content_kib", "max_image_kib"])
 @pytest.mark.parametrize("value", ["0", "-3", '"20"', "true", "2.5"])
-def test_the_count_of_newest_documents_must_be_a_positive_whole_number(tmp_path: Path, value: str) -> None:
-    write(tmp_path, f'[site]\ntitle = "x"\nrecent = {value}\n')
+def test_counts_and_limits_must_be_positive_whole_numbers(tmp_path: Path, key: str, value: str) -> None:
+    write(tmp_path, f'[site]\ntitle = "x"\n{key} = {value}\n')
     with pytest.raises(DocpubError) as info:
         load_config(tmp_path)
     problem = info.value.problem
     assert problem.file.endswith("docpub.toml") and problem.line == 3
-    assert "'site.recent' must be a positive whole number" in problem.reason
+    assert f"'site.{key}' must be a positive whole number" in problem.reason
 
 
 def test_the_count_of_newest_documents_defaults_to_twenty(tmp_path: Path) -> None:
     assert load_config(tmp_path).recent == 20
     assert load_config(write(tmp_path, "[site]\nrecent = 5\n")).recent == 5
+
+
+def test_the_documents_a_file_may_cite_default_to_two_thousand(tmp_path: Path) -> None:
+    assert load_config(tmp_path).max_cited == 2000
+    assert load_config(write(tmp_path, "[site]\nmax_cited = 300\n")).max_cited == 300

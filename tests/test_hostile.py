@@ -331,3 +331,41 @@ def test_values_nested_hundreds_deep_are_one_error_line(tmp_path: Path, where: s
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-500:]
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(f"docpub: {path}") and reason in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _citing(count: int) -> str:
+    """A content file citing resolution 2512 (2020) and ``count`` letters, these on one line."""
+    return MINIMAL + "\n另见：\n\n" + "、".join(f"S/2020/{n}" for n in range(1, count + 1)) + "。\n"
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_file_citing_more_documents_than_the_limit_is_one_error_line(tmp_path: Path, command: str,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Every document cited has a page in every edition: 40 KB of symbols made 12,000 pages (a
+    file at the size limit, half a million). Past ``site.max_cited`` (2,000) different documents,
+    the file is refused at the line of the first one too many, before anything renders."""
+    text = _citing(2001)  # 2,002 different documents, the resolution first
+    site = make_site(tmp_path / "s", {"test-doc": text})
+    doc = site / "content" / "test-doc" / "zh-Hans.md"
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if x.startswith("S/2020/1、"))
+    args = ["check", str(site)] if command == "check" else ["build", str(site), "--out", str(tmp_path / "out")]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    err = (captured.err if command == "build" else captured.out).strip().splitlines()
+    assert err[0].removeprefix("docpub: ") == (
+        f"{doc}:{line}: error: cites more than 2000 different documents (S/2020/2000 is one too many): each has a "
+        "page in every edition (raise site.max_cited in docpub.toml to build it)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_limit_of_documents_cited_is_the_sites_to_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = (Path(__file__).parent.parent / "docpub.toml").read_text(encoding="utf-8")
+    site = make_site(tmp_path / "s", {"test-doc": _citing(4), "other": MINIMAL.replace("测试文件", "另一文件")},
+                     config=config.replace("[site]\n", "[site]\nmax_cited = 4\n", 1))
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "--no-search"]) == 1
+    assert "S/2020/4 is one too many" in capsys.readouterr().err
+    (site / "docpub.toml").write_text(config.replace("[site]\n", "[site]\nmax_cited = 5\n", 1), encoding="utf-8")
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "--no-search"]) == 0
+    pages = {p.name for p in (out / "zh-Hant" / "citations").iterdir()} - {"index.html"}
+    assert pages == {"s-res-2512-2020.html", *(f"s-2020-{n}.html" for n in range(1, 5))}

@@ -69,6 +69,10 @@ class SiteConfig(Struct, frozen=True):
     max_image_kib: int = 5120
     # The newest documents a home lists; every document is on the page of its year.
     recent: int = 20
+    # A content file citing more different documents is refused: each one cited has a page in
+    # every edition, so a few bytes of symbols would make pages by the thousand. A year's
+    # report of the Security Council cites some hundreds.
+    max_cited: int = 2000
 
     @property
     def content_path(self) -> Path:
@@ -95,8 +99,8 @@ class SiteConfig(Struct, frozen=True):
 
 
 _SITE_KEYS = {"title", "title_en", "source_lang", "content_dir", "templates_dir", "max_content_kib", "max_image_kib",
-              "base_url", "recent"}
-_LIMIT_KEYS = ("max_content_kib", "max_image_kib", "recent")
+              "base_url", "recent", "max_cited"}
+_LIMIT_KEYS = ("max_content_kib", "max_image_kib", "recent", "max_cited")
 # An absolute http(s) address of a folder: no query, no fragment, no spaces or quotes.
 _BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 _EDITION_KEYS = {"tag", "label", "opencc", "glossaries", "forms", "font_serif", "font_sans", "quotes",

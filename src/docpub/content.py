@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from docpub.config import SiteConfig
 from docpub.errors import DocpubError, Problem
-from docpub.files import check_name, check_within
+from docpub.files import check_name, check_within, read_regular
 
 if TYPE_CHECKING:  # the model's side is loaded when a file is read, not to find the files
     from docpub.model import Document
@@ -93,7 +93,30 @@ def load_document(path: Path, config: SiteConfig, seen: dict[str, str], *,
     check_doc_id(doc.id, path)
     check_unique(doc.id, path, seen)
     document_images(doc, max_bytes=config.max_image_kib * 1024)
-    return link_citations(doc, urls=config.urls)
+    linked = link_citations(doc, urls=config.urls)
+    check_cited(linked, path, config)
+    return linked
+
+
+def check_cited(doc: Document, path: Path, config: SiteConfig) -> None:
+    """At most ``site.max_cited`` different documents cited by one content file: each has a
+    page in every edition. Over the limit, an error at the line of the first one too many."""
+    from docpub.model import Citation, iter_inlines, plain_text
+
+    seen: set[str] = set()
+    for x in iter_inlines(doc):
+        if isinstance(x, Citation) and x.symbol not in seen:
+            seen.add(x.symbol)
+            if len(seen) > config.max_cited:
+                written = plain_text(x.children)
+                try:
+                    lines = read_regular(path, what="content file").decode("utf-8", "replace").splitlines()
+                except DocpubError:  # (the line is a courtesy; the reason is what matters)
+                    lines = []
+                line = next((n for n, text in enumerate(lines, 1) if written and written in text), None)
+                raise DocpubError(str(path), line, f"cites more than {config.max_cited} different documents "
+                                  f"({x.symbol} is one too many): each has a page in every edition "
+                                  "(raise site.max_cited in docpub.toml to build it)")
 
 
 def check_inside(path: Path, config: SiteConfig, *, site: Path | None = None) -> None:

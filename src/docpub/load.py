@@ -27,7 +27,7 @@ from pathlib import Path
 
 from docpub.cache import RACY_NS, Store, json_parts, read_kept_json, write_kept
 from docpub.config import SiteConfig
-from docpub.content import InsideCheck, check_doc_id, check_size, check_unique, discover
+from docpub.content import InsideCheck, check_cited, check_doc_id, check_size, check_unique, discover
 from docpub.errors import DocpubError
 from docpub.files import read_regular
 from docpub.inputs import digest
@@ -164,6 +164,7 @@ def parse(config: SiteConfig, path: Path) -> tuple[bytes, Summary]:
     doc = read_document(path, config)
     check_doc_id(doc.id, path)
     doc = link_citations(doc, urls=config.urls)
+    check_cited(doc, path, config)
     cites = tuple(sorted({x.symbol for x in iter_inlines(doc) if isinstance(x, Citation)}))
     parsed = parse_symbol(doc.meta.symbol) if doc.meta.symbol else None
     summary = (doc.id, tuple(image_sources(doc)), cites, parsed.canonical if parsed is not None else "",
