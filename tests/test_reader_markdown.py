@@ -398,6 +398,14 @@ def test_all_problems_of_a_file_in_line_order() -> None:
     ])
 
 
+def test_a_front_matter_key_that_is_a_list_or_mapping_is_named_so() -> None:
+    text = "---\ntitle: t\n? [a, b]\n: c\n{x: 1}: d\ndate: 2020-01-01\n---\n正文。\n"
+    assert_problems(problems_of(text), [
+        (3, "a front matter key is a name (title:), not a list"),
+        (5, "a front matter key is a name (title:), not a mapping"),
+    ])
+
+
 def test_every_front_matter_mistake_is_reported() -> None:
     text = ("---\n"
             "title: 2020\n"  # 2

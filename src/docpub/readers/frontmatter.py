@@ -190,11 +190,17 @@ def _yaml_error_line(e: yaml.MarkedYAMLError) -> int:
     return mark.line + 2 if mark else 1
 
 
+_NODE_KINDS = {yaml.SequenceNode: "list", yaml.MappingNode: "mapping"}
+
+
 def _yaml_entries(loader: yaml.SafeLoader, root: yaml.MappingNode, report: _Report) -> _Entries:
     out: _Entries = {}
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 2
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key_node, yaml.ScalarNode):  # (``? [a, b]`` or ``{a: 1}: x``)
+            report.add(line, f"a front matter key is a name (title:), not a {_NODE_KINDS.get(type(key_node), 'value')}")
+            continue
+        key = key_node.value
         if key not in FRONT_MATTER_KEYS:
             hint = did_you_mean(str(key), FRONT_MATTER_KEYS)
             report.add(line, f"unknown front matter key {_shown(key)}{hint}")
