@@ -154,6 +154,17 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
+@pytest.mark.parametrize(("port", "reason"), [("70000", "a port is a number from 0 to 65535"),
+                                            ("-1", "a port is a number from 0 to 65535"), ("x", "not a number: 'x'")])
+def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str, reason: str) -> None:
+    # It went as far as binding, which raised OverflowError: a traceback.
+    site = make_site(tmp_path / "s")
+    proc = subprocess.run([sys.executable, "-m", "docpub", "serve", str(site), "--port", port],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines()[-1] == f"docpub serve: error: argument --port: {reason}"
+
+
 def test_check_reports_all_problems_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(tmp_path / "s", {
         "a": "---\ndate: 2021-03-01\n---\n\n文。\n",

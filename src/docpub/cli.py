@@ -53,6 +53,16 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _port(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 0 to 65535")
+    return n
+
+
 def _cmd_model(args: argparse.Namespace) -> int:
     from docpub.config import find_site_root, load_config
     from docpub.content import check_size, read_document
@@ -179,7 +189,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload pages on change")
     s.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
-    s.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
+    s.add_argument("--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
     s.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--pdf", action="store_true", help="build the PDFs too (slower rebuilds)")
     s.set_defaults(func=_cmd_serve)
