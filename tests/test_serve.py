@@ -8,6 +8,7 @@ import queue
 import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
@@ -327,3 +329,27 @@ def test_search_works_on_the_served_site_and_follows_edits(served: tuple[Served,
     finally:
         close()
     assert search("维和特派团") == [server.base + "zh-Hans/test-doc/index.html"]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_path_no_file_can_have_is_not_found_not_a_traceback(tmp_path: Path, method: str) -> None:
+    # A NUL (%00), a name over 255 bytes, a path over 4,096 and an escaped surrogate made
+    # opening the file raise: the server printed its traceback and answered nothing.
+    server = Served(make_site(tmp_path / "s"))
+    try:
+        for path in ["a%00b.html", "zh-Hans/%00", "b" * 300 + ".html", "x/" * 2100, "%ed%a0%80.html"]:
+            request = urllib.request.Request(server.base + path, method=method)
+            with pytest.raises(urllib.error.HTTPError) as info:
+                urllib.request.urlopen(request, timeout=10)
+            assert info.value.code == 404, path
+        assert server.get("zh-Hans/test-doc/")[0] == 200
+        # A browser that goes away mid-request (its connection reset) is not an error either.
+        where = urlsplit(server.base)
+        with socket.create_connection((where.hostname, where.port)) as conn:
+            conn.sendall(b"GET /zh-Hans/te")
+            time.sleep(0.5)  # (the server is reading the request line)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.5)
+    finally:
+        assert server.stop() == 0
+    assert not any("Traceback" in line or "failed" in line for line in server.err), server.err

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import os
 import queue
 import shutil
 import signal
@@ -142,7 +143,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         else:
             self._page(path)
 
+    def send_head(self) -> Any:
+        if not _possible(self.translate_path(self.path)):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
     def _page(self, path: str) -> None:
+        if not _possible(self.translate_path(self.path)):
+            self.send_error(404)
+            return
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             if not path.endswith("/"):
@@ -202,8 +212,26 @@ _ERROR_PAGE = """<!DOCTYPE html>
 """
 
 
+def _possible(local: str) -> bool:
+    """Whether a file could have the name ``local`` (a request's path in the output): a NUL, a
+    name over 255 bytes or a path over 4,096, which no file has, would make opening it raise."""
+    try:
+        raw = os.fsencode(local)
+    except UnicodeError:  # (a surrogate the request's %-escapes made)
+        return False
+    return b"\0" not in raw and len(raw) < 4096 and all(len(part) <= 255 for part in raw.split(b"/"))
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request that failed: a browser that went away mid-answer (a page left while it
+        loads) is no error; anything else is one line, not the server's traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError):
+            return
+        print(f"docpub: serving a request failed: {printable(repr(exc))}", file=sys.stderr)
 
 
 def watched_paths(config: SiteConfig) -> tuple[list[Path], list[Path]]:
