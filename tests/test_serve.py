@@ -353,3 +353,28 @@ def test_a_path_no_file_can_have_is_not_found_not_a_traceback(tmp_path: Path, me
     finally:
         assert server.stop() == 0
     assert not any("Traceback" in line or "failed" in line for line in server.err), server.err
+
+
+def test_requests_for_another_name_are_refused(tmp_path: Path) -> None:
+    # A page of another site can make its own name resolve to 127.0.0.1 (DNS rebinding) and then
+    # read the preview from the reader's browser: its requests carry its name. Served on this
+    # machine's loopback, only requests for a loopback name or address are answered.
+    server = Served(make_site(tmp_path / "s"))
+    where = urlsplit(server.base)
+    try:
+        for host, status in [(f"127.0.0.1:{where.port}", 200), (f"localhost:{where.port}", 200),
+                             (f"[::1]:{where.port}", 200), (f"evil.example:{where.port}", 403),
+                             ("evil.example", 403), ("127.0.0.1.evil.example", 403), ("[zz", 403)]:
+            for method, path in [("GET", "/zh-Hans/test-doc/"), ("HEAD", "/static/site.css"),
+                                 ("GET", "/__docpub__/reload.js"), ("GET", "/__docpub__/events")]:
+                conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+                try:
+                    conn.request(method, path, headers={"Host": host})
+                    response = conn.getresponse()
+                    assert response.status == status, (host, method, path)
+                    if status == 403 and method == "GET":
+                        assert b"answers requests for localhost only" in response.read()
+                finally:
+                    conn.close()
+    finally:
+        assert server.stop() == 0

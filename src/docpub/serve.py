@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import ipaddress
 import json
 import os
 import queue
@@ -24,7 +25,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
@@ -136,7 +137,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
-        if path == EVENTS:
+        if not self._asked_for_by_name():
+            self._refuse()
+        elif path == EVENTS:
             self._events()
         elif path == SCRIPT:
             self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode("utf-8"))
@@ -144,10 +147,41 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._page(path)
 
     def send_head(self) -> Any:
+        if not self._asked_for_by_name():
+            self._refuse()
+            return None
         if not _possible(self.translate_path(self.path)):
             self.send_error(404)
             return None
         return super().send_head()
+
+    def _asked_for_by_name(self) -> bool:
+        """Whether the request names this server as its own address: on this machine's loopback
+        (the default), by a loopback name or address. A page of another site whose name it makes
+        resolve to 127.0.0.1 (DNS rebinding) would otherwise read the site being previewed; its
+        requests carry that site's name."""
+        try:
+            bound = cast("tuple[str, int]", self.server.server_address)[0]
+            if not ipaddress.ip_address(bound).is_loopback:
+                return True  # (served to the network on purpose: any name may lead here)
+        except ValueError:
+            return True
+        host = self.headers.get("Host")
+        if host is None:  # (a client of HTTP/1.0, not a browser)
+            return True
+        try:
+            name = urlsplit("//" + host).hostname or ""
+        except ValueError:
+            return False
+        if name == "localhost" or name.endswith(".localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return False
+
+    def _refuse(self) -> None:
+        self.send_error(403, "docpub serve answers requests for localhost only")
 
     def _page(self, path: str) -> None:
         if not _possible(self.translate_path(self.path)):
