@@ -3,6 +3,7 @@ and a progress bar only on a terminal."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pty
 import re
@@ -328,3 +329,22 @@ def test_a_content_error_found_by_a_worker_is_one_line(tmp_path: Path, capsys: p
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(site / "content" / "second" / "zh-Hans.md") in err[0] and "date" in err[0]
     assert not out.exists()
+
+
+def test_no_worker_outlives_the_build(tmp_path: Path) -> None:
+    # The workers were let go before publishing, told to stop by the pool's thread; `docpub`
+    # ends at once (os._exit), and when it ended before that thread had told them, they waited
+    # for a job for ever, holding the pipe they inherited: `docpub build | tee log` never ended.
+    site = make_site(tmp_path / "s", {"first": MINIMAL, "second": SECOND})
+    doc = site / "content" / "second" / "zh-Hans.md"
+    text = doc.read_text(encoding="utf-8")
+    for n in range(10):  # cold, then edits: a small site publishes at once
+        doc.write_text(text.replace("第二份测试文件", f"第二份测试文件{n}"), encoding="utf-8")
+        assert main(["build", str(site), "--out", str(tmp_path / "out"), "-j", "2", "--no-pdf", "--no-search"]) == 0
+        assert multiprocessing.active_children() == []
+    for n in range(3):  # through the command, its output read to its end
+        doc.write_text(text.replace("第二份测试文件", f"第二份改过的测试文件{n}"), encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "docpub", "build", str(site), "--out", str(tmp_path / "out"),
+                                 "-j", "2", "--no-pdf", "--no-search"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, _ = proc.communicate(timeout=60)  # (its end of file comes once no process holds the pipe)
+        assert proc.returncode == 0 and b"rendered" in out

@@ -35,9 +35,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if jobs > cores and not args.scheduler:  # (build() keeps to the cores: this says so)
         print(f"docpub: -j {jobs}: this machine lets docpub use {cores} core(s); "
               f"building on {cores} process(es)", file=sys.stderr)
-    with progress_bar(sys.stderr) as progress:
-        report = build(config, out, pdf=not args.no_pdf, use_cache=not args.no_cache, jobs=jobs,
-                       scheduler=args.scheduler or "", progress=progress, search=not args.no_search)
+    try:
+        with progress_bar(sys.stderr) as progress:
+            report = build(config, out, pdf=not args.no_pdf, use_cache=not args.no_cache, jobs=jobs,
+                           scheduler=args.scheduler or "", progress=progress, search=not args.no_search)
+    except OSError as exc:
+        if exc.filename is not None or args.debug:
+            raise
+        # A write that names no file (a full disk, say): the output and its cache were being written.
+        raise DocpubError(str(out), None, f"cannot write the site or its cache beside it: {exc.strerror or exc}; "
+                          "the previous output is unchanged") from None
     print(f"built {report.documents} document(s) in {report.editions} edition(s): "
           f"{report.files} files in {report.out} ({report.rendered} rendered, {report.reused} reused)")
     return 0

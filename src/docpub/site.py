@@ -517,6 +517,7 @@ class _LazyPool(Executor):
         self._modules = ["docpub.execute"]  # what the workers start with
         self._warm: Shared | None = None
         self._warmed = False  # made here (``warm_here``): workers forked from here start with it
+        self._ending: threading.Thread | None = None  # the pool's thread, once released
 
     def warm(self, shared: Shared) -> None:
         """What the workers make first when they start (see the class)."""
@@ -573,11 +574,20 @@ class _LazyPool(Executor):
         """Let the workers end (once their jobs are done) without waiting for them (``shutdown``
         waits); nothing is run on the pool after this."""
         if self.pool is not None:
+            # The pool's own thread tells each worker to stop, then waits for them. The pool
+            # forgets it once shut down: kept here, for ``shutdown`` to wait for it.
+            self._ending = getattr(self.pool, "_executor_manager_thread", None)
             self.pool.shutdown(wait=False)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop the workers; with ``wait``, return once every one has ended. (A worker left
+        waiting for a job when this process ends, which it does at once, would wait for ever,
+        holding what it inherited: the pipe of a `docpub build | tee` never closed.)"""
         if self.pool is not None:
             self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        ending, self._ending = self._ending, None
+        if wait and ending is not None:
+            ending.join()
 
 
 def _ready(executor: Executor | None) -> Executor | None:
