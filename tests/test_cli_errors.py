@@ -325,3 +325,30 @@ def _review_in_process(site: Path) -> str:
     with contextlib.redirect_stdout(buffer):
         assert main(["review", str(site)]) == 0
     return buffer.getvalue()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_is_one_line_naming_the_output(tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # A write that names no file (os.write: ENOSPC) was shown as "docpub: docpub: error: ...".
+    import errno
+
+    import docpub.cache
+    import docpub.execute
+
+    def full(*args: object, **kwargs: object) -> tuple[str, str]:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    site = make_site(tmp_path / "s")
+    out = tmp_path / "out"
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "--no-search"]) == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    doc = site / "content" / "test-doc" / "zh-Hans.md"
+    doc.write_text(MINIMAL.replace("测试文件", "改过的文件"), encoding="utf-8")
+    monkeypatch.setattr(docpub.cache, "write_entry", full)
+    monkeypatch.setattr(docpub.execute, "write_entry", full)
+    capsys.readouterr()
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "--no-search", "-j", jobs]) == 1
+    assert capsys.readouterr().err == (f"docpub: {out}: error: cannot write the site or its cache beside it: "
+                                       "No space left on device; the previous output is unchanged\n")
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
