@@ -50,24 +50,23 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _jobs(value: str) -> int:
+def _whole(value: str, low: int, high: int | None, reason: str) -> int:
+    """An option's whole number from ``low`` to ``high`` (None: no bound), else a usage error."""
     try:
         n = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    if n < low or (high is not None and n > high):
+        raise argparse.ArgumentTypeError(reason)
     return n
+
+
+def _jobs(value: str) -> int:
+    return _whole(value, 1, None, "must be at least 1")
 
 
 def _port(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: '{value}'") from None
-    if not 0 <= n <= 65535:
-        raise argparse.ArgumentTypeError("a port is a number from 0 to 65535")
-    return n
+    return _whole(value, 0, 65535, "a port is a number from 0 to 65535")
 
 
 def _cmd_model(args: argparse.Namespace) -> int:

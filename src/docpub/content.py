@@ -98,9 +98,9 @@ def load_document(path: Path, config: SiteConfig, seen: dict[str, str], *,
     return linked
 
 
-def check_cited(doc: Document, path: Path, config: SiteConfig) -> None:
-    """At most ``site.max_cited`` different documents cited by one content file: each has a
-    page in every edition. Over the limit, an error at the line of the first one too many."""
+def check_cited(doc: Document, path: Path, config: SiteConfig) -> set[str]:
+    """The symbols of the documents ``doc`` cites, at most ``site.max_cited`` of them (each has a
+    page in every edition). Over the limit, an error at the line of the first one too many."""
     from docpub.model import Citation, iter_inlines, plain_text
 
     seen: set[str] = set()
@@ -117,6 +117,7 @@ def check_cited(doc: Document, path: Path, config: SiteConfig) -> None:
                 raise DocpubError(str(path), line, f"cites more than {config.max_cited} different documents "
                                   f"({x.symbol} is one too many): each has a page in every edition "
                                   "(raise site.max_cited in docpub.toml to build it)")
+    return seen
 
 
 def check_inside(path: Path, config: SiteConfig, *, site: Path | None = None) -> None:

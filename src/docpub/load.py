@@ -157,15 +157,13 @@ def parse(config: SiteConfig, path: Path) -> tuple[bytes, Summary]:
     """
     from docpub.content import read_document
     from docpub.media import image_sources
-    from docpub.model import Citation, iter_inlines
     from docpub.symbols import parse_symbol
     from docpub.transforms.citations import link_citations
 
     doc = read_document(path, config)
     check_doc_id(doc.id, path)
     doc = link_citations(doc, urls=config.urls)
-    check_cited(doc, path, config)
-    cites = tuple(sorted({x.symbol for x in iter_inlines(doc) if isinstance(x, Citation)}))
+    cites = tuple(sorted(check_cited(doc, path, config)))
     parsed = parse_symbol(doc.meta.symbol) if doc.meta.symbol else None
     summary = (doc.id, tuple(image_sources(doc)), cites, parsed.canonical if parsed is not None else "",
                doc.meta.date.isoformat())

@@ -184,10 +184,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_error(403, "docpub serve answers requests for localhost only")
 
     def _page(self, path: str) -> None:
-        if not _possible(self.translate_path(self.path)):
+        translated = self.translate_path(self.path)
+        if not _possible(translated):
             self.send_error(404)
             return
-        local = Path(self.translate_path(self.path))
+        local = Path(translated)
         if local.is_dir():
             if not path.endswith("/"):
                 self.send_response(301)
