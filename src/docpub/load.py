@@ -31,7 +31,7 @@ from docpub.content import InsideCheck, check_cited, check_doc_id, check_size, c
 from docpub.errors import DocpubError
 from docpub.files import read_regular
 from docpub.inputs import digest
-from docpub.media import check_image_sources, read_image
+from docpub.media import check_decoded, check_image_sources, read_image
 from docpub.plan import DocSource
 from docpub.work import collector_paused
 
@@ -69,7 +69,7 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
         parsed = (parse(config, p) for p, _ in todo)
     fresh = {key: _store(store, key, model, summary) for (_, key), (model, summary) in zip(todo, parsed, strict=True)}
     seen: dict[str, str] = {}
-    return tuple(_source(path, key, summary or fresh[key], config, seen)
+    return tuple(_source(path, key, summary or fresh[key], config, seen, store)
                  for path, key, summary in zip(paths, keys, summaries, strict=True))
 
 
@@ -138,13 +138,24 @@ def _cached(store: Store, key: str) -> Summary | None:
     return summary if summary is not None and store.get(model_entry(key)) is not None else None
 
 
-def _source(path: Path, key: str, summary: Summary, config: SiteConfig, seen: dict[str, str]) -> DocSource:
+def _source(path: Path, key: str, summary: Summary, config: SiteConfig, seen: dict[str, str],
+            store: Store) -> DocSource:
     doc_id, images, cites, symbol, date = summary
     check_doc_id(doc_id, path)
     check_unique(doc_id, path, seen)
+    if not images:
+        return DocSource(doc_id, str(path), key, (), cites, symbol, date)
     limit = config.max_image_kib * 1024
     files = check_image_sources(path, images, max_bytes=limit)
-    found = tuple((f.name, str(f.path), digest(read_image(f, max_bytes=limit))) for f in files)
+    read = [(f, read_image(f, max_bytes=limit)) for f in files]
+    sums = [digest(data) for _, data in read]
+    # A picture is decoded once: the store keeps a mark of each one that decoded.
+    new = {entry: picture for picture, s in zip(read, sums, strict=True)
+           if store.get(entry := f"decoded-{s}") is None}
+    check_decoded(path, new.values())
+    for entry in new:
+        store.put(entry, b"")
+    found = tuple((f.name, str(f.path), s) for (f, _), s in zip(read, sums, strict=True))
     return DocSource(doc_id, str(path), key, found, cites, symbol, date)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -36,6 +36,7 @@ IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".
 # renderer: a small file can claim 30,000 x 30,000 of them (gigabytes). A document's figure
 # has a few million; past this many, it is refused.
 MAX_IMAGE_PIXELS = 50_000_000
+DAMAGED = "cannot be read as a picture (it is damaged or cut short)"
 
 
 class MediaFile(Struct, frozen=True):
@@ -43,6 +44,7 @@ class MediaFile(Struct, frozen=True):
 
     name: str
     path: Path
+    src: str = ""  # as the content file names it
 
 
 def image_sources(doc: Document) -> list[str]:
@@ -95,7 +97,7 @@ def check_image_sources(source: Path, sources: Collection[str], *, max_bytes: in
         if reason:
             bad.append((src, reason))
         elif path is not None:
-            found.setdefault(name, MediaFile(name, path))
+            found.setdefault(name, MediaFile(name, path, src))
     if bad:
         raise_problems(_problems(source, bad))
     return list(found.values())
@@ -109,6 +111,38 @@ def read_image(image: MediaFile, *, max_bytes: int) -> bytes:
     if reason := _pixels_problem(io.BytesIO(data)):
         raise_problems([Problem(str(image.path), None, f"image {reason}")])
     return data
+
+
+def check_decoded(source: Path, pictures: Iterable[tuple[MediaFile, bytes]]) -> None:
+    """Every picture of ``pictures`` (each image and its bytes) decodes whole; one that does not is
+    an error of the content file ``source`` at the line naming it."""
+    bad = [(image.src or image.name, reason) for image, data in pictures if (reason := decode_problem(data))]
+    if bad:
+        raise_problems(_problems(source, bad))
+
+
+def decode_problem(data: bytes) -> str:
+    """Why the picture ``data`` cannot be decoded ("" when it can). A file cut short or whose
+    picture data is damaged has a sound header: it is found only by decoding it, which the
+    build does once per picture (``load``): browsers would show part of it, and the PDF would
+    embed it as it is. The first frame is decoded (the one a PDF shows); a JPEG at an eighth of
+    its size (every byte of its data is still read), any other whole, for a moment (at most
+    ``MAX_IMAGE_PIXELS`` pixels, checked before)."""
+    from PIL import Image, ImageFile
+
+    # The PDF renderer, once imported, lets Pillow pass a picture cut short: not here.
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.format == "JPEG":
+                opened.draft(opened.mode, (max(1, opened.width // 8), max(1, opened.height // 8)))
+            opened.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return DAMAGED
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return ""
 
 
 def _pixels_problem(picture: Path | io.BytesIO) -> str:
@@ -132,7 +166,7 @@ def _pixels_problem(picture: Path | io.BytesIO) -> str:
     except Image.DecompressionBombError:  # (past twice Pillow's own limit: it gives no size)
         return too_many(f"over {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return "cannot be read as a picture (it is damaged or cut short)"
+        return DAMAGED
     return too_many(f"{width} x {height} pixels") if width * height > MAX_IMAGE_PIXELS else ""
 
 
