@@ -226,6 +226,32 @@ def test_a_picture_is_decoded_once_and_a_lenient_pdf_renderer_does_not_let_damag
     assert (out / "zh-Hans" / "x" / "media" / "b.png").read_bytes() == good  # the previous output stands
 
 
+def test_a_picture_changed_between_its_check_and_its_publishing_is_not_published(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The picture published is the one checked (decoded) and named in its output's key: one
+    whose bytes changed meanwhile (still a sound picture, or cut short) is an error, and the
+    previous output stands."""
+    from docpub import execute
+
+    site = site_with(tmp_path, "![a](a.png)", {"a.png": PNG})
+    out = tmp_path / "out"
+    assert build(site, out, capsys) == (0, "")
+    image = site / "content" / "x" / "a.png"
+    other = picture("PNG", (3, 2))
+    image.write_bytes(other)
+    real = execute.read_image
+    for meanwhile in (PNG, _cut(picture("JPEG", (64, 48)), 0.6)):
+        monkeypatch.setattr(execute, "read_image", lambda f, max_bytes, data=meanwhile: real(f, max_bytes=max_bytes)
+                            and data)
+        code, err = build(site, out, capsys)
+        assert code == 1 and err == f"docpub: {image.resolve()}: error: image changed while the site was being " \
+            "built; build again\n"
+        assert (out / "zh-Hans" / "x" / "media" / "a.png").read_bytes() == PNG
+    monkeypatch.setattr(execute, "read_image", real)
+    assert build(site, out, capsys) == (0, "")
+    assert (out / "zh-Hans" / "x" / "media" / "a.png").read_bytes() == other
+
+
 def test_a_picture_changed_after_its_check_is_checked_again_as_it_is_read(tmp_path: Path) -> None:
     from docpub.errors import DocpubError
     from docpub.media import MediaFile, read_image

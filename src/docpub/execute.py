@@ -23,7 +23,9 @@ from msgspec import Struct, field
 from msgspec.structs import replace
 
 from docpub.cache import Store, checksum, write_entry
+from docpub.errors import DocpubError
 from docpub.facts import LightFacts, StoredFacts
+from docpub.inputs import digest
 from docpub.load import load_model
 from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Shared, renderer
@@ -307,8 +309,11 @@ def _finish(o: Output, data: bytes | Iterator[bytes], store: Store, tick: Tick |
 def _copy(o: Output, shared: Shared, by_id: dict[str, DocSource], max_image: int) -> bytes:
     if o.kind == "static":
         return dict(shared.inputs.theme.static)[o.item]
-    path = next(Path(real) for name, real, _ in by_id[o.doc].images if name == o.item)
-    return read_image(MediaFile(o.item, path), max_bytes=max_image)
+    path, checked = next((Path(real), sum_) for name, real, sum_ in by_id[o.doc].images if name == o.item)
+    data = read_image(MediaFile(o.item, path), max_bytes=max_image)
+    if digest(data) != checked:  # (its output's key, and the check that it decodes, are of those bytes)
+        raise DocpubError(str(path), None, "image changed while the site was being built; build again")
+    return data
 
 
 def _jobs(groups: dict[tuple[str, str, bool], list[Output]], shared: Shared, docs: tuple[DocSource, ...],
