@@ -82,3 +82,37 @@ def test_new_fills_an_empty_folder(tmp_path: Path) -> None:
     assert main(["new", str(target)]) == 0
     assert (target / "docpub.toml").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+@pytest.mark.parametrize(("where", "reason"), [
+    ("afile/site", "cannot create the site: {tmp}/afile is a file, not a folder"),
+    ("afile/more/site", "cannot create the site in {tmp}/afile/more: Not a directory"),
+    ("locked/site", "cannot create the site in {tmp}/locked: Permission denied"),
+    ("n" * 300, "cannot create the site: File name too long"),
+])
+def test_new_where_no_site_can_be_made_is_one_line_naming_the_folder_asked_for(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        where: str, reason: str) -> None:
+    """The error names the folder given and why, never a temporary name docpub chose."""
+    import os
+    import tempfile
+
+    (tmp_path / "afile").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    if where.startswith("locked"):  # (a folder not writable: root writes anywhere, so it is made to fail)
+        def refused(*args: object, **kwargs: object) -> str:
+            raise PermissionError(13, os.strerror(13), str(tmp_path / "locked" / ".site.new-x"))
+        monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    assert main(["new", str(tmp_path / where)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"docpub: {tmp_path / where}: error: {reason.format(tmp=tmp_path)}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "locked"]
+    assert not any((tmp_path / "locked").iterdir())
+
+
+def test_new_takes_a_name_as_long_as_the_system_allows(tmp_path: Path) -> None:
+    """The site is written beside the folder under a temporary name, then renamed: a name near
+    the system's limit of 255 bytes still makes a site."""
+    target = tmp_path / ("s" * 250)
+    assert main(["new", str(target)]) == 0
+    assert (target / "docpub.toml").is_file() and [p.name for p in tmp_path.iterdir()] == [target.name]

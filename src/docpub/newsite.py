@@ -39,11 +39,18 @@ def starter_files() -> dict[str, Path]:
 
 def create_site(target: Path) -> NewSite:
     """Write a new site into ``target``, which must not exist or be an empty folder."""
-    _check_target(target)
     target = target.absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
     files = starter_files()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        _check_target(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:200]}.new-", dir=target.parent))
+    except FileExistsError as exc:  # (a file where a folder on its way must be)
+        raise DocpubError(str(target), None, f"cannot create the site: {exc.filename} is a file, "
+                          "not a folder") from None
+    except OSError as exc:
+        where = "" if exc.filename == str(target) else f" in {target.parent}"  # (a name too long)
+        raise DocpubError(str(target), None, f"cannot create the site{where}: {exc.strerror or exc}") from None
     try:
         for rel, source in files.items():
             dest = tmp / rel
