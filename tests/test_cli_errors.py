@@ -154,6 +154,29 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
+@pytest.mark.parametrize("args", [
+    ["build", "{site}", "--out", ""], ["build", ""], ["build", "{site}", "--scheduler", ""], ["check", ""],
+    ["review", ""], ["review", "{site}", "--edition", ""], ["model", ""], ["model", "{doc}", "--edition", ""],
+    ["new", ""], ["serve", "{site}", "--host", ""], ["serve", ""], ["import", ""], ["import", "{doc}", "--id", ""],
+    ["import", "{doc}", "--site", ""],
+])
+def test_an_empty_folder_file_or_address_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    """An empty value (a script's variable left unset: ``--out "$OUT"``) is not taken as the
+    current folder, the default output or, for ``serve --host``, every network: the command
+    stops before it reads or writes anything."""
+    site = make_site(tmp_path / "s")
+    doc = site / "content" / "x" / "zh-Hans.md"
+    monkeypatch.chdir(site)  # (where an empty folder would have been taken to be)
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    with pytest.raises(SystemExit) as info:
+        main([a.format(site=site, doc=doc) for a in args])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].endswith(": is empty") and f"docpub {args[0]}: error: argument " in err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
 @pytest.mark.parametrize(("port", "reason"), [("70000", "a port is a number from 0 to 65535"),
                                             ("-1", "a port is a number from 0 to 65535"), ("x", "not a number: 'x'")])
 def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str, reason: str) -> None:

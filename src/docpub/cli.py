@@ -61,6 +61,14 @@ def _whole(value: str, low: int, high: int | None, reason: str) -> int:
     return n
 
 
+def _named(value: str) -> str:
+    """A folder, file, address or name: an empty one (a script's unset variable) is a usage
+    error, not the current folder, the default output or, for ``--host``, every network."""
+    if not value:
+        raise argparse.ArgumentTypeError("is empty")
+    return value
+
+
 def _jobs(value: str) -> int:
     return _whole(value, 1, None, "must be at least 1")
 
@@ -158,8 +166,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", help="build the site (HTML and PDF, every edition)")
-    b.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
-    b.add_argument("--out", metavar="DIR", help="output folder (default SITE_DIR/build/site)")
+    b.add_argument("site_dir", nargs="?", default=".", type=_named, metavar="SITE_DIR")
+    b.add_argument("--out", type=_named, metavar="DIR", help="output folder (default SITE_DIR/build/site)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDFs (faster previews)")
     b.add_argument("--no-search", action="store_true", help="leave the search index out (faster previews)")
     b.add_argument("--no-cache", action="store_true",
@@ -168,42 +176,43 @@ def _parser() -> argparse.ArgumentParser:
                    help="render on N processes (default and most: the number of cores; 1: in this process); "
                         "with --scheduler the cluster's workers render, and N Pagefind programs at most index "
                         "the search here")
-    b.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+    b.add_argument("--scheduler", type=_named, metavar="tcp://HOST:PORT",
                    help="render on the workers of this Dask scheduler (needs docpub[cluster])")
     b.set_defaults(func=_cmd_build)
 
     m = sub.add_parser("model", help="print a document's model as JSON")
-    m.add_argument("file", metavar="FILE")
-    m.add_argument("--edition", metavar="TAG", help="convert to this edition first")
+    m.add_argument("file", type=_named, metavar="FILE")
+    m.add_argument("--edition", type=_named, metavar="TAG", help="convert to this edition first")
     m.set_defaults(func=_cmd_model)
 
     c = sub.add_parser("check", help="validate config, content and templates; report every problem")
-    c.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    c.add_argument("site_dir", nargs="?", default=".", type=_named, metavar="SITE_DIR")
     c.add_argument("--strict", action="store_true", help="warnings fail too")
     c.set_defaults(func=_cmd_check)
 
     r = sub.add_parser("review", help="list one-to-many conversions and glossary hits for editors")
-    r.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
-    r.add_argument("--edition", metavar="TAG")
+    r.add_argument("site_dir", nargs="?", default=".", type=_named, metavar="SITE_DIR")
+    r.add_argument("--edition", type=_named, metavar="TAG")
     r.add_argument("--entries", action="store_true",
                    help="list every glossary entry and character form the edition applies, with its reason and uses")
     r.set_defaults(func=_cmd_review)
 
     n = sub.add_parser("new", help="create a new site: config, a sample document, the glossaries")
-    n.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    n.add_argument("dir", type=_named, metavar="DIR", help="a new or empty folder")
     n.set_defaults(func=_cmd_new)
 
     s = sub.add_parser("serve", help="build, serve on localhost, rebuild and reload pages on change")
-    s.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR")
+    s.add_argument("site_dir", nargs="?", default=".", type=_named, metavar="SITE_DIR")
     s.add_argument("--port", type=_port, default=8000, metavar="N", help="port (default 8000; 0 picks a free one)")
-    s.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--host", default="127.0.0.1", type=_named, metavar="H",
+                   help="address to listen on (default 127.0.0.1)")
     s.add_argument("--pdf", action="store_true", help="build the PDFs too (slower rebuilds)")
     s.set_defaults(func=_cmd_serve)
 
     i = sub.add_parser("import", help="turn a UN plain-text document into a content file")
-    i.add_argument("input", metavar="INPUT.txt", help="the extracted text, or - for stdin")
-    i.add_argument("--id", dest="doc_id", metavar="DOC-ID", help="document id (default: the file name)")
-    i.add_argument("--site", default=".", metavar="DIR", help="the site folder (default .)")
+    i.add_argument("input", type=_named, metavar="INPUT.txt", help="the extracted text, or - for stdin")
+    i.add_argument("--id", dest="doc_id", type=_named, metavar="DOC-ID", help="document id (default: the file name)")
+    i.add_argument("--site", default=".", type=_named, metavar="DIR", help="the site folder (default .)")
     i.add_argument("--force", action="store_true", help="overwrite an existing content file")
     i.add_argument("--stdout", action="store_true", help="print the Markdown instead of writing it")
     i.add_argument("--title-en", dest="title_en", metavar="TEXT", help="the letter's English title")
