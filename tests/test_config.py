@@ -183,3 +183,53 @@ def test_the_count_of_newest_documents_defaults_to_twenty(tmp_path: Path) -> Non
 def test_the_documents_a_file_may_cite_default_to_two_thousand(tmp_path: Path) -> None:
     assert load_config(tmp_path).max_cited == 2000
     assert load_config(write(tmp_path, "[site]\nmax_cited = 300\n")).max_cited == 300
+
+
+@pytest.mark.parametrize("key", ["content_dir", "templates_dir"])
+@pytest.mark.parametrize("value", ["/etc", "../other-site/content", "content/../../x", "a/..", ".", "./", ""])
+def test_the_sites_own_folders_must_be_in_it(tmp_path: Path, key: str, value: str) -> None:
+    write(tmp_path, f'[site]\ntitle = "x"\n{key} = "{value}"\n')
+    with pytest.raises(DocpubError) as info:
+        load_config(tmp_path)
+    problem = info.value.problem
+    assert problem.file.endswith("docpub.toml") and problem.line == 3
+    assert problem.reason == (f"'site.{key}' must be a folder in the site, named from it "
+                              f"(such as '{key.removesuffix('_dir')}'), not '{value}'")
+
+
+@pytest.mark.parametrize("value", ["docs/content", "./docs/content", "docs/./content"])
+def test_a_content_folder_deeper_in_the_site_is_fine(tmp_path: Path, value: str) -> None:
+    config = load_config(write(tmp_path, f'[site]\ncontent_dir = "{value}"\n'))
+    assert config.content_path.resolve() == (tmp_path / "docs" / "content").resolve()
+
+
+def test_content_and_templates_outside_the_site_are_never_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A docpub.toml naming a folder outside the site as its content or its theme (another
+    site's drafts, a shared folder) is one error at its line; nothing is listed, read or
+    published from there."""
+    from docpub.cli import main
+    from sitekit import MINIMAL, make_site
+
+    site = make_site(tmp_path / "site", {"mine": MINIMAL})
+    outside = tmp_path / "elsewhere"
+    (outside / "secret").mkdir(parents=True)
+    (outside / "secret" / "zh-Hans.md").write_text(MINIMAL.replace("测试", "机密草稿"), encoding="utf-8")
+    (outside / "static").mkdir()
+    (outside / "static" / "site.css").write_text("body { color: red }\n", encoding="utf-8")
+    config = (site / "docpub.toml").read_text(encoding="utf-8")
+    for key in ("content_dir", "templates_dir"):
+        (site / "docpub.toml").write_text(config.replace("[site]\n", f'[site]\n{key} = "../elsewhere"\n', 1),
+                                          encoding="utf-8")
+        assert main(["build", str(site), "--no-pdf", "--no-search"]) == 1
+        err = capsys.readouterr().err
+        assert err == (f"docpub: {site / 'docpub.toml'}:{_line(site, key)}: error: 'site.{key}' must be a folder "
+                       f"in the site, named from it (such as '{key.removesuffix('_dir')}'), not '../elsewhere'\n")
+        assert not (site / "build").exists()
+        assert main(["check", str(site)]) == 1
+        capsys.readouterr()
+
+
+def _line(site: Path, key: str) -> int:
+    lines = (site / "docpub.toml").read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(key))

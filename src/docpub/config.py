@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from msgspec import Struct
@@ -202,6 +202,9 @@ def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
             kwargs[key] = limit
     if "base_url" in kwargs:
         kwargs["base_url"] = _base_url(path, kwargs["base_url"])
+    for key in ("content_dir", "templates_dir"):
+        if key in kwargs:
+            _inside(path, key, kwargs[key])
     if editions:
         kwargs["editions"] = editions
     config = SiteConfig(root=root, urls=urls, **kwargs)
@@ -212,6 +215,17 @@ def _parse(root: Path, path: Path, data: dict[str, Any]) -> SiteConfig:
         raise DocpubError(str(path), None,
                           f"site.source_lang '{config.source_lang}' is not one of the editions")
     return config
+
+
+def _inside(path: Path, key: str, value: str) -> None:
+    """A folder of the site's own (``content_dir``, ``templates_dir``) is a path relative to it
+    that stays in it: nothing outside the site is listed or read as its content or theme."""
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if PurePosixPath(value).is_absolute() or ".." in parts or not [p for p in parts if p != "."]:
+        example = key.removesuffix("_dir")
+        raise DocpubError(str(path), _line_of(path, key),
+                          f"'site.{key}' must be a folder in the site, named from it (such as '{example}'), "
+                          f"not '{value}'")
 
 
 def _base_url(path: Path, value: str) -> str:
