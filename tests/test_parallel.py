@@ -3,6 +3,7 @@ and a progress bar only on a terminal."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pty
@@ -348,3 +349,84 @@ def test_no_worker_outlives_the_build(tmp_path: Path) -> None:
                                  "-j", "2", "--no-pdf", "--no-search"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, _ = proc.communicate(timeout=60)  # (its end of file comes once no process holds the pipe)
         assert proc.returncode == 0 and b"rendered" in out
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process descending from ``pid`` (Linux), found from each process's parent."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        children = [p for p, parent in parents.items() if parent == current]
+        found.update(children)
+        todo.extend(children)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return state[state.rindex(")") + 2] != "Z"
+
+
+@pytest.mark.parametrize(("when", "tty"), [("parse", False), ("render", False), ("render", True)])
+def test_a_build_killed_outright_leaves_no_worker_and_the_next_build_runs(
+        tmp_path: Path, when: str, tty: bool) -> None:
+    """SIGKILL (the out-of-memory killer, a CI job's timeout) stops a build with no chance to
+    stop its workers. They waited for a job for ever, and held the output's lock, so every later
+    build of that site waited too ("waiting for another build … to finish"). Now they end
+    within a second, whether they were parsing or rendering (forked, or, with the progress bar
+    on a terminal, from a fork server), and the next build runs."""
+    import signal
+    import time
+
+    docs = {f"d{n:02d}": MINIMAL.replace("测试文件", f"第{n}份测试文件") for n in range(16)}
+    site = make_site(tmp_path / "s", docs)
+    out = tmp_path / "out" / "site"
+    cmd = [sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]
+    leader = follower = None
+    if tty:
+        leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower if tty else subprocess.DEVNULL)
+    workers: set[int] = set()
+    if follower is not None:
+        os.close(follower)
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 60 and proc.poll() is None:
+            workers = _descendants(proc.pid)
+            if len(workers) >= (1 if when == "parse" else 3):  # (rendering: workers beside the parsers or server)
+                break
+            time.sleep(0.005)
+        if when == "render":
+            time.sleep(0.3)
+            workers |= _descendants(proc.pid)
+        assert proc.poll() is None and workers, "the build ended before it could be killed"
+        for worker in workers:  # the lock (the open folder of the output) is the build's alone
+            with contextlib.suppress(OSError):
+                assert str(out.parent) not in {os.path.realpath(f) for f in Path(f"/proc/{worker}/fd").iterdir()}
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        workers |= _descendants(proc.pid)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [p for p in workers if _alive(p)]
+    finally:
+        if leader is not None:
+            os.close(leader)
+        for p in workers | _descendants(proc.pid):  # (none, unless the test failed)
+            with contextlib.suppress(OSError):
+                os.kill(p, signal.SIGKILL)
+    again = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    assert again.returncode == 0 and b"waiting for another build" not in again.stderr
+    assert (out / "zh-Hans" / "d15" / "index.html").is_file()

@@ -163,6 +163,22 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+# The locks this process holds (their descriptors). A process forked from it (a pool worker)
+# closes its copies: the lock is the open folder's, so a copy would hold it for as long as the
+# worker lives, even after this process is gone.
+_LOCKS: set[int] = set()
+
+
+def _not_holding() -> None:
+    for fd in _LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_not_holding)
+
+
 @contextlib.contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """One build at a time beside ``out``; then leftovers of killed builds are removed.
@@ -172,7 +188,8 @@ def output_lock(out: Path) -> Iterator[None]:
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY)
+    fd = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    _LOCKS.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -182,6 +199,7 @@ def output_lock(out: Path) -> Iterator[None]:
         remove_stale(out)
         yield
     finally:
+        _LOCKS.discard(fd)
         os.close(fd)  # releases the lock
 
 

@@ -60,7 +60,7 @@ from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, KeyParts, Output, listing_slots, plan_documents, plan_listings
 from docpub.search import BUNDLE, MANIFEST, SearchCache, languages, programs, shard_of
 from docpub.templating import compiled_templates_in, template_errors
-from docpub.work import importing
+from docpub.work import importing, watch_parent
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
@@ -179,7 +179,8 @@ class _Parsers(Executor):
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
-            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(calls)), mp_context=get_context("fork"))
+            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(calls)), mp_context=get_context("fork"),
+                                            initializer=watch_parent, initargs=(os.getpid(),))
         if self.pool is None:
             return itertools.starmap(fn, calls)
         return self.pool.map(fn, *zip(*calls, strict=True), timeout=timeout, chunksize=chunksize)
@@ -564,7 +565,7 @@ class _LazyPool(Executor):
             if self._warm is not None and not (self._warmed and server is None):
                 initial = pickle.dumps(self._warm, protocol=pickle.HIGHEST_PROTOCOL)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=warm_worker,
-                                            initargs=(initial,))
+                                            initargs=(initial, os.getpid()))
             # The pool forks its workers on its first job: made now, they hold no pipe of a
             # program this process starts later (Pagefind), which would then never see its end.
             self.pool.submit(os.getpid)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
+import select
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
@@ -65,4 +69,34 @@ def importing() -> Iterator[None]:
         gc.enable()
 
 
-__all__ = ["collector_paused", "importing", "no_collector"]
+
+
+def watch_parent(main: int) -> None:
+    """In a worker: end this process as soon as the build's process ``main`` is gone. A build
+    killed outright (SIGKILL: the out-of-memory killer, a CI job's timeout) cannot tell its
+    workers to stop, and they would wait for a job for ever, each holding pipes of the pool (and
+    a fork server's workers the pipe that would tell the server its client is gone). A thread of
+    the worker waits on a descriptor of ``main`` (a pidfd), so a worker busy with a job ends too."""
+    try:
+        fd = os.pidfd_open(main)
+    except ProcessLookupError:  # (gone already)
+        os._exit(1)
+    except OSError:  # a kernel without pidfds: the parent is watched instead, twice a second
+        parent = os.getppid()
+
+        def poll() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=poll, name="docpub-watch-parent", daemon=True).start()
+        return
+
+    def wait() -> None:
+        select.select([fd], [], [])  # readable once the process has ended
+        os._exit(1)
+
+    threading.Thread(target=wait, name="docpub-watch-main", daemon=True).start()
+
+
+__all__ = ["collector_paused", "importing", "no_collector", "watch_parent"]
