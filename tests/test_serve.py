@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import queue
 import re
 import signal
@@ -46,10 +47,11 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float = WAIT) -> Non
 class Served:
     """A ``docpub serve`` subprocess and what it printed."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "docpub", "serve", str(site), "--port", "0"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            env=None if env is None else {**os.environ, **env})
         self.out: list[str] = []
         self.err: list[str] = []
         for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
@@ -378,3 +380,53 @@ def test_requests_for_another_name_are_refused(tmp_path: Path) -> None:
                     conn.close()
     finally:
         assert server.stop() == 0
+
+
+def test_the_work_folder_of_a_server_killed_outright_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A server builds into a folder of the system's temporary folder and removes it when it
+    stops; killed outright (SIGKILL), it left the whole site and its cache behind, one more at
+    every kill. The next server removes those of servers that are gone, and only those: not a
+    running server's, not one just made, not a link or a file of that name."""
+    import fcntl
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp)}
+    site = make_site(tmp_path / "s")
+    old = time.time() - 3600
+
+    def folder(name: str, *, age: float = old) -> Path:
+        path = tmp / name
+        path.mkdir()
+        (path / "site").mkdir()
+        (path / "site" / "index.html").write_text("x", encoding="utf-8")
+        os.utime(path, (age, age))
+        return path
+
+    abandoned = folder("docpub-serve-abandoned")
+    young = folder("docpub-serve-young", age=time.time())
+    running = folder("docpub-serve-running")
+    held = os.open(running, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # (as a running server holds its own)
+    elsewhere = folder("elsewhere")
+    (tmp / "docpub-serve-link").symlink_to(elsewhere)
+    (tmp / "docpub-serve-file").write_text("mine", encoding="utf-8")
+    try:
+        first = Served(site, env)
+        assert not abandoned.exists()
+        assert young.is_dir() and running.is_dir() and (elsewhere / "site" / "index.html").is_file()
+        assert (tmp / "docpub-serve-link").is_symlink() and (tmp / "docpub-serve-file").read_text() == "mine"
+        own = set(tmp.glob("docpub-serve-*")) - {young, running, tmp / "docpub-serve-link", tmp / "docpub-serve-file"}
+        assert len(own) == 1 and (own_folder := own.pop()).is_dir()
+        first.proc.kill()  # (SIGKILL: nothing of it runs again)
+        first.proc.wait(timeout=30)
+        assert own_folder.is_dir()  # left behind
+        os.utime(own_folder, (old, old))
+        second = Served(site, env)
+        assert not own_folder.exists() and young.is_dir() and running.is_dir()
+        assert second.get("/")[0] == 200
+        assert second.stop() == 0
+        assert set(tmp.glob("docpub-serve-*")) == {young, running, tmp / "docpub-serve-link", tmp / "docpub-serve-file"}
+    finally:
+        os.close(held)
+

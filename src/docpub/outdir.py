@@ -179,6 +179,28 @@ def _not_holding() -> None:
 os.register_at_fork(after_in_child=_not_holding)
 
 
+def lock_folder(folder: Path, *, wait: bool = True) -> int | None:
+    """An flock on ``folder``: its open descriptor, which holds the lock until it is closed
+    (``unlock``), and which no forked child keeps. Without ``wait``, None when another process
+    holds it."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    _LOCKS.add(fd)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        unlock(fd)
+        return None
+    except BaseException:
+        unlock(fd)
+        raise
+    return fd
+
+
+def unlock(fd: int) -> None:
+    _LOCKS.discard(fd)
+    os.close(fd)
+
+
 @contextlib.contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """One build at a time beside ``out``; then leftovers of killed builds are removed.
@@ -188,19 +210,16 @@ def output_lock(out: Path) -> Iterator[None]:
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    _LOCKS.add(fd)
+    fd = lock_folder(out.parent, wait=False)
+    if fd is None:
+        print(f"docpub: waiting for another build in {out.parent} to finish", file=sys.stderr)
+        fd = lock_folder(out.parent)
+    assert fd is not None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"docpub: waiting for another build in {out.parent} to finish", file=sys.stderr)
-            fcntl.flock(fd, fcntl.LOCK_EX)
         remove_stale(out)
         yield
     finally:
-        _LOCKS.discard(fd)
-        os.close(fd)  # releases the lock
+        unlock(fd)  # releases the lock
 
 
 def remove_stale(out: Path) -> None:
