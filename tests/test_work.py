@@ -97,3 +97,63 @@ def test_what_an_import_block_makes_is_set_aside_from_the_collectors_scans() -> 
     finally:
         gc.unfreeze()
         sys.modules.pop("_docpub_test_imported", None)
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` has ended (a process no one has waited for yet counts as ended)."""
+    from pathlib import Path
+
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return state[state.rindex(")") + 2] in "ZX"
+
+
+@pytest.mark.parametrize("pidfds", [True, False])
+def test_a_watched_worker_ends_soon_after_the_build_it_serves(pidfds: bool) -> None:
+    """A worker given the build's process (``watch_parent``) ends within a second or so of that
+    process's end, even busy with a job, and even when its parent lives on (a fork server's
+    worker: the server waits for its workers to end); without pidfds (another system), by
+    watching the build's process in turns."""
+    import os
+    import time
+
+    from docpub.work import watch_parent
+
+    read, write = os.pipe()
+    build = os.fork()
+    if build == 0:  # the build's process: starts a server, which starts a worker; then ends
+        main = os.getpid()
+        server = os.fork()
+        if server == 0:
+            worker = os.fork()
+            if worker == 0:
+                if not pidfds:
+                    def no_pidfds(pid: int) -> int:
+                        raise AttributeError("pidfd_open")
+                    os.pidfd_open = no_pidfds  # type: ignore[assignment]
+                watch_parent(main)
+                end = time.monotonic() + 30
+                while time.monotonic() < end:  # busy, as with a job
+                    sum(range(10_000))
+                os._exit(0)
+            os.write(write, f"{os.getpid()} {worker}".encode())
+            time.sleep(15)  # (the server outlives the build)
+            os._exit(0)
+        time.sleep(0.3)
+        os._exit(0)
+    os.close(write)
+    server, worker = map(int, os.read(read, 64).split())
+    os.close(read)
+    os.waitpid(build, 0)
+    started = time.monotonic()
+    while not _gone(worker) and time.monotonic() - started < 10:
+        time.sleep(0.05)
+    try:
+        assert _gone(worker) and not _gone(server)
+        assert time.monotonic() - started < 3
+    finally:
+        for pid in (worker, server):
+            if not _gone(pid):
+                os.kill(pid, 9)

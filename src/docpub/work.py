@@ -81,11 +81,11 @@ def watch_parent(main: int) -> None:
         fd = os.pidfd_open(main)
     except ProcessLookupError:  # (gone already)
         os._exit(1)
-    except OSError:  # a kernel without pidfds: the parent is watched instead, twice a second
+    except (OSError, AttributeError):  # a system without pidfds: the parent is watched, twice a second
         parent = os.getppid()
 
         def poll() -> None:
-            while os.getppid() == parent:
+            while os.getppid() == parent and _alive(main):
                 time.sleep(0.5)
             os._exit(1)
 
@@ -97,6 +97,16 @@ def watch_parent(main: int) -> None:
         os._exit(1)
 
     threading.Thread(target=wait, name="docpub-watch-main", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # (another user's now: that process is gone)
+        return False
+    return True
 
 
 __all__ = ["collector_paused", "importing", "no_collector", "watch_parent"]
