@@ -214,9 +214,12 @@ def test_a_picture_is_decoded_once_and_a_lenient_pdf_renderer_does_not_let_damag
     good, bad = picture("PNG", (64, 48)), _cut(picture("JPEG", (64, 48)), 0.6)
     site = site_with(tmp_path, "![a](a.png)\n\n![b](b.png)", {"a.png": good, "b.png": good})
     out = tmp_path / "out"
+    monkeypatch.setattr(media, "_DECODED", set())  # (what this process decoded: as a new one)
     assert build(site, out, capsys) == (0, "")
     assert decoded == [len(good)]  # (the same bytes twice: decoded once)
+    monkeypatch.setattr(media, "_DECODED", set())  # the next build: another process, the cache's mark
     assert build(site, out, capsys) == (0, "") and decoded == [len(good)]
+    monkeypatch.setattr(media, "_DECODED", set())
     (site / "content" / "x" / "b.jpg").write_bytes(bad)
     (site / "content" / "x" / "zh-Hans.md").write_text(
         MINIMAL + "\n![a](a.png)\n\n![b](b.jpg)\n", encoding="utf-8")
@@ -339,3 +342,21 @@ def test_an_image_changed_into_a_link_after_its_check_is_not_read(tmp_path: Path
     with pytest.raises(DocpubError) as raised:
         read_image(checked, max_bytes=1 << 20)
     assert "since it was checked" in str(raised.value) or "was a file when it was checked" in str(raised.value)
+
+
+def test_check_decodes_each_picture_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """``docpub check`` reads every document, then renders the site (as a build without the
+    cache would): each picture is decoded by the first, not again by the second."""
+    from docpub import media
+
+    decoded: list[int] = []
+    real = media.decode_problem
+    monkeypatch.setattr(media, "decode_problem", lambda data: decoded.append(len(data)) or real(data))
+    monkeypatch.setattr(media, "_DECODED", set())
+    pictures = {f"p{n}.png": picture("PNG", (40 + n, 30)) for n in range(3)}
+    site = site_with(tmp_path, "\n\n".join(f"![{name}]({name})" for name in pictures), pictures)
+    assert main(["check", str(site)]) == 0
+    capsys.readouterr()
+    assert sorted(decoded) == sorted(len(data) for data in pictures.values())
+

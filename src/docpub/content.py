@@ -84,6 +84,7 @@ def load_document(path: Path, config: SiteConfig, seen: dict[str, str], *,
                   warnings: list[Problem] | None = None) -> Document:
     """One content file, checked (size, id, uniqueness against ``seen``) and with citations linked
     (``warnings``: see ``read_markdown``)."""
+    from docpub.inputs import digest
     from docpub.media import check_decoded, document_images, read_image
     from docpub.transforms.citations import link_citations
 
@@ -93,7 +94,8 @@ def load_document(path: Path, config: SiteConfig, seen: dict[str, str], *,
     check_doc_id(doc.id, path)
     check_unique(doc.id, path, seen)
     limit = config.max_image_kib * 1024
-    check_decoded(path, [(f, read_image(f, max_bytes=limit)) for f in document_images(doc, max_bytes=limit)])
+    pictures = [(f, read_image(f, max_bytes=limit)) for f in document_images(doc, max_bytes=limit)]
+    check_decoded(path, [(f, data, digest(data)) for f, data in pictures])
     linked = link_citations(doc, urls=config.urls)
     check_cited(linked, path, config)
     return linked

@@ -150,7 +150,7 @@ def _source(path: Path, key: str, summary: Summary, config: SiteConfig, seen: di
     read = [(f, read_image(f, max_bytes=limit)) for f in files]
     sums = [digest(data) for _, data in read]
     # A picture is decoded once: the store keeps a mark of each one that decoded.
-    new = {entry: picture for picture, s in zip(read, sums, strict=True)
+    new = {entry: (f, data, s) for (f, data), s in zip(read, sums, strict=True)
            if store.get(entry := f"decoded-{s}") is None}
     check_decoded(path, new.values())
     for entry in new:

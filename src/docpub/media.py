@@ -113,10 +113,23 @@ def read_image(image: MediaFile, *, max_bytes: int) -> bytes:
     return data
 
 
-def check_decoded(source: Path, pictures: Iterable[tuple[MediaFile, bytes]]) -> None:
-    """Every picture of ``pictures`` (each image and its bytes) decodes whole; one that does not is
-    an error of the content file ``source`` at the line naming it."""
-    bad = [(image.src or image.name, reason) for image, data in pictures if (reason := decode_problem(data))]
+# The pictures this process decoded (the digests of their bytes): ``docpub check`` decodes
+# each one as it reads the content, then renders the site, which would decode it again.
+_DECODED: set[str] = set()
+
+
+def check_decoded(source: Path, pictures: Iterable[tuple[MediaFile, bytes, str]]) -> None:
+    """Every picture of ``pictures`` (each image, its bytes and their digest) decodes whole; one
+    that does not is an error of the content file ``source`` at the line naming it. A picture
+    this process decoded already is not decoded again."""
+    bad = []
+    for image, data, sum_ in pictures:
+        if sum_ in _DECODED:
+            continue
+        if reason := decode_problem(data):
+            bad.append((image.src or image.name, reason))
+        else:
+            _DECODED.add(sum_)
     if bad:
         raise_problems(_problems(source, bad))
 
