@@ -112,14 +112,14 @@ def _gone(pid: int) -> bool:
 
 @pytest.mark.parametrize("pidfds", [True, False])
 def test_a_watched_worker_ends_soon_after_the_build_it_serves(pidfds: bool) -> None:
-    """A worker given the build's process (``watch_parent``) ends within a second or so of that
+    """A worker given the build's process (``end_with_build``) ends within a second or so of that
     process's end, even busy with a job, and even when its parent lives on (a fork server's
     worker: the server waits for its workers to end); without pidfds (another system), by
     watching the build's process in turns."""
     import os
     import time
 
-    from docpub.work import watch_parent
+    from docpub.work import end_with_build
 
     read, write = os.pipe()
     build = os.fork()
@@ -133,7 +133,7 @@ def test_a_watched_worker_ends_soon_after_the_build_it_serves(pidfds: bool) -> N
                     def no_pidfds(pid: int) -> int:
                         raise AttributeError("pidfd_open")
                     os.pidfd_open = no_pidfds  # type: ignore[assignment]
-                watch_parent(main)
+                end_with_build(main)
                 end = time.monotonic() + 30
                 while time.monotonic() < end:  # busy, as with a job
                     sum(range(10_000))

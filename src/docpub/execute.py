@@ -31,7 +31,7 @@ from docpub.media import MediaFile, read_image
 from docpub.pages import KINDS, Shared, renderer
 from docpub.plan import DocSource, Output, Shown, applies, links_of, pages_of, published_ids, site_links
 from docpub.templating import template_errors
-from docpub.work import collector_paused, importing, watch_parent
+from docpub.work import collector_paused, end_with_build, importing
 
 if TYPE_CHECKING:
     from docpub.render import Render, RenderListing
@@ -96,9 +96,9 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
 def warm_worker(shared: bytes, main: int = 0) -> None:
     """A pool worker's start, while the client is still loading and planning: ``warm_editions`` of
     ``shared`` (pickled; nothing, given b""). The worker ends if the build's process ``main``
-    does (``watch_parent``)."""
+    does (``end_with_build``)."""
     if main:
-        watch_parent(main)
+        end_with_build(main)
     if not shared:
         return
     try:

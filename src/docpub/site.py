@@ -60,7 +60,7 @@ from docpub.pages import KINDS, Shared
 from docpub.plan import DocSource, KeyParts, Output, listing_slots, plan_documents, plan_listings
 from docpub.search import BUNDLE, MANIFEST, SearchCache, languages, programs, shard_of
 from docpub.templating import compiled_templates_in, template_errors
-from docpub.work import importing, watch_parent
+from docpub.work import end_with_build, importing
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
@@ -180,7 +180,7 @@ class _Parsers(Executor):
             from multiprocessing import get_context
 
             self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(calls)), mp_context=get_context("fork"),
-                                            initializer=watch_parent, initargs=(os.getpid(),))
+                                            initializer=end_with_build, initargs=(os.getpid(),))
         if self.pool is None:
             return itertools.starmap(fn, calls)
         return self.pool.map(fn, *zip(*calls, strict=True), timeout=timeout, chunksize=chunksize)

@@ -69,9 +69,7 @@ def importing() -> Iterator[None]:
         gc.enable()
 
 
-
-
-def watch_parent(main: int) -> None:
+def end_with_build(main: int) -> None:
     """In a worker: end this process as soon as the build's process ``main`` is gone. A build
     killed outright (SIGKILL: the out-of-memory killer, a CI job's timeout) cannot tell its
     workers to stop, and they would wait for a job for ever, each holding pipes of the pool (and
@@ -89,24 +87,22 @@ def watch_parent(main: int) -> None:
                 time.sleep(0.5)
             os._exit(1)
 
-        threading.Thread(target=poll, name="docpub-watch-parent", daemon=True).start()
+        threading.Thread(target=poll, name="docpub-end-with-build", daemon=True).start()
         return
 
     def wait() -> None:
         select.select([fd], [], [])  # readable once the process has ended
         os._exit(1)
 
-    threading.Thread(target=wait, name="docpub-watch-main", daemon=True).start()
+    threading.Thread(target=wait, name="docpub-end-with-build", daemon=True).start()
 
 
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # (another user's now: that process is gone)
+    except (ProcessLookupError, PermissionError):  # (another user's now: that one is gone)
         return False
     return True
 
 
-__all__ = ["collector_paused", "importing", "no_collector", "watch_parent"]
+__all__ = ["collector_paused", "importing", "no_collector", "end_with_build"]
