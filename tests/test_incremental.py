@@ -431,7 +431,7 @@ def test_links_files_and_folders_out_of_place_in_the_cache_are_damage_never_foll
 
 
 @pytest.mark.parametrize("kept", ["index.json", "facts-heads.json", "content-digests.json", "previous-site.files",
-                                  "an entry", "a search bundle's entry"])
+                                  "kept-by-profile.json", "an entry", "a search bundle's entry"])
 def test_a_named_pipe_or_a_link_in_the_cache_is_damage_never_waited_for_or_followed(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str) -> None:
     """What the cache keeps, each where a named pipe (which a reader would wait on for ever), a
@@ -493,6 +493,38 @@ def test_cache_is_pruned_of_what_no_build_uses(site: Path, tmp_path: Path,
         doc.write_text(MINIMAL.replace("通过了", "通过了" * (n + 2)), encoding="utf-8")
         build(site, out, capsys, "--no-pdf")
     assert len([p for p in cache.rglob("*") if p.is_file()]) == count
+
+
+def test_builds_with_and_without_pdfs_keep_each_others_outputs(site: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A quick build without PDFs between full ones (their pages differ: they link to the PDFs or
+    do not) pruned the full build's outputs, so the next full build laid out every PDF again.
+    Each kind of build now keeps what the last build of the other kind used; what neither uses
+    any more (an edited document's old outputs) is still pruned."""
+    out = tmp_path / "build" / "site"
+    objects = tmp_path / "build" / ".docpub-cache" / "objects"
+    full, _ = build(site, out, capsys)
+    pdf = out / "zh-Hans" / "second" / "second.pdf"
+    made = pdf.stat().st_ino
+    html, reused = build(site, out, capsys, "--no-pdf")
+    assert html > 0 and not pdf.exists()
+    assert build(site, out, capsys) == (0, full)
+    assert build(site, out, capsys, "--no-pdf") == (0, html + reused)
+    doc = site / "content" / "first" / "zh-Hans.md"
+    counts = []
+    for n in range(3):  # edits previewed without PDFs: their old pages go, the full build's stay
+        doc.write_text(MINIMAL.replace("通过了", "通过了" * (n + 2)), encoding="utf-8")
+        build(site, out, capsys, "--no-pdf")
+        counts.append(len([p for p in objects.rglob("*") if p.is_file()]))
+    assert counts[0] == counts[1] == counts[2]
+    rendered, _ = build(site, out, capsys)  # the edited document's outputs and the listings only
+    assert 0 < rendered < full and pdf.stat().st_ino == made  # (the other document's PDF: reused)
+    doc.write_text(MINIMAL.replace("通过了", "一致通过了"), encoding="utf-8")
+    build(site, out, capsys)
+    before = len([p for p in objects.rglob("*") if p.is_file()])
+    doc.write_text(MINIMAL.replace("通过了", "再次通过了"), encoding="utf-8")
+    build(site, out, capsys)  # (its previous full outputs go: no kind of build uses them)
+    assert len([p for p in objects.rglob("*") if p.is_file()]) == before
 
 
 def test_stale_temporary_folders_are_removed(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

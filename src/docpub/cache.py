@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 INDEX = "index.json"
+# The keys the last build of each profile used (see ``Store._kept_by_other_profiles``).
+KEPT_BY_PROFILE = "kept-by-profile.json"
 # Present while a build writes entries: a build that finds it (its predecessor was killed)
 # looks for the files the index does not know.
 WRITING = "writing"
@@ -206,12 +208,18 @@ class Store:
         self._changed = True
         return self._path(key, suffix)
 
-    def save(self, *, prune: bool) -> None:
+    def save(self, *, prune: bool, profile: str = "") -> None:
         """Write the index (unless it is the file's already); with ``prune``, forget and delete
-        every entry this build did not use."""
+        every entry this build did not use, unless the last build of another ``profile`` did
+        (``KEPT_BY_PROFILE``)."""
         if prune:
-            for key, entry in self._index.items():
-                if key in self._used:
+            unused = [key for key in self._index if key not in self._used]
+            # (a build that used every entry and wrote none, a no-op, has nothing to prune nor record)
+            others = self._kept_by_other_profiles(profile) if unused or self._changed else set()
+            for key in unused:
+                entry = self._index[key]
+                if key in others:
+                    self._used[key] = entry  # (kept as it is: the other kind of build's)
                     continue
                 self._changed = True
                 path = self._path(key, entry.split(" ")[1])
@@ -237,6 +245,25 @@ class Store:
             # written by workers it never took in: the mark stays, and the next build looks
             # for them.)
             (self.folder / WRITING).unlink(missing_ok=True)
+
+    def _kept_by_other_profiles(self, profile: str) -> set[str]:
+        """The keys the last build of each other profile used, and this build's recorded for
+        its profile. A profile is a kind of build whose outputs differ (with PDFs or without:
+        the pages link to the PDFs or do not): one kind does not prune what the other will
+        use, so builds that alternate reuse both."""
+        path = self.folder / KEPT_BY_PROFILE
+        kept = read_kept_json(path)
+        if not isinstance(kept, dict) or not all(
+                isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+                for k, v in kept.items()):
+            kept = {}
+        others = {key for name, keys in kept.items() if name != profile for key in keys}
+        mine = sorted(self._used)
+        if kept.get(profile) != mine:
+            kept[profile] = mine
+            with contextlib.suppress(OSError):
+                write_kept(path, json_parts(kept))
+        return others
 
     def _remove_strays(self) -> None:
         """Files the index does not know (left by a build that was killed) and empty folders."""
@@ -408,8 +435,9 @@ def search_cache_folder(out: Path) -> Path:
 
 
 @contextlib.contextmanager
-def open_store(out: Path, *, use_cache: bool) -> Iterator[Store]:
-    """The build's store: the cache beside ``out``, or a scratch folder removed afterwards."""
+def open_store(out: Path, *, use_cache: bool, profile: str = "") -> Iterator[Store]:
+    """The build's store: the cache beside ``out``, or a scratch folder removed afterwards.
+    ``profile``: the kind of build (``Store.save``)."""
     if use_cache:
         folder = cache_folder(out)
         existed = folder.is_dir()
@@ -422,7 +450,7 @@ def open_store(out: Path, *, use_cache: bool) -> Iterator[Store]:
             else:  # a first build that failed leaves nothing behind
                 shutil.rmtree(folder, ignore_errors=True)
             raise
-        store.save(prune=True)
+        store.save(prune=True, profile=profile)
         return
     out = out.resolve()
     scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-scratch-", dir=out.parent))

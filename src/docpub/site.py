@@ -90,7 +90,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     # The site's own sources may hold the output (build/site) but never be inside or under it.
     check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
     code = code_identity()
-    with output_lock(out), open_store(out, use_cache=use_cache) as store, \
+    with output_lock(out), open_store(out, use_cache=use_cache, profile="pdf" if pdf else "html") as store, \
             compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window), \
             _search_cache(out, use_cache=use_cache, search=search) as cache:
         shared = Shared(config, read_inputs(config), pdf)
