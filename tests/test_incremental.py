@@ -527,6 +527,31 @@ def test_builds_with_and_without_pdfs_keep_each_others_outputs(site: Path, tmp_p
     assert len([p for p in objects.rglob("*") if p.is_file()]) == before
 
 
+def test_a_site_moved_with_its_cache_reuses_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Where the site is was part of every output's key: a site checked out elsewhere (a CI
+    runner's workspace of another name, a folder moved or renamed) with its cache rendered
+    everything again, PDFs included. Now it reuses all of it; and what it renders after an edit
+    reads the document's pictures where the site is now (the old place is gone)."""
+    from sitekit import picture
+
+    body = MINIMAL + "\n![地图](map.png)\n"
+    first = make_site(tmp_path / "here" / "site", {"first": body, "second": SECOND})
+    (first / "content" / "first" / "map.png").write_bytes(picture("PNG", (60, 40)))
+    out = first / "build" / "site"
+    rendered, _ = build(first, out, capsys)
+    moved = tmp_path / "elsewhere" / "checkout"
+    moved.parent.mkdir()
+    shutil.copytree(first, moved, symlinks=True)  # (as a CI cache is restored: its files copied)
+    shutil.rmtree(tmp_path / "here")
+    assert build(moved, moved / "build" / "site", capsys) == (0, rendered)
+    config = moved / "docpub.toml"  # a new site title: every page and PDF again, from the cached models
+    config.write_text(config.read_text(encoding="utf-8").replace('title = "', 'title = "新', 1), encoding="utf-8")
+    again, _ = build(moved, moved / "build" / "site", capsys)
+    assert again > rendered // 2
+    pdf = (moved / "build" / "site" / "zh-Hans" / "first" / "first.pdf").read_bytes()
+    assert pdf.count(b"/Subtype /Image") == 1
+
+
 def test_stale_temporary_folders_are_removed(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build" / "site"
     build(site, out, capsys, "--no-pdf")

@@ -41,6 +41,7 @@ class Job(Struct, frozen=True):
     shared: Shared
     outputs: tuple[Output, ...]  # of one document, in any of its editions
     model: bytes  # the pickled source document
+    path: str = ""  # its content file where it is now (the model's may be where the site was when parsed)
     links: tuple[tuple[str, str], ...] = ()  # cited documents the site publishes: symbol -> id
     published: tuple[tuple[str, str], ...] = ()  # the same, as the list of cited documents names them
     cited_pages: tuple[tuple[str, str], ...] = ()  # each symbol it cites -> its page in the archive
@@ -72,7 +73,10 @@ def run_job(job: Job) -> tuple[Rendered, ...]:
     from docpub.render import Page
     from docpub.transforms.corpus import link_in_site
 
-    source = link_in_site(pickle.loads(job.model), dict(job.links))
+    model = pickle.loads(job.model)
+    if job.path:  # (a cached model keeps the path it was parsed from: the site may have moved since)
+        model = replace(model, source=job.path)
+    source = link_in_site(model, dict(job.links))
     published = dict(job.published)
     pages: dict[str, Page] = {}  # edition -> the document in it, made when first needed
     memo: dict[Hashable, Any] = {}  # what its pages share (see Page.once)
@@ -332,7 +336,7 @@ def _jobs(groups: dict[tuple[str, str, bool], list[Output]], shared: Shared, doc
     order = sorted(groups, key=lambda g: (g[2], g[0], g[1]))
     for doc_id, edition, is_pdf in order:
         doc = by_id[doc_id]
-        yield Job(shared, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc),
+        yield Job(shared, tuple(groups[(doc_id, edition, is_pdf)]), model=load_model(store, doc), path=doc.path,
                   links=links_of(doc, links), published=links_of(doc, listed), cited_pages=pages_of(doc, cited),
                   objects=objects)
 

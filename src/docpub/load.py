@@ -51,11 +51,12 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
     """
     paths = discover(config)
     site = config.root.resolve()
-    # What every file's key holds besides its own path and bytes, made once.
-    common = (config.source_lang, str(config.content_path.resolve()), repr(config.urls))
+    # What every file's key holds besides its own path (in the site) and bytes, made once. Where
+    # the site is, is not part of it: a site moved or checked out elsewhere reuses its models.
+    common = (config.source_lang, repr(config.urls))
     inside = InsideCheck(config, site)
     digests = ContentDigests(store.folder)
-    keys = [_key(path, config, code, inside, digests, common) for path in paths]
+    keys = [_key(path, config, code, inside, digests, common, site) for path in paths]
     digests.save()
     summaries = [_cached(store, key) for key in keys]
     todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
@@ -79,10 +80,10 @@ Summary = tuple[str, tuple[str, ...], tuple[str, ...], str, str]
 
 
 def _key(path: Path, config: SiteConfig, code: str, inside: InsideCheck, digests: ContentDigests,
-         common: tuple[str, str, str]) -> str:
+         common: tuple[str, str], site: Path) -> str:
     inside(path)
     check_size(path, config)
-    return digest(code, digests.of(path), str(path), *common)
+    return digest(code, digests.of(path), os.path.relpath(path, site), *common)
 
 
 class ContentDigests:

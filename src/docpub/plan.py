@@ -15,8 +15,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from hashlib import blake2b
+from pathlib import Path
 
-from msgspec import Struct, field
+from msgspec import Struct, field, structs
 
 from docpub.facts import StoredFacts
 from docpub.inputs import EditionSpec, digest, feed, hasher, versions
@@ -249,7 +250,9 @@ class KeyParts:
     def __init__(self, shared: Shared, docs: Sequence[DocSource], code: str) -> None:
         inputs = shared.inputs
         self.code = code
-        self.base = digest(code, repr(shared.config), "pdf" if shared.pdf else "no-pdf")
+        # Where the site is (its root) is no part of any output: a site moved or checked out
+        # elsewhere (a CI runner's workspace) reuses its cache.
+        self.base = digest(code, repr(structs.replace(shared.config, root=Path())), "pdf" if shared.pdf else "no-pdf")
         self.links = site_links(docs)
         self.listed = published_ids(docs)
         self._sources = docs
