@@ -56,7 +56,8 @@ def load_sources(config: SiteConfig, store: Store, *, code: str, executor: Execu
     common = (config.source_lang, repr(config.urls))
     inside = InsideCheck(config, site)
     digests = ContentDigests(store.folder)
-    keys = [_key(path, config, code, inside, digests, common, site) for path in paths]
+    prefix = os.path.join(site, "")  # (each file's path in the site follows it)
+    keys = [_key(path, config, code, inside, digests, common, prefix) for path in paths]
     digests.save()
     summaries = [_cached(store, key) for key in keys]
     todo = [(path, key) for path, key, summary in zip(paths, keys, summaries, strict=True) if summary is None]
@@ -80,10 +81,12 @@ Summary = tuple[str, tuple[str, ...], tuple[str, ...], str, str]
 
 
 def _key(path: Path, config: SiteConfig, code: str, inside: InsideCheck, digests: ContentDigests,
-         common: tuple[str, str], site: Path) -> str:
+         common: tuple[str, str], prefix: str) -> str:
     inside(path)
     check_size(path, config)
-    return digest(code, digests.of(path), os.path.relpath(path, site), *common)
+    name = str(path)
+    within = name[len(prefix):] if name.startswith(prefix) else os.path.relpath(name, prefix)
+    return digest(code, digests.of(path), within, *common)
 
 
 class ContentDigests:
