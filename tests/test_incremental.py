@@ -431,7 +431,7 @@ def test_links_files_and_folders_out_of_place_in_the_cache_are_damage_never_foll
 
 
 @pytest.mark.parametrize("kept", ["index.json", "facts-heads.json", "content-digests.json", "previous-site.files",
-                                  "kept-by-profile.json", "an entry", "a search bundle's entry"])
+                                  "kept-by-profile", "an entry", "a search bundle's entry"])
 def test_a_named_pipe_or_a_link_in_the_cache_is_damage_never_waited_for_or_followed(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str) -> None:
     """What the cache keeps, each where a named pipe (which a reader would wait on for ever), a

@@ -32,7 +32,8 @@ from typing import Any
 
 INDEX = "index.json"
 # The keys the last build of each profile used (see ``Store._kept_by_other_profiles``).
-KEPT_BY_PROFILE = "kept-by-profile.json"
+KEPT_BY_PROFILE = "kept-by-profile"
+_KEPT_HEAD = b"docpub kept keys 1\n"
 # Present while a build writes entries: a build that finds it (its predecessor was killed)
 # looks for the files the index does not know.
 WRITING = "writing"
@@ -247,23 +248,37 @@ class Store:
             (self.folder / WRITING).unlink(missing_ok=True)
 
     def _kept_by_other_profiles(self, profile: str) -> set[str]:
-        """The keys the last build of each other profile used, and this build's recorded for
-        its profile. A profile is a kind of build whose outputs differ (with PDFs or without:
-        the pages link to the PDFs or do not): one kind does not prune what the other will
-        use, so builds that alternate reuse both."""
+        """The keys the last build of each other profile used; this build's are recorded for its
+        profile. A profile is a kind of build whose outputs differ (with PDFs or without: the
+        pages link to the PDFs or do not): one kind does not prune what the other will use, so
+        builds that alternate reuse both. The list is a line per key (``profile<TAB>key``),
+        read and written a few thousand lines at a time: a large archive has tens of thousands."""
         path = self.folder / KEPT_BY_PROFILE
-        kept = read_kept_json(path)
-        if not isinstance(kept, dict) or not all(
-                isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
-                for k, v in kept.items()):
-            kept = {}
-        others = {key for name, keys in kept.items() if name != profile for key in keys}
-        mine = sorted(self._used)
-        if kept.get(profile) != mine:
-            kept[profile] = mine
-            with contextlib.suppress(OSError):
-                write_kept(path, json_parts(kept))
-        return others
+        kept: dict[str, set[str]] = {}
+        try:
+            data = read_kept(path)
+        except OSError:  # (a link, a named pipe, a folder in its place: damage, replaced below)
+            data = None
+        if data is not None and data.startswith(_KEPT_HEAD):
+            try:
+                for line in data[len(_KEPT_HEAD):].decode("utf-8").splitlines():
+                    name, key = line.split("\t")
+                    if name != profile and key:
+                        kept.setdefault(name, set()).add(key)
+            except ValueError:  # (UnicodeDecodeError is one): damaged, so none is kept
+                kept = {}
+        del data
+
+        def lines() -> Iterator[bytes]:
+            yield _KEPT_HEAD
+            for name, keys in [*kept.items(), (profile, self._used.keys())]:
+                ordered = sorted(keys)
+                for start in range(0, len(ordered), 2000):
+                    yield "".join(f"{name}\t{key}\n" for key in ordered[start:start + 2000]).encode("utf-8")
+
+        with contextlib.suppress(OSError):
+            write_kept(path, lines())
+        return set().union(*kept.values())
 
     def _remove_strays(self) -> None:
         """Files the index does not know (left by a build that was killed) and empty folders."""
