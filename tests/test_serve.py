@@ -411,8 +411,10 @@ def test_the_work_folder_of_a_server_killed_outright_is_removed_by_the_next(tmp_
     elsewhere = folder("elsewhere")
     (tmp / "docpub-serve-link").symlink_to(elsewhere)
     (tmp / "docpub-serve-file").write_text("mine", encoding="utf-8")
+    servers: list[Served] = []
     try:
         first = Served(site, env)
+        servers.append(first)
         assert not abandoned.exists()
         assert young.is_dir() and running.is_dir() and (elsewhere / "site" / "index.html").is_file()
         assert (tmp / "docpub-serve-link").is_symlink() and (tmp / "docpub-serve-file").read_text() == "mine"
@@ -423,10 +425,13 @@ def test_the_work_folder_of_a_server_killed_outright_is_removed_by_the_next(tmp_
         assert own_folder.is_dir()  # left behind
         os.utime(own_folder, (old, old))
         second = Served(site, env)
+        servers.append(second)
         assert not own_folder.exists() and young.is_dir() and running.is_dir()
         assert second.get("/")[0] == 200
         assert second.stop() == 0
         assert set(tmp.glob("docpub-serve-*")) == {young, running, tmp / "docpub-serve-link", tmp / "docpub-serve-file"}
     finally:
         os.close(held)
+        for server in servers:  # (none runs still, unless the test failed)
+            server.stop()
 
