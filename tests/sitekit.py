@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import struct
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 from docpub.templating import DEFAULT_THEME
 
@@ -86,3 +88,36 @@ def png_claiming(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit grey
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+class ProcessInfo(NamedTuple):
+    """A process as ``/proc/<pid>/stat`` gives it (Linux)."""
+
+    name: str
+    state: str  # R, S, Z (ended, not yet waited for), …
+    parent: int
+
+
+def process(pid: int) -> ProcessInfo | None:
+    """``pid``'s name, state and parent (None: no such process)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    rest = stat[stat.rindex(")") + 2:].split()
+    return ProcessInfo(stat[stat.index("(") + 1:stat.rindex(")")], rest[0], int(rest[1]))
+
+
+def processes() -> dict[int, ProcessInfo]:
+    """Every process of the machine (Linux): pid -> its name, state and parent."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (info := process(int(entry))) is not None:
+            found[int(entry)] = info
+    return found
+
+
+def ended(pid: int) -> bool:
+    """Whether ``pid`` has ended (one no process has waited for yet counts as ended)."""
+    info = process(pid)
+    return info is None or info.state in "ZX"

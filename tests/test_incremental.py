@@ -27,7 +27,7 @@ from docpub.config import load_config
 from docpub.inputs import _references
 from docpub.search import shard_of
 from docpub.templating import DEFAULT_THEME
-from sitekit import MINIMAL, make_site, override
+from sitekit import MINIMAL, make_site, override, processes
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
 TRADITIONAL = ("zh-Hant", "zh-Hant-TW", "zh-Hant-HK")
@@ -1142,17 +1142,7 @@ def _children() -> list[str]:
 
 def _child_processes() -> dict[int, str]:
     """This process's child processes (Linux): pid -> name."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-            if int(rest[1]) == os.getpid():
-                found[int(entry)] = name
-    return found
+    return {pid: info.name for pid, info in processes().items() if info.parent == os.getpid()}
 
 
 def test_a_listing_failing_while_shards_are_indexed_stops_the_indexing_and_publishes_nothing(

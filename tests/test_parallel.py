@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from docpub.cli import main
-from sitekit import MINIMAL, make_site
+from sitekit import MINIMAL, ended, make_site, processes
 
 SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-03-01", "2021-04-01")
 
@@ -353,14 +353,7 @@ def test_no_worker_outlives_the_build(tmp_path: Path) -> None:
 
 def _descendants(pid: int) -> set[int]:
     """Every process descending from ``pid`` (Linux), found from each process's parent."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    parents = {p: info.parent for p, info in processes().items()}
     found, todo = set(), [pid]
     while todo:
         current = todo.pop()
@@ -368,14 +361,6 @@ def _descendants(pid: int) -> set[int]:
         found.update(children)
         todo.extend(children)
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return state[state.rindex(")") + 2] != "Z"
 
 
 @pytest.mark.parametrize(("when", "tty"), [("parse", False), ("render", False), ("render", True)])
@@ -418,9 +403,9 @@ def test_a_build_killed_outright_leaves_no_worker_and_the_next_build_runs(
         proc.wait(timeout=10)
         workers |= _descendants(proc.pid)
         deadline = time.monotonic() + 10
-        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        while any(not ended(p) for p in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not [p for p in workers if _alive(p)]
+        assert not [p for p in workers if not ended(p)]
     finally:
         if leader is not None:
             os.close(leader)

@@ -9,6 +9,7 @@ import types
 import pytest
 
 from docpub.work import collector_paused, importing
+from sitekit import ended
 
 
 @collector_paused
@@ -99,17 +100,6 @@ def test_what_an_import_block_makes_is_set_aside_from_the_collectors_scans() -> 
         sys.modules.pop("_docpub_test_imported", None)
 
 
-def _gone(pid: int) -> bool:
-    """Whether ``pid`` has ended (a process no one has waited for yet counts as ended)."""
-    from pathlib import Path
-
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return state[state.rindex(")") + 2] in "ZX"
-
-
 @pytest.mark.parametrize("pidfds", [True, False])
 def test_a_watched_worker_ends_soon_after_the_build_it_serves(pidfds: bool) -> None:
     """A worker given the build's process (``end_with_build``) ends within a second or so of that
@@ -148,12 +138,12 @@ def test_a_watched_worker_ends_soon_after_the_build_it_serves(pidfds: bool) -> N
     os.close(read)
     os.waitpid(build, 0)
     started = time.monotonic()
-    while not _gone(worker) and time.monotonic() - started < 10:
+    while not ended(worker) and time.monotonic() - started < 10:
         time.sleep(0.05)
     try:
-        assert _gone(worker) and not _gone(server)
+        assert ended(worker) and not ended(server)
         assert time.monotonic() - started < 3
     finally:
         for pid in (worker, server):
-            if not _gone(pid):
+            if not ended(pid):
                 os.kill(pid, 9)
