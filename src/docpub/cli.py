@@ -265,6 +265,11 @@ def run() -> NoReturn:
     code = main()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or coverage writes its figures as the interpreter ends
+    if "multiprocessing.forkserver" in sys.modules:
+        # Workers came from a fork server (a progress bar or a server's thread ran): its socket
+        # is in a folder of the system's temporary folder that multiprocessing removes as the
+        # interpreter ends; ended at once, this process would leave one there a build.
+        sys.exit(code)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from msgspec import Struct
 from msgspec.structs import replace
@@ -61,6 +61,9 @@ from docpub.plan import DocSource, KeyParts, Output, listing_slots, plan_documen
 from docpub.search import BUNDLE, MANIFEST, SearchCache, languages, programs, shard_of
 from docpub.templating import compiled_templates_in, template_errors
 from docpub.work import end_with_build, importing
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 __all__ = ["BuildReport", "Progress", "build", "code_identity", "default_jobs"]
 
@@ -551,18 +554,13 @@ class _LazyPool(Executor):
             self.preload("docpub.render")
             from concurrent.futures import ProcessPoolExecutor  # only when there is work: slow to import
             from multiprocessing import get_context
-            from multiprocessing.context import BaseContext
 
             # fork is quick, but only safe with one thread; a progress bar runs a thread, and then
-            # workers start from a clean process that has docpub imported (forkserver).
-            server: BaseContext | None = None
-            if threading.active_count() == 1:
-                context: BaseContext = get_context("fork")
-            else:
-                context = server = get_context("forkserver")
-                server.set_forkserver_preload(self._modules)
+            # workers start from a clean process that has docpub imported (``_clean_start``).
+            forked = threading.active_count() == 1
+            context: BaseContext = get_context("fork") if forked else _clean_start(self._modules)
             initial = b""  # (nothing to make: a forked worker starts with what ``warm_here`` made)
-            if self._warm is not None and not (self._warmed and server is None):
+            if self._warm is not None and not (self._warmed and forked):
                 initial = pickle.dumps(self._warm, protocol=pickle.HIGHEST_PROTOCOL)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=warm_worker,
                                             initargs=(initial, os.getpid()))
@@ -589,6 +587,23 @@ class _LazyPool(Executor):
         ending, self._ending = self._ending, None
         if wait and ending is not None:
             ending.join()
+
+
+def _clean_start(modules: Sequence[str]) -> BaseContext:
+    """How workers start in a process that runs threads: forked from a fork server that has
+    ``modules`` imported (started once a process; each worker a fork of it). Where the server
+    cannot start (its socket is a file in the system's temporary folder, and a ``TMPDIR`` longer
+    than about 75 bytes makes its path longer than a socket's address may be), each worker is a
+    new interpreter (spawn): slower to start, the same work."""
+    from multiprocessing import forkserver, get_context
+
+    server = get_context("forkserver")
+    server.set_forkserver_preload(list(modules))
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        return get_context("spawn")
+    return server
 
 
 def _ready(executor: Executor | None) -> Executor | None:

@@ -1,0 +1,85 @@
+"""Commands leave nothing in the system's temporary folder.
+
+A build is run many times a day (every edit in CI, every save with ``serve``): a folder left in
+``/tmp`` each time fills it. Each command here runs as a user runs it, with ``TMPDIR`` an empty
+folder of its own, which must be empty again when it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from sitekit import MINIMAL, make_site
+
+DOCS = {f"d{n}": MINIMAL.replace("测试文件", f"第{n}份测试文件") for n in range(6)}
+
+
+def run(args: list[str], tmp: Path, *, terminal: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """``docpub ARGS`` with ``TMPDIR`` set to ``tmp``; on a pseudo-terminal (its standard error,
+    where the progress bar is drawn) with ``terminal``."""
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    cmd = [sys.executable, "-m", "docpub", *args]
+    if not terminal:
+        return subprocess.run(cmd, capture_output=True, env=env, timeout=180, check=False)
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=follower, env=env)
+        os.close(follower)
+        follower = -1
+        drawn = b""
+        while True:  # (read, or the bar's writes would fill the terminal and stop the build)
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the build ended and closed the terminal
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        out, _ = proc.communicate(timeout=180)
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, drawn)
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+
+
+def edit(site: Path, name: str, n: int) -> None:
+    doc = site / "content" / name / "zh-Hans.md"
+    doc.write_text(DOCS[name].replace("测试文件", f"测试文件（第{n}次修订）"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("length", ["short", "long"])
+def test_a_build_with_the_progress_bar_works_and_leaves_nothing(tmp_path: Path, length: str) -> None:
+    # The bar runs a thread, so the workers come from a fork server, whose socket multiprocessing
+    # keeps in a folder of the temporary folder and removes as the interpreter ends: ended at
+    # once, docpub left one there every build. A socket's path is at most 107 bytes: with a
+    # TMPDIR longer than about 75, the server could not start and every build on a terminal
+    # failed ("AF_UNIX path too long"); its workers are then new interpreters.
+    if length == "short":
+        tmp = Path(tempfile.mkdtemp(prefix="dp", dir="/tmp"))
+    else:
+        tmp = tmp_path / ("t" * 100)
+        tmp.mkdir()
+    try:
+        site = make_site(tmp_path / "s", DOCS)
+        out = tmp_path / "out" / "site"
+        for n in range(2):
+            for name in DOCS:
+                edit(site, name, n)
+            done = run(["build", str(site), "--out", str(out), "-j", "2", "--no-pdf", "--no-search"], tmp,
+                       terminal=True)
+            assert done.returncode == 0, done.stderr
+            assert b"building" in done.stderr and b"outputs" in done.stderr  # (the bar was drawn)
+            assert done.stdout.startswith(b"built 6 document(s) in 4 edition(s)"), done.stdout
+            assert os.listdir(tmp) == []
+    finally:
+        if length == "short":
+            shutil.rmtree(tmp, ignore_errors=True)
