@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -383,6 +385,41 @@ def test_a_pages_search_fragment_holds_its_text_and_no_paragraph_anchors(plain: 
     assert words and words in fragment["content"].replace("\u200b", "")  # (Pagefind marks its word breaks)
 
 
+def test_a_shards_index_is_the_same_bytes_whatever_order_its_pages_come_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pagefind numbers a bundle's pages in the order it is given them. It was given a folder
+    # of copies, which it reads in the file system's order: the same site indexed on a disk
+    # and on a tmpfs (the temporary folder of many CI runners) gave different index files.
+    import tempfile
+
+    from docpub import search
+
+    memory = Path("/dev/shm")  # (a tmpfs where there is one: its order is not the disk's)
+    scratch = Path(tempfile.mkdtemp(dir=memory)) if memory.is_dir() and os.access(memory, os.W_OK) else tmp_path
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    texts = ["安全理事会审议了局势。", "秘书长提交了报告。", "理事会成员发表了声明。", "会议通过了决议草案。",
+             "各方欢迎停火协议。", "特别代表通报了情况。"]
+    pages: dict[str, Path] = {}
+    for n, text in enumerate(texts):
+        path = tmp_path / "pages" / f"p{n}.html"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f'<!DOCTYPE html><html lang="zh-Hans"><head><title>第{n}号</title></head><body>'
+                        f"<main data-pagefind-body><p>{text}</p></main></body></html>", encoding="utf-8")
+        pages[f"zh-Hans/d{n}/index.html"] = path
+    bundles = []
+    try:
+        with search.Indexer() as indexer:
+            for order, name in ((sorted(pages), "a"), (sorted(pages, reverse=True), "b"),
+                                ([*sorted(pages)[3:], *sorted(pages)[:3]], "c")):
+                search.build_index({p: pages[p] for p in order}, tmp_path / name, indexer)
+                bundles.append({f.relative_to(tmp_path / name).as_posix(): f.read_bytes()
+                                for f in (tmp_path / name).rglob("*") if f.is_file()})
+    finally:
+        if scratch != tmp_path:
+            shutil.rmtree(scratch, ignore_errors=True)
+    assert bundles[0] and bundles[0] == bundles[1] == bundles[2]
+
+
 def test_pagefind_is_given_the_text_without_paragraph_ids_and_with_section_ids(tmp_path: Path) -> None:
     from docpub import search
 
@@ -397,12 +434,12 @@ def test_pagefind_is_given_the_text_without_paragraph_ids_and_with_section_ids(t
     seen: dict[str, str] = {}
 
     class Reading:
-        def index(self, site: Path) -> dict[str, bytes]:
-            seen.update({p.name: p.read_text(encoding="utf-8") for p in site.rglob("*.html")})
+        def index(self, pages: dict[str, str]) -> dict[str, bytes]:
+            seen.update(pages)
             return {search.ENTRY: b'{"languages":{}}'}
 
     search.build_index({"zh-Hans/d/index.html": page}, tmp_path / "bundle", Reading())  # type: ignore[arg-type]
-    given = seen["index.html"]
+    given = seen["zh-Hans/d/index.html"]
     body = given[given.index("data-pagefind-body"):]
     assert re.findall(r'<[^>]* id="([^"]*)"', body) == ["letter", "s1", "h"]
     assert 'class="x"' in body and "注 id=\"x\" 文字" in body  # other attributes, and text, as they were

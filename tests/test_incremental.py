@@ -1043,11 +1043,8 @@ def test_a_process_forked_while_pagefind_runs_leaves_it_to_its_own_end(tmp_path:
         worker.join()
     # In the worker, the pipes' descriptors were left valid (the null device): a page
     # indexed there after the fork would start a program of its own.
-    pages = tmp_path / "site"
-    pages.mkdir()
-    (pages / "index.html").write_text(search._WARM_PAGE, encoding="utf-8")
     with search.Indexer() as again:
-        assert search.ENTRY in again.index(pages)
+        assert search.ENTRY in again.index({"index.html": search._WARM_PAGE})
 
 
 @pytest.mark.parametrize("options", [[], ["--no-pdf"]], ids=["with PDFs", "HTML only"])
@@ -1089,12 +1086,12 @@ def test_a_build_indexes_with_the_pagefind_it_started_while_loading_and_stops_it
             threads.append(threading.active_count())
         return pool_start(self)
 
-    warm_pages: list[str] = []
+    warm_pages: list[int] = []
     begin_warm = search.Indexer.begin_warm
 
     def recording_begin_warm(self: search.Indexer) -> None:
         begin_warm(self)
-        warm_pages.append(self._warm_folder)
+        warm_pages.append(len(self._warming))
 
     monkeypatch.setattr(search.Indexer, "_start", recording_start)
     monkeypatch.setattr(search.Indexer, "close", recording_close)
@@ -1115,7 +1112,7 @@ def test_a_build_indexes_with_the_pagefind_it_started_while_loading_and_stops_it
     assert "pagefind" not in " ".join(_children())
     assert (out / "pagefind" / shard_of("first") / search.ENTRY).is_file()
     assert all((out / tag / "first" / "first.pdf").is_file() == (not options) for tag in EDITIONS)
-    assert warm_pages and not any(Path(folder).exists() for folder in warm_pages)  # (the warm-up's page)
+    assert warm_pages == [2]  # (its warm-up page was sent, and its answers read by the shard)
 
 
 def test_no_op_rebuild_runs_no_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str],

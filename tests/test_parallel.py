@@ -363,25 +363,32 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-@pytest.mark.parametrize(("when", "tty"), [("parse", False), ("render", False), ("render", True)])
+@pytest.mark.parametrize(("when", "tty", "cache"), [("parse", False, True), ("render", False, True),
+                                                   ("render", True, True), ("parse", False, False)])
 def test_a_build_killed_outright_leaves_no_worker_and_the_next_build_runs(
-        tmp_path: Path, when: str, tty: bool) -> None:
+        tmp_path: Path, when: str, tty: bool, cache: bool) -> None:
     """SIGKILL (the out-of-memory killer, a CI job's timeout) stops a build with no chance to
     stop its workers. They waited for a job for ever, and held the output's lock, so every later
     build of that site waited too ("waiting for another build … to finish"). Now they end
     within a second, whether they were parsing or rendering (forked, or, with the progress bar
-    on a terminal, from a fork server), and the next build runs."""
+    on a terminal, from a fork server), and the next build runs. What the build had made for
+    the search index is beside the output, which the next build removes, not in the system's
+    temporary folder (a killed build left a folder or two there each time)."""
     import signal
     import time
 
     docs = {f"d{n:02d}": MINIMAL.replace("测试文件", f"第{n}份测试文件") for n in range(16)}
     site = make_site(tmp_path / "s", docs)
     out = tmp_path / "out" / "site"
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
     cmd = [sys.executable, "-m", "docpub", "build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]
+    cmd += [] if cache else ["--no-cache"]
     leader = follower = None
     if tty:
         leader, follower = pty.openpty()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower if tty else subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower if tty else subprocess.DEVNULL, env=env)
     workers: set[int] = set()
     if follower is not None:
         os.close(follower)
@@ -412,6 +419,9 @@ def test_a_build_killed_outright_leaves_no_worker_and_the_next_build_runs(
         for p in workers | _descendants(proc.pid):  # (none, unless the test failed)
             with contextlib.suppress(OSError):
                 os.kill(p, signal.SIGKILL)
-    again = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    # (a fork server's socket is multiprocessing's, in a folder of its own that no one removes)
+    assert [p.name for p in tmp.iterdir() if not p.name.startswith("pymp-")] == []
+    again = subprocess.run(cmd, capture_output=True, timeout=120, check=False, env=env)
     assert again.returncode == 0 and b"waiting for another build" not in again.stderr
     assert (out / "zh-Hans" / "d15" / "index.html").is_file()
+    assert sorted(p.name for p in out.parent.iterdir()) == ([".docpub-cache", "site"] if cache else ["site"])

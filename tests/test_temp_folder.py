@@ -56,6 +56,27 @@ def edit(site: Path, name: str, n: int) -> None:
     doc.write_text(DOCS[name].replace("测试文件", f"测试文件（第{n}次修订）"), encoding="utf-8")
 
 
+@pytest.fixture
+def tmp(tmp_path: Path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+def test_builds_with_the_search_index_leave_nothing(tmp_path: Path, tmp: Path) -> None:
+    site = make_site(tmp_path / "s", DOCS)
+    out = tmp_path / "out" / "site"
+    build = ["build", str(site), "--out", str(out), "-j", "2", "--no-pdf"]
+    steps = [("cold", build), ("an edit", build), ("a build without the cache", [*build, "--no-cache"])]
+    for n, (what, args) in enumerate(steps):
+        edit(site, "d1", n)  # (an edit's Pagefind starts while the build loads: its own warm-up page)
+        done = run(args, tmp)
+        assert done.returncode == 0, done.stderr
+        assert sorted(os.listdir(tmp)) == [], what
+        assert sorted(p.name for p in out.parent.iterdir()) == [".docpub-cache", "site"], what
+    assert (out / "pagefind" / "zh-Hans" / "shards.json").is_file()
+
+
 @pytest.mark.parametrize("length", ["short", "long"])
 def test_a_build_with_the_progress_bar_works_and_leaves_nothing(tmp_path: Path, length: str) -> None:
     # The bar runs a thread, so the workers come from a fork server, whose socket multiprocessing

@@ -52,8 +52,13 @@ build's jobs; the first as soon as a content file is found changed, before the
 workers are forked, given its warm-up page without a thread waiting for it
 (``SearchCache.begin``), so an edit's shard starts at once. Its bundle files are received
 in the answer and written here (the service answers a request to write them
-before its writes end), and they are the very bytes Pagefind's command line
-writes for the same pages.
+before its writes end).
+
+Each page is sent as the contents of a request, in the order of the pages' paths;
+nothing is written for Pagefind to read. Pagefind numbers a bundle's pages in the
+order it is given them, and reads a folder in the file system's order, which
+differs from one file system to another: the index's bytes now depend on the
+pages alone.
 """
 
 from __future__ import annotations
@@ -153,30 +158,26 @@ _ANCHOR_ID = re.compile(rb'(<(?!(?:section|article|h[1-6])[\s>])[a-zA-Z][a-zA-Z0
 def build_index(pages: Mapping[str, Path], out: Path, indexer: Indexer | None = None) -> None:
     """Index ``pages`` (of one edition: path from the site root -> the page's file) with Pagefind into ``out``.
 
-    Only pages that mark text to index are given to Pagefind, copied into a scratch
-    folder without the ids of the paragraphs in their text (``_ANCHOR_ID``); with none,
-    ``out`` is an empty folder and Pagefind is not run. ``indexer`` is the running
-    Pagefind to use (else one is started for these pages alone).
+    Only pages that mark text to index are given to Pagefind, without the ids of the
+    paragraphs in their text (``_ANCHOR_ID``), as the contents of a request (no copy
+    of them is written anywhere); with none, ``out`` is an empty folder and Pagefind
+    is not run. ``indexer`` is the running Pagefind to use (else one is started for
+    these pages alone).
     """
-    with tempfile.TemporaryDirectory(prefix="docpub-search-") as tmp:
-        site = Path(tmp) / "site"
-        site.mkdir()
-        marked = 0
-        for path, file in pages.items():
-            data = file.read_bytes()
-            if (at := data.find(BODY_MARKER)) < 0:
-                continue
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            (site / path).write_bytes(data[:at] + _ANCHOR_ID.sub(rb"\1", data[at:]))
-            marked += 1
-        if not marked:
-            out.mkdir(parents=True)
-            return
-        if indexer is not None:
-            files = indexer.index(site)
-        else:
-            with Indexer() as own:
-                files = own.index(site)
+    given: dict[str, str] = {}
+    for path, file in pages.items():
+        data = file.read_bytes()
+        if (at := data.find(BODY_MARKER)) < 0:
+            continue
+        given[path] = (data[:at] + _ANCHOR_ID.sub(rb"\1", data[at:])).decode("utf-8", "replace")
+    if not given:
+        out.mkdir(parents=True)
+        return
+    if indexer is not None:
+        files = indexer.index(given)
+    else:
+        with Indexer() as own:
+            files = own.index(given)
     _write_bundle(files, out)
 
 
@@ -232,7 +233,6 @@ class Indexer:
         self._sent = 0  # requests sent
         self._answered = 0  # answers read
         self._warming: list[str | None] = []  # the answers ``begin_warm`` left to read (their types)
-        self._warm_folder = ""  # its page's folder, removed once they are read
 
     def __enter__(self) -> Indexer:
         return self
@@ -240,18 +240,27 @@ class Indexer:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def index(self, site: Path) -> dict[str, bytes]:
-        """The files of the bundle of the pages in ``site`` (path in the bundle -> bytes)."""
+    def index(self, pages: Mapping[str, str]) -> dict[str, bytes]:
+        """The files of the bundle of ``pages`` (path from the site root -> the page's HTML) (path
+        in the bundle -> bytes). Each page is sent as a request of its own, in the order of
+        their paths, and its URL is its path (``index.html`` kept, as the site links)."""
         self._start()
         self.end_warm()
         index_id = self._new_index()
-        self._ask({"type": "AddDir", "index_id": index_id, "path": str(site)}, "IndexedDir")
+        for path in sorted(pages):
+            self._send(self._page(index_id, path, pages[path]))
+        for _ in pages:  # (sent first, read after: the program reads on while its answers wait)
+            self._receive("IndexedFile")
         files = self._ask({"type": "GetFiles", "index_id": index_id}, "GetFiles").get("files")
         self._ask({"type": "DeleteIndex", "index_id": index_id}, None)  # frees its memory
         try:
             return {f["path"]: base64.b64decode(f["content"], validate=True) for f in files or ()}
         except (KeyError, TypeError, binascii.Error):
             raise self._failure("its answer was not understood") from None
+
+    @staticmethod
+    def _page(index_id: int, path: str, html: str) -> dict[str, Any]:
+        return {"type": "AddFile", "index_id": index_id, "url": f"/{path}", "file_contents": html}
 
     def _new_index(self) -> int:
         # keep_index_url: the site links to index.html everywhere, so it works from file:// too.
@@ -275,30 +284,15 @@ class Indexer:
             return
         self._start()
         index_id = self._new_index()  # (its answer comes at once: the program has just started)
-        folder = tempfile.mkdtemp(prefix="docpub-search-")
-        try:
-            Path(folder, "index.html").write_text(_WARM_PAGE, encoding="utf-8")
-            self._send({"type": "AddDir", "index_id": index_id, "path": folder})
-            self._send({"type": "DeleteIndex", "index_id": index_id})
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        self._warming, self._warm_folder = ["IndexedDir", None], folder
+        self._send(self._page(index_id, "index.html", _WARM_PAGE))
+        self._send({"type": "DeleteIndex", "index_id": index_id})
+        self._warming = ["IndexedFile", None]
 
     def end_warm(self) -> None:
         """Read the answers ``begin_warm`` left (none: nothing to do)."""
-        try:
-            while self._warming:
-                self._receive(self._warming[0])
-                del self._warming[0]
-        finally:
-            if not self._warming:
-                self._drop_warm_folder()
-
-    def _drop_warm_folder(self) -> None:
-        if self._warm_folder:
-            shutil.rmtree(self._warm_folder, ignore_errors=True)
-            self._warm_folder = ""
+        while self._warming:
+            self._receive(self._warming[0])
+            del self._warming[0]
 
     def end_input(self) -> None:
         """End the program's input: Pagefind's service then ends by itself (``close`` waits)."""
@@ -313,7 +307,6 @@ class Indexer:
         self.end_input()
         proc, self._proc = self._proc, None
         self._warming = []
-        self._drop_warm_folder()
         if proc is None:
             return
         try:
@@ -331,7 +324,7 @@ class Indexer:
         """Leave the program to the process that started it: this one (a forked child) no
         longer holds its pipes, and never uses or stops it."""
         proc, self._proc = self._proc, None
-        self._warming, self._warm_folder = [], ""  # (the folder is the starting process's to remove)
+        self._warming = []
         if proc is None:
             return
         null = os.open(os.devnull, os.O_RDWR)
@@ -368,7 +361,7 @@ class Indexer:
         proc = self._proc
         assert proc is not None and proc.stdin is not None
         self._sent += 1
-        request = json.dumps({"message_id": self._sent, "payload": payload}).encode("utf-8")
+        request = json.dumps({"message_id": self._sent, "payload": payload}, ensure_ascii=False).encode("utf-8")
         try:
             proc.stdin.write(base64.b64encode(request) + b",")
             proc.stdin.flush()
@@ -429,11 +422,12 @@ class SearchCache:
     (``shards.json``) is a file named by its digest.
     """
 
-    def __init__(self, folder: Path | None) -> None:
-        if folder is not None:
+    def __init__(self, folder: Path, *, scratch: bool = False) -> None:
+        """``scratch``: ``folder`` is this build's alone, removed by ``prune`` whatever it holds."""
+        if not scratch:
             real_folder(folder)
-        self.folder = folder or Path(tempfile.mkdtemp(prefix="docpub-search-cache-"))
-        self.scratch = folder is None
+        self.folder = folder
+        self.scratch = scratch
         self.used: set[str] = set()
         self._versions = ""
         self._warming: list[threading.Thread] = []

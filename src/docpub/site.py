@@ -17,6 +17,7 @@ import importlib
 import itertools
 import os
 import pickle
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -286,7 +287,12 @@ def _search_cache(out: Path, *, use_cache: bool, search: bool) -> Iterator[Searc
     """The build's search cache (None without search). However the build ends, no Pagefind
     program is left running; a finished build prunes the cache (after publishing, which links
     the bundles it keeps), and without caching its scratch folder goes in any case."""
-    cache = SearchCache(search_cache_folder(out) if use_cache else None) if search else None
+    cache = None
+    if search and use_cache:
+        cache = SearchCache(search_cache_folder(out))
+    elif search:  # beside the output, where the next build removes it if this one is killed
+        out = out.resolve()
+        cache = SearchCache(Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-search-", dir=out.parent)), scratch=True)
     try:
         yield cache
     except BaseException:
