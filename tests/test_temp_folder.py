@@ -13,10 +13,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
+from docpub.outdir import lock_folder, unlock
 from sitekit import MINIMAL, make_site
 
 DOCS = {f"d{n}": MINIMAL.replace("测试文件", f"第{n}份测试文件") for n in range(6)}
@@ -104,3 +106,54 @@ def test_a_build_with_the_progress_bar_works_and_leaves_nothing(tmp_path: Path, 
     finally:
         if length == "short":
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_check_leaves_nothing_and_removes_what_a_killed_check_left(tmp_path: Path, tmp: Path) -> None:
+    site = make_site(tmp_path / "s", DOCS)
+    old = time.time() - 3600
+
+    def folder(name: str, age: float = old) -> Path:
+        path = tmp / name
+        (path / "build" / "site").mkdir(parents=True)
+        (path / "build" / "site" / "index.html").write_text("<p>old</p>", encoding="utf-8")
+        os.utime(path, (age, age))
+        return path
+
+    abandoned = folder("docpub-check-abandoned")  # a check killed an hour ago
+    young = folder("docpub-check-young", age=time.time())  # one another check has just made
+    running = folder("docpub-check-running")  # one a running check holds
+    (tmp / "docpub-check-file").write_text("not a folder", encoding="utf-8")
+    held = lock_folder(running)
+    try:
+        done = run(["check", str(site)], tmp)
+    finally:
+        assert held is not None
+        unlock(held)
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(tmp)) == ["docpub-check-file", "docpub-check-running", "docpub-check-young"]
+    assert not abandoned.exists() and (young / "build" / "site" / "index.html").is_file()
+
+
+def test_a_killed_check_leaves_its_folder_to_the_next(tmp_path: Path, tmp: Path) -> None:
+    import signal
+
+    site = make_site(tmp_path / "s", {f"d{n}": MINIMAL.replace("测试文件", f"第{n}份") for n in range(40)})
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "-m", "docpub", "check", str(site)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(tmp.glob("docpub-check-*/build")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)
+        assert proc.poll() is None, "the check ended before it could be killed"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    left = list(tmp.glob("docpub-check-*"))
+    assert len(left) == 1
+    done = run(["check", str(site)], tmp)  # just killed: it may be a check about to lock it, kept
+    assert done.returncode == 0 and left[0].is_dir()
+    hour_ago = time.time() - 3600
+    os.utime(left[0], (hour_ago, hour_ago))
+    done = run(["check", str(site)], tmp)
+    assert done.returncode == 0 and os.listdir(tmp) == []

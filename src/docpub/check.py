@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,11 +67,12 @@ def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
 
 def _check_render(config: SiteConfig, docs: list[Document]) -> list[Problem]:
     """Render every page (not the PDFs) into a scratch folder: what the build would hit, found now."""
+    from docpub.outdir import own_temp_folder
     from docpub.site import build
 
-    with tempfile.TemporaryDirectory(prefix="docpub-check-") as scratch:
+    with own_temp_folder("docpub-check-") as scratch:  # (one a killed check left goes first)
         try:
-            build(config, Path(scratch) / "site", pdf=False, use_cache=False, search=False)
+            build(config, scratch / "build" / "site", pdf=False, use_cache=False, search=False)  # (its lock: on build/)
         except jinja2.TemplateError as exc:
             return [template_error(exc, config.theme).problem]
         except DocpubError as exc:

@@ -17,11 +17,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import FrameType
@@ -199,6 +202,48 @@ def lock_folder(folder: Path, *, wait: bool = True) -> int | None:
 def unlock(fd: int) -> None:
     _LOCKS.discard(fd)
     os.close(fd)
+
+
+# A command that works in a folder of its own in the system's temporary folder (a server's site,
+# a check's scratch build) holds a lock on it while it runs and removes it when it ends. One
+# killed outright (SIGKILL, the out-of-memory killer, a machine's shutdown) leaves it behind, a
+# whole site; the next command of its kind removes it.
+ABANDONED_AFTER = 60.0  # seconds: younger, a folder may be one a command has just made, not locked yet
+
+
+@contextlib.contextmanager
+def own_temp_folder(prefix: str) -> Iterator[Path]:
+    """A new folder in the system's temporary folder (named ``prefix`` and a random tail),
+    locked while the block runs and removed after it; first, those of the same prefix that
+    commands killed outright left are removed (``remove_abandoned``)."""
+    remove_abandoned(prefix)
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    held = lock_folder(folder)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        assert held is not None
+        unlock(held)
+
+
+def remove_abandoned(prefix: str) -> None:
+    """Remove the folders ``own_temp_folder`` made for ``prefix`` whose command is gone: this
+    user's, locked by no running command, and not just made (never a link, never a file)."""
+    now = time.time()
+    for path in Path(tempfile.gettempdir()).glob(glob.escape(prefix) + "*"):
+        try:
+            info = path.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or now - info.st_mtime < ABANDONED_AFTER:
+                continue
+            fd = lock_folder(path, wait=False)
+        except OSError:  # (gone meanwhile, or not ours to open)
+            continue
+        if fd is not None:
+            try:
+                shutil.rmtree(path, ignore_errors=True)
+            finally:
+                unlock(fd)
 
 
 @contextlib.contextmanager

@@ -15,11 +15,8 @@ import ipaddress
 import json
 import os
 import queue
-import shutil
 import signal
-import stat
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -34,7 +31,7 @@ from msgspec import Struct
 
 from docpub.config import CONFIG_NAME, SiteConfig, load_config
 from docpub.errors import DocpubError, ManyErrors, printable
-from docpub.outdir import lock_folder, unlock
+from docpub.outdir import own_temp_folder
 
 PREFIX = "/__docpub__/"
 EVENTS = PREFIX + "events"
@@ -302,17 +299,19 @@ def serve(site_dir: Path, options: ServeOptions) -> int:
     root = site_dir.resolve()
     if not root.is_dir():
         raise DocpubError(str(site_dir), None, "site folder not found")
-    _remove_abandoned()
-    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
-    held = lock_folder(work)  # (held while this server runs: see ``_remove_abandoned``)
-    assert held is not None
+    with own_temp_folder(WORK_PREFIX) as work:
+        _serve_from(root, work, options)
+    print("stopped", flush=True)
+    return 0
+
+
+def _serve_from(root: Path, work: Path, options: ServeOptions) -> None:
+    """Serve the site of ``root``, built in ``work`` (the server's own folder), until Ctrl-C."""
     out = work / "build" / "site"  # (its lock, and its cache beside it, in build/: the server locks work)
     state = Broadcaster()
     try:
         server = _Server((options.host, options.port), make_handler(out, state))
     except OSError as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        unlock(held)
         raise DocpubError(f"{options.host}:{options.port}", None, f"cannot listen: {exc.strerror}") from None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     _stop_on_signals()
@@ -331,36 +330,11 @@ def serve(site_dir: Path, options: ServeOptions) -> int:
         if thread.is_alive():
             server.shutdown()
         server.server_close()
-        shutil.rmtree(work, ignore_errors=True)
-        unlock(held)
-    print("stopped", flush=True)
-    return 0
 
 
 # A server builds into a folder of its own in the system's temporary folder, removed when it
-# stops. One killed outright (SIGKILL, a machine's shutdown) leaves it behind, a whole site and
-# its cache; the next server removes it (``_remove_abandoned``).
+# stops; one killed outright leaves it behind, which the next server removes (``own_temp_folder``).
 WORK_PREFIX = "docpub-serve-"
-ABANDONED_AFTER = 60.0  # seconds: younger, a folder may be one a server has just made, not locked yet
-
-
-def _remove_abandoned() -> None:
-    """Remove the work folders of servers that are gone: this user's, not locked by a running
-    server, and not just made."""
-    now = time.time()
-    for path in Path(tempfile.gettempdir()).glob(WORK_PREFIX + "*"):
-        try:
-            info = path.lstat()
-            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or now - info.st_mtime < ABANDONED_AFTER:
-                continue
-            fd = lock_folder(path, wait=False)
-        except OSError:  # (gone meanwhile, or not ours to open)
-            continue
-        if fd is not None:
-            try:
-                shutil.rmtree(path, ignore_errors=True)
-            finally:
-                unlock(fd)
 
 
 def _stop_on_signals() -> None:
