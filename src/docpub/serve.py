@@ -1,10 +1,11 @@
 """``docpub serve``: build, serve on localhost, rebuild on change and reload open pages.
 
-The site is built into a temporary folder with the ordinary build (so the output on disk is
-exactly what ``docpub build`` writes). Served HTML pages get one extra script, added as they
-are sent: it listens to server-sent events and reloads the page after a rebuild, or shows the
-error over the page when a rebuild fails. A failed rebuild leaves the last good site served.
-watchfiles watches the content, the site's templates, the glossaries and docpub.toml.
+The site is built with the ordinary build (so the output on disk is exactly what ``docpub
+build`` writes) into ``build/.docpub-serve`` in the site, kept with its cache for the next
+server. Served HTML pages get one extra script, added as they are sent: it listens to
+server-sent events and reloads the page after a rebuild, or shows the error over the page
+when a rebuild fails. A failed rebuild leaves the last good site served. watchfiles watches
+the content, the site's templates, the glossaries and docpub.toml.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from msgspec import Struct
 
 from docpub.config import CONFIG_NAME, SiteConfig, load_config
 from docpub.errors import DocpubError, ManyErrors, printable
-from docpub.outdir import own_temp_folder
+from docpub.outdir import lock_folder, own_temp_folder, remove_abandoned, unlock
 
 PREFIX = "/__docpub__/"
 EVENTS = PREFIX + "events"
@@ -299,20 +300,54 @@ def serve(site_dir: Path, options: ServeOptions) -> int:
     root = site_dir.resolve()
     if not root.is_dir():
         raise DocpubError(str(site_dir), None, "site folder not found")
-    with own_temp_folder(WORK_PREFIX) as work:
-        _serve_from(root, work, options)
+    state = Broadcaster()
+    try:  # (listening first: a port in use is reported before anything is written)
+        server = _Server((options.host, options.port), _Handler)
+    except OSError as exc:
+        raise DocpubError(f"{options.host}:{options.port}", None, f"cannot listen: {exc.strerror}") from None
+    try:
+        with _work_folder(root) as work:
+            out = work / "build" / "site"  # (its lock, and its cache beside it, in build/: the server locks work)
+            server.RequestHandlerClass = make_handler(out, state)
+            _serve_from(root, out, server, state, options)
+    finally:
+        server.server_close()
     print("stopped", flush=True)
     return 0
 
 
-def _serve_from(root: Path, work: Path, options: ServeOptions) -> None:
-    """Serve the site of ``root``, built in ``work`` (the server's own folder), until Ctrl-C."""
-    out = work / "build" / "site"  # (its lock, and its cache beside it, in build/: the server locks work)
-    state = Broadcaster()
+# A server builds into a folder of the site's build folder, kept when it stops: the next server
+# of the site starts from its cache (an archive's pages are not all rendered again each time).
+KEPT = Path("build") / ".docpub-serve"
+
+
+@contextlib.contextmanager
+def _work_folder(root: Path) -> Iterator[Path]:
+    """Where a server of the site in ``root`` builds: ``build/.docpub-serve`` in it, held while
+    this server runs. When another server of the site holds it, when it cannot be made there (a
+    read-only site, a link in its place) or when the site's watched folders hold it, a folder of
+    the server's own in the system's temporary folder, removed when it stops."""
+    remove_abandoned(WORK_PREFIX)  # (those of servers that could not build in their site, killed)
+    kept = root / KEPT
+    held = None
+    if not any(kept.is_relative_to(p.resolve()) for p in _paths_to_watch(root)[0]):
+        try:
+            kept.mkdir(parents=True, exist_ok=True)
+            held = lock_folder(kept, wait=False)  # (never through a link: refused)
+        except OSError:
+            pass
+    if held is None:
+        with own_temp_folder(WORK_PREFIX) as work:
+            yield work
+        return
     try:
-        server = _Server((options.host, options.port), make_handler(out, state))
-    except OSError as exc:
-        raise DocpubError(f"{options.host}:{options.port}", None, f"cannot listen: {exc.strerror}") from None
+        yield kept
+    finally:
+        unlock(held)
+
+
+def _serve_from(root: Path, out: Path, server: _Server, state: Broadcaster, options: ServeOptions) -> None:
+    """Serve the site of ``root``, built into ``out``, until Ctrl-C."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     _stop_on_signals()
 
@@ -329,11 +364,11 @@ def _serve_from(root: Path, work: Path, options: ServeOptions) -> None:
         state.closed.set()
         if thread.is_alive():
             server.shutdown()
-        server.server_close()
 
 
-# A server builds into a folder of its own in the system's temporary folder, removed when it
-# stops; one killed outright leaves it behind, which the next server removes (``own_temp_folder``).
+# A server that cannot build in the site builds into a folder of its own in the system's
+# temporary folder, removed when it stops; one killed outright leaves it behind, which the next
+# server removes (``own_temp_folder``).
 WORK_PREFIX = "docpub-serve-"
 
 
