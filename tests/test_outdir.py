@@ -126,3 +126,27 @@ def test_builds_of_one_output_take_turns(tmp_path: Path) -> None:
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the build ends
     finally:
         os.close(other)
+
+
+@pytest.mark.parametrize("options", [[], ["--no-pdf", "--no-cache"]], ids=["with PDFs", "HTML without the cache"])
+def test_a_site_built_with_a_private_umask_is_readable_by_a_web_server(tmp_path: Path, options: list[str]) -> None:
+    """Its files were rw-r--r-- and its folders, under a umask of 077, the owner's alone (its
+    marker file too): a copy of the site (rsync -a to a web root) served none of its pages.
+    Every folder is rwxr-xr-x and every file rw-r--r--, cold and after an edit."""
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "s")
+    out = tmp_path / "out" / "site"
+    doc = site / "content" / "test-doc" / "zh-Hans.md"
+    for n in range(2):
+        if n:
+            doc.write_text(doc.read_text(encoding="utf-8").replace("测试文件", "修订的测试文件"), encoding="utf-8")
+        cmd = f'umask 077 && exec "$0" -m docpub build "$1" --out "$2" {" ".join(options)}'
+        done = subprocess.run(["sh", "-c", cmd, sys.executable, str(site), str(out)], capture_output=True, check=False)
+        assert done.returncode == 0, done.stderr
+        modes = {(p.relative_to(out).as_posix(), p.is_dir(), p.stat().st_mode & 0o777) for p in out.rglob("*")}
+        assert {(d, m) for _, d, m in modes} == {(True, 0o755), (False, 0o644)}, sorted(
+            m for m in modes if m[2] not in (0o755, 0o644))
+        assert any(name.endswith(".pdf") for name, _, _ in modes) == (not options)
+        assert (out.stat().st_mode & 0o777) == 0o755

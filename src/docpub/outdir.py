@@ -294,6 +294,7 @@ class Publisher:
         kept = set() if empty else self.trim(placed, inodes)
         with open(os.path.join(self.folder, marker[0]), "xb") as f:
             f.write(marker[1])
+            os.fchmod(f.fileno(), 0o644)  # (as every file of the site)
         for rel, entry in placed.items():
             if rel not in kept:
                 self.place(rel, entry)
@@ -335,11 +336,23 @@ class Publisher:
             with contextlib.suppress(OSError):
                 os.unlink(os.path.join(self.folder, rel))
 
+    def _folders(self, folder: str) -> None:
+        """Make ``folder`` and the missing folders above it, each rwxr-xr-x whatever the umask:
+        a site is for a web server to read, as its files are rw-r--r-- (with a umask of 077,
+        the folders were the owner's alone, and a copy of the site served none of its pages)."""
+        missing = []
+        while not os.path.isdir(folder):
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        for made in reversed(missing):
+            os.mkdir(made)
+            os.chmod(made, 0o755)
+
     def place(self, rel: str, entry: str | Path) -> None:
         dest = os.path.join(self.folder, rel)
         parent = os.path.dirname(dest)
         if parent not in self._made:
-            os.makedirs(parent, exist_ok=True)
+            self._folders(parent)
             self._made.add(parent)
         try:
             os.link(entry, dest)
