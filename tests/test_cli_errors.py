@@ -375,3 +375,32 @@ def test_a_full_disk_is_one_line_naming_the_output(tmp_path: Path, jobs: str, mo
     assert capsys.readouterr().err == (f"docpub: {out}: error: cannot write the site or its cache beside it: "
                                        "No space left on device; the previous output is unchanged\n")
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_output_that_cannot_write_chinese_gets_escapes_not_a_traceback(tmp_path: Path, encoding: str) -> None:
+    """A legacy locale (en_US.ISO-8859-1) or PYTHONIOENCODING: a build that succeeded ended in a
+    traceback as it printed its summary (the site's path is Chinese), and an error line became a
+    traceback. What the output cannot write now comes as \\u escapes."""
+    site = make_site(tmp_path / "安理会 文件")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+
+    def docpub(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "docpub", *args], capture_output=True, env=env, check=False,
+                              encoding=encoding, errors="strict")
+
+    done = docpub("build", str(site), "--no-pdf", "--no-search")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout.startswith("built 1 document(s)") and "\\u5b89\\u7406\\u4f1a \\u6587\\u4ef6" in done.stdout
+    assert (site / "build" / "site" / "zh-Hans" / "test-doc" / "index.html").is_file()
+    doc = site / "content" / "test-doc" / "zh-Hans.md"
+    for args in (["review", str(site)], ["check", str(site)], ["model", str(doc)]):
+        done = docpub(*args)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)
+    doc.write_text(MINIMAL.replace("date: 2021-03-01", "date: 2021-13-01"), encoding="utf-8")
+    for args in (["build", str(site), "--no-pdf", "--no-search"], ["check", str(site)]):
+        done = docpub(*args)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        lines = done.stderr.splitlines() if args[0] == "build" else done.stdout.splitlines()  # (check: a report)
+        assert any("\\u5b89\\u7406\\u4f1a \\u6587\\u4ef6/content/test-doc/zh-Hans.md:" in line and "month" in line
+                   for line in lines), lines

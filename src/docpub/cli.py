@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -262,6 +263,12 @@ def run() -> NoReturn:
     only freeing a build's objects one by one: about a twentieth of a one-document edit of a
     large archive. The output streams are flushed first.
     """
+    for stream in (sys.stdout, sys.stderr):
+        # Where the output's encoding cannot write Chinese (a legacy locale such as
+        # en_US.ISO-8859-1, a PYTHONIOENCODING), what it cannot write comes as \\u escapes:
+        # a build that succeeded ended in a traceback printing its summary, an error line too.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     code = main()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or coverage writes its figures as the interpreter ends
