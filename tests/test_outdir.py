@@ -84,19 +84,24 @@ def test_build_never_replaces_the_site_itself(tmp_path: Path, where: str,
     assert tree(site) == before
 
 
-def test_next_build_removes_what_a_killed_build_left(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["site", "s[1]", "s*", "s?te", "[!x]ite"])
+def test_next_build_removes_what_a_killed_build_left(tmp_path: Path, name: str) -> None:
+    # An output's name is no pattern: with glob's characters in it, its leftovers stayed for
+    # ever ("s[1]") or another output's went ("s*" took .site.tmp-*).
     from docpub.outdir import output_lock
 
-    out = tmp_path / "site"
+    out = tmp_path / name
     out.mkdir()
     # What a build killed with SIGKILL leaves: its temporary folder, or the old site mid-swap.
-    for name in (".site.tmp-abc123", ".site.old-def456"):
-        (tmp_path / name / "zh-Hans").mkdir(parents=True)
-        (tmp_path / name / "zh-Hans" / "index.html").write_text("half", encoding="utf-8")
-    (tmp_path / ".other.tmp-keep").mkdir()  # another output's: left alone
+    for left in (f".{name}.tmp-abc123", f".{name}.old-def456"):
+        (tmp_path / left / "zh-Hans").mkdir(parents=True)
+        (tmp_path / left / "zh-Hans" / "index.html").write_text("half", encoding="utf-8")
+    others = {".other.tmp-keep", ".site1.tmp-keep", ".sxte.old-keep", ".site.tmp-keep"} - {f".{name}.tmp-keep"}
+    for other in others:  # other outputs': left alone
+        (tmp_path / other).mkdir()
     with output_lock(out), atomic_output(out) as tmp:
         (tmp / "index.html").write_text("new", encoding="utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp-keep", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*others, name])
     assert (out / "index.html").read_text(encoding="utf-8") == "new"
 
 

@@ -269,7 +269,7 @@ def output_lock(out: Path) -> Iterator[None]:
 
 def remove_stale(out: Path) -> None:
     """Temporary folders of ``out`` left by a build that was killed (only called under the lock)."""
-    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*"):
+    for pattern in (f".{glob.escape(out.name)}.tmp-*", f".{glob.escape(out.name)}.old-*"):
         for path in out.parent.glob(pattern):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
