@@ -404,3 +404,74 @@ def test_an_output_that_cannot_write_chinese_gets_escapes_not_a_traceback(tmp_pa
         lines = done.stderr.splitlines() if args[0] == "build" else done.stdout.splitlines()  # (check: a report)
         assert any("\\u5b89\\u7406\\u4f1a \\u6587\\u4ef6/content/test-doc/zh-Hans.md:" in line and "month" in line
                    for line in lines), lines
+
+
+def _conflicted(text: str, line: int, *, base: bool = False, newline: str = "\n") -> tuple[str, int]:
+    """``text`` with its line ``line`` (1-based) in a merge conflict Git wrote (``base``: the diff3
+    style, with the common version); and the line of the conflict's first marker."""
+    lines = text.split("\n")
+    ours = lines[line - 1]
+    block = ["<<<<<<< HEAD", ours, *(["||||||| merged common ancestors", ours] if base else []), "=======",
+             ours.replace("测试", "试验"), ">>>>>>> edit-on-a-branch"]
+    return newline.join([*lines[:line - 1], *block, *lines[line:]]), line
+
+
+CONFLICT_BODY = MINIMAL + "\n第二段测试文字。\n"
+
+
+@pytest.mark.parametrize("where", ["content", "content, diff3 style", "content, CRLF", "glossary", "docpub.toml",
+                                   "template", "labels"])
+def test_a_merge_conflict_left_in_a_file_is_one_error_at_its_line(tmp_path: Path, where: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A merge that stopped at a conflict, committed as it is: both versions were published, the
+    markers as text (or the separator as a heading). Every text file of a site is refused at the
+    conflict's first marker, in build and check, and nothing is written."""
+    site = make_site(tmp_path / "s", {"x": CONFLICT_BODY})
+    if where.startswith("content"):
+        path = site / "content" / "x" / "zh-Hans.md"
+        at = CONFLICT_BODY.split("\n").index("第二段测试文字。") + 1
+        text, line = _conflicted(CONFLICT_BODY, at, base="diff3" in where, newline="\r\n" if "CRLF" in where else "\n")
+    elif where == "glossary":
+        path = site / "content" / "glossary" / "common.tsv"
+        original = path.read_text(encoding="utf-8")
+        text, line = _conflicted(original + "测试\t測試\tdocpub 的测试\n", original.count("\n") + 1)
+    elif where == "docpub.toml":
+        path = site / "docpub.toml"
+        original = path.read_text(encoding="utf-8")
+        at = original.split("\n").index(next(li for li in original.split("\n") if li.startswith("title =")))
+        text, line = _conflicted(original, at + 1)
+    elif where == "template":
+        path = override(site, "base.html.j2")
+        text, line = _conflicted(path.read_text(encoding="utf-8"), 3)
+    else:
+        path = override(site, "labels.toml")
+        text, line = _conflicted(path.read_text(encoding="utf-8"), 3)
+    path.write_bytes(text.encode("utf-8"))
+    out = tmp_path / "out"
+    code, err = run(["build", str(site), "--out", str(out), "--no-pdf"], capsys)
+    assert code == 1 and len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith(f"docpub: {path}:{line}: error: a merge conflict is not resolved"), err
+    assert not out.exists()
+    assert main(["check", str(site)]) == 1
+    report = capsys.readouterr().out
+    assert f"{path}:{line}: error: a merge conflict is not resolved" in report, report
+
+
+@pytest.mark.parametrize("text", [
+    "<<<<<<< HEAD\n文。\n", "=======\n", "文\n=======\n", "<<<<<<< a\n=======\n", "=======\n>>>>>>> b\n",
+    ">>>>>>> b\n=======\n<<<<<<< a\n", "<<<<<<<< a\n=======\n>>>>>>> b\n", "<<<<<<< a\n ======= \n>>>>>>> b\n",
+    "<<<<<<<a\n=======\n>>>>>>> b\n", "« <<<<<<< a\n=======\n>>>>>>> b\n",
+])
+def test_what_only_looks_like_a_merge_conflict_is_text(text: str) -> None:
+    from docpub.files import merge_conflict
+
+    assert merge_conflict(text) is None
+
+
+def test_a_merge_conflict_is_found_at_its_first_marker() -> None:
+    from docpub.files import merge_conflict
+
+    assert merge_conflict("文\n<<<<<<< HEAD\n甲\n=======\n乙\n>>>>>>> b\n") == 2
+    assert merge_conflict("<<<<<<<\n=======\n>>>>>>>") == 1
+    assert merge_conflict("文\r\n<<<<<<< a\r\n=======\r\n>>>>>>> b\r\n") == 2
+    assert merge_conflict("<<<<<<< a\n" * 3 + "=======\n" * 3 + "文\n>>>>>>> b\n") == 1

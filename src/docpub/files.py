@@ -132,12 +132,38 @@ _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def check_text(text: str, source: str) -> None:
-    """An error line at the first control character of ``text`` (read from ``source``), if any."""
+    """An error line at the first control character of ``text`` (read from ``source``), if any,
+    or at the first merge conflict Git left in it (``merge_conflict``)."""
     found = _CONTROL.search(text)
     if found is not None:
         line = text.count("\n", 0, found.start()) + 1
         raise DocpubError(source, line, f"control character U+{ord(found[0]):04X} (it prints as nothing): "
                           "delete it")
+    if (line := merge_conflict(text)) is not None:
+        raise DocpubError(source, line, "a merge conflict is not resolved (Git's '<<<<<<<', '=======' and "
+                          "'>>>>>>>' lines): keep the text wanted and delete the markers")
+
+
+# A merge or rebase that stopped at a conflict writes both sides into the file between Git's
+# markers, each alone on its line: "<<<<<<< ours", "=======", ">>>>>>> theirs" (and, in the
+# diff3 style, "||||||| base" before the separator). Committed as it is, both versions would be
+# published, markers and all. Only the three in that order count.
+
+
+def merge_conflict(text: str) -> int | None:
+    """The line of the first ``<<<<<<<`` of ``text`` that a ``=======`` and then a ``>>>>>>>``
+    follow, if there is one (one pass over the lines, whatever they hold)."""
+    if "<<<<<<<" not in text:
+        return None
+    first, seen = 0, 0  # seen: 1 after a start, 2 after a start and a separator
+    for n, line in enumerate(text.splitlines(), 1):
+        if seen == 0 and (line == "<<<<<<<" or line.startswith("<<<<<<< ")):
+            first, seen = n, 1
+        elif seen == 1 and line == "=======":
+            seen = 2
+        elif seen == 2 and (line == ">>>>>>>" or line.startswith(">>>>>>> ")):
+            return first
+    return None
 
 
 def control_character(value: str) -> str:
