@@ -513,16 +513,20 @@ def test_two_servers_of_one_site_each_build_in_their_own_folder(tmp_path: Path) 
     assert (site / "build" / ".docpub-serve" / "build" / "site" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("what", ["a link", "a file"])
+@pytest.mark.parametrize("what", ["a link", "a file", "a built site"])
 def test_what_is_in_place_of_the_servers_folder_is_left_alone(tmp_path: Path, what: str) -> None:
+    # (a built site: `docpub build --out SITE/build` replaces build/ whole, a server's folder in it too)
     site = make_site(tmp_path / "s")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (site / "build").mkdir()
     if what == "a link":
         (site / "build" / ".docpub-serve").symlink_to(elsewhere)
-    else:
+    elif what == "a file":
         (site / "build" / ".docpub-serve").write_text("mine", encoding="utf-8")
+    else:
+        assert main(["build", str(site), "--out", str(site / "build"), "--no-pdf", "--no-search"]) == 0
+        built = sorted(p.relative_to(site).as_posix() for p in (site / "build").rglob("*"))
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     server = Served(site, {"TMPDIR": str(tmp)})
@@ -534,3 +538,6 @@ def test_what_is_in_place_of_the_servers_folder_is_left_alone(tmp_path: Path, wh
     assert os.listdir(elsewhere) == [] and os.listdir(tmp) == []
     if what == "a file":
         assert (site / "build" / ".docpub-serve").read_text(encoding="utf-8") == "mine"
+    if what == "a built site":
+        assert sorted(p.relative_to(site).as_posix() for p in (site / "build").rglob("*")) == built
+        assert main(["build", str(site), "--out", str(site / "build"), "--no-pdf", "--no-search"]) == 0

@@ -32,7 +32,7 @@ from msgspec import Struct
 
 from docpub.config import CONFIG_NAME, SiteConfig, load_config
 from docpub.errors import DocpubError, ManyErrors, printable
-from docpub.outdir import lock_folder, own_temp_folder, remove_abandoned, unlock
+from docpub.outdir import MARKER, lock_folder, own_temp_folder, remove_abandoned, unlock
 
 PREFIX = "/__docpub__/"
 EVENTS = PREFIX + "events"
@@ -325,12 +325,14 @@ KEPT = Path("build") / ".docpub-serve"
 def _work_folder(root: Path) -> Iterator[Path]:
     """Where a server of the site in ``root`` builds: ``build/.docpub-serve`` in it, held while
     this server runs. When another server of the site holds it, when it cannot be made there (a
-    read-only site, a link in its place) or when the site's watched folders hold it, a folder of
-    the server's own in the system's temporary folder, removed when it stops."""
+    read-only site, a link in its place), when the site's watched folders hold it or when
+    ``build`` is itself a built site, a folder of the server's own in the system's temporary
+    folder, removed when it stops."""
     remove_abandoned(WORK_PREFIX)  # (those of servers that could not build in their site, killed)
     kept = root / KEPT
     held = None
-    if not any(kept.is_relative_to(p.resolve()) for p in _paths_to_watch(root)[0]):
+    inside_a_site = (kept.parent / MARKER).exists()  # (build/ is a site `docpub build --out` replaces whole)
+    if not inside_a_site and not any(kept.is_relative_to(p.resolve()) for p in _paths_to_watch(root)[0]):
         try:
             kept.mkdir(parents=True, exist_ok=True)
             held = lock_folder(kept, wait=False)  # (never through a link: refused)
