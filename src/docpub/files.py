@@ -139,8 +139,8 @@ def check_text(text: str, source: str) -> None:
         line = text.count("\n", 0, found.start()) + 1
         raise DocpubError(source, line, f"control character U+{ord(found[0]):04X} (it prints as nothing): "
                           "delete it")
-    if (line := merge_conflict(text)) is not None:
-        raise DocpubError(source, line, "a merge conflict is not resolved (Git's '<<<<<<<', '=======' and "
+    if (marker := merge_conflict(text)) is not None:
+        raise DocpubError(source, marker, "a merge conflict is not resolved (Git's '<<<<<<<', '=======' and "
                           "'>>>>>>>' lines): keep the text wanted and delete the markers")
 
 

@@ -204,6 +204,17 @@ def _sorted_entry(data: bytes) -> bytes:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _scratch_file() -> IO[bytes]:
+    """A file for what a Pagefind program says on its standard error: in memory where the
+    system has such files (Linux), so nothing of a build's is ever in the temporary folder."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return os.fdopen(os.memfd_create("docpub-pagefind-errors", os.MFD_CLOEXEC), "w+b")
+        except OSError:  # (a kernel without it)
+            pass
+    return tempfile.TemporaryFile()
+
+
 # The Pagefind programs this process runs. A process forked from it (a pool worker) inherits
 # the pipes to them, and a program whose input another process holds open never sees its end:
 # in the child, each pipe is replaced by the null device (``_not_ours``).
@@ -342,7 +353,7 @@ class Indexer:
         if program is None:
             raise DocpubError(BUNDLE, None, "the Pagefind program is missing: install docpub's dependencies "
                               "again (pip install -e .), which bring pagefind[extended]")
-        self._errors = tempfile.TemporaryFile()
+        self._errors = _scratch_file()
         try:
             self._proc = subprocess.Popen([str(program), "--service"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=self._errors)
