@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -249,6 +250,69 @@ def test_a_worker_running_other_docpub_code_is_refused(site: Path, tmp_path: Pat
         assert re.match(r"docpub: tcp://\S+: error: this Dask worker has docpub ", err[0]), err[0]
     assert err[0].count("docpub ") == 2 and "WeasyPrint" in err[0] and "OpenCC" in err[0]
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("lost", ["its worker", "its scheduler"])
+def test_a_cluster_lost_during_the_build_ends_it_with_one_error_line(
+        site: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        lost: str) -> None:
+    """Dask keeps a build's jobs waiting for a worker for ever: a build whose every worker went
+    (killed, its machine reclaimed) hung without a word until the CI job's time ran out, and one
+    whose scheduler went printed Dask's tracebacks as it tried to reconnect, then one of its own.
+    Now the build says the cluster has no worker, waits for one (``WORKERS_WAIT``, 20 s in use),
+    then ends with one error line, writing nothing."""
+    import socket
+    import time
+
+    from docpub import cluster as dask_cluster
+
+    monkeypatch.setattr(dask_cluster, "WORKERS_WAIT", 2)
+    monkeypatch.setattr(dask_cluster, "WATCH_EVERY", 0.2)
+    monkeypatch.setattr(dask_cluster, "CONNECT_WAIT", 3)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).with_name("dask"))
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": tmp_path}
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                 **quiet)  # type: ignore[call-overload]
+    worker = subprocess.Popen([dask, "worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard"],
+                              **quiet)  # type: ignore[call-overload]
+    check = dask_cluster._check_workers
+
+    def then_lose(client: Any, address: str, mine: tuple[str, ...]) -> None:
+        client.wait_for_workers(1, timeout=60)
+        check(client, address, mine)  # the worker joined and was checked: the build goes on without it
+        victim = worker if lost == "its worker" else scheduler
+        victim.kill()
+        victim.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while lost == "its worker" and client.scheduler_info()["workers"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    monkeypatch.setattr(dask_cluster, "_check_workers", then_lose)
+    out = tmp_path / "site"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # (the scheduler listening)
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            time.sleep(0.1)
+        capfd.readouterr()
+        started = time.monotonic()
+        code = main(["build", str(site), "--out", str(out), "--no-pdf", "--no-cache", "--scheduler", address])
+        took = time.monotonic() - started
+    finally:
+        for proc in (worker, scheduler):
+            proc.kill()
+            proc.wait(timeout=30)
+    err = capfd.readouterr().err.strip().splitlines()
+    assert code == 1 and "Traceback" not in "\n".join(err), err
+    errors = [line for line in err if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith(f"docpub: {address}: error: ") and " lost " in errors[0], err
+    assert all(line.startswith(f"docpub: {address}: ") for line in err), err  # (nothing of Dask's own log)
+    assert took < 60 and not out.exists()
 
 
 def test_a_scheduler_the_client_cannot_use_is_one_error_line(site: Path, tmp_path: Path) -> None:

@@ -7,9 +7,14 @@ disk but the print template and images a PDF fetches.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import CancelledError, Executor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -18,30 +23,100 @@ from docpub.errors import DocpubError
 # How long a build waits for the scheduler to answer, and then for its first worker (s).
 CONNECT_WAIT = 20
 WORKERS_WAIT = 20
+WATCH_EVERY = 1.0  # how often a build looks at its cluster (s)
 _T = TypeVar("_T")
 
 
 @contextmanager
 def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
-    """An executor submitting to the scheduler at ``address``, and how many workers it has."""
+    """An executor submitting to the scheduler at ``address``, and how many workers it has.
+
+    A cluster that loses its scheduler or, for longer than ``WORKERS_WAIT``, every worker ends
+    the build with one error line (Dask would keep the jobs waiting for a worker for ever, and
+    log its reconnections' tracebacks: its own log is kept quiet while docpub uses it).
+    """
     try:
         from distributed import Client
     except ImportError:
         raise DocpubError(address, None, "--scheduler needs the 'distributed' package "
                                          "(pip install 'docpub[cluster]')") from None
     _check_address(address)
+    with _quiet("distributed"):
+        try:
+            client = Client(address, timeout=f"{CONNECT_WAIT}s", set_as_default=False)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            raise DocpubError(address, None, f"cannot reach the Dask scheduler: {exc}") from None
+        try:
+            mine = worker_identity()
+            _check_workers(client, address, mine)
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            # pure=False: two jobs with equal values are still two renders the caller waits for.
+            executor = client.get_executor(pure=False)  # type: ignore[no-untyped-call]
+            watch = _Watch(client, address, executor)
+            try:
+                yield _Checked(executor, mine, watch), workers
+            except CancelledError:  # (the jobs Dask or the watch cancelled)
+                raise DocpubError(address, None, watch.lost or "the build lost its Dask scheduler") from None
+            finally:
+                watch.stop.set()
+        finally:
+            client.close()  # type: ignore[no-untyped-call]
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """The logger ``name`` and those under it (Dask gives some their own levels) say nothing
+    short of a crash while the block runs."""
+    names = [name, *(n for n in list(logging.root.manager.loggerDict) if n.startswith(name + "."))]
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     try:
-        client = Client(address, timeout=f"{CONNECT_WAIT}s", set_as_default=False)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        raise DocpubError(address, None, f"cannot reach the Dask scheduler: {exc}") from None
-    try:
-        mine = worker_identity()
-        _check_workers(client, address, mine)
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        # pure=False: two jobs with equal values are still two renders the caller waits for.
-        yield _Checked(client.get_executor(pure=False), mine), workers  # type: ignore[no-untyped-call]
+        yield
     finally:
-        client.close()  # type: ignore[no-untyped-call]
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+class _Watch:
+    """A thread that looks at the cluster every ``WATCH_EVERY`` seconds while the build runs:
+    with no worker (all gone, or the scheduler out of reach), it says so once, and after
+    ``WORKERS_WAIT`` seconds without one cancels the build's jobs, ``lost`` saying why."""
+
+    def __init__(self, client: Any, address: str, executor: Any) -> None:
+        self.lost = ""
+        self.stop = threading.Event()
+        self._client, self._address, self._executor = client, address, executor
+        threading.Thread(target=self._run, name="docpub-dask-watch", daemon=True).start()
+
+    def _workers(self) -> int:
+        try:
+            if self._client.status != "running":
+                return 0
+            return len(self._client.scheduler_info(n_workers=1).get("workers", {}))
+        except Exception:  # noqa: BLE001 - whatever the client met, the scheduler is out of reach
+            return 0
+
+    def _run(self) -> None:
+        alone_since = None
+        while not self.stop.wait(WATCH_EVERY):
+            if self._workers():
+                alone_since = None
+                continue
+            if self.stop.is_set():
+                return
+            now = time.monotonic()
+            if alone_since is None:
+                alone_since = now
+                print(f"docpub: {self._address}: the Dask cluster has no worker now (or its scheduler is out of "
+                      f"reach); waiting {WORKERS_WAIT} s for one", file=sys.stderr, flush=True)
+            elif now - alone_since >= WORKERS_WAIT:
+                self.lost = (f"the Dask cluster lost its workers (or its scheduler), and none came back in "
+                             f"{WORKERS_WAIT} s")
+                with contextlib.suppress(Exception):
+                    self._executor.shutdown(wait=False)  # cancels the jobs: the build ends with ``lost``
+                return
 
 
 def worker_identity() -> tuple[str, str, str, str]:
@@ -58,10 +133,12 @@ class _Checked(Executor):
     """The cluster's executor, each job run only where the worker has this build's code (a worker
     may join after ``_check_workers``)."""
 
-    def __init__(self, executor: Executor, identity: tuple[str, ...]) -> None:
-        self._executor, self._identity = executor, identity
+    def __init__(self, executor: Executor, identity: tuple[str, ...], watch: _Watch) -> None:
+        self._executor, self._identity, self._watch = executor, identity, watch
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._watch.lost:  # (its jobs are cancelled: no more are sent)
+            raise CancelledError
         return self._executor.submit(_run_checked, self._identity, fn, *args, **kwargs)
 
     def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def]
