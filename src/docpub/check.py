@@ -66,13 +66,18 @@ def _check_content(config: SiteConfig) -> tuple[list[Problem], list[Document]]:
 
 
 def _check_render(config: SiteConfig, docs: list[Document]) -> list[Problem]:
-    """Render every page (not the PDFs) into a scratch folder: what the build would hit, found now."""
-    from docpub.outdir import own_temp_folder
-    from docpub.site import build
+    """Render every page (not the PDFs) into a folder of the check's own: what the build would
+    hit, found now. That folder, ``build/.docpub-check`` in the site, is kept with its cache: the
+    next check renders only what changed meanwhile (a page whose inputs did not change renders
+    as it did)."""
+    from docpub.outdir import kept_folder
+    from docpub.site import build, default_jobs
 
-    with own_temp_folder("docpub-check-") as scratch:  # (one a killed check left goes first)
+    read_from = [config.content_path, config.templates_path]
+    with kept_folder(config.root, ".docpub-check", "docpub-check-", read_from=read_from) as scratch:
         try:
-            build(config, scratch / "build" / "site", pdf=False, use_cache=False, search=False)  # (its lock: on build/)
+            # (its lock is on build/ in it, which the check's own lock leaves free)
+            build(config, scratch / "build" / "site", pdf=False, search=False, jobs=default_jobs())
         except jinja2.TemplateError as exc:
             return [template_error(exc, config.theme).problem]
         except DocpubError as exc:

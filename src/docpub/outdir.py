@@ -227,6 +227,35 @@ def own_temp_folder(prefix: str) -> Iterator[Path]:
         unlock(held)
 
 
+@contextlib.contextmanager
+def kept_folder(root: Path, name: str, prefix: str, *, read_from: Iterable[Path] = ()) -> Iterator[Path]:
+    """A folder of a command's own for the site in ``root`` (a server's build, a check's):
+    ``build/<name>`` in it, kept for the next command of its kind (which starts from the cache
+    it holds) and locked while the block runs. Where it cannot be (another command holds it; a
+    read-only site, a file or a link in its place; inside a folder in ``read_from``, which the
+    site is read from; or ``build`` is itself a built site, which a build replaces whole), a
+    folder of its own in the system's temporary folder instead (``own_temp_folder(prefix)``).
+    Either way, those of ``prefix`` that commands killed outright left there go first."""
+    remove_abandoned(prefix)
+    kept = root / "build" / name
+    held = None
+    inside_a_site = (kept.parent / MARKER).exists()
+    if not inside_a_site and not any(kept.is_relative_to(p.resolve()) for p in read_from):
+        try:
+            kept.mkdir(parents=True, exist_ok=True)
+            held = lock_folder(kept, wait=False)  # (never through a link: refused)
+        except OSError:
+            pass
+    if held is None:
+        with own_temp_folder(prefix) as work:
+            yield work
+        return
+    try:
+        yield kept
+    finally:
+        unlock(held)
+
+
 def remove_abandoned(prefix: str) -> None:
     """Remove the folders ``own_temp_folder`` made for ``prefix`` whose command is gone: this
     user's, locked by no running command, and not just made (never a link, never a file)."""

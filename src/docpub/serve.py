@@ -32,7 +32,7 @@ from msgspec import Struct
 
 from docpub.config import CONFIG_NAME, SiteConfig, load_config
 from docpub.errors import DocpubError, ManyErrors, printable
-from docpub.outdir import MARKER, lock_folder, own_temp_folder, remove_abandoned, unlock
+from docpub.outdir import kept_folder
 
 PREFIX = "/__docpub__/"
 EVENTS = PREFIX + "events"
@@ -318,34 +318,16 @@ def serve(site_dir: Path, options: ServeOptions) -> int:
 
 # A server builds into a folder of the site's build folder, kept when it stops: the next server
 # of the site starts from its cache (an archive's pages are not all rendered again each time).
-KEPT = Path("build") / ".docpub-serve"
+KEPT = ".docpub-serve"
 
 
 @contextlib.contextmanager
 def _work_folder(root: Path) -> Iterator[Path]:
     """Where a server of the site in ``root`` builds: ``build/.docpub-serve`` in it, held while
-    this server runs. When another server of the site holds it, when it cannot be made there (a
-    read-only site, a link in its place), when the site's watched folders hold it or when
-    ``build`` is itself a built site, a folder of the server's own in the system's temporary
-    folder, removed when it stops."""
-    remove_abandoned(WORK_PREFIX)  # (those of servers that could not build in their site, killed)
-    kept = root / KEPT
-    held = None
-    inside_a_site = (kept.parent / MARKER).exists()  # (build/ is a site `docpub build --out` replaces whole)
-    if not inside_a_site and not any(kept.is_relative_to(p.resolve()) for p in _paths_to_watch(root)[0]):
-        try:
-            kept.mkdir(parents=True, exist_ok=True)
-            held = lock_folder(kept, wait=False)  # (never through a link: refused)
-        except OSError:
-            pass
-    if held is None:
-        with own_temp_folder(WORK_PREFIX) as work:
-            yield work
-        return
-    try:
-        yield kept
-    finally:
-        unlock(held)
+    this server runs, or a folder of its own in the system's temporary folder
+    (``outdir.kept_folder``)."""
+    with kept_folder(root, KEPT, WORK_PREFIX, read_from=_paths_to_watch(root)[0]) as work:
+        yield work
 
 
 def _serve_from(root: Path, out: Path, server: _Server, state: Broadcaster, options: ServeOptions) -> None:
