@@ -1341,3 +1341,24 @@ def test_the_kept_facts_lines_are_taken_only_for_the_entries_they_were_read_from
     fresh = tmp_path / "fresh" / "site"
     build(site, fresh, capsys, "--no-pdf", "--no-cache")
     assert snapshot(out) == snapshot(fresh)
+
+
+def test_sites_built_into_one_folder_each_keep_their_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two sites of a repository built into ``dist/a`` and ``dist/b`` shared one cache beside
+    them, and each build pruned what the other had used: every build rendered its whole site
+    (and indexed it) again. Each output now has its own (``.a.docpub-cache``); an output named
+    ``site`` keeps ``.docpub-cache``."""
+    a = make_site(tmp_path / "a", {"first": MINIMAL})
+    b = make_site(tmp_path / "b", {"second": SECOND})
+    dist = tmp_path / "dist"
+    cold_a, _ = build(a, dist / "a", capsys)
+    cold_b, _ = build(b, dist / "b", capsys)
+    bundles = {p: p.stat().st_ino for p in (dist / ".a.docpub-cache" / "search").iterdir()}
+    assert bundles
+    for _ in range(2):
+        assert build(a, dist / "a", capsys) == (0, cold_a)
+        assert build(b, dist / "b", capsys) == (0, cold_b)
+    assert {p: p.stat().st_ino for p in (dist / ".a.docpub-cache" / "search").iterdir()} == bundles  # not indexed again
+    assert sorted(p.name for p in dist.iterdir()) == [".a.docpub-cache", ".b.docpub-cache", "a", "b"]
+    assert build(a, dist / "site", capsys, "--no-pdf")[0] > 0
+    assert (dist / ".docpub-cache").is_dir()

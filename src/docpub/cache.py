@@ -440,8 +440,18 @@ def _read_index(path: Path) -> tuple[dict[str, str], bool]:
 
 
 def cache_folder(out: Path) -> Path:
-    """Beside the output, never inside it: the output folder is replaced whole."""
-    return out.resolve().parent / ".docpub-cache"
+    """Beside the output, never inside it (the output folder is replaced whole), and the output's
+    own: ``.docpub-cache`` for an output named ``site`` (``build/site``, the default), else
+    ``.<name>.docpub-cache``. Two outputs in one folder (two sites of a repository built into
+    ``dist/a`` and ``dist/b``) shared one cache, and each build pruned what the other used: every
+    build rendered the other's pages (and laid out its PDFs) again."""
+    out = out.resolve()
+    if out.name == "site":
+        return out.parent / ".docpub-cache"
+    name = f".{out.name}.docpub-cache"
+    if len(os.fsencode(name)) > 255:  # (a name near the file system's limit)
+        name = f".{hashlib.blake2b(os.fsencode(out.name), digest_size=10).hexdigest()}.docpub-cache"
+    return out.parent / name
 
 
 def search_cache_folder(out: Path) -> Path:
