@@ -436,7 +436,8 @@ def test_links_files_and_folders_out_of_place_in_the_cache_are_damage_never_foll
 
 
 @pytest.mark.parametrize("kept", ["index.json", "facts-heads.json", "content-digests.json", "previous-site.files",
-                                  "kept-by-profile", "an entry", "a search bundle's entry"])
+                                  "kept-by-profile", "search/kept-by-profile", "an entry",
+                                  "a search bundle's entry"])
 def test_a_named_pipe_or_a_link_in_the_cache_is_damage_never_waited_for_or_followed(
         site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str) -> None:
     """What the cache keeps, each where a named pipe (which a reader would wait on for ever), a
@@ -508,13 +509,24 @@ def test_builds_with_and_without_pdfs_keep_each_others_outputs(site: Path, tmp_p
     any more (an edited document's old outputs) is still pruned."""
     out = tmp_path / "build" / "site"
     objects = tmp_path / "build" / ".docpub-cache" / "objects"
+    bundles = tmp_path / "build" / ".docpub-cache" / "search"
+
+    def indexed() -> dict[str, int]:  # (the search bundles, each a folder Pagefind's files fill)
+        return {p.name: p.stat().st_ino for p in bundles.iterdir() if p.is_dir()}
+
     full, _ = build(site, out, capsys)
     pdf = out / "zh-Hans" / "second" / "second.pdf"
     made = pdf.stat().st_ino
+    full_bundles = indexed()
     html, reused = build(site, out, capsys, "--no-pdf")
     assert html > 0 and not pdf.exists()
+    html_bundles = indexed()
+    assert set(html_bundles) - set(full_bundles)  # (their pages differ: so do their bundles)
     assert build(site, out, capsys) == (0, full)
+    # The search index's bundles too: a full build after one without PDFs indexed every shard again.
+    assert indexed() == html_bundles
     assert build(site, out, capsys, "--no-pdf") == (0, html + reused)
+    assert indexed() == html_bundles
     doc = site / "content" / "first" / "zh-Hans.md"
     counts = []
     for n in range(3):  # edits previewed without PDFs: their old pages go, the full build's stay

@@ -248,37 +248,9 @@ class Store:
             (self.folder / WRITING).unlink(missing_ok=True)
 
     def _kept_by_other_profiles(self, profile: str) -> set[str]:
-        """The keys the last build of each other profile used; this build's are recorded for its
-        profile. A profile is a kind of build whose outputs differ (with PDFs or without: the
-        pages link to the PDFs or do not): one kind does not prune what the other will use, so
-        builds that alternate reuse both. The list is a line per key (``profile<TAB>key``),
-        read and written a few thousand lines at a time: a large archive has tens of thousands."""
-        path = self.folder / KEPT_BY_PROFILE
-        kept: dict[str, set[str]] = {}
-        try:
-            data = read_kept(path)
-        except OSError:  # (a link, a named pipe, a folder in its place: damage, replaced below)
-            data = None
-        if data is not None and data.startswith(_KEPT_HEAD):
-            try:
-                for line in data[len(_KEPT_HEAD):].decode("utf-8").splitlines():
-                    name, key = line.split("\t")
-                    if name != profile and key:
-                        kept.setdefault(name, set()).add(key)
-            except ValueError:  # (UnicodeDecodeError is one): damaged, so none is kept
-                kept = {}
-        del data
-
-        def lines() -> Iterator[bytes]:
-            yield _KEPT_HEAD
-            for name, keys in [*kept.items(), (profile, self._used.keys())]:
-                ordered = sorted(keys)
-                for start in range(0, len(ordered), 2000):
-                    yield "".join(f"{name}\t{key}\n" for key in ordered[start:start + 2000]).encode("utf-8")
-
-        with contextlib.suppress(OSError):
-            write_kept(path, lines())
-        return set().union(*kept.values())
+        """The keys the last build of each other profile used; this build's are recorded for
+        its profile (``kept_by_other_profiles``)."""
+        return kept_by_other_profiles(self.folder / KEPT_BY_PROFILE, profile, self._used.keys())
 
     def _remove_strays(self) -> None:
         """Files the index does not know (left by a build that was killed) and empty folders."""
@@ -437,6 +409,40 @@ def _read_index(path: Path) -> tuple[dict[str, str], bool]:
         return {}, False
     index = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
     return index, len(index) == len(data)
+
+
+def kept_by_other_profiles(path: Path, profile: str, used: Iterable[str]) -> set[str]:
+    """What the last build of each other profile used, as the list in ``path`` says; the list
+    then records ``used`` for ``profile``. A profile is a kind of build whose outputs differ
+    (with PDFs or without: the pages link to the PDFs or do not): one kind does not prune what
+    the other will use, so builds that alternate reuse both (the store's entries, the search
+    index's bundles). The list is a line per key (``profile<TAB>key``), read and written a few
+    thousand lines at a time: a large archive has tens of thousands."""
+    kept: dict[str, set[str]] = {}
+    try:
+        data = read_kept(path)
+    except OSError:  # (a link, a named pipe, a folder in its place: damage, replaced below)
+        data = None
+    if data is not None and data.startswith(_KEPT_HEAD):
+        try:
+            for line in data[len(_KEPT_HEAD):].decode("utf-8").splitlines():
+                name, key = line.split("\t")
+                if name != profile and key:
+                    kept.setdefault(name, set()).add(key)
+        except ValueError:  # (UnicodeDecodeError is one): damaged, so none is kept
+            kept = {}
+    del data
+
+    def lines() -> Iterator[bytes]:
+        yield _KEPT_HEAD
+        for name, keys in [*kept.items(), (profile, used)]:
+            ordered = sorted(keys)
+            for start in range(0, len(ordered), 2000):
+                yield "".join(f"{name}\t{key}\n" for key in ordered[start:start + 2000]).encode("utf-8")
+
+    with contextlib.suppress(OSError):
+        write_kept(path, lines())
+    return set().union(*kept.values())
 
 
 def cache_folder(out: Path) -> Path:

@@ -81,7 +81,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from docpub import __version__
-from docpub.cache import read_kept, real_folder
+from docpub.cache import KEPT_BY_PROFILE, kept_by_other_profiles, read_kept, real_folder
 from docpub.errors import DocpubError
 
 BUNDLE = "pagefind"  # the folder of the bundles, under the site root: pagefind/<shard>/
@@ -433,12 +433,15 @@ class SearchCache:
     (``shards.json``) is a file named by its digest.
     """
 
-    def __init__(self, folder: Path, *, scratch: bool = False) -> None:
-        """``scratch``: ``folder`` is this build's alone, removed by ``prune`` whatever it holds."""
+    def __init__(self, folder: Path, *, scratch: bool = False, profile: str = "") -> None:
+        """``scratch``: ``folder`` is this build's alone, removed by ``prune`` whatever it holds.
+        ``profile``: the kind of build (``cache.kept_by_other_profiles``): pages with PDFs or
+        without differ, and so do their shards' bundles."""
         if not scratch:
             real_folder(folder)
         self.folder = folder
         self.scratch = scratch
+        self.profile = profile
         self.used: set[str] = set()
         self._versions = ""
         self._warming: list[threading.Thread] = []
@@ -627,12 +630,17 @@ class SearchCache:
         return path
 
     def prune(self) -> None:
-        """Remove the bundles and shard lists this build did not use (all of them when caching is off)."""
+        """Remove the bundles and shard lists this build did not use, unless the last build of
+        another profile did (all of them when caching is off)."""
         self.close()
         if not self.folder.is_dir():
             return
+        keep = set(self.used)
+        if not self.scratch:
+            keep |= kept_by_other_profiles(self.folder / KEPT_BY_PROFILE, self.profile, self.used)
+            keep.add(KEPT_BY_PROFILE)
         for other in self.folder.iterdir():
-            if self.scratch or other.name not in self.used:
+            if self.scratch or other.name not in keep:
                 if other.is_dir() and not other.is_symlink():
                     shutil.rmtree(other, ignore_errors=True)
                 else:

@@ -94,9 +94,10 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     # The site's own sources may hold the output (build/site) but never be inside or under it.
     check_replaceable(out, keep=(config.content_path, config.templates_path, config.root / CONFIG_NAME))
     code = code_identity()
-    with output_lock(out), open_store(out, use_cache=use_cache, profile="pdf" if pdf else "html") as store, \
+    profile = "pdf" if pdf else "html"
+    with output_lock(out), open_store(out, use_cache=use_cache, profile=profile) as store, \
             compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window), \
-            _search_cache(out, use_cache=use_cache, search=search) as cache:
+            _search_cache(out, use_cache=use_cache, search=search, profile=profile) as cache:
         shared = Shared(config, read_inputs(config), pdf)
         docs = _load(shared, store, executor, cache, code)
         keys = KeyParts(shared, docs, code)
@@ -283,13 +284,13 @@ def _publish(out: Path, placed: Placed, inodes: Mapping[str, int], *, use_cache:
 
 
 @contextmanager
-def _search_cache(out: Path, *, use_cache: bool, search: bool) -> Iterator[SearchCache | None]:
+def _search_cache(out: Path, *, use_cache: bool, search: bool, profile: str) -> Iterator[SearchCache | None]:
     """The build's search cache (None without search). However the build ends, no Pagefind
     program is left running; a finished build prunes the cache (after publishing, which links
     the bundles it keeps), and without caching its scratch folder goes in any case."""
     cache = None
     if search and use_cache:
-        cache = SearchCache(search_cache_folder(out))
+        cache = SearchCache(search_cache_folder(out), profile=profile)
     elif search:  # beside the output, where the next build removes it if this one is killed
         out = out.resolve()
         cache = SearchCache(Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-search-", dir=out.parent)), scratch=True)
