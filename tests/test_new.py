@@ -21,7 +21,8 @@ def test_a_new_site_checks_and_builds_with_pdfs(tmp_path: Path, capsys: pytest.C
     assert "docpub build" in out and "docpub serve" in out
     glossaries = [f"content/glossary/{p.name}" for p in (REPO / "content" / "glossary").iterdir()]
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == sorted(
-        [*glossaries, "content/sample-letter/zh-Hans.md", "docpub.toml"])
+        [*glossaries, "content/sample-letter/zh-Hans.md", "docpub.toml", ".gitignore"])
+    assert ".gitignore" in out
     assert main(["check", str(site), "--strict"]) == 0
     assert main(["build", str(site)]) == 0
     built = site / "build" / "site"
@@ -116,3 +117,22 @@ def test_new_takes_a_name_as_long_as_the_system_allows(tmp_path: Path) -> None:
     target = tmp_path / ("s" * 250)
     assert main(["new", str(target)]) == 0
     assert (target / "docpub.toml").is_file() and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_a_new_sites_repository_leaves_out_what_docpub_writes(tmp_path: Path) -> None:
+    """build/ holds the site, its cache and the folders of serve and check (hundreds of megabytes
+    for an archive): a new site committed whole after its first build took all of it along."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    assert git, "git is needed (the repository is a git checkout)"
+    site = tmp_path / "s"
+    assert main(["new", str(site)]) == 0
+    assert main(["build", str(site), "--no-pdf"]) == 0
+    assert main(["check", str(site)]) == 0
+    subprocess.run([git, "init", "-q", str(site)], check=True)
+    listed = subprocess.run([git, "-C", str(site), "status", "--porcelain", "--untracked-files=all"],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert listed and all("build/" not in line for line in listed), listed
+    assert any(line.endswith("docpub.toml") for line in listed) and any(".gitignore" in line for line in listed)

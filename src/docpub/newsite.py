@@ -1,9 +1,10 @@
 """``docpub new DIR``: a working site to start from.
 
 The new site holds a commented ``docpub.toml`` with the four editions, a sample letter with an
-annex and citations, and the glossaries (the same files this project's own site uses; the
-package ships them). The site is written into a temporary folder beside DIR and moved into
-place only when complete, so a failure leaves nothing half-written.
+annex and citations, the glossaries (the same files this project's own site uses; the package
+ships them), and a ``.gitignore`` that leaves ``build/`` out. The site is written into a
+temporary folder beside DIR and moved into place only when complete, so a failure leaves
+nothing half-written.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ PACKAGE = Path(__file__).resolve().parent
 STARTER = PACKAGE / "starter"
 GLOSSARIES = PACKAGE / "glossary"
 GLOSSARY_SUFFIXES = (".tsv", ".txt")
+# A new site's .gitignore: what docpub writes into build/ (the site, the caches, the folders of
+# serve and check: hundreds of megabytes for an archive) is made again by every build.
+GITIGNORE = """\
+# What docpub writes: the built site and its cache (build/site, build/.docpub-cache), and the
+# folders of docpub serve and docpub check. Every build makes them again: never commit them.
+/build/
+"""
 
 
 class NewSite(Struct, frozen=True):
@@ -56,6 +64,7 @@ def create_site(target: Path) -> NewSite:
             dest = tmp / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, dest)
+        (tmp / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         tmp.chmod(0o777 & ~_umask())
         if target.is_dir():
             target.rmdir()  # empty, checked above; fails (and stops) if something appeared since
@@ -63,7 +72,7 @@ def create_site(target: Path) -> NewSite:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return NewSite(target, tuple(files))
+    return NewSite(target, tuple(sorted([*files, ".gitignore"])))
 
 
 def _check_target(target: Path) -> None:
