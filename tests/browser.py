@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,20 +40,29 @@ def missing_tools(*paths: Path) -> list[str]:
 
 @contextlib.contextmanager
 def chromium(*, width: int = 1280, height: int = 900) -> Iterator[webdriver.Chrome]:
-    """A headless Chromium with a new empty profile, quit and removed afterwards."""
-    profile = Path(tempfile.mkdtemp(prefix="docpub-chromium-"))
+    """A headless Chromium with a new empty profile, quit and removed afterwards. Its temporary
+    files go into that folder too (they were left in /tmp, as was a profile Chromium still wrote
+    to as it was removed: it is removed until it stays gone)."""
+    folder = Path(tempfile.mkdtemp(prefix="docpub-chromium-"))
+    profile, scratch = folder / "profile", folder / "tmp"
+    scratch.mkdir()
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    service = Service(str(CHROMEDRIVER), env={**os.environ, "TMPDIR": str(scratch)})
+    driver = webdriver.Chrome(service=service, options=options)
     try:
         driver.set_page_load_timeout(30)
         driver.set_script_timeout(60)
         yield driver
     finally:
         driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        for _ in range(50):
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                break
+            time.sleep(0.1)
 
 
 def set_viewport(driver: webdriver.Chrome, width: int, height: int = 900) -> None:

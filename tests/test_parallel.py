@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,17 @@ SECOND = MINIMAL.replace("测试文件", "第二份测试文件").replace("2021-
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def _dask_scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dask's scratch folder (its schedulers' and workers', here and in the processes started)
+    in the test's own folder, not dask-scratch-space in the system's temporary folder."""
+    import dask
+
+    monkeypatch.setenv("DASK_TEMPORARY_DIRECTORY", str(tmp_path))
+    with dask.config.set({"temporary-directory": str(tmp_path)}):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +151,7 @@ def test_an_edited_document_with_pdfs_on_the_pool_is_byte_identical(tmp_path: Pa
 def test_dask_cluster_output_is_byte_identical(site: Path, serial: dict[str, bytes], tmp_path: Path) -> None:
     import distributed  # the test set-up installs docpub[cluster]
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, local_directory=tmp_path,
                                   dashboard_address=None) as cluster:
         out = tmp_path / "site"
         assert main(["build", str(site), "--out", str(out), "--scheduler", cluster.scheduler_address,
@@ -199,7 +211,8 @@ def test_a_scheduler_without_workers_is_one_error_line(site: Path, tmp_path: Pat
 
     monkeypatch.setattr(dask_cluster, "WORKERS_WAIT", 2)
     out = tmp_path / "site"
-    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None,
+                                  local_directory=tmp_path) as cluster:
         assert main(["build", str(site), "--out", str(out), "--no-pdf", "--scheduler", cluster.scheduler_address]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "the Dask scheduler has no worker (none joined in 2 s)" in err[0], err
@@ -229,9 +242,11 @@ def test_a_worker_running_other_docpub_code_is_refused(site: Path, tmp_path: Pat
     assert main(["build", str(site), "--out", str(out), "--no-pdf", "-j", "1"]) == 0
     before = snapshot(out)
     capsys.readouterr()
-    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None,
+                                  local_directory=tmp_path) as cluster:
         worker = subprocess.Popen([str(Path(sys.executable).with_name("dask")), "worker", cluster.scheduler_address,
-                                   "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                                   "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
+                                   "--local-directory", str(tmp_path)],
                                   env={**os.environ, "PYTHONPATH": str(other)}, cwd=tmp_path,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -277,7 +292,8 @@ def test_a_cluster_lost_during_the_build_ends_it_with_one_error_line(
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": tmp_path}
     scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                                  **quiet)  # type: ignore[call-overload]
-    worker = subprocess.Popen([dask, "worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard"],
+    worker = subprocess.Popen([dask, "worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard",
+                               "--local-directory", str(tmp_path)],
                               **quiet)  # type: ignore[call-overload]
     check = dask_cluster._check_workers
 
