@@ -196,3 +196,42 @@ def test_a_check_renders_again_only_what_changed_and_still_finds_every_error(tmp
     done = run(["check", str(site)], tmp)
     assert done.returncode == 1 and b"d2/zh-Hans.md:" in done.stdout, done.stdout
     assert os.listdir(tmp) == []
+
+
+@pytest.mark.parametrize("state", ["writable", "read-only", "held by another", "a link"])
+def test_a_commands_folder_in_the_site_is_used_only_where_it_can_be(tmp_path: Path, tmp: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    state: str) -> None:
+    """serve's and check's folder (``kept_folder``): the site's build/NAME, else one of their
+    own in the temporary folder: when another command holds it, when it is a link, and when it
+    was made before but can no longer be written (a site on a file system mounted read-only
+    since: the build there failed instead)."""
+    from docpub import outdir
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    root = tmp_path / "site"
+    kept = root / "build" / ".docpub-x"
+    kept.mkdir(parents=True)
+    held = None
+    if state == "read-only":
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == kept and mode == os.W_OK
+                            else real(path, mode, **kw))
+    elif state == "held by another":
+        held = lock_folder(kept)
+    elif state == "a link":
+        kept.rmdir()
+        (tmp_path / "elsewhere").mkdir()
+        kept.symlink_to(tmp_path / "elsewhere")
+    try:
+        with outdir.kept_folder(root, ".docpub-x", "docpub-x-") as work:
+            if state == "writable":
+                assert work == kept and os.listdir(tmp) == []
+            else:
+                assert work.parent == tmp and work.name.startswith("docpub-x-")
+            (work / "made").write_text("x", encoding="utf-8")
+    finally:
+        if held is not None:
+            unlock(held)
+    assert os.listdir(tmp) == []  # (its own folder, removed)
+    assert (kept / "made").exists() == (state == "writable")

@@ -246,6 +246,9 @@ def kept_folder(root: Path, name: str, prefix: str, *, read_from: Iterable[Path]
             held = lock_folder(kept, wait=False)  # (never through a link: refused)
         except OSError:
             pass
+        if held is not None and not os.access(kept, os.W_OK):  # (one made before, now read-only)
+            unlock(held)
+            held = None
     if held is None:
         with own_temp_folder(prefix) as work:
             yield work
