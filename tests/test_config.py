@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docpub.config import find_site_root, load_config
-from docpub.errors import DocpubError
+from docpub.errors import DocpubError, Problem
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -15,6 +15,14 @@ REPO = Path(__file__).resolve().parents[1]
 def write(tmp_path: Path, text: str) -> Path:
     (tmp_path / "docpub.toml").write_text(text, encoding="utf-8")
     return tmp_path
+
+
+def refused(tmp_path: Path, text: str) -> Problem:
+    """The problem loading a docpub.toml of ``text`` raises."""
+    write(tmp_path, text)
+    with pytest.raises(DocpubError) as info:
+        load_config(tmp_path)
+    return info.value.problem
 
 
 def test_repository_config_loads_with_source_edition_first() -> None:
@@ -30,10 +38,7 @@ def test_missing_file_means_defaults(tmp_path: Path) -> None:
 
 
 def test_unknown_key_is_named_with_suggestion_and_line(tmp_path: Path) -> None:
-    write(tmp_path, '[site]\ntitle = "x"\ntitel_en = "y"\n')
-    with pytest.raises(DocpubError) as info:
-        load_config(tmp_path)
-    problem = info.value.problem
+    problem = refused(tmp_path, '[site]\ntitle = "x"\ntitel_en = "y"\n')
     assert problem.file.endswith("docpub.toml")
     assert problem.line == 3
     assert "titel_en" in problem.reason and "did you mean 'title_en'" in problem.reason
@@ -46,10 +51,7 @@ def test_unknown_table_is_an_error(tmp_path: Path) -> None:
 
 
 def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
-    write(tmp_path, '[site]\ntitle = "x\n')
-    with pytest.raises(DocpubError) as info:
-        load_config(tmp_path)
-    assert info.value.problem.line == 2
+    assert refused(tmp_path, '[site]\ntitle = "x\n').line == 2
 
 
 @pytest.mark.parametrize("tag", ["../evil", "zh Hans", "", "zh/Hant"])
@@ -152,11 +154,9 @@ def test_unknown_opencc_config_names_the_line(tmp_path: Path) -> None:
 ])
 def test_url_templates_are_checked_when_the_config_loads(tmp_path: Path, key: str, template: str,
                                                          reason: str) -> None:
-    write(tmp_path, f'[site]\ntitle = "x"\n\n[urls]\n{key} = "{template}"\n')
-    with pytest.raises(DocpubError) as info:
-        load_config(tmp_path)
-    assert info.value.problem.line == 5
-    assert f"urls.{key}: " in info.value.problem.reason and reason in info.value.problem.reason
+    problem = refused(tmp_path, f'[site]\ntitle = "x"\n\n[urls]\n{key} = "{template}"\n')
+    assert problem.line == 5
+    assert f"urls.{key}: " in problem.reason and reason in problem.reason
 
 
 def test_braces_written_twice_are_text(tmp_path: Path) -> None:
@@ -167,10 +167,7 @@ def test_braces_written_twice_are_text(tmp_path: Path) -> None:
 @pytest.mark.parametrize("key", ["recent", "max_cited", "max_content_kib", "max_image_kib"])
 @pytest.mark.parametrize("value", ["0", "-3", '"20"', "true", "2.5"])
 def test_counts_and_limits_must_be_positive_whole_numbers(tmp_path: Path, key: str, value: str) -> None:
-    write(tmp_path, f'[site]\ntitle = "x"\n{key} = {value}\n')
-    with pytest.raises(DocpubError) as info:
-        load_config(tmp_path)
-    problem = info.value.problem
+    problem = refused(tmp_path, f'[site]\ntitle = "x"\n{key} = {value}\n')
     assert problem.file.endswith("docpub.toml") and problem.line == 3
     assert f"'site.{key}' must be a positive whole number" in problem.reason
 
@@ -188,10 +185,7 @@ def test_the_documents_a_file_may_cite_default_to_two_thousand(tmp_path: Path) -
 @pytest.mark.parametrize("key", ["content_dir", "templates_dir"])
 @pytest.mark.parametrize("value", ["/etc", "../other-site/content", "content/../../x", "a/..", ".", "./", ""])
 def test_the_sites_own_folders_must_be_in_it(tmp_path: Path, key: str, value: str) -> None:
-    write(tmp_path, f'[site]\ntitle = "x"\n{key} = "{value}"\n')
-    with pytest.raises(DocpubError) as info:
-        load_config(tmp_path)
-    problem = info.value.problem
+    problem = refused(tmp_path, f'[site]\ntitle = "x"\n{key} = "{value}"\n')
     assert problem.file.endswith("docpub.toml") and problem.line == 3
     assert problem.reason == (f"'site.{key}' must be a folder in the site, named from it "
                               f"(such as '{key.removesuffix('_dir')}'), not '{value}'")

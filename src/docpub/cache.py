@@ -460,11 +460,6 @@ def cache_folder(out: Path) -> Path:
     return out.parent / name
 
 
-def search_cache_folder(out: Path) -> Path:
-    """The search index's bundles (kept by ``docpub.search.SearchCache``) inside the cache folder."""
-    return cache_folder(out) / "search"
-
-
 @contextlib.contextmanager
 def open_store(out: Path, *, use_cache: bool, profile: str = "") -> Iterator[Store]:
     """The build's store: the cache beside ``out``, or a scratch folder removed afterwards.

@@ -306,7 +306,8 @@ def serve(site_dir: Path, options: ServeOptions) -> int:
     except OSError as exc:
         raise DocpubError(f"{options.host}:{options.port}", None, f"cannot listen: {exc.strerror}") from None
     try:
-        with _work_folder(root) as work:
+        # (build/.docpub-serve in the site, held while this server runs, or a folder of its own in /tmp)
+        with kept_folder(root, KEPT, WORK_PREFIX, read_from=_paths_to_watch(root)[0]) as work:
             out = work / "build" / "site"  # (its lock, and its cache beside it, in build/: the server locks work)
             server.RequestHandlerClass = make_handler(out, state)
             _serve_from(root, out, server, state, options)
@@ -319,15 +320,6 @@ def serve(site_dir: Path, options: ServeOptions) -> int:
 # A server builds into a folder of the site's build folder, kept when it stops: the next server
 # of the site starts from its cache (an archive's pages are not all rendered again each time).
 KEPT = ".docpub-serve"
-
-
-@contextlib.contextmanager
-def _work_folder(root: Path) -> Iterator[Path]:
-    """Where a server of the site in ``root`` builds: ``build/.docpub-serve`` in it, held while
-    this server runs, or a folder of its own in the system's temporary folder
-    (``outdir.kept_folder``)."""
-    with kept_folder(root, KEPT, WORK_PREFIX, read_from=_paths_to_watch(root)[0]) as work:
-        yield work
 
 
 def _serve_from(root: Path, out: Path, server: _Server, state: Broadcaster, options: ServeOptions) -> None:

@@ -17,7 +17,6 @@ import importlib
 import itertools
 import os
 import pickle
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -29,7 +28,7 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from docpub import __version__
-from docpub.cache import Placed, Store, cache_folder, open_store, read_kept, search_cache_folder
+from docpub.cache import Placed, Store, cache_folder, open_store, read_kept
 from docpub.config import CONFIG_NAME, SiteConfig
 from docpub.execute import (
     ListingJob,
@@ -97,7 +96,7 @@ def build(config: SiteConfig, out: Path, *, pdf: bool = True, use_cache: bool = 
     profile = "pdf" if pdf else "html"
     with output_lock(out), open_store(out, use_cache=use_cache, profile=profile) as store, \
             compiled_templates_in(store.folder / "templates"), _executor(jobs, scheduler) as (executor, window), \
-            _search_cache(out, use_cache=use_cache, search=search, profile=profile) as cache:
+            _search_cache(store, use_cache=use_cache, search=search, profile=profile) as cache:
         shared = Shared(config, read_inputs(config), pdf)
         docs = _load(shared, store, executor, cache, code)
         keys = KeyParts(shared, docs, code)
@@ -284,16 +283,13 @@ def _publish(out: Path, placed: Placed, inodes: Mapping[str, int], *, use_cache:
 
 
 @contextmanager
-def _search_cache(out: Path, *, use_cache: bool, search: bool, profile: str) -> Iterator[SearchCache | None]:
-    """The build's search cache (None without search). However the build ends, no Pagefind
-    program is left running; a finished build prunes the cache (after publishing, which links
-    the bundles it keeps), and without caching its scratch folder goes in any case."""
-    cache = None
-    if search and use_cache:
-        cache = SearchCache(search_cache_folder(out), profile=profile)
-    elif search:  # beside the output, where the next build removes it if this one is killed
-        out = out.resolve()
-        cache = SearchCache(Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-search-", dir=out.parent)), scratch=True)
+def _search_cache(store: Store, *, use_cache: bool, search: bool, profile: str) -> Iterator[SearchCache | None]:
+    """The build's search cache (None without search), in the store's folder: the cache beside
+    the output, or without caching the build's scratch folder (beside the output too, where the
+    next build removes it if this one is killed). However the build ends, no Pagefind program
+    is left running; a finished build prunes the cache (after publishing, which links the
+    bundles it keeps), and without caching its folder goes in any case."""
+    cache = SearchCache(store.folder / "search", scratch=not use_cache, profile=profile) if search else None
     try:
         yield cache
     except BaseException:
