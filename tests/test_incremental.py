@@ -126,6 +126,26 @@ def test_no_op_rebuild_leaves_the_cache_index_as_it_is_unless_it_is_damaged(
     assert snapshot(out) == snapshot(fresh)
 
 
+def test_no_op_rebuild_writes_nothing_in_the_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A no-op rebuild, with the search index and with PDFs or without, leaves every file of the
+    cache as it was (the search cache rewrote its list of kept bundles each build)."""
+    site = make_site(tmp_path / "s", {"first": MINIMAL, "second": SECOND})
+    out = tmp_path / "build" / "site"
+    cache = tmp_path / "build" / ".docpub-cache"
+
+    def files() -> dict[Path, tuple[int, int]]:
+        return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(cache.rglob("*")) if p.is_file()}
+
+    for flags in (("--no-pdf",), ()):
+        build(site, out, capsys, *flags)
+        time.sleep(RACY_NS / 1e9)  # (past the window in which entries are checked again)
+        _, outputs = build(site, out, capsys, *flags)
+        before = files()
+        assert any(p.parent.name == "search" for p in before)
+        assert build(site, out, capsys, *flags) == (0, outputs)
+        assert files() == before
+
+
 def test_a_tampered_output_is_published_again(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build" / "site"
     rendered, _ = build(site, out, capsys, "--no-pdf")

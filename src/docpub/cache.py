@@ -417,21 +417,29 @@ def kept_by_other_profiles(path: Path, profile: str, used: Iterable[str]) -> set
     (with PDFs or without: the pages link to the PDFs or do not): one kind does not prune what
     the other will use, so builds that alternate reuse both (the store's entries, the search
     index's bundles). The list is a line per key (``profile<TAB>key``), read and written a few
-    thousand lines at a time: a large archive has tens of thousands."""
+    thousand lines at a time: a large archive has tens of thousands. A build that used what the
+    last of its profile did leaves the list as it is."""
     kept: dict[str, set[str]] = {}
+    mine: set[str] | None = None  # this profile's keys as the list has them (None: no list, or damaged)
     try:
         data = read_kept(path)
     except OSError:  # (a link, a named pipe, a folder in its place: damage, replaced below)
         data = None
     if data is not None and data.startswith(_KEPT_HEAD):
+        mine = set()
         try:
             for line in data[len(_KEPT_HEAD):].decode("utf-8").splitlines():
                 name, key = line.split("\t")
-                if name != profile and key:
+                if name == profile:
+                    mine.add(key)
+                elif key:
                     kept.setdefault(name, set()).add(key)
         except ValueError:  # (UnicodeDecodeError is one): damaged, so none is kept
-            kept = {}
+            kept, mine = {}, None
     del data
+    used = set(used)
+    if mine == used:  # (the list already says so: left as it is, not written again)
+        return set().union(*kept.values())
 
     def lines() -> Iterator[bytes]:
         yield _KEPT_HEAD
