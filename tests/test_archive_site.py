@@ -420,6 +420,40 @@ def test_a_shards_index_is_the_same_bytes_whatever_order_its_pages_come_in(
     assert bundles[0] and bundles[0] == bundles[1] == bundles[2]
 
 
+def test_shards_indexed_one_after_another_by_one_program_are_each_the_bundle_it_makes_alone(tmp_path: Path) -> None:
+    """A program is given the next shard's pages before the bundle of the one it indexed is read
+    (it goes on with them meanwhile): each bundle is still that shard's, the bytes a program of
+    its own makes of it; a shard of one edition, of three, of one page."""
+    from docpub import search
+
+    def page(lang: str, n: int, text: str) -> str:
+        return (f'<!DOCTYPE html><html lang="{lang}"><head><title>第{n}号</title></head><body>'
+                f"<main data-pagefind-body><h1>第{n}号</h1><p>{text}</p></main></body></html>")
+
+    shards = [
+        ("a", {f"zh-Hans/d{n}/index.html": page("zh-Hans", n, text) for n, text in
+               enumerate(["安全理事会审议了局势。", "秘书长提交了报告。", "会议通过了决议草案。"])}),
+        ("b", {f"{lang}/e/index.html": page(lang, 7, text) for lang, text in
+               (("zh-Hans", "各方欢迎停火协议。"), ("zh-Hant", "各方歡迎停火協議。"),
+                ("zh-Hant-TW", "各方歡迎停火協議。"))}),
+        ("c", {"zh-Hant-HK/f/index.html": page("zh-Hant-HK", 9, "特別代表通報了情況。")}),
+    ]
+    with search.Indexer() as indexer:
+        together = list(indexer.index_each(shards))
+    alone = []
+    for key, pages in shards:
+        with search.Indexer() as own:
+            alone.append((key, own.index(pages)))
+    assert [key for key, _ in together] == ["a", "b", "c"]
+    for (key, files), (_, own_files) in zip(together, alone, strict=True):
+        assert search.ENTRY in files
+        languages = json.loads(files[search.ENTRY])["languages"]
+        assert set(languages) == {p.split("/")[0].lower() for p in dict(shards)[key]}, key
+        # (the entry lists the languages in no fixed order: the build sorts them)
+        assert json.loads(files.pop(search.ENTRY)) == json.loads(own_files.pop(search.ENTRY)), key
+        assert files == own_files, key
+
+
 def test_pagefind_is_given_the_text_without_paragraph_ids_and_with_section_ids(tmp_path: Path) -> None:
     from docpub import search
 

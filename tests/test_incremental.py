@@ -1056,6 +1056,69 @@ def test_a_pagefind_that_fails_to_start_early_is_started_again_for_the_shards(
             f"../{shard}" for shard in shards]
 
 
+# A Pagefind that stops on its Nth request asking for a bundle (after the requests before it),
+# saying why on its standard error as Pagefind does: the real one, its requests passed on.
+_STOPPING_PAGEFIND = """\
+import base64, json, subprocess, sys, threading
+real = subprocess.Popen([sys.argv[1], "--service"], stdin=subprocess.PIPE, stdout=sys.stdout.buffer)
+asked = 0
+buffer = b""
+while chunk := sys.stdin.buffer.read1(1 << 16):
+    buffer += chunk
+    while b"," in buffer:
+        request, buffer = buffer.split(b",", 1)
+        if json.loads(base64.b64decode(request))["payload"]["type"] == "GetFiles":
+            asked += 1
+            if asked == int(sys.argv[2]):
+                real.kill()
+                sys.stderr.write("Error: out of memory while building the index\\n")
+                sys.exit(3)
+        real.stdin.write(request + b",")
+        real.stdin.flush()
+real.stdin.close()
+sys.exit(real.wait())
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("stop_at", [1, 2, 4])
+def test_a_pagefind_that_stops_midway_fails_the_build_with_its_reason(
+        stop_at: int, jobs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind given shard after shard (the next one's pages sent before a bundle is read)
+    that stops on its first, second or fourth bundle: one error line with its last words,
+    the previous site as it was, no program left running, and the next build whole."""
+    from docpub import search
+
+    site = make_site(tmp_path / "s", MANY)
+    out = tmp_path / "build" / "site"
+    build(site, out, capsys, "--no-pdf")
+    before = inodes(out)
+    for n in range(8):  # every shard is to be made again
+        doc = site / "content" / f"doc-{n}" / "zh-Hans.md"
+        doc.write_text(doc.read_text(encoding="utf-8").replace("通过了", "一致通过了"), encoding="utf-8")
+    real = search._program()
+    assert real is not None
+    script = tmp_path / "pagefind.py"
+    script.write_text(_STOPPING_PAGEFIND, encoding="utf-8")
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{script}" "{real}" {stop_at} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    children = _children()
+    assert main(["build", str(site), "--out", str(out), "--no-pdf", "-j", jobs]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"docpub: {search.BUNDLE}: error: Pagefind could not build the search index: "
+                   "Error: out of memory while building the index"]
+    assert inodes(out) == before
+    assert _children() == children  # no program left running
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    build(site, out, capsys, "--no-pdf")
+    fresh = tmp_path / "fresh" / "site"
+    build(site, fresh, capsys, "--no-pdf", "--no-cache")
+    assert snapshot(out) == snapshot(fresh)
+
+
 def test_a_process_forked_while_pagefind_runs_leaves_it_to_its_own_end(tmp_path: Path) -> None:
     """A pool worker forked after a Pagefind program started (as a build with PDFs forks its
     workers after Pagefind has begun loading its word lists) does not hold its pipes: the

@@ -52,7 +52,9 @@ build's jobs; the first as soon as a content file is found changed, before the
 workers are forked, given its warm-up page without a thread waiting for it
 (``SearchCache.begin``), so an edit's shard starts at once. Its bundle files are received
 in the answer and written here (the service answers a request to write them
-before its writes end).
+before its writes end). A program handles one request after another: the next
+shard's pages are sent before a bundle is read (``Indexer.index_each``), so it
+goes on with them while this process reads and writes the bundle.
 
 Each page is sent as the contents of a request, in the order of the pages' paths;
 nothing is written for Pagefind to read. Pagefind numbers a bundle's pages in the
@@ -75,10 +77,10 @@ import subprocess
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from docpub import __version__
 from docpub.cache import KEPT_BY_PROFILE, kept_by_other_profiles, read_kept, real_folder
@@ -164,12 +166,7 @@ def build_index(pages: Mapping[str, Path], out: Path, indexer: Indexer | None = 
     is not run. ``indexer`` is the running Pagefind to use (else one is started for
     these pages alone).
     """
-    given: dict[str, str] = {}
-    for path, file in pages.items():
-        data = file.read_bytes()
-        if (at := data.find(BODY_MARKER)) < 0:
-            continue
-        given[path] = (data[:at] + _ANCHOR_ID.sub(rb"\1", data[at:])).decode("utf-8", "replace")
+    given = given_pages(pages)
     if not given:
         out.mkdir(parents=True)
         return
@@ -179,6 +176,18 @@ def build_index(pages: Mapping[str, Path], out: Path, indexer: Indexer | None = 
         with Indexer() as own:
             files = own.index(given)
     _write_bundle(files, out)
+
+
+def given_pages(pages: Mapping[str, Path]) -> dict[str, str]:
+    """The pages of ``pages`` (path from the site root -> the page's file) that mark text to
+    index, as Pagefind is given them: without the ids of the paragraphs in that text."""
+    given: dict[str, str] = {}
+    for path, file in pages.items():
+        data = file.read_bytes()
+        if (at := data.find(BODY_MARKER)) < 0:
+            continue
+        given[path] = (data[:at] + _ANCHOR_ID.sub(rb"\1", data[at:])).decode("utf-8", "replace")
+    return given
 
 
 def _write_bundle(files: Mapping[str, bytes], out: Path) -> None:
@@ -229,6 +238,11 @@ def _not_ours() -> None:
 os.register_at_fork(after_in_child=_not_ours)
 
 
+# keep_index_url: the site links to index.html everywhere, so it works from file:// too.
+_INDEX_CONFIG = {"keep_index_url": True}
+_Key = TypeVar("_Key")
+
+
 class Indexer:
     """One Pagefind program in its service mode, indexing one folder after another.
 
@@ -255,27 +269,60 @@ class Indexer:
         """The files of the bundle of ``pages`` (path from the site root -> the page's HTML) (path
         in the bundle -> bytes). Each page is sent as a request of its own, in the order of
         their paths, and its URL is its path (``index.html`` kept, as the site links)."""
+        for _, files in self.index_each([(None, pages)]):
+            return files
+        raise AssertionError("index_each gives a bundle for each set of pages")
+
+    def index_each(self, shards: Iterable[tuple[_Key, Mapping[str, str]]]) -> Iterator[tuple[_Key, dict[str, bytes]]]:
+        """Each of ``shards`` (a key, its pages as ``index`` takes them) with the files of its
+        bundle, in turn. The program handles one request after another, and would wait while
+        this process reads a bundle and writes it, then takes the next shard's pages: the
+        next shard is taken from ``shards``, and its pages sent, before a bundle is read, so
+        the program goes on with them meanwhile. (Without a next shard, it is done.)"""
+        pending = iter(shards)
+        current = next(pending, None)
+        if current is None:
+            return
         self._start()
         self.end_warm()
         index_id = self._new_index()
-        for path in sorted(pages):
+        self._send_pages(index_id, current[1])
+        while current is not None:
+            key, pages = current
+            following = next(pending, None)
+            if following is not None:
+                self._send({"type": "NewIndex", "config": _INDEX_CONFIG})
+            self._send({"type": "GetFiles", "index_id": index_id})
+            self._send({"type": "DeleteIndex", "index_id": index_id})  # frees its memory
+            for _ in pages:
+                self._receive("IndexedFile")
+            if following is not None:
+                next_id = self._index_id(self._receive("NewIndex"))
+                self._send_pages(next_id, following[1])  # (handled while this reads the bundle)
+            files = self._receive("GetFiles").get("files")
+            self._receive(None)
+            try:
+                decoded = {f["path"]: base64.b64decode(f["content"], validate=True) for f in files or ()}
+            except (KeyError, TypeError, binascii.Error):
+                raise self._failure("its answer was not understood") from None
+            yield key, decoded
+            if following is not None:
+                current, index_id = following, next_id
+            else:
+                current = None
+
+    def _send_pages(self, index_id: int, pages: Mapping[str, str]) -> None:
+        for path in sorted(pages):  # (sent first, read after: the program reads on while its answers wait)
             self._send(self._page(index_id, path, pages[path]))
-        for _ in pages:  # (sent first, read after: the program reads on while its answers wait)
-            self._receive("IndexedFile")
-        files = self._ask({"type": "GetFiles", "index_id": index_id}, "GetFiles").get("files")
-        self._ask({"type": "DeleteIndex", "index_id": index_id}, None)  # frees its memory
-        try:
-            return {f["path"]: base64.b64decode(f["content"], validate=True) for f in files or ()}
-        except (KeyError, TypeError, binascii.Error):
-            raise self._failure("its answer was not understood") from None
 
     @staticmethod
     def _page(index_id: int, path: str, html: str) -> dict[str, Any]:
         return {"type": "AddFile", "index_id": index_id, "url": f"/{path}", "file_contents": html}
 
     def _new_index(self) -> int:
-        # keep_index_url: the site links to index.html everywhere, so it works from file:// too.
-        made = self._ask({"type": "NewIndex", "config": {"keep_index_url": True}}, "NewIndex")
+        return self._index_id(self._ask({"type": "NewIndex", "config": _INDEX_CONFIG}, "NewIndex"))
+
+    def _index_id(self, made: dict[str, Any]) -> int:
         index_id = made.get("index_id")
         if not isinstance(index_id, int):
             raise self._failure("its answer was not understood")
@@ -573,20 +620,28 @@ class SearchCache:
 
             self.wait_warm()
 
+            def shards() -> Iterator[tuple[str, dict[str, str]]]:
+                """The shards this thread's program is to index; those without text are made here."""
+                while not failed.is_set():
+                    try:
+                        key, pages = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    given = given_pages(pages)
+                    if given:
+                        yield key, given
+                    else:
+                        self._store(key, {})
+
             def work() -> None:
                 indexer = self._indexer()  # (a new one starts on the first shard that has text)
                 try:
-                    while not failed.is_set():
-                        try:
-                            key, pages = todo.get_nowait()
-                        except queue.Empty:
-                            return
-                        try:
-                            self._make(key, pages, indexer)
-                        except BaseException:
-                            failed.set()
-                            indexer.close()
-                            raise
+                    for key, files in indexer.index_each(shards()):
+                        self._store(key, files)
+                except BaseException:
+                    failed.set()
+                    indexer.close()
+                    raise
                 finally:
                     # Its input ends now and it stops by itself while the build publishes;
                     # ``close`` waits for it.
@@ -603,11 +658,15 @@ class SearchCache:
                     raise
         return [self.folder / key for key, _ in wanted]
 
-    def _make(self, key: str, pages: Mapping[str, Path], indexer: Indexer) -> None:
+    def _store(self, key: str, files: Mapping[str, bytes]) -> None:
+        """The bundle of ``key``: ``files`` (none: a shard without text, an empty folder)."""
         entry = self.folder / key
         tmp = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
         try:
-            build_index(pages, tmp / "bundle", indexer)
+            if files:
+                _write_bundle(files, tmp / "bundle")
+            else:
+                (tmp / "bundle").mkdir()
             shutil.rmtree(entry, ignore_errors=True)
             os.replace(tmp / "bundle", entry)  # a reader never sees half a bundle
             self._present.add(key)
