@@ -156,7 +156,8 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("args", [
     ["build", "{site}", "--out", ""], ["build", ""], ["build", "{site}", "--scheduler", ""], ["check", ""],
-    ["review", ""], ["review", "{site}", "--edition", ""], ["model", ""], ["model", "{doc}", "--edition", ""],
+    ["review", ""], ["review", "{site}", "--edition", ""], ["review", "{site}", "--doc", ""], ["model", ""],
+    ["model", "{doc}", "--edition", ""],
     ["new", ""], ["serve", "{site}", "--host", ""], ["serve", ""], ["import", ""], ["import", "{doc}", "--id", ""],
     ["import", "{doc}", "--site", ""],
 ])

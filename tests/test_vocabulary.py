@@ -396,3 +396,53 @@ def test_review_entries_show_missing_reasons(tmp_path: Path, capsys: pytest.Capt
     out = capsys.readouterr().out
     assert out.startswith("zh-Hant: 2 entries, 2 unused in these documents, 1 without a reason")
     assert re.search(r"也门 +葉門 +0 +g\.tsv:2 +\(no reason given\)", out)
+
+
+def _blocks(out: str) -> dict[str, str]:
+    """``docpub review``'s output by its headings (``== doc · edition``), in order."""
+    parts = re.split(r"^(== .*)$", out, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_review_of_chosen_documents_is_theirs_alone_and_reads_no_other(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An editor reviews the document they edited (``--doc``, again for more), not the archive's
+    every document; a colleague's document that does not read yet is not in the way."""
+    site = _site(tmp_path, "也门\t葉門\tYemen\n索马里\t索馬利亞\tSomalia\n")
+    (site / AMBIGUOUS_FILE).parent.mkdir(parents=True)
+    (site / AMBIGUOUS_FILE).write_bytes((ROOT / AMBIGUOUS_FILE).read_bytes())
+    texts = {"a-letter": "也门局势。", "b-report": "索马里局势和也门局势。", "c-note": "安全理事会审议了局势。"}
+    for doc_id, text in texts.items():
+        (site / "content" / doc_id).mkdir()
+        source = MINIMAL.replace("安全理事会通过了第2512(2020)号决议。", text)
+        (site / "content" / doc_id / "zh-Hans.md").write_text(source, encoding="utf-8")
+    (site / "content" / "d-single.md").write_text(MINIMAL.replace("测试文件", "单个文件"), encoding="utf-8")
+    assert main(["review", str(site)]) == 0
+    every = _blocks(capsys.readouterr().out)
+    assert list(every) == [f"== {d} · zh-Hant" for d in ("a-letter", "b-report", "c-note", "d-single")]
+    assert main(["review", str(site), "--doc", "d-single", "--doc", "b-report"]) == 0
+    chosen = _blocks(capsys.readouterr().out)
+    assert chosen == {k: every[k] for k in ("== b-report · zh-Hant", "== d-single · zh-Hant")}  # the site's order
+    assert list(chosen) == ["== b-report · zh-Hant", "== d-single · zh-Hant"]
+    # Uses counted in the chosen documents only.
+    assert main(["review", str(site), "--entries", "--doc", "a-letter"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("zh-Hant: 2 entries, 1 unused in these documents")
+    assert re.search(r"也门 +葉門 +1 ", out) and re.search(r"索马里 +索馬利亞 +0 ", out)
+    # Another document that no longer reads: the chosen one is reviewed; the whole site is not.
+    (site / "content" / "c-note" / "zh-Hans.md").write_bytes(b"---\ntitle: [\n---\n")
+    assert main(["review", str(site), "--doc", "a-letter"]) == 0
+    assert list(_blocks(capsys.readouterr().out)) == ["== a-letter · zh-Hant"]
+    assert main(["review", str(site)]) == 1
+    assert "c-note" in capsys.readouterr().err
+
+
+def test_review_of_a_document_the_site_has_not_is_one_error_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site(tmp_path / "s", {"first": MINIMAL})
+    for wrong in ("frist", "content/first", "first/zh-Hans.md", "../first"):
+        assert main(["review", str(site), "--doc", "first", "--doc", wrong]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.splitlines() == [f"docpub: {site / 'content'}: error: there is no document {wrong!r} "
+                                    f"(its source would be {wrong}/zh-Hans.md or {wrong}.md)"]

@@ -106,17 +106,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_review(args: argparse.Namespace) -> int:
     from docpub.config import load_config
-    from docpub.content import load_documents
+    from docpub.content import load_documents, select_documents
     from docpub.review import AMBIGUOUS_FILE, format_table, load_ambiguous, review
     from docpub.transforms.editions import converter_for
 
     config = load_config(Path(args.site_dir))
     editions = [config.edition(args.edition)] if args.edition else [e for e in config.editions if e.opencc]
+    docs = select_documents(config, args.doc) if args.doc else load_documents(config)
     if args.entries:
-        return _print_audit(config, editions, load_documents(config))
+        return _print_audit(config, editions, docs)
     converters = [converter_for(e, config.root) for e in editions]
     table = load_ambiguous(config.root / AMBIGUOUS_FILE, site=config.root)
-    for doc in load_documents(config):
+    for doc in docs:
         for converter in converters:
             print(f"== {doc.id} · {converter.tag}")
             print(format_table(review(doc, converter=converter, table=table)))
@@ -194,6 +195,9 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("review", help="list one-to-many conversions and glossary hits for editors")
     r.add_argument("site_dir", nargs="?", default=".", type=_named, metavar="SITE_DIR")
     r.add_argument("--edition", type=_named, metavar="TAG")
+    r.add_argument("--doc", action="append", type=_named, metavar="DOC-ID",
+                   help="this document only (its folder's name in content/; again for more); "
+                        "with --entries, the uses are counted in these documents")
     r.add_argument("--entries", action="store_true",
                    help="list every glossary entry and character form the edition applies, with its reason and uses")
     r.set_defaults(func=_cmd_review)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,6 +65,27 @@ def read_document(path: Path, config: SiteConfig, *, warnings: list[Problem] | N
     if path.parent.resolve() == config.content_path.resolve():
         return read_file(path, doc_id=path.stem, lang=config.source_lang, warnings=warnings)
     return read_file(path, warnings=warnings)
+
+
+def document_id(path: Path, config: SiteConfig) -> str:
+    """The id of the document whose source is ``path`` (as ``discover`` found it): its folder's
+    name, or for a single file in ``content/``, the file's."""
+    return path.stem if path.parent.resolve() == config.content_path.resolve() else path.parent.name
+
+
+def select_documents(config: SiteConfig, ids: Sequence[str]) -> list[Document]:
+    """The documents ``ids`` names, read and checked as ``load_documents`` reads them (without
+    linking their citations to the site's other documents: nothing else is read), in the
+    site's order. An id the site has no document of is an error."""
+    paths = {document_id(path, config): path for path in discover(config)}
+    for wanted in ids:
+        if wanted not in paths:
+            raise DocpubError(str(config.content_path), None,
+                              f"there is no document {wanted!r} (its source would be "
+                              f"{wanted}/{config.source_lang}.md or {wanted}.md)")
+    seen: dict[str, str] = {}
+    chosen = set(ids)
+    return [load_document(path, config, seen) for doc_id, path in paths.items() if doc_id in chosen]
 
 
 def load_documents(config: SiteConfig) -> list[Document]:
