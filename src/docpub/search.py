@@ -280,13 +280,23 @@ class Indexer:
         next shard is taken from ``shards``, and its pages sent, before a bundle is read, so
         the program goes on with them meanwhile. (Without a next shard, it is done.)"""
         pending = iter(shards)
-        current = next(pending, None)
-        if current is None:
+        first = next(pending, None)
+        if first is None:
             return
         self._start()
         self.end_warm()
+        try:
+            yield from self._pipelined(first, pending)
+        finally:
+            if self._answered < self._sent:  # left midway (an error, or not read on): no one reads the rest
+                self.close()
+
+    def _pipelined(self, first: tuple[_Key, Mapping[str, str]],
+                   pending: Iterator[tuple[_Key, Mapping[str, str]]]) -> Iterator[tuple[_Key, dict[str, bytes]]]:
+        """``index_each`` from its first shard on."""
         index_id = self._new_index()
-        self._send_pages(index_id, current[1])
+        self._send_pages(index_id, first[1])
+        current: tuple[_Key, Mapping[str, str]] | None = first
         while current is not None:
             key, pages = current
             following = next(pending, None)
@@ -365,6 +375,8 @@ class Indexer:
         self.end_input()
         proc, self._proc = self._proc, None
         self._warming = []
+        self._sent = self._answered = 0  # (a program started after this numbers its answers anew)
+        self._buffer.clear()
         if proc is None:
             return
         try:
