@@ -26,7 +26,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, KeysView, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, KeysView, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -411,7 +411,7 @@ def _read_index(path: Path) -> tuple[dict[str, str], bool]:
     return index, len(index) == len(data)
 
 
-def kept_by_other_profiles(path: Path, profile: str, used: Iterable[str]) -> set[str]:
+def kept_by_other_profiles(path: Path, profile: str, used: Collection[str]) -> set[str]:
     """What the last build of each other profile used, as the list in ``path`` says; the list
     then records ``used`` for ``profile``. A profile is a kind of build whose outputs differ
     (with PDFs or without: the pages link to the PDFs or do not): one kind does not prune what
@@ -420,25 +420,27 @@ def kept_by_other_profiles(path: Path, profile: str, used: Iterable[str]) -> set
     thousand lines at a time: a large archive has tens of thousands. A build that used what the
     last of its profile did leaves the list as it is."""
     kept: dict[str, set[str]] = {}
-    mine: set[str] | None = None  # this profile's keys as the list has them (None: no list, or damaged)
+    # Whether the list has this profile's keys as ``used`` (counted and looked up, not held: an
+    # archive's tens of thousands of keys would be the build's peak of memory).
+    listed, unchanged = 0, False
     try:
         data = read_kept(path)
     except OSError:  # (a link, a named pipe, a folder in its place: damage, replaced below)
         data = None
     if data is not None and data.startswith(_KEPT_HEAD):
-        mine = set()
+        unchanged = True
         try:
             for line in data[len(_KEPT_HEAD):].decode("utf-8").splitlines():
                 name, key = line.split("\t")
                 if name == profile:
-                    mine.add(key)
+                    listed += 1
+                    unchanged = unchanged and key in used
                 elif key:
                     kept.setdefault(name, set()).add(key)
         except ValueError:  # (UnicodeDecodeError is one): damaged, so none is kept
-            kept, mine = {}, None
+            kept, unchanged = {}, False
     del data
-    used = set(used)
-    if mine == used:  # (the list already says so: left as it is, not written again)
+    if unchanged and listed == len(used):  # (the list already says so: left as it is, not written again)
         return set().union(*kept.values())
 
     def lines() -> Iterator[bytes]:
