@@ -62,15 +62,20 @@ def read_document(path: Path, config: SiteConfig, *, warnings: list[Problem] | N
     (``warnings``: see ``read_markdown``)."""
     from docpub.readers.markdown import read_file  # the parser is loaded only when a file is read
 
-    if path.parent.resolve() == config.content_path.resolve():
+    if _single_file(path, config):
         return read_file(path, doc_id=path.stem, lang=config.source_lang, warnings=warnings)
     return read_file(path, warnings=warnings)
+
+
+def _single_file(path: Path, config: SiteConfig) -> bool:
+    """Whether ``path`` is a document of a single file in ``content/`` (``content/<doc-id>.md``)."""
+    return path.parent.resolve() == config.content_path.resolve()
 
 
 def document_id(path: Path, config: SiteConfig) -> str:
     """The id of the document whose source is ``path`` (as ``discover`` found it): its folder's
     name, or for a single file in ``content/``, the file's."""
-    return path.stem if path.parent.resolve() == config.content_path.resolve() else path.parent.name
+    return path.stem if _single_file(path, config) else path.parent.name
 
 
 def select_documents(config: SiteConfig, ids: Sequence[str]) -> list[Document]:
